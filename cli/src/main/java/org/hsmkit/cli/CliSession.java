@@ -1,0 +1,119 @@
+package org.hsmkit.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.PinSource;
+import org.hsmkit.core.Token;
+import org.hsmkit.core.TokenOptions;
+import org.hsmkit.core.TokenSpec;
+
+/**
+ * State shared by the commands of one invocation: the global options, the context, and the token,
+ * opened at most once and closed when the invocation ends (so one login serves the whole command).
+ */
+public final class CliSession implements AutoCloseable {
+    private final CliContext context;
+    private final HsmkitCommand global;
+    private Token token;
+
+    CliSession(CliContext context, HsmkitCommand global) {
+        this.context = context;
+        this.global = global;
+    }
+
+    public CliContext context() {
+        return context;
+    }
+
+    public boolean quiet() {
+        return global.quiet;
+    }
+
+    public boolean verbose() {
+        return global.verbose;
+    }
+
+    /** Whether --force was given: replace existing outputs, spend a final PIN try. */
+    public boolean forced() {
+        return global.force;
+    }
+
+    /** The token selector from -t, HSMKIT_TOKEN, or the default soft token. */
+    public TokenSpec tokenSpec() {
+        String t = global.token != null ? global.token : context.env().get("HSMKIT_TOKEN");
+        return TokenSpec.parse(t);
+    }
+
+    /** The PIN source from --pin-file, --pin-env, HSMKIT_PIN_FILE, or a prompt. */
+    public PinSource pins() {
+        if (global.pinFile != null && global.pinEnv != null) {
+            throw new HsmkitException(ErrorKind.USAGE, "--pin-file and --pin-env exclude each other", "give one of them");
+        }
+        if (global.pinFile != null) {
+            return PinSource.fromFile(context.resolve(global.pinFile));
+        }
+        if (global.pinEnv != null) {
+            String var = global.pinEnv;
+            return (prompt, confirm) -> {
+                String v = context.env().get(var);
+                if (v == null) {
+                    throw HsmkitException.key("environment variable " + var + " is not set",
+                            "export " + var + " with the PIN, or use --pin-file");
+                }
+                return v.toCharArray();
+            };
+        }
+        String file = context.env().get("HSMKIT_PIN_FILE");
+        if (file != null && !file.isBlank()) {
+            return PinSource.fromFile(context.resolve(file));
+        }
+        return PinSource.fromConsole();
+    }
+
+    /** The PKCS#11 module from --module or HSMKIT_PKCS11_MODULE; empty means search. */
+    public Optional<Path> module() {
+        if (global.module != null) {
+            return Optional.of(context.resolve(global.module));
+        }
+        String env = context.env().get("HSMKIT_PKCS11_MODULE");
+        return env == null || env.isBlank() ? Optional.empty() : Optional.of(context.resolve(env));
+    }
+
+    public TokenOptions tokenOptions() {
+        return new TokenOptions(module(), pins(), forced());
+    }
+
+    /** The token, opened on first use. */
+    public Token token() {
+        if (token == null) {
+            token = tokenSpec().open(tokenOptions());
+        }
+        return token;
+    }
+
+    /** Prints a progress or status line on stderr unless -q. */
+    public void info(String line) {
+        if (!quiet()) {
+            context.stderr().println(line);
+        }
+    }
+
+    /** Prints a warning on stderr (also with -q). */
+    public void warn(String line) {
+        context.stderr().println("hsmkit: warning: " + line);
+    }
+
+    @Override
+    public void close() {
+        if (token != null) {
+            try {
+                token.close();
+            } finally {
+                token = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.hsmkit.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+
+import org.hsmkit.core.HsmkitException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Maps every failure to an exit code and an {@code hsmkit: error: …} line (plus an optional
+ * {@code hsmkit: hint: …}). The only place that decides exit codes; stack traces only with
+ * {@code --stacktrace}.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
+    private final CliContext context;
+
+    ErrorReporter(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        PrintStream err = context.stderr();
+        err.println("hsmkit: error: " + ex.getMessage());
+        CommandLine cmd = ex.getCommandLine();
+        err.println("hsmkit: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+        return ExitCode.USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
+        return report(ex, stacktraceRequested(parseResult));
+    }
+
+    int report(Throwable ex, boolean stacktrace) {
+        PrintStream err = context.stderr();
+        int code;
+        String hint = null;
+        String message;
+        if (ex instanceof HsmkitException h) {
+            code = h.kind().exitCode();
+            message = h.getMessage();
+            hint = h.hint().orElse(null);
+        } else if (ex instanceof UncheckedIOException || ex instanceof IOException) {
+            code = ExitCode.IO;
+            message = "I/O error: " + (ex.getCause() != null && ex instanceof UncheckedIOException ? ex.getCause().getMessage() : ex.getMessage());
+        } else {
+            code = ExitCode.INPUT;
+            message = "unexpected failure: " + ex;
+            hint = "run again with --stacktrace and report it";
+        }
+        err.println("hsmkit: error: " + message);
+        if (hint != null) {
+            err.println("hsmkit: hint: " + hint);
+        }
+        if (stacktrace) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    private static boolean stacktraceRequested(ParseResult pr) {
+        for (ParseResult p = pr; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--stacktrace")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

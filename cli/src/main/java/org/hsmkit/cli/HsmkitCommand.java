@@ -1,0 +1,62 @@
+package org.hsmkit.cli;
+
+import picocli.AutoComplete;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The top-level command: global options and the list of subcommands. */
+@Command(name = "hsmkit", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Encrypt, decrypt and sign files, PDFs and mail with keys that stay in a hardware security module.",
+        subcommands = {
+            TokenCommand.class, KeyCommand.class, RandomCommand.class,
+            EncryptCommand.class, DecryptCommand.class, InspectCommand.class, SignCommand.class, VerifyCommand.class,
+            PdfCommand.class, SmimeCommand.class, DemoCommand.class,
+            AutoComplete.GenerateCompletion.class
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:verification failed (bad signature, untrusted, tampered)",
+            "2:usage error",
+            "3:key, token or PIN problem",
+            "4:input or format error",
+            "5:I/O error"
+        },
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+            "  HSMKIT_TOKEN           token selector used when -t is not given",
+            "  HSMKIT_PKCS11_MODULE   PKCS#11 module used when --module is not given",
+            "  HSMKIT_PIN_FILE        file holding the PIN when no --pin-* option is given"
+        })
+public final class HsmkitCommand {
+
+    @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", scope = ScopeType.INHERIT,
+            description = "'soft' (default: the software token, created on first use), 'soft:PATH.p12', or a PKCS#11 URI such as pkcs11:token=SmartCard-HSM")
+    String token;
+
+    @Option(names = "--module", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "PKCS#11 module (default: $HSMKIT_PKCS11_MODULE, then OpenSC's usual locations)")
+    String module;
+
+    @Option(names = "--pin-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "read the PIN from the first line of FILE")
+    String pinFile;
+
+    @Option(names = "--pin-env", paramLabel = "VAR", scope = ScopeType.INHERIT,
+            description = "read the PIN from environment variable VAR")
+    String pinEnv;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "print only results and errors")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "print more detail")
+    boolean verbose;
+
+    @Option(names = "--stacktrace", scope = ScopeType.INHERIT, description = "print a stack trace with errors")
+    boolean stacktrace;
+
+    @Option(names = "--force", scope = ScopeType.INHERIT,
+            description = "replace an existing output file; spend the final PIN try")
+    boolean force;
+}

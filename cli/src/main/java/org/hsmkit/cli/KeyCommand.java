@@ -1,0 +1,16 @@
+package org.hsmkit.cli;
+
+import java.util.concurrent.Callable;
+
+import org.hsmkit.core.HsmkitException;
+
+import picocli.CommandLine.Command;
+
+/** Placeholder until this command is built. */
+@Command(name = "key", mixinStandardHelpOptions = true, description = "(not built yet)")
+final class KeyCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        throw HsmkitException.input("'key' is not built yet", null);
+    }
+}

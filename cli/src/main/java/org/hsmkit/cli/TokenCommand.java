@@ -1,0 +1,16 @@
+package org.hsmkit.cli;
+
+import java.util.concurrent.Callable;
+
+import org.hsmkit.core.HsmkitException;
+
+import picocli.CommandLine.Command;
+
+/** Placeholder until this command is built. */
+@Command(name = "token", mixinStandardHelpOptions = true, description = "(not built yet)")
+final class TokenCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        throw HsmkitException.input("'token' is not built yet", null);
+    }
+}

@@ -1,0 +1,56 @@
+package org.hsmkit.core;
+
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * An open token: a PKCS#11 token in a slot, or the software key store. Obtained from
+ * {@link TokenSpec#open(TokenOptions)}; close it when done. Logs in lazily, once, the first time
+ * a private key is needed, using the {@link PinSource} given at opening.
+ */
+public interface Token extends AutoCloseable {
+
+    /** Label, serial, model, flags and PIN state. Does not log in. */
+    TokenInfo info();
+
+    /** Every private key, including keys without a certificate. */
+    List<TokenKey> keys();
+
+    /**
+     * Finds one private key by a plain label or a PKCS#11 URI ({@code object}, {@code id},
+     * {@code type} attributes).
+     *
+     * @throws HsmkitException of kind KEY when none or several match, listing what is there
+     */
+    TokenKey key(String reference);
+
+    /** Every certificate on the token, with or without a private key. */
+    List<X509Certificate> certificates();
+
+    /**
+     * Generates a key pair on the token.
+     *
+     * @param id the CKA_ID to store, or {@code null} to derive one from the public key
+     * @throws HsmkitException of kind KEY when the id is taken or the token lacks the mechanism
+     */
+    TokenKey generateKey(KeyType type, String label, byte[] id);
+
+    /**
+     * Stores a certificate with the key's id and label after checking that its public key is the
+     * key's. Replaces a certificate stored before for that key.
+     */
+    TokenKey storeCertificate(TokenKey key, X509Certificate certificate);
+
+    /** Imports an existing private key with its certificate chain (first: the key's certificate). */
+    TokenKey importKey(PrivateKey privateKey, List<X509Certificate> chain, String label, byte[] id);
+
+    /** Deletes the private key, its public key and its certificate. */
+    void deleteKey(TokenKey key);
+
+    /** Fills {@code out} from the token's random number generator. */
+    void randomBytes(byte[] out);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,70 @@
+package org.hsmkit.core;
+
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.util.List;
+import java.util.Optional;
+
+import org.bouncycastle.operator.ContentSigner;
+
+/**
+ * A private key held by a {@link Token}: on a PKCS#11 token, a SmartCard-HSM, or the software
+ * key store. Callers never learn where it lives; the private key itself never leaves it.
+ *
+ * <p>Hashing happens on the host; only digests, wrapped keys or peer public keys go to the token.
+ * Every method that uses the private key checks first that the key type and the token support
+ * the operation, and throws {@link HsmkitException} of kind {@link ErrorKind#KEY} naming the
+ * mechanism and the token when not. Implementations are safe to use from one thread at a time.
+ */
+public interface TokenKey {
+
+    /** The key's label (CKA_LABEL, or the key store alias); may be empty. */
+    String label();
+
+    /** The key's identifier (CKA_ID); a copy. Empty when the token stores none. */
+    byte[] id();
+
+    /** A reference that finds this key again: a PKCS#11 URI or the soft token's label. */
+    String reference();
+
+    KeyType type();
+
+    PublicKey publicKey();
+
+    /** The certificate stored with the key, if any. */
+    Optional<X509Certificate> certificate();
+
+    /** The certificate and whatever issuer certificates the token holds for it; may be empty. */
+    List<X509Certificate> certificateChain();
+
+    /**
+     * Signs a digest computed on the host. For {@link SignatureScheme#RSA_PKCS1} the DigestInfo is
+     * built here; for ECDSA the result is DER-encoded.
+     *
+     * @param digest exactly {@code digestAlgorithm.length()} bytes
+     */
+    byte[] signDigest(SignatureScheme scheme, DigestAlgorithm digestAlgorithm, byte[] digest);
+
+    /** RSA decryption of one block, such as a wrapped content key. RSA keys only. */
+    byte[] decrypt(RsaPadding padding, byte[] ciphertext);
+
+    /**
+     * Elliptic-curve Diffie-Hellman with a peer public key on the same curve: returns the raw
+     * shared secret (the x coordinate, field-size bytes) for a KDF on the host. EC keys only.
+     */
+    byte[] agree(ECPublicKey peer);
+
+    /**
+     * A Bouncy Castle {@link ContentSigner} that hashes what is written to it on the host and makes
+     * one {@link #signDigest} call when the signature is asked for.
+     */
+    default ContentSigner contentSigner(SignatureScheme scheme, DigestAlgorithm digestAlgorithm) {
+        return new DigestingContentSigner(this, scheme, digestAlgorithm);
+    }
+
+    /** A content signer with the key type's default scheme and SHA-256. */
+    default ContentSigner contentSigner() {
+        return contentSigner(SignatureScheme.defaultFor(type()), DigestAlgorithm.SHA256);
+    }
+}

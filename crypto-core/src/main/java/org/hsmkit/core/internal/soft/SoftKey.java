@@ -1,0 +1,177 @@
+package org.hsmkit.core.internal.soft;
+
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.util.List;
+import java.util.Optional;
+
+import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.DigestInfo;
+import org.hsmkit.core.DigestAlgorithm;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.KeyType;
+import org.hsmkit.core.RsaPadding;
+import org.hsmkit.core.SignatureScheme;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.internal.Providers;
+
+/**
+ * A private key held in memory by the software token (or given by a program that already has a
+ * JCA key). Same guarantees as any {@link TokenKey}: it signs digests, decrypts one block, agrees.
+ */
+public final class SoftKey implements TokenKey {
+    private final PrivateKey privateKey;
+    private final PublicKey publicKey;
+    private final List<X509Certificate> chain;
+    private final String label;
+    private final byte[] id;
+    private final KeyType type;
+
+    public SoftKey(PrivateKey privateKey, PublicKey publicKey, List<X509Certificate> chain, String label, byte[] id) {
+        this.privateKey = privateKey;
+        this.publicKey = publicKey;
+        this.chain = List.copyOf(chain);
+        this.label = label == null ? "" : label;
+        this.id = id == null ? new byte[0] : id.clone();
+        this.type = KeyTypes.of(publicKey);
+    }
+
+    /** A key with a certificate chain (first: the key's own certificate). */
+    public static SoftKey of(PrivateKey privateKey, List<X509Certificate> chain, String label) {
+        return new SoftKey(privateKey, chain.get(0).getPublicKey(), chain, label, null);
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+
+    @Override
+    public byte[] id() {
+        return id.clone();
+    }
+
+    @Override
+    public String reference() {
+        return label;
+    }
+
+    @Override
+    public KeyType type() {
+        return type;
+    }
+
+    @Override
+    public PublicKey publicKey() {
+        return publicKey;
+    }
+
+    @Override
+    public Optional<X509Certificate> certificate() {
+        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0));
+    }
+
+    @Override
+    public List<X509Certificate> certificateChain() {
+        return chain;
+    }
+
+    /** The JCA private key, for the software token's own use (storing it). */
+    PrivateKey privateKey() {
+        return privateKey;
+    }
+
+    @Override
+    public byte[] signDigest(SignatureScheme scheme, DigestAlgorithm digestAlgorithm, byte[] digest) {
+        if (!scheme.fits(type)) {
+            throw HsmkitException.key(scheme + " cannot be used with the " + type + " key '" + label + "'", null);
+        }
+        if (digest.length != digestAlgorithm.length()) {
+            throw new IllegalArgumentException("digest length " + digest.length + " does not fit " + digestAlgorithm);
+        }
+        try {
+            switch (scheme) {
+                case RSA_PKCS1: {
+                    byte[] info = new DigestInfo(new AlgorithmIdentifier(new ASN1ObjectIdentifier(digestAlgorithm.oid()),
+                            DERNull.INSTANCE), digest).getEncoded("DER");
+                    Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding", Providers.bc());
+                    c.init(Cipher.ENCRYPT_MODE, privateKey);
+                    return c.doFinal(info);
+                }
+                case RSA_PSS: {
+                    Signature s = Signature.getInstance("NONEwithRSASSA-PSS", Providers.bc());
+                    s.setParameter(new PSSParameterSpec(digestAlgorithm.jcaName(), "MGF1",
+                            new MGF1ParameterSpec(digestAlgorithm.jcaName()), digestAlgorithm.length(), 1));
+                    s.initSign(privateKey);
+                    s.update(digest);
+                    return s.sign();
+                }
+                case ECDSA: {
+                    Signature s = Signature.getInstance("NONEwithECDSA", Providers.bc());
+                    s.initSign(privateKey);
+                    s.update(digest);
+                    return s.sign();
+                }
+                default:
+                    throw new IllegalArgumentException(String.valueOf(scheme));
+            }
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new HsmkitException(ErrorKind.KEY, "signing with the soft key '" + label + "' failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    @Override
+    public byte[] decrypt(RsaPadding padding, byte[] ciphertext) {
+        if (!type.isRsa()) {
+            throw HsmkitException.key("the " + type + " key '" + label + "' cannot decrypt RSA data", null);
+        }
+        try {
+            Cipher c;
+            if (padding == RsaPadding.PKCS1) {
+                c = Cipher.getInstance("RSA/ECB/PKCS1Padding", Providers.bc());
+                c.init(Cipher.DECRYPT_MODE, privateKey);
+            } else {
+                String h = padding.oaepHashJcaName();
+                c = Cipher.getInstance("RSA/ECB/OAEPPadding", Providers.bc());
+                c.init(Cipher.DECRYPT_MODE, privateKey,
+                        new OAEPParameterSpec(h, "MGF1", new MGF1ParameterSpec(h), PSource.PSpecified.DEFAULT));
+            }
+            return c.doFinal(ciphertext);
+        } catch (GeneralSecurityException e) {
+            throw new HsmkitException(ErrorKind.INPUT, "the wrapped key does not decrypt with '" + label + "' (" + padding + ")",
+                    "the file may be for another key, or damaged", e);
+        }
+    }
+
+    @Override
+    public byte[] agree(ECPublicKey peer) {
+        if (!type.isEc()) {
+            throw HsmkitException.key("the " + type + " key '" + label + "' cannot do ECDH", null);
+        }
+        try {
+            KeyAgreement ka = KeyAgreement.getInstance("ECDH", Providers.bc());
+            ka.init(privateKey);
+            ka.doPhase(peer, true);
+            return ka.generateSecret();
+        } catch (GeneralSecurityException e) {
+            throw new HsmkitException(ErrorKind.INPUT, "ECDH with the key '" + label + "' failed: " + e.getMessage(),
+                    "the peer key must be on the same curve", e);
+        }
+    }
+
+
+}
