@@ -70,7 +70,52 @@ public final class CliSession implements AutoCloseable {
         if (file != null && !file.isBlank()) {
             return PinSource.fromFile(context.resolve(file));
         }
-        return PinSource.fromConsole();
+        return prompted("pass --pin-file FILE or --pin-env VAR (or set HSMKIT_PIN_FILE)");
+    }
+
+    /**
+     * A PIN or passphrase source that asks on the terminal without echo (twice when confirming),
+     * and refuses with {@code hintWithoutTerminal} when there is no terminal.
+     */
+    public PinSource prompted(String hintWithoutTerminal) {
+        Terminal terminal = context.terminal();
+        return (prompt, confirm) -> {
+            if (!terminal.interactive()) {
+                throw HsmkitException.key("a secret is needed (" + prompt + ") but there is no terminal to ask on",
+                        hintWithoutTerminal);
+            }
+            char[] first = terminal.readSecret(prompt + ": ");
+            if (first == null) {
+                throw HsmkitException.key("nothing entered for: " + prompt, "run the command again");
+            }
+            if (confirm) {
+                char[] second = terminal.readSecret("Repeat " + prompt + ": ");
+                boolean same = second != null && java.util.Arrays.equals(first, second);
+                if (second != null) {
+                    java.util.Arrays.fill(second, '\0');
+                }
+                if (!same) {
+                    java.util.Arrays.fill(first, '\0');
+                    throw HsmkitException.key("the two entries differ", "run the command again");
+                }
+            }
+            return first;
+        };
+    }
+
+    /**
+     * Asks a yes/no question on the terminal; {@code false} unless the answer starts with y.
+     *
+     * @throws HsmkitException USAGE when there is no terminal, with {@code hintWithoutTerminal}
+     */
+    public boolean confirm(String question, String hintWithoutTerminal) {
+        Terminal terminal = context.terminal();
+        if (!terminal.interactive()) {
+            throw new HsmkitException(ErrorKind.USAGE, "confirmation needed but there is no terminal to ask on",
+                    hintWithoutTerminal);
+        }
+        String answer = terminal.readLine(question + " [y/N] ");
+        return answer != null && answer.trim().toLowerCase(java.util.Locale.ROOT).startsWith("y");
     }
 
     /** The PKCS#11 module from --module or HSMKIT_PKCS11_MODULE; empty means search. */
