@@ -3,6 +3,7 @@ package org.hsmkit.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.PinSource;
@@ -137,6 +138,24 @@ public final class CliSession implements AutoCloseable {
             token = tokenSpec().open(tokenOptions());
         }
         return token;
+    }
+
+    /**
+     * Where a command writes its result: {@code file} through {@link AtomicOutput} (nothing appears
+     * there unless committed; an existing file is refused without --force; never one of
+     * {@code inputs}), or standard output when {@code file} is null or "-". Binary results are
+     * refused when standard output is a terminal. Call it before any token work, so a bad target
+     * fails first.
+     */
+    public AtomicOutput output(String file, boolean binary, Path... inputs) {
+        if (file == null || file.equals("-")) {
+            if (binary && context.terminal().stdoutIsTerminal()) {
+                throw new HsmkitException(ErrorKind.USAGE, "refusing to write binary data to the terminal",
+                        "write it to a file with -o FILE, or pipe it into another program");
+            }
+            return AtomicOutput.toStream(context.stdout());
+        }
+        return AtomicOutput.toFile(context.resolve(file), forced(), inputs);
     }
 
     /** Prints a progress or status line on stderr unless -q. */

@@ -1,6 +1,15 @@
 package org.hsmkit.cli;
 
-/** The documented exit codes, in one place. */
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.hsmkit.core.ErrorKind;
+
+/**
+ * The documented exit codes, in one place: the constants commands return, and the table every
+ * command's {@code --help} shows. Failures reported as {@link org.hsmkit.core.HsmkitException}
+ * take the code of their {@link ErrorKind} (the same numbers; a test keeps them equal).
+ */
 public final class ExitCode {
     public static final int OK = 0;
     public static final int VERIFICATION_FAILED = 1;
@@ -10,5 +19,22 @@ public final class ExitCode {
     public static final int IO = 5;
 
     private ExitCode() {
+    }
+
+    /** Code → meaning, in order, as shown under "Exit codes:" in every help text. */
+    public static Map<String, String> descriptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(String.valueOf(OK), "success");
+        m.put(String.valueOf(VERIFICATION_FAILED), "verification failed (bad signature, untrusted, tampered)");
+        m.put(String.valueOf(USAGE), "usage error (bad option or argument, existing output without --force)");
+        m.put(String.valueOf(KEY), "key, token or PIN problem");
+        m.put(String.valueOf(INPUT), "input or format error");
+        m.put(String.valueOf(IO), "I/O error");
+        return m;
+    }
+
+    /** The exit code for an error kind. */
+    public static int of(ErrorKind kind) {
+        return kind.exitCode();
     }
 }

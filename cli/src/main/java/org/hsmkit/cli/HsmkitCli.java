@@ -39,7 +39,7 @@ public final class HsmkitCli {
         cl.setParameterExceptionHandler(reporter);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpAutoWidth(true);
-        cl.getCommandSpec().userObject();
+        documentExitCodes(cl);
         cl.setExecutionStrategy(parseResult -> {
             try {
                 return new CommandLine.RunLast().execute(parseResult);
@@ -48,6 +48,16 @@ public final class HsmkitCli {
             }
         });
         return cl;
+    }
+
+    /** Shows the one exit code table (from {@link ExitCode}) in the help of every command. */
+    private static void documentExitCodes(CommandLine cl) {
+        cl.getCommandSpec().usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(ExitCode.descriptions());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            documentExitCodes(sub);
+        }
     }
 
     /** Parses and runs {@code args}; returns the exit code. */

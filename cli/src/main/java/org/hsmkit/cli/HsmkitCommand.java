@@ -5,7 +5,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The top-level command: global options and the list of subcommands. */
+/**
+ * The top-level command: global options and the list of subcommands. The exit code table is added
+ * to every command's help by {@link HsmkitCli} from {@link ExitCode}.
+ */
 @Command(name = "hsmkit", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Encrypt, decrypt and sign files, PDFs and mail with keys that stay in a hardware security module.",
         subcommands = {
@@ -13,15 +16,6 @@ import picocli.CommandLine.ScopeType;
             EncryptCommand.class, DecryptCommand.class, InspectCommand.class, SignCommand.class, VerifyCommand.class,
             PdfCommand.class, SmimeCommand.class, DemoCommand.class,
             AutoComplete.GenerateCompletion.class
-        },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success",
-            "1:verification failed (bad signature, untrusted, tampered)",
-            "2:usage error",
-            "3:key, token or PIN problem",
-            "4:input or format error",
-            "5:I/O error"
         },
         footerHeading = "%nEnvironment:%n",
         footer = {

@@ -1,16 +1,95 @@
 package org.hsmkit.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.TokenInfo;
+import org.hsmkit.core.TokenSpec;
 
 import picocli.CommandLine.Command;
 
-/** Placeholder until this command is built. */
-@Command(name = "token", mixinStandardHelpOptions = true, description = "(not built yet)")
-final class TokenCommand implements Callable<Integer> {
-    @Override
-    public Integer call() {
-        throw HsmkitException.input("'token' is not built yet", null);
+/** {@code hsmkit token list|info}: what tokens there are and what state they are in. No login. */
+@Command(name = "token", mixinStandardHelpOptions = true,
+        description = "Show tokens: the software token or the PKCS#11 module's slots.",
+        subcommands = {TokenCommand.ListCommand.class, TokenCommand.InfoCommand.class})
+final class TokenCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"List the tokens the -t selector can mean: for PKCS#11 every slot with a token of the module,"
+                + " with label, serial, model, PIN state and flags; for the soft token its key store file.",
+                "Does not log in."})
+    static final class ListCommand implements Callable<Integer> {
+        private final CliSession session;
+
+        ListCommand(CliSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            TokenSpec spec = session.tokenSpec();
+            List<TokenInfo> infos = spec.list(session.tokenOptions());
+            if (infos.isEmpty()) {
+                session.info("hsmkit: no token found for " + spec);
+                return ExitCode.OK;
+            }
+            String location = infos.get(0).location();
+            boolean oneLocation = infos.stream().allMatch(i -> i.location().equals(location));
+            if (oneLocation) {
+                session.context().stdout().println((infos.get(0).kind().equals("soft") ? "file:   " : "module: ") + location);
+            }
+            TextTable table = new TextTable("SLOT", "LABEL", "SERIAL", "MODEL", "PIN", "FLAGS", "URI");
+            for (TokenInfo i : infos) {
+                table.row(i.slotId() < 0 ? "-" : Long.toString(i.slotId()), orDash(i.label()), orDash(i.serial()),
+                        orDash(i.model()), pinState(i), i.flags().isEmpty() ? "-" : String.join(",", i.flags()),
+                        oneLocation ? i.uri() : i.uri() + " (" + i.location() + ")");
+            }
+            table.print(session.context().stdout());
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "info", mixinStandardHelpOptions = true,
+            description = {"Describe the one token selected by -t: module or file, slot, label, manufacturer, model,"
+                + " serial, flags and PIN state.", "Does not log in."})
+    static final class InfoCommand implements Callable<Integer> {
+        private final CliSession session;
+
+        InfoCommand(CliSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            TokenInfo i = session.token().info();
+            java.io.PrintStream out = session.context().stdout();
+            field(out, "kind", i.kind());
+            field(out, i.kind().equals("soft") ? "file" : "module", i.location());
+            if (i.slotId() >= 0) {
+                field(out, "slot", Long.toString(i.slotId()));
+            }
+            field(out, "label", i.label());
+            field(out, "manufacturer", i.manufacturer());
+            field(out, "model", i.model());
+            field(out, "serial", i.serial());
+            field(out, "pin", pinState(i));
+            field(out, "flags", String.join(",", i.flags()));
+            field(out, "uri", i.uri());
+            out.flush();
+            return ExitCode.OK;
+        }
+
+        private static void field(java.io.PrintStream out, String name, String value) {
+            out.printf("%-13s %s%n", name + ":", orDash(value));
+        }
+    }
+
+    static String pinState(TokenInfo i) {
+        String s = orDash(i.pinState());
+        return i.pinTriesLeft().isPresent() ? s + " (" + i.pinTriesLeft().getAsInt() + " tries left)" : s;
+    }
+
+    static String orDash(String s) {
+        return s == null || s.isBlank() ? "-" : s.strip();
     }
 }

@@ -1,0 +1,150 @@
+package org.hsmkit.cli;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.internal.Providers;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hsmkit key csr}: a PKCS#10 request signed on the token. The signature is checked against
+ * the key's public key before anything is written.
+ */
+@Command(name = "csr", mixinStandardHelpOptions = true,
+        description = {"Make a certificate signing request (PKCS#10, PEM) for a key on the token, signed there.",
+            "The request's signature is verified before it is written."})
+final class KeyCsrCommand implements Callable<Integer> {
+    private final CliSession session;
+
+    @Option(names = "--key", required = true, paramLabel = "KEY", description = "the key: its label or a PKCS#11 URI")
+    String key;
+
+    @Option(names = "--subject", required = true, paramLabel = "DN",
+            description = "subject, e.g. 'CN=Alice,O=Example,C=DE' (OpenSSL's '/C=DE/O=Example/CN=Alice' works too)")
+    String subject;
+
+    @Option(names = "--san", split = ",", paramLabel = "TYPE:VALUE",
+            description = "subject alternative names: email:a@b, dns:host, ip:192.0.2.1, uri:https://…; comma-separated or repeated")
+    List<String> sans = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the request to FILE (default: standard output)")
+    String output;
+
+    KeyCsrCommand(CliSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        X500Name name = parseSubject(subject);
+        GeneralNames altNames = sans.isEmpty() ? null : parseSans(sans);
+        try (AtomicOutput out = session.output(output, false)) {
+            TokenKey k = session.token().key(key);
+            JcaPKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(name, k.publicKey());
+            if (altNames != null) {
+                ExtensionsGenerator ext = new ExtensionsGenerator();
+                ext.addExtension(Extension.subjectAlternativeName, false, altNames);
+                builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
+            }
+            PKCS10CertificationRequest csr = builder.build(k.contentSigner());
+            requireValidSignature(csr, k);
+            try (Writer w = new OutputStreamWriter(out.stream(), StandardCharsets.US_ASCII);
+                    JcaPEMWriter pem = new JcaPEMWriter(w)) {
+                pem.writeObject(csr);
+            }
+            out.commit();
+            session.info("hsmkit: wrote a CSR for " + KeyCommand.describe(k) + (output == null ? "" : " to " + output));
+        }
+        return ExitCode.OK;
+    }
+
+    private static void requireValidSignature(PKCS10CertificationRequest csr, TokenKey k) {
+        try {
+            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Providers.bc()).build(k.publicKey()))) {
+                throw HsmkitException.key("the token's signature on the CSR does not verify with the key's public key",
+                        "the token may hold a different public key for '" + k.label() + "'; check with 'hsmkit key list'");
+            }
+        } catch (OperatorCreationException | PKCSException e) {
+            throw new HsmkitException(ErrorKind.KEY, "cannot verify the CSR signature: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** RFC 4514-style "CN=a,O=b" (kept in the order written) or OpenSSL's "/O=b/CN=a". */
+    static X500Name parseSubject(String text) {
+        String dn = text.strip();
+        if (dn.startsWith("/")) {
+            StringBuilder b = new StringBuilder();
+            for (String rdn : dn.substring(1).split("(?<!\\\\)/")) {
+                if (rdn.isEmpty()) {
+                    continue;
+                }
+                int eq = rdn.indexOf('=');
+                String value = eq < 0 ? rdn : rdn.substring(eq + 1).replace("\\/", "/").replace(",", "\\,");
+                b.append(b.length() == 0 ? "" : ",").append(eq < 0 ? rdn : rdn.substring(0, eq + 1) + value);
+            }
+            dn = b.toString();
+        }
+        try {
+            X500Name name = new X500Name(BCStyle.INSTANCE, dn);
+            if (name.getRDNs().length == 0) {
+                throw new IllegalArgumentException("empty");
+            }
+            return name;
+        } catch (RuntimeException e) {
+            throw new HsmkitException(ErrorKind.USAGE, "'" + text + "' is not a distinguished name",
+                    "write it like --subject 'CN=Alice,O=Example,C=DE'");
+        }
+    }
+
+    static GeneralNames parseSans(List<String> items) {
+        List<GeneralName> names = new ArrayList<>();
+        for (String item : items) {
+            String s = item.strip();
+            int colon = s.indexOf(':');
+            String kind = colon < 0 ? "" : s.substring(0, colon).toLowerCase(Locale.ROOT);
+            String value = colon < 0 ? "" : s.substring(colon + 1).strip();
+            int tag = switch (kind) {
+                case "email" -> GeneralName.rfc822Name;
+                case "dns" -> GeneralName.dNSName;
+                case "ip" -> GeneralName.iPAddress;
+                case "uri" -> GeneralName.uniformResourceIdentifier;
+                default -> -1;
+            };
+            if (tag < 0 || value.isEmpty()) {
+                throw new HsmkitException(ErrorKind.USAGE, "'" + item + "' is not a subject alternative name",
+                        "use email:ADDRESS, dns:HOST, ip:ADDRESS or uri:URI, e.g. --san email:alice@example.org,dns:example.org");
+            }
+            try {
+                names.add(new GeneralName(tag, value));
+            } catch (IllegalArgumentException e) {
+                throw new HsmkitException(ErrorKind.USAGE, "'" + value + "' is not a valid " + kind + " name", null);
+            }
+        }
+        return new GeneralNames(names.toArray(GeneralName[]::new));
+    }
+}

@@ -1,0 +1,47 @@
+package org.hsmkit.cli;
+
+import java.util.concurrent.Callable;
+
+import org.hsmkit.core.Token;
+import org.hsmkit.core.TokenKey;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hsmkit key delete}: removes a private key with its public key and certificate. Asks on
+ * the terminal first; a script must say {@code --yes}.
+ */
+@Command(name = "delete", mixinStandardHelpOptions = true,
+        description = {"Delete a key pair and its certificate from the token. This cannot be undone.",
+            "Asks for confirmation on the terminal unless --yes is given; without a terminal --yes is required."})
+final class KeyDeleteCommand implements Callable<Integer> {
+    private final CliSession session;
+
+    @Option(names = "--key", required = true, paramLabel = "KEY", description = "the key: its label or a PKCS#11 URI")
+    String key;
+
+    @Option(names = {"-y", "--yes"}, description = "delete without asking")
+    boolean yes;
+
+    KeyDeleteCommand(CliSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        Token token = session.token();
+        TokenKey k = token.key(key);
+        String what = KeyCommand.describe(k) + (k.certificate().isPresent()
+                ? " and its certificate " + KeyImportCertCommand.subject(k.certificate().get()) : "")
+                + " from token '" + token.info().label() + "'";
+        if (!yes && !session.confirm("Delete the " + what + "?",
+                "pass --yes to delete without asking (check first with 'hsmkit key list')")) {
+            session.info("hsmkit: nothing deleted");
+            return ExitCode.OK;
+        }
+        token.deleteKey(k);
+        session.info("hsmkit: deleted the " + what);
+        return ExitCode.OK;
+    }
+}

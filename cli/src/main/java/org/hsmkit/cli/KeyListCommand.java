@@ -1,0 +1,52 @@
+package org.hsmkit.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import javax.security.auth.x500.X500Principal;
+
+import org.hsmkit.core.Token;
+import org.hsmkit.core.TokenKey;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hsmkit key list}: one row per private key, with or without a certificate. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = {"List the private keys on the token: id (hex), label, type and size, and the subject of the"
+            + " certificate stored with the key (or 'no certificate').",
+            "Keys made by other tools (pkcs11-tool, OpenSC) are listed too."})
+final class KeyListCommand implements Callable<Integer> {
+    private final CliSession session;
+
+    @Option(names = "--uri", description = "add a column with the reference to pass to --key")
+    boolean uri;
+
+    KeyListCommand(CliSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        Token token = session.token();
+        List<TokenKey> keys = token.keys();
+        if (keys.isEmpty()) {
+            session.info("hsmkit: no keys on token '" + token.info().label() + "'; make one with 'hsmkit key generate'");
+            return ExitCode.OK;
+        }
+        TextTable table = uri ? new TextTable("ID", "LABEL", "TYPE", "CERTIFICATE", "REFERENCE")
+                : new TextTable("ID", "LABEL", "TYPE", "CERTIFICATE");
+        for (TokenKey k : keys) {
+            String cert = k.certificate().map(c -> c.getSubjectX500Principal().getName(X500Principal.RFC2253))
+                    .orElse("no certificate");
+            String label = k.label().isEmpty() ? "-" : k.label();
+            if (uri) {
+                table.row(KeyId.hex(k.id()), label, k.type().spec(), cert, k.reference());
+            } else {
+                table.row(KeyId.hex(k.id()), label, k.type().spec(), cert);
+            }
+        }
+        table.print(session.context().stdout());
+        return ExitCode.OK;
+    }
+}
