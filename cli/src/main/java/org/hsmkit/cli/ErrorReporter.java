@@ -11,6 +11,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Maps every failure to an exit code and an {@code hsmkit: error: …} line (plus an optional
@@ -27,9 +28,21 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
         PrintStream err = context.stderr();
-        err.println("hsmkit: error: " + ex.getMessage());
         CommandLine cmd = ex.getCommandLine();
-        err.println("hsmkit: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+        // picocli checks required options before it complains about unknown ones; a misspelt
+        // option is the more useful thing to report, with picocli's closest matches.
+        ParameterException shown = ex;
+        if (!(ex instanceof UnmatchedArgumentException) && !cmd.getUnmatchedArguments().isEmpty()) {
+            shown = new UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
+        }
+        err.println("hsmkit: error: " + shown.getMessage());
+        if (shown instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            err.println("hsmkit: hint: did you mean " + String.join(" or ", u.getSuggestions()) + "? see '"
+                    + cmd.getCommandSpec().qualifiedName() + " --help'");
+        } else {
+            err.println("hsmkit: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+        }
+        err.flush();
         return ExitCode.USAGE;
     }
 

@@ -1,0 +1,147 @@
+package org.hsmkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.hsmkit.core.ErrorKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import picocli.CommandLine;
+
+/** The CLI's conventions, for every command: help, version, completion, exit codes, error lines. */
+class CliTest {
+
+    @TempDir
+    Path tmp;
+
+    /** Every command path, e.g. ["key", "csr"], walked from the same factory main uses. */
+    static Stream<List<String>> commandPaths() {
+        List<List<String>> paths = new ArrayList<>();
+        collect(HsmkitCli.create(CliContext.system()), new ArrayList<>(), paths);
+        return paths.stream();
+    }
+
+    private static void collect(CommandLine cl, List<String> prefix, List<List<String>> out) {
+        out.add(List.copyOf(prefix));
+        for (var e : cl.getSubcommands().entrySet()) {
+            List<String> p = new ArrayList<>(prefix);
+            p.add(e.getKey());
+            collect(e.getValue(), p, out);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("commandPaths")
+    void everyCommandHasHelpOnStdoutWithTheExitCodeTable(List<String> path) {
+        List<String> args = new ArrayList<>(path);
+        args.add("--help");
+        CliRun.Result r = CliRun.in(tmp).run(args.toArray(String[]::new)).assertOk();
+        assertTrue(r.stdout().startsWith("Usage: hsmkit"), r.stdout());
+        assertTrue(r.stdout().contains("Exit codes:"), r.stdout());
+        assertTrue(r.stdout().contains("3   key, token or PIN problem"), r.stdout());
+        assertEquals("", r.stderr());
+    }
+
+    @Test
+    void keyCeremonyCommandsAreAllThere() {
+        CommandLine cl = HsmkitCli.create(CliContext.system());
+        assertEquals(List.of("list", "info"), List.copyOf(cl.getSubcommands().get("token").getSubcommands().keySet()));
+        assertEquals(List.of("list", "generate", "csr", "import-cert", "import", "export", "delete"),
+                List.copyOf(cl.getSubcommands().get("key").getSubcommands().keySet()));
+        assertTrue(cl.getSubcommands().containsKey("random"));
+    }
+
+    @Test
+    void exitCodesAreTheErrorKindsCodes() {
+        assertEquals(ErrorKind.VERIFICATION_FAILED.exitCode(), ExitCode.VERIFICATION_FAILED);
+        assertEquals(ErrorKind.USAGE.exitCode(), ExitCode.USAGE);
+        assertEquals(ErrorKind.KEY.exitCode(), ExitCode.KEY);
+        assertEquals(ErrorKind.INPUT.exitCode(), ExitCode.INPUT);
+        assertEquals(ErrorKind.IO.exitCode(), ExitCode.IO);
+        assertEquals(List.of("0", "1", "2", "3", "4", "5"), List.copyOf(ExitCode.descriptions().keySet()));
+    }
+
+    @Test
+    void versionNamesTheProgramAndJava() {
+        CliRun.Result r = CliRun.in(tmp).run("--version").assertOk();
+        assertTrue(r.stdout().startsWith("hsmkit "), r.stdout());
+        assertTrue(r.stdout().contains("Java 17") || r.stdout().contains("Java "), r.stdout());
+    }
+
+    @Test
+    void generateCompletionPrintsABashScriptThatKnowsTheKeyCommands() {
+        CliRun.Result r = CliRun.in(tmp).run("generate-completion").assertOk();
+        assertTrue(r.stdout().contains("complete -F"), "not a completion script");
+        assertTrue(r.stdout().contains("import-cert"));
+        assertTrue(r.stdout().contains("ec:brainpoolP256r1"), "key types are completion candidates");
+    }
+
+    @Test
+    void aCommandGroupWithoutSubcommandIsAUsageError() {
+        CliRun.Result r = CliRun.in(tmp).run("key").assertExit(ExitCode.USAGE);
+        assertTrue(r.errorLine().contains("Missing required subcommand"), r.stderr());
+        assertEquals("hsmkit: hint: see 'hsmkit key --help'", r.hintLine());
+        assertEquals("", r.stdout());
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorWithAHint() {
+        CliRun.Result r = CliRun.in(tmp).run("random", "--bytez", "3").assertExit(ExitCode.USAGE);
+        assertTrue(r.errorLine().startsWith("hsmkit: error: Unknown option") && r.errorLine().contains("'--bytez'"), r.stderr());
+        assertEquals("hsmkit: hint: did you mean --bytes? see 'hsmkit random --help'", r.hintLine());
+    }
+
+    @Test
+    void badKeyTypeListsTheTypes() {
+        CliRun.Result r = CliRun.in(tmp).run("key", "generate", "--type", "rsa:1024", "--label", "x")
+                .assertExit(ExitCode.USAGE);
+        assertTrue(r.errorLine().contains("unknown key type 'rsa:1024'"), r.stderr());
+        assertTrue(r.errorLine().contains("ec:P-256"), r.stderr());
+    }
+
+    @Test
+    void badKeyIdSaysWhatAnIdLooksLike() {
+        CliRun.Result r = CliRun.in(tmp).run("key", "generate", "--type", "ec:P-256", "--label", "x", "--id", "0g")
+                .assertExit(ExitCode.USAGE);
+        assertTrue(r.errorLine().contains("'0g' is not a key id"), r.stderr());
+    }
+
+    @Test
+    void badTokenSelectorIsAUsageErrorNamingTheForms() {
+        CliRun.Result r = CliRun.in(tmp).run("-t", "pkcs12:foo", "key", "list").assertExit(ExitCode.USAGE);
+        assertEquals("hsmkit: error: unknown token 'pkcs12:foo'", r.errorLine());
+        assertTrue(r.hintLine().contains("pkcs11:token="), r.stderr());
+        assertFalse(r.stderr().contains("\tat "), "no stack trace without --stacktrace");
+    }
+
+    @Test
+    void stacktraceOnlyWhenAsked() {
+        CliRun.Result r = CliRun.in(tmp).run("--stacktrace", "-t", "pkcs12:foo", "key", "list").assertExit(ExitCode.USAGE);
+        assertTrue(r.stderr().contains("\tat org.hsmkit"), r.stderr());
+    }
+
+    @Test
+    void pinFileAndPinEnvExcludeEachOther() {
+        CliRun.Result r = CliRun.in(tmp).run("-t", "soft:" + tmp.resolve("t.p12"), "--pin-file", "p", "--pin-env", "P",
+                "key", "list").assertExit(ExitCode.USAGE);
+        assertTrue(r.errorLine().contains("exclude each other"), r.stderr());
+    }
+
+    @Test
+    void keyIdsAcceptHexColonsAndUriEscapes() {
+        assertEquals("01", KeyId.hex(KeyId.parse("01")));
+        assertEquals("a1b2", KeyId.hex(KeyId.parse("0xA1B2")));
+        assertEquals("a1b2", KeyId.hex(KeyId.parse("a1:b2")));
+        assertEquals("a1b2", KeyId.hex(KeyId.parse("%a1%B2")));
+        assertEquals("-", KeyId.hex(new byte[0]));
+    }
+}
