@@ -29,9 +29,9 @@ final class KeyGenerateCommand implements Callable<Integer> {
     @Option(names = "--label", required = true, paramLabel = "TEXT", description = "label (CKA_LABEL) to store with the key")
     String label;
 
-    @Option(names = "--id", paramLabel = "HEX", converter = KeyId.class,
+    @Option(names = "--id", paramLabel = "HEX", converter = KeyId.Converter.class,
             description = "id (CKA_ID) in hex, e.g. 01; refused when a key already has it (default: derived from the public key)")
-    byte[] id;
+    KeyId id;
 
     KeyGenerateCommand(CliSession session) {
         this.session = session;
@@ -43,12 +43,9 @@ final class KeyGenerateCommand implements Callable<Integer> {
             throw new HsmkitException(ErrorKind.USAGE, "the --label is empty", "give the key a name, e.g. --label mail");
         }
         Token token = session.token();
-        KeyCommand.requireFreeId(token, id);
-        if (token.keys().stream().anyMatch(k -> k.label().equals(label))) {
-            session.warn("another key is labelled '" + label + "'; refer to the new one by its id");
-        }
+        KeyCommand.requireFreeId(token, KeyId.bytesOf(id));
         session.info("hsmkit: generating a " + type.spec() + " key on token '" + token.info().label() + "'...");
-        TokenKey key = token.generateKey(type, label, id);
+        TokenKey key = token.generateKey(type, label, KeyId.bytesOf(id));
         session.info("hsmkit: generated " + KeyCommand.describe(key));
         session.context().stdout().println(key.reference());
         session.context().stdout().flush();

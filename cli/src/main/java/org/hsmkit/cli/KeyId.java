@@ -7,13 +7,23 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Key identifiers (CKA_ID) as the user writes them: hex digits, optionally with a {@code 0x}
+ * A key identifier (CKA_ID) as the user writes it: hex digits, optionally with a {@code 0x}
  * prefix, colons, or the {@code %xx} escapes of a PKCS#11 URI ({@code 01}, {@code 0x01},
  * {@code a1:b2}, {@code %a1%b2}). Shown as lower-case hex.
  */
-final class KeyId implements ITypeConverter<byte[]> {
+final class KeyId {
+    private final byte[] bytes;
 
-    static byte[] parse(String text) {
+    private KeyId(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** The id's bytes (a copy); {@code null} for a null id, meaning "let the token choose". */
+    static byte[] bytesOf(KeyId id) {
+        return id == null ? null : id.bytes.clone();
+    }
+
+    static KeyId parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.startsWith("0x")) {
             t = t.substring(2);
@@ -22,7 +32,7 @@ final class KeyId implements ITypeConverter<byte[]> {
         if (t.isEmpty() || t.length() % 2 != 0 || !t.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             throw new TypeConversionException("'" + text + "' is not a key id: give an even number of hex digits, such as 01 or 4a3f");
         }
-        return HexFormat.of().parseHex(t);
+        return new KeyId(HexFormat.of().parseHex(t));
     }
 
     static String hex(byte[] id) {
@@ -30,7 +40,15 @@ final class KeyId implements ITypeConverter<byte[]> {
     }
 
     @Override
-    public byte[] convert(String value) {
-        return parse(value);
+    public String toString() {
+        return hex(bytes);
+    }
+
+    /** For {@code --id HEX} options. */
+    static final class Converter implements ITypeConverter<KeyId> {
+        @Override
+        public KeyId convert(String value) {
+            return parse(value);
+        }
     }
 }

@@ -49,9 +49,9 @@ final class KeyImportCommand implements Callable<Integer> {
     @Option(names = "--label", required = true, paramLabel = "TEXT", description = "label (CKA_LABEL) for the imported key")
     String label;
 
-    @Option(names = "--id", paramLabel = "HEX", converter = KeyId.class,
+    @Option(names = "--id", paramLabel = "HEX", converter = KeyId.Converter.class,
             description = "id (CKA_ID) in hex; refused when a key already has it (default: derived from the public key)")
-    byte[] id;
+    KeyId id;
 
     @Option(names = "--alias", paramLabel = "NAME", description = "which entry to import when the file holds several keys")
     String alias;
@@ -86,8 +86,8 @@ final class KeyImportCommand implements Callable<Integer> {
             store = load(file, pass);
             Entry entry = pick(store, pass);
             Token token = session.token();
-            KeyCommand.requireFreeId(token, id);
-            TokenKey k = token.importKey(entry.key(), entry.chain(), label, id);
+            KeyCommand.requireFreeId(token, KeyId.bytesOf(id));
+            TokenKey k = token.importKey(entry.key(), entry.chain(), label, KeyId.bytesOf(id));
             session.info("hsmkit: imported " + KeyCommand.describe(k)
                     + (entry.chain().isEmpty() ? "" : " with " + entry.chain().size() + " certificate(s)"));
             session.context().stdout().println(k.reference());
