@@ -2,6 +2,7 @@ package org.hsmkit.cli;
 
 import java.util.Arrays;
 
+import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
@@ -18,6 +19,13 @@ import picocli.CommandLine.Command;
         subcommands = {KeyListCommand.class, KeyGenerateCommand.class, KeyCsrCommand.class, KeyImportCertCommand.class,
             KeyImportCommand.class, KeyExportCommand.class, KeyDeleteCommand.class})
 final class KeyCommand {
+
+    /** Refuses an empty --label before the token is touched. */
+    static void requireLabel(String label) {
+        if (label.isBlank()) {
+            throw new HsmkitException(ErrorKind.USAGE, "the --label is empty", "give the key a name, e.g. --label mail");
+        }
+    }
 
     /** Refuses an id that a key on the token already has, before anything is created. */
     static void requireFreeId(Token token, byte[] id) {

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
 
-import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.KeyType;
 import org.hsmkit.core.Token;
@@ -39,9 +38,7 @@ final class KeyGenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (label.isBlank()) {
-            throw new HsmkitException(ErrorKind.USAGE, "the --label is empty", "give the key a name, e.g. --label mail");
-        }
+        KeyCommand.requireLabel(label);
         Token token = session.token();
         KeyCommand.requireFreeId(token, KeyId.bytesOf(id));
         session.info("hsmkit: generating a " + type.spec() + " key on token '" + token.info().label() + "'...");

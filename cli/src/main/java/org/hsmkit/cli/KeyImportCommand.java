@@ -73,9 +73,7 @@ final class KeyImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (label.isBlank()) {
-            throw new HsmkitException(ErrorKind.USAGE, "the --label is empty", "give the key a name, e.g. --label mail");
-        }
+        KeyCommand.requireLabel(label);
         Path file = session.context().resolve(p12File);
         if (!Files.isRegularFile(file)) {
             throw HsmkitException.input("no such file: " + p12File, null);
