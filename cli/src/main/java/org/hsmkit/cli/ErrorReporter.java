@@ -39,11 +39,20 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         if (shown instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             err.println("hsmkit: hint: did you mean " + String.join(" or ", u.getSuggestions()) + "? see '"
                     + cmd.getCommandSpec().qualifiedName() + " --help'");
+        } else if (shown.getMessage().startsWith("Missing required subcommand")) {
+            err.println("hsmkit: hint: add one of: " + String.join(", ", visibleSubcommands(cmd)) + " (see '"
+                    + cmd.getCommandSpec().qualifiedName() + " --help')");
         } else {
             err.println("hsmkit: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
         }
         err.flush();
         return ExitCode.USAGE;
+    }
+
+    private static java.util.List<String> visibleSubcommands(CommandLine cmd) {
+        return cmd.getSubcommands().entrySet().stream()
+                .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden())
+                .map(java.util.Map.Entry::getKey).toList();
     }
 
     @Override

@@ -22,7 +22,8 @@ final class KeyGenerateCommand implements Callable<Integer> {
     private final CliSession session;
 
     @Option(names = "--type", required = true, paramLabel = "TYPE", converter = TypeConverter.class,
-            completionCandidates = TypeNames.class, description = "one of: ${COMPLETION-CANDIDATES}")
+            completionCandidates = TypeNames.class, description = {"key type, one of:", "  rsa:2048, rsa:3072, rsa:4096,",
+                "  ec:P-256, ec:P-384, ec:P-521,", "  ec:brainpoolP256r1, ec:brainpoolP384r1,", "  ec:brainpoolP512r1"})
     KeyType type;
 
     @Option(names = "--label", required = true, paramLabel = "TEXT", description = "label (CKA_LABEL) to store with the key")

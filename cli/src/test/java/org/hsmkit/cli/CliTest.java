@@ -89,7 +89,7 @@ class CliTest {
     void aCommandGroupWithoutSubcommandIsAUsageError() {
         CliRun.Result r = CliRun.in(tmp).run("key").assertExit(ExitCode.USAGE);
         assertTrue(r.errorLine().contains("Missing required subcommand"), r.stderr());
-        assertEquals("hsmkit: hint: see 'hsmkit key --help'", r.hintLine());
+        assertEquals("hsmkit: hint: add one of: list, generate, csr, import-cert, import, export, delete (see 'hsmkit key --help')", r.hintLine());
         assertEquals("", r.stdout());
     }
 
