@@ -57,10 +57,15 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
-        return report(ex, stacktraceRequested(parseResult));
+        return report(ex, optionGiven(parseResult, "--stacktrace"), optionGiven(parseResult, "--verbose"));
     }
 
     int report(Throwable ex, boolean stacktrace) {
+        return report(ex, stacktrace, false);
+    }
+
+    /** With {@code verbose}, the chain of causes follows as {@code hsmkit: cause: …} lines. */
+    int report(Throwable ex, boolean stacktrace, boolean verbose) {
         PrintStream err = context.stderr();
         int code;
         String hint = null;
@@ -81,6 +86,12 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         if (hint != null) {
             err.println("hsmkit: hint: " + hint);
         }
+        if (verbose && !stacktrace) {
+            int depth = 0;
+            for (Throwable c = ex.getCause(); c != null && c != ex && depth < 8; c = c.getCause(), depth++) {
+                err.println("hsmkit: cause: " + c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage()));
+            }
+        }
         if (stacktrace) {
             ex.printStackTrace(err);
         }
@@ -88,9 +99,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         return code;
     }
 
-    private static boolean stacktraceRequested(ParseResult pr) {
+    private static boolean optionGiven(ParseResult pr, String name) {
         for (ParseResult p = pr; p != null; p = p.subcommand()) {
-            if (p.hasMatchedOption("--stacktrace")) {
+            if (p.hasMatchedOption(name)) {
                 return true;
             }
         }

@@ -44,7 +44,7 @@ public final class HsmkitCommand {
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "print only results and errors")
     boolean quiet;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "print more detail")
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "print more detail (with errors: their causes)")
     boolean verbose;
 
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT, description = "print a stack trace with errors")

@@ -130,6 +130,22 @@ class CliTest {
     }
 
     @Test
+    void verboseAddsTheCausesWithoutAStackTrace() throws Exception {
+        java.nio.file.Files.write(tmp.resolve("junk.p12"), new byte[] {1, 2, 3});
+        CliRun cli = CliRun.in(tmp).withEnv("P", "x");
+        String[] args = {"-t", "soft:" + tmp.resolve("t.p12"), "key", "import", "junk.p12", "--label", "x", "--p12-pass-env", "P"};
+        CliRun.Result plain = cli.run(args).assertExit(ExitCode.INPUT);
+        assertTrue(plain.errorLine().contains("junk.p12 is not a readable PKCS#12 file"), plain.stderr());
+        assertFalse(plain.stderr().contains("hsmkit: cause:"), plain.stderr());
+        String[] verbose = new String[args.length + 1];
+        verbose[0] = "-v";
+        System.arraycopy(args, 0, verbose, 1, args.length);
+        CliRun.Result detailed = cli.run(verbose).assertExit(ExitCode.INPUT);
+        assertTrue(detailed.stderr().contains("hsmkit: cause: "), detailed.stderr());
+        assertFalse(detailed.stderr().contains("\tat "), detailed.stderr());
+    }
+
+    @Test
     void pinFileAndPinEnvExcludeEachOther() {
         CliRun.Result r = CliRun.in(tmp).run("-t", "soft:" + tmp.resolve("t.p12"), "--pin-file", "p", "--pin-env", "P",
                 "key", "list").assertExit(ExitCode.USAGE);
