@@ -19,8 +19,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import javax.security.auth.x500.X500Principal;
-
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.TokenKey;
@@ -65,8 +65,12 @@ final class KeyImportCertCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /**
+     * The subject as written in a --subject option: RDNs in certificate order, short names
+     * (CN, O, E, ...), unlike RFC 2253's reversed order with numeric OIDs for e-mail.
+     */
     static String subject(X509Certificate c) {
-        return c.getSubjectX500Principal().getName(X500Principal.RFC2253);
+        return X500Name.getInstance(BCStyle.INSTANCE, c.getSubjectX500Principal().getEncoded()).toString();
     }
 
     /** Reads one or more certificates from a PEM or DER file (Bouncy Castle, so brainpool keys decode). */

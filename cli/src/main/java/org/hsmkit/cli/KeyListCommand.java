@@ -3,8 +3,6 @@ package org.hsmkit.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import javax.security.auth.x500.X500Principal;
-
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
 
@@ -37,8 +35,7 @@ final class KeyListCommand implements Callable<Integer> {
         TextTable table = uri ? new TextTable("ID", "LABEL", "TYPE", "CERTIFICATE", "REFERENCE")
                 : new TextTable("ID", "LABEL", "TYPE", "CERTIFICATE");
         for (TokenKey k : keys) {
-            String cert = k.certificate().map(c -> c.getSubjectX500Principal().getName(X500Principal.RFC2253))
-                    .orElse("no certificate");
+            String cert = k.certificate().map(KeyImportCertCommand::subject).orElse("no certificate");
             String label = k.label().isEmpty() ? "-" : k.label();
             if (uri) {
                 table.row(KeyId.hex(k.id()), label, k.type().spec(), cert, k.reference());

@@ -1,0 +1,188 @@
+package org.hsmkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.hsmkit.testdata.SoftHsmToken;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Token and PIN failures on SoftHSM2 as the CLI reports them: wrong PIN (with what the token says
+ * about tries left), a PIN at its final try (not tried without --force), a bad URI, a token that
+ * is not there, a module that does not exist.
+ */
+class TokenErrorsSoftHsmTest {
+    static SoftHsmToken hsm;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void token() {
+        hsm = SoftHsmToken.create("cli-errors");
+    }
+
+    @AfterAll
+    static void done() {
+        hsm.close();
+    }
+
+    CliRun.Result hsmkit(Path pinFile, String... args) {
+        String[] all = Stream.concat(Stream.of("-t", hsm.uri(), "--module", hsm.module().toString(),
+                "--pin-file", pinFile.toString()), Stream.of(args)).toArray(String[]::new);
+        return CliRun.in(tmp).run(all);
+    }
+
+    Path wrongPinFile() throws IOException {
+        Path f = tmp.resolve("wrong.pin");
+        Files.writeString(f, "999999\n");
+        return f;
+    }
+
+    @Test
+    void wrongPinFailsWithWhatTheTokenSaysAboutTriesLeft() throws Exception {
+        CliRun.Result r = hsmkit(wrongPinFile(), "key", "list").assertExit(ExitCode.KEY);
+        assertEquals("hsmkit: error: wrong PIN for the token '" + hsm.label() + "'; the token reports its retry count low "
+                + "(it does not say how many tries are left)", r.errorLine());
+        assertEquals("hsmkit: hint: check the PIN (file or variable) and try again", r.hintLine());
+        assertFalse(r.stderr().contains("999999"), "the PIN is never printed");
+        assertEquals("", r.stdout());
+
+        CliRun.Result info = hsmkit(hsm.pinFile(), "token", "info").assertOk();
+        assertTrue(info.stdout().contains("pin:          count low"), info.stdout());
+        assertTrue(info.stdout().contains("USER_PIN_COUNT_LOW"), info.stdout());
+
+        hsmkit(hsm.pinFile(), "key", "list").assertOk();
+        assertTrue(hsmkit(hsm.pinFile(), "token", "info").assertOk().stdout().contains("pin:          ok"),
+                "a good login clears the count-low state");
+    }
+
+    /**
+     * SoftHSM2 never reaches a final try by itself (it has no retry limit; a wrong PIN only sets
+     * CKF_USER_PIN_COUNT_LOW). Its token flags live in the token's object file, so the test sets
+     * CKF_USER_PIN_FINAL_TRY there, as a card would after its second-to-last wrong PIN, and bumps
+     * the file's generation counter so that SoftHSM2 reads it again.
+     */
+    @Test
+    void pinAtItsFinalTryIsNotTriedWithoutForce() throws Exception {
+        setTokenFlag(hsm.label(), 0x00020000L /* CKF_USER_PIN_FINAL_TRY */, true);
+        try {
+            CliRun.Result list = CliRun.in(tmp).run("-t", hsm.uri(), "--module", hsm.module().toString(), "token", "list")
+                    .assertOk();
+            assertTrue(list.stdout().contains("final try (1 tries left)"), list.stdout());
+
+            Path wrong = wrongPinFile();
+            CliRun.Result refused = hsmkit(wrong, "key", "list").assertExit(ExitCode.KEY);
+            assertTrue(refused.errorLine().contains("is at its final try: one more wrong PIN locks it; hsmkit did not try"),
+                    refused.stderr());
+            assertTrue(refused.hintLine().contains("--force"), refused.stderr());
+            assertFalse(countLow(), "no login was attempted: SoftHSM2 would have set CKF_USER_PIN_COUNT_LOW");
+
+            hsmkit(hsm.pinFile(), "--force", "key", "list").assertOk();
+        } finally {
+            setTokenFlag(hsm.label(), 0x00020000L, false);
+        }
+    }
+
+    @Test
+    void badUriIsAUsageError() {
+        CliRun.Result r = CliRun.in(tmp).run("-t", "pkcs11:token=a;token=b", "--module", hsm.module().toString(),
+                "key", "list").assertExit(ExitCode.USAGE);
+        assertTrue(r.errorLine().contains("pkcs11:token=a;token=b"), r.stderr());
+        assertTrue(r.errorLine().contains("appears twice"), r.stderr());
+    }
+
+    @Test
+    void tokenThatIsNotThereNamesWhatIsPresent() {
+        CliRun.Result r = CliRun.in(tmp).run("-t", "pkcs11:token=no-such-token", "--module", hsm.module().toString(),
+                "key", "list").assertExit(ExitCode.KEY);
+        assertTrue(r.errorLine().contains("no token matches pkcs11:token=no-such-token"), r.stderr());
+        assertTrue(r.errorLine().contains("'" + hsm.label() + "'"), r.stderr());
+        assertTrue(r.hintLine().contains("token list"), r.stderr());
+    }
+
+    @Test
+    void missingModuleIsNamed() {
+        CliRun.Result r = CliRun.in(tmp).run("-t", hsm.uri(), "--module", "/nonexistent/libpkcs11.so", "key", "list")
+                .assertExit(ExitCode.KEY);
+        assertEquals("hsmkit: error: the PKCS#11 module /nonexistent/libpkcs11.so (given) does not exist", r.errorLine());
+        assertTrue(r.hintLine().contains("opensc-pkcs11.so"), r.stderr());
+
+        CliRun.Result env = CliRun.in(tmp).withEnv("HSMKIT_PKCS11_MODULE", "/nonexistent/other.so")
+                .run("-t", hsm.uri(), "token", "list").assertExit(ExitCode.KEY);
+        assertTrue(env.errorLine().contains("/nonexistent/other.so"), env.stderr());
+    }
+
+    @Test
+    void duplicateIdOnTheHsmCreatesNothing() {
+        hsmkit(hsm.pinFile(), "key", "generate", "--type", "ec:P-256", "--label", "one", "--id", "05").assertOk();
+        CliRun.Result r = hsmkit(hsm.pinFile(), "key", "generate", "--type", "ec:P-256", "--label", "two", "--id", "05")
+                .assertExit(ExitCode.KEY);
+        assertTrue(r.errorLine().contains("already holds a key with id 05"), r.stderr());
+        assertFalse(hsm.pkcs11Tool("--list-objects").stdoutText().contains("two"));
+        hsmkit(hsm.pinFile(), "key", "delete", "--key", "one", "--yes").assertOk();
+    }
+
+    private boolean countLow() {
+        CliRun.Result info = CliRun.in(tmp).run("-t", hsm.uri(), "--module", hsm.module().toString(), "token", "info").assertOk();
+        return info.stdout().contains("USER_PIN_COUNT_LOW");
+    }
+
+    /**
+     * Sets or clears a bit of CKA_OS_TOKENFLAGS (vendor attribute 0x8000534B, a big-endian 64-bit
+     * value) in SoftHSM2's token.object, and increments the file's leading generation counter.
+     */
+    static void setTokenFlag(String label, long bit, boolean on) throws IOException {
+        Path tokens = Path.of(System.getenv("SOFTHSM2_CONF")).toAbsolutePath().getParent().resolve("tokens");
+        byte[] labelBytes = label.getBytes(StandardCharsets.US_ASCII);
+        try (Stream<Path> dirs = Files.list(tokens)) {
+            for (Path dir : dirs.toList()) {
+                Path object = dir.resolve("token.object");
+                if (!Files.isRegularFile(object)) {
+                    continue;
+                }
+                byte[] b = Files.readAllBytes(object);
+                if (indexOf(b, labelBytes) < 0) {
+                    continue;
+                }
+                ByteBuffer buf = ByteBuffer.wrap(b);
+                for (int i = 8; i + 24 <= b.length; i++) {
+                    if (buf.getLong(i) == 0x8000534BL && buf.getLong(i + 8) == 2L) {
+                        long flags = buf.getLong(i + 16);
+                        buf.putLong(i + 16, on ? flags | bit : flags & ~bit);
+                        buf.putLong(0, buf.getLong(0) + 1);
+                        Files.write(object, b);
+                        return;
+                    }
+                }
+                throw new AssertionError("no token flags attribute in " + object);
+            }
+        }
+        throw new AssertionError("no SoftHSM2 token labelled " + label + " in " + tokens);
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+}
