@@ -11,6 +11,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
@@ -19,6 +20,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.hsmkit.core.KeyType;
 import org.hsmkit.testdata.ExternalTool;
 import org.hsmkit.testdata.TestPki;
+import org.hsmkit.testdata.TestUser;
 
 /**
  * Independent checks of what the key ceremony commands wrote, shared by the soft token and the
@@ -61,8 +63,17 @@ final class KeyCeremonyChecks {
                 KeyUsage.digitalSignature, new KeyPurposeId[] {KeyPurposeId.id_kp_emailProtection},
                 Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30))).certificate();
         Path file = dir.resolve(name.replace(' ', '-') + ".crt");
-        Files.writeString(file, TestPki.pem(java.util.List.of(c)));
+        Files.writeString(file, TestPki.pem(List.of(c)));
         return file;
+    }
+
+    /** Writes the users' credential files (NAME.p12 with {@link TestPki#P12_PASSWORD}, ...) into {@code dir}. */
+    static Path writeUsers(Path dir, TestUser... users) throws Exception {
+        Files.createDirectories(dir);
+        for (TestUser u : users) {
+            TestPki.writeCredential(dir, TestPki.standard().user(u));
+        }
+        return dir;
     }
 
     static void assertSameKey(PublicKey expected, SubjectPublicKeyInfo actual) {

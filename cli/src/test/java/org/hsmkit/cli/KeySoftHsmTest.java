@@ -178,7 +178,7 @@ class KeySoftHsmTest {
 
     @Test
     void importFromPkcs12IntoTheHsm() throws Exception {
-        Path pki = TestPki.standard().writeTo(tmp.resolve("pki"));
+        Path pki = KeyCeremonyChecks.writeUsers(tmp.resolve("pki"), TestUser.ALICE_RSA2048);
         CliRun.Result r = CliRun.in(tmp).withEnv("P12PASS", TestPki.P12_PASSWORD).run(onToken("key", "import",
                 pki.resolve(TestUser.ALICE_RSA2048.fileName() + ".p12").toString(), "--label", "alice", "--id", "a1",
                 "--p12-pass-env", "P12PASS")).assertOk();

@@ -235,7 +235,7 @@ class KeySoftTokenTest {
 
     @Test
     void importFromPkcs12WithPasswordFromEnvFileOrPrompt() throws Exception {
-        Path pki = TestPki.standard().writeTo(tmp.resolve("pki"));
+        Path pki = KeyCeremonyChecks.writeUsers(tmp.resolve("pki"), TestUser.BOB_P256, TestUser.ALICE_RSA2048, TestUser.CAROL_P384);
         Path p12 = pki.resolve(TestUser.BOB_P256.fileName() + ".p12");
         Path passFile = tmp.resolve("p12.pass");
         Files.writeString(passFile, TestPki.P12_PASSWORD + "\n");
@@ -259,7 +259,7 @@ class KeySoftTokenTest {
 
     @Test
     void pkcs12ImportRefusalsLeaveTheTokenAlone() throws Exception {
-        Path pki = TestPki.standard().writeTo(tmp.resolve("pki"));
+        Path pki = KeyCeremonyChecks.writeUsers(tmp.resolve("pki"), TestUser.BOB_P256);
         Path p12 = pki.resolve(TestUser.BOB_P256.fileName() + ".p12");
         hsmkit("key", "generate", "--type", "ec:P-256", "--label", "mail", "--id", "01").assertOk();
 
