@@ -36,10 +36,30 @@ final class KeyCommand {
             if (Arrays.equals(k.id(), id)) {
                 throw HsmkitException.key("the token already holds a key with id " + KeyId.hex(id)
                         + (k.label().isEmpty() ? "" : " (label '" + k.label() + "')"),
-                        "choose another --id, or remove the old key with 'hsmkit key delete --key " + k.reference() + "'");
+                        "choose another --id, or remove the old key with 'hsmkit key delete --key " + shortReference(k) + "'");
             }
         }
     }
+
+    /**
+     * A short --key value for hints, valid on the token in use: {@code pkcs11:id=%xx} (every token
+     * accepts it, the soft token too) or, for a key without id, its full reference.
+     */
+    static String shortReference(TokenKey k) {
+        byte[] id = k.id();
+        if (id.length == 0) {
+            return k.reference();
+        }
+        StringBuilder b = new StringBuilder("pkcs11:id=");
+        for (byte x : id) {
+            b.append('%').append(String.format("%02x", x & 0xff));
+        }
+        return b.toString();
+    }
+
+    /** Keys in a stable order for listings: by id, then label. */
+    static final java.util.Comparator<TokenKey> BY_ID = java.util.Comparator
+            .comparing((TokenKey k) -> KeyId.hex(k.id())).thenComparing(TokenKey::label);
 
     /** One line describing a key for messages: type, label, id. */
     static String describe(TokenKey k) {

@@ -34,7 +34,7 @@ final class KeyListCommand implements Callable<Integer> {
         }
         TextTable table = uri ? new TextTable("ID", "LABEL", "TYPE", "CERTIFICATE", "REFERENCE")
                 : new TextTable("ID", "LABEL", "TYPE", "CERTIFICATE");
-        for (TokenKey k : keys) {
+        for (TokenKey k : keys.stream().sorted(KeyCommand.BY_ID).toList()) {
             String cert = k.certificate().map(KeyImportCertCommand::subject).orElse("no certificate");
             String label = k.label().isEmpty() ? "-" : k.label();
             if (uri) {

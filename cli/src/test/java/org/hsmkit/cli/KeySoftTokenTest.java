@@ -147,6 +147,17 @@ class KeySoftTokenTest {
     }
 
     @Test
+    void keyListIsSortedById() {
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "b", "--id", "02").assertOk();
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "a", "--id", "10").assertOk();
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "c", "--id", "01").assertOk();
+        List<String> ids = hsmkit("key", "list").assertOk().stdout().lines().skip(1).map(l -> l.split(" ")[0]).toList();
+        assertEquals(List.of("01", "02", "10"), ids);
+        CliRun.Result dup = hsmkit("key", "generate", "--type", "ec:P-256", "--label", "d", "--id", "01").assertExit(ExitCode.KEY);
+        assertTrue(dup.hintLine().endsWith("'hsmkit key delete --key pkcs11:id=%01'"), dup.stderr());
+    }
+
+    @Test
     void wrongPassphraseIsAKeyProblemAndSaysSo() {
         hsmkit("key", "generate", "--type", "ec:P-256", "--label", "mail").assertOk();
         CliRun.Result r = on(CliRun.in(tmp).withEnv(PIN_VAR, "wrong"), "key", "list").assertExit(ExitCode.KEY);
