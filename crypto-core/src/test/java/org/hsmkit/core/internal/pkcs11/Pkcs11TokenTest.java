@@ -273,6 +273,24 @@ class Pkcs11TokenTest {
     }
 
     @Test
+    void theBindingWritesNothingToStandardOutput() {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true));
+        try (SoftHsmToken fresh = SoftHsmToken.create("quiet")) {
+            // a token the module does not know yet: the module is initialised again, which the binding logs
+            try (Token t = TokenSpec.parse(fresh.uri()).open(new TokenOptions(Optional.of(fresh.module()),
+                    PinSource.of(fresh.userPin()), false))) {
+                t.generateKey(KeyType.EC_P256, "quiet", null).signDigest(SignatureScheme.ECDSA, DigestAlgorithm.SHA256,
+                        new byte[32]);
+            }
+        } finally {
+            System.setOut(original);
+        }
+        assertEquals("", captured.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void thePinSourceInTheUriIsUsed() {
         try (SoftHsmToken fresh = SoftHsmToken.create("pin-source")) {
             String uri = fresh.uri() + "?pin-source=file:" + fresh.pinFile();
