@@ -191,6 +191,21 @@ class KeySoftHsmTest {
     }
 
     @Test
+    void pinIsAskedOnTheTerminalWhenNoPinSourceIsGiven() {
+        String[] args = {"-t", hsm.uri(), "--module", hsm.module().toString(), "key", "list"};
+        CliRun.Result prompted = CliRun.in(tmp).withTerminal(SoftHsmToken.USER_PIN).run(args).assertOk();
+        assertEquals(1, prompted.prompts().size());
+        assertTrue(prompted.prompts().get(0).startsWith("PIN for the token '" + hsm.label() + "'"), prompted.prompts().toString());
+
+        CliRun.Result script = CliRun.in(tmp).run(args).assertExit(ExitCode.KEY);
+        assertTrue(script.errorLine().contains("no terminal to ask on"), script.stderr());
+        assertEquals("hsmkit: hint: pass --pin-file FILE or --pin-env VAR (or set HSMKIT_PIN_FILE)", script.hintLine());
+
+        CliRun.Result fromEnvFile = CliRun.in(tmp).withEnv("HSMKIT_PIN_FILE", hsm.pinFile().toString()).run(args).assertOk();
+        assertTrue(fromEnvFile.stdout().startsWith("ID") || fromEnvFile.stdout().isEmpty(), fromEnvFile.stdout());
+    }
+
+    @Test
     void randomComesFromTheToken() {
         byte[] raw = hsmkit("random", "--bytes", "1025", "--format", "raw").assertOk().stdoutBytes();
         assertEquals(1025, raw.length);

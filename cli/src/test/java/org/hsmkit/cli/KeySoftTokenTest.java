@@ -125,6 +125,20 @@ class KeySoftTokenTest {
     }
 
     @Test
+    void newSoftTokenPassphraseIsAskedTwiceOnTheTerminal() {
+        String[] args = {"-t", "soft:" + tokenFile, "key", "generate", "--type", "ec:P-256", "--label", "k"};
+        CliRun.Result differ = CliRun.in(tmp).withTerminal("first", "second").run(args).assertExit(ExitCode.KEY);
+        assertTrue(differ.errorLine().contains("the two entries differ"), differ.stderr());
+        assertFalse(Files.exists(tokenFile), "no token file without a confirmed passphrase");
+
+        CliRun.Result made = CliRun.in(tmp).withTerminal(PASSPHRASE, PASSPHRASE).run(args).assertOk();
+        assertEquals(2, made.prompts().size());
+        assertTrue(made.prompts().get(0).startsWith("New passphrase for the soft token"), made.prompts().toString());
+        assertTrue(made.prompts().get(1).startsWith("Repeat "), made.prompts().toString());
+        assertEquals(List.of("k"), keysOnToken().stream().map(TokenKey::label).toList());
+    }
+
+    @Test
     void duplicateIdIsRefusedAndNothingIsCreated() {
         hsmkit("key", "generate", "--type", "ec:P-256", "--label", "first", "--id", "01").assertOk();
         CliRun.Result r = hsmkit("key", "generate", "--type", "ec:P-384", "--label", "second", "--id", "01")
