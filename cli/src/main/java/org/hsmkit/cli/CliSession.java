@@ -158,6 +158,20 @@ public final class CliSession implements AutoCloseable {
         return AtomicOutput.toFile(context.resolve(file), forced(), inputs);
     }
 
+    /**
+     * The token for a command that names a key: as {@link #token()}, except that when neither -t
+     * nor HSMKIT_TOKEN is given and the key is a PKCS#11 URI, the token is the one that URI names
+     * (so {@code --key 'pkcs11:token=SmartCard-HSM;id=%10'} works on its own).
+     */
+    public Token tokenFor(String keyReference) {
+        String env = context.env().get("HSMKIT_TOKEN");
+        if (token == null && global.token == null && (env == null || env.isBlank()) && keyReference != null
+                && keyReference.regionMatches(true, 0, "pkcs11:", 0, 7)) {
+            token = TokenSpec.parse(keyReference).open(tokenOptions());
+        }
+        return token();
+    }
+
     /** Prints a progress or status line on stderr unless -q. */
     public void info(String line) {
         if (!quiet()) {

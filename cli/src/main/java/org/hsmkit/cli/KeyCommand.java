@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
         subcommands = {KeyListCommand.class, KeyGenerateCommand.class, KeyCsrCommand.class, KeyImportCertCommand.class,
             KeyImportCommand.class, KeyExportCommand.class, KeyDeleteCommand.class})
 final class KeyCommand {
+    /** Help for every --key option, in lines short enough not to be wrapped mid-URI. */
+    static final String KEY_HELP_1 = "the key: its label, or a PKCS#11 URI such as";
+    static final String KEY_HELP_2 = "'pkcs11:id=%%10'; a URI with token=... also selects";
+    static final String KEY_HELP_3 = "the token when -t is not given";
 
     /** Refuses an empty --label before the token is touched. */
     static void requireLabel(String label) {

@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
 final class KeyCsrCommand implements Callable<Integer> {
     private final CliSession session;
 
-    @Option(names = "--key", required = true, paramLabel = "KEY", description = "the key: its label or a PKCS#11 URI")
+    @Option(names = "--key", required = true, paramLabel = "KEY", description = {KeyCommand.KEY_HELP_1, KeyCommand.KEY_HELP_2, KeyCommand.KEY_HELP_3})
     String key;
 
     @Option(names = "--subject", required = true, paramLabel = "DN",
@@ -64,7 +64,7 @@ final class KeyCsrCommand implements Callable<Integer> {
         X500Name name = parseSubject(subject);
         GeneralNames altNames = sans.isEmpty() ? null : parseSans(sans);
         try (AtomicOutput out = session.output(output, false)) {
-            TokenKey k = session.token().key(key);
+            TokenKey k = session.tokenFor(key).key(key);
             JcaPKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(name, k.publicKey());
             if (altNames != null) {
                 ExtensionsGenerator ext = new ExtensionsGenerator();

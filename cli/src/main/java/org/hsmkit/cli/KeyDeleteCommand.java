@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 final class KeyDeleteCommand implements Callable<Integer> {
     private final CliSession session;
 
-    @Option(names = "--key", required = true, paramLabel = "KEY", description = "the key: its label or a PKCS#11 URI")
+    @Option(names = "--key", required = true, paramLabel = "KEY", description = {KeyCommand.KEY_HELP_1, KeyCommand.KEY_HELP_2, KeyCommand.KEY_HELP_3})
     String key;
 
     @Option(names = {"-y", "--yes"}, description = "delete without asking")
@@ -30,7 +30,7 @@ final class KeyDeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Token token = session.token();
+        Token token = session.tokenFor(key);
         TokenKey k = token.key(key);
         String what = KeyCommand.describe(k) + (k.certificate().isPresent()
                 ? " and its certificate " + KeyImportCertCommand.subject(k.certificate().get()) : "")

@@ -26,7 +26,7 @@ final class KeyExportCommand implements Callable<Integer> {
         PEM, DER, SSH, CERT
     }
 
-    @Option(names = "--key", required = true, paramLabel = "KEY", description = "the key: its label or a PKCS#11 URI")
+    @Option(names = "--key", required = true, paramLabel = "KEY", description = {KeyCommand.KEY_HELP_1, KeyCommand.KEY_HELP_2, KeyCommand.KEY_HELP_3})
     String key;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "PEM",
@@ -43,7 +43,7 @@ final class KeyExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         try (AtomicOutput out = session.output(output, format == Format.DER)) {
-            TokenKey k = session.token().key(key);
+            TokenKey k = session.tokenFor(key).key(key);
             OutputStream os = out.stream();
             switch (format) {
                 case PEM -> pem(os, k.publicKey());

@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
 final class KeyImportCertCommand implements Callable<Integer> {
     private final CliSession session;
 
-    @Option(names = "--key", required = true, paramLabel = "KEY", description = "the key: its label or a PKCS#11 URI")
+    @Option(names = "--key", required = true, paramLabel = "KEY", description = {KeyCommand.KEY_HELP_1, KeyCommand.KEY_HELP_2, KeyCommand.KEY_HELP_3})
     String key;
 
     @Parameters(index = "0", paramLabel = "CERTFILE", description = "the certificate, PEM or DER")
@@ -54,7 +54,7 @@ final class KeyImportCertCommand implements Callable<Integer> {
     public Integer call() {
         Path file = session.context().resolve(certFile);
         List<X509Certificate> certs = readCertificates(file);
-        TokenKey k = session.token().key(key);
+        TokenKey k = session.tokenFor(key).key(key);
         X509Certificate match = certs.stream().filter(c -> samePublicKey(c.getPublicKey(), k.publicKey())).findFirst()
                 .orElseThrow(() -> HsmkitException.input("the certificate in " + certFile + " (" + subject(certs.get(0))
                         + (certs.size() > 1 ? " and " + (certs.size() - 1) + " more" : "") + ") is not for the "

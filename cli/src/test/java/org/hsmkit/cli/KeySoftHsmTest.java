@@ -243,6 +243,17 @@ class KeySoftHsmTest {
     }
 
     @Test
+    void theReferencePrintedByGenerateSelectsTokenAndKeyOnItsOwn() throws Exception {
+        String reference = hsmkit("key", "generate", "--type", "ec:P-256", "--label", "alone", "--id", "ab").assertOk()
+                .stdout().strip();
+        assertTrue(reference.contains("token=" + hsm.label()) && reference.toLowerCase().contains("id=%ab"), reference);
+        CliRun.Result r = CliRun.in(tmp).run("--module", hsm.module().toString(), "--pin-file", hsm.pinFile().toString(),
+                "key", "export", "--key", reference, "--format", "ssh").assertOk();
+        assertTrue(r.stdout().startsWith("ecdsa-sha2-nistp256 "), r.stdout());
+        hsmkit("key", "delete", "--key", reference, "--yes").assertOk();
+    }
+
+    @Test
     void pemPublicKeyOfAPkcs11KeyMatchesTheDerExport() throws Exception {
         hsmkit("key", "generate", "--type", "ec:P-384", "--label", "der", "--id", "9a").assertOk();
         byte[] der = hsmkit("key", "export", "--key", "der", "--format", "der").assertOk().stdoutBytes();
