@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Logins against SoftHSM2 through C_Login: wrong PINs, what the token says afterwards, one
- * login per token and process. (Final try and locked PINs, which SoftHSM2 never reaches, are
- * specified in FlagsOnlyPinPolicyTest.)
+ * login per token and process. SoftHSM2 never reaches a final try or a locked PIN by itself;
+ * the fixture writes those flags into its token file, as a card would have them.
  */
 class Pkcs11PinTest {
 
@@ -80,6 +80,44 @@ class Pkcs11PinTest {
             }
             assertEquals("count low", t.info().pinState());
             assertTrue(t.info().pinTriesLeft().isEmpty());
+        }
+    }
+
+    @Test
+    void atTheFinalTryTheTokenIsNotTriedUnlessAllowed() {
+        try (SoftHsmToken hsm = SoftHsmToken.create("final-try")) {
+            hsm.setTokenFlags(SoftHsmToken.USER_PIN_FINAL_TRY, 0);
+            CountingPins wrong = new CountingPins("999999");
+            try (Token t = open(hsm, wrong)) {
+                assertEquals("final try", t.info().pinState());
+                assertEquals(1, t.info().pinTriesLeft().getAsInt());
+                PinException e = assertThrows(PinException.class, t::keys);
+                assertTrue(e.getMessage().contains("final try"), e.getMessage());
+                assertTrue(e.hint().orElseThrow().contains("--force"));
+                assertEquals(List.of(), wrong.prompts, "not even asked");
+                assertFalse(t.info().flags().contains("USER_PIN_COUNT_LOW"), "no login was attempted");
+            }
+            CountingPins right = new CountingPins(new String(hsm.userPin()));
+            try (Token t = TokenSpec.parse(hsm.uri()).open(new TokenOptions(Optional.of(hsm.module()), right, true))) {
+                t.keys();
+                assertEquals(1, right.prompts.size());
+                assertTrue(right.prompts.get(0).contains("final try"), "the prompt warns: " + right.prompts.get(0));
+            }
+        }
+    }
+
+    @Test
+    void aLockedPinIsReportedWithoutAskingForIt() {
+        try (SoftHsmToken hsm = SoftHsmToken.create("locked")) {
+            hsm.setTokenFlags(SoftHsmToken.USER_PIN_LOCKED, 0);
+            CountingPins pins = new CountingPins(new String(hsm.userPin()));
+            try (Token t = TokenSpec.parse(hsm.uri()).open(new TokenOptions(Optional.of(hsm.module()), pins, true))) {
+                assertEquals("locked", t.info().pinState());
+                PinException e = assertThrows(PinException.class, t::keys);
+                assertTrue(e.getMessage().contains("locked"), e.getMessage());
+                assertEquals(0, e.triesLeft().getAsInt());
+                assertEquals(List.of(), pins.prompts);
+            }
         }
     }
 
