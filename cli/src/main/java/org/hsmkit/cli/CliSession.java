@@ -57,21 +57,24 @@ public final class CliSession implements AutoCloseable {
             return PinSource.fromFile(context.resolve(global.pinFile));
         }
         if (global.pinEnv != null) {
-            String var = global.pinEnv;
-            return (prompt, confirm) -> {
-                String v = context.env().get(var);
-                if (v == null) {
-                    throw HsmkitException.key("environment variable " + var + " is not set",
-                            "export " + var + " with the PIN, or use --pin-file");
-                }
-                return v.toCharArray();
-            };
+            return fromEnvironment(global.pinEnv, "export " + global.pinEnv + " with the PIN, or use --pin-file");
         }
         String file = context.env().get("HSMKIT_PIN_FILE");
         if (file != null && !file.isBlank()) {
             return PinSource.fromFile(context.resolve(file));
         }
         return prompted("pass --pin-file FILE or --pin-env VAR (or set HSMKIT_PIN_FILE)");
+    }
+
+    /** A secret from a variable of the context's environment; {@code hintWhenUnset} when it is not set. */
+    public PinSource fromEnvironment(String variable, String hintWhenUnset) {
+        return (prompt, confirm) -> {
+            String v = context.env().get(variable);
+            if (v == null) {
+                throw HsmkitException.key("environment variable " + variable + " is not set", hintWhenUnset);
+            }
+            return v.toCharArray();
+        };
     }
 
     /**

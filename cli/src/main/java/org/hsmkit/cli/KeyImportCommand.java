@@ -101,15 +101,8 @@ final class KeyImportCommand implements Callable<Integer> {
             return PinSource.fromFile(session.context().resolve(password.file));
         }
         if (password.env != null) {
-            String var = password.env;
-            return (prompt, confirm) -> {
-                String v = session.context().env().get(var);
-                if (v == null) {
-                    throw HsmkitException.key("environment variable " + var + " is not set",
-                            "export " + var + " with the PKCS#12 password, or use --p12-pass-file");
-                }
-                return v.toCharArray();
-            };
+            return session.fromEnvironment(password.env,
+                    "export " + password.env + " with the PKCS#12 password, or use --p12-pass-file");
         }
         return session.prompted("pass --p12-pass-file FILE or --p12-pass-env VAR");
     }
