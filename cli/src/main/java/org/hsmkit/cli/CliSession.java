@@ -1,6 +1,8 @@
 package org.hsmkit.cli;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.hsmkit.core.AtomicOutput;
@@ -94,12 +96,12 @@ public final class CliSession implements AutoCloseable {
             }
             if (confirm) {
                 char[] second = terminal.readSecret("Repeat " + prompt + ": ");
-                boolean same = second != null && java.util.Arrays.equals(first, second);
+                boolean same = second != null && Arrays.equals(first, second);
                 if (second != null) {
-                    java.util.Arrays.fill(second, '\0');
+                    Arrays.fill(second, '\0');
                 }
                 if (!same) {
-                    java.util.Arrays.fill(first, '\0');
+                    Arrays.fill(first, '\0');
                     throw HsmkitException.key("the two entries differ", "run the command again");
                 }
             }
@@ -119,7 +121,7 @@ public final class CliSession implements AutoCloseable {
                     hintWithoutTerminal);
         }
         String answer = terminal.readLine(question + " [y/N] ");
-        return answer != null && answer.trim().toLowerCase(java.util.Locale.ROOT).startsWith("y");
+        return answer != null && answer.trim().toLowerCase(Locale.ROOT).startsWith("y");
     }
 
     /** The PKCS#11 module from --module or HSMKIT_PKCS11_MODULE; empty means search. */

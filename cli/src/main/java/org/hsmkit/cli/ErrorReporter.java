@@ -3,15 +3,17 @@ package org.hsmkit.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
 
 import org.hsmkit.core.HsmkitException;
 
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * Maps every failure to an exit code and an {@code hsmkit: error: …} line (plus an optional
@@ -49,10 +51,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         return ExitCode.USAGE;
     }
 
-    private static java.util.List<String> visibleSubcommands(CommandLine cmd) {
+    private static List<String> visibleSubcommands(CommandLine cmd) {
         return cmd.getSubcommands().entrySet().stream()
                 .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden())
-                .map(java.util.Map.Entry::getKey).toList();
+                .map(Map.Entry::getKey).toList();
     }
 
     @Override

@@ -1,9 +1,10 @@
 package org.hsmkit.cli;
 
+import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 
-import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
+import picocli.CommandLine;
 
 /**
  * The one place a {@link CommandLine} for hsmkit is made; {@link Main} and the CLI tests both go
@@ -33,8 +34,8 @@ public final class HsmkitCli {
         };
         CommandLine cl = new CommandLine(top, factory);
         ErrorReporter reporter = new ErrorReporter(context);
-        cl.setOut(new java.io.PrintWriter(context.stdout(), true));
-        cl.setErr(new java.io.PrintWriter(context.stderr(), true));
+        cl.setOut(new PrintWriter(context.stdout(), true));
+        cl.setErr(new PrintWriter(context.stderr(), true));
         cl.setExecutionExceptionHandler(reporter);
         cl.setParameterExceptionHandler(reporter);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

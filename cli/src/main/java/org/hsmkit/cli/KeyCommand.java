@@ -1,6 +1,7 @@
 package org.hsmkit.cli;
 
 import java.util.Arrays;
+import java.util.Comparator;
 
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
@@ -62,7 +63,7 @@ final class KeyCommand {
     }
 
     /** Keys in a stable order for listings: by id, then label. */
-    static final java.util.Comparator<TokenKey> BY_ID = java.util.Comparator
+    static final Comparator<TokenKey> BY_ID = Comparator
             .comparing((TokenKey k) -> KeyId.hex(k.id())).thenComparing(TokenKey::label);
 
     /** One line describing a key for messages: type, label, id. */

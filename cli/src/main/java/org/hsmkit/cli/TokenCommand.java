@@ -1,5 +1,6 @@
 package org.hsmkit.cli;
 
+import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -62,7 +63,7 @@ final class TokenCommand {
         @Override
         public Integer call() {
             TokenInfo i = session.token().info();
-            java.io.PrintStream out = session.context().stdout();
+            PrintStream out = session.context().stdout();
             field(out, "kind", i.kind());
             field(out, i.kind().equals("soft") ? "file" : "module", i.location());
             if (i.slotId() >= 0) {
@@ -79,7 +80,7 @@ final class TokenCommand {
             return ExitCode.OK;
         }
 
-        private static void field(java.io.PrintStream out, String name, String value) {
+        private static void field(PrintStream out, String name, String value) {
             out.printf("%-13s %s%n", name + ":", orDash(value));
         }
     }
