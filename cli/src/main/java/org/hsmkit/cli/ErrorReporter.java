@@ -8,12 +8,12 @@ import java.util.Map;
 
 import org.hsmkit.core.HsmkitException;
 
+import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
-import picocli.CommandLine;
 
 /**
  * Maps every failure to an exit code and an {@code hsmkit: error: …} line (plus an optional

@@ -3,8 +3,8 @@ package org.hsmkit.cli;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 
-import picocli.CommandLine.IFactory;
 import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
 
 /**
  * The one place a {@link CommandLine} for hsmkit is made; {@link Main} and the CLI tests both go
