@@ -191,7 +191,9 @@ public final class Pkcs11Token implements Token {
     @Override
     public TokenKey generateKey(KeyType type, String keyLabel, byte[] id) {
         requireLabel(keyLabel);
-        requireMechanism(type.isRsa() ? CKM_RSA_PKCS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN, "generating " + type + " keys");
+        long generator = type.isRsa() ? CKM_RSA_PKCS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN;
+        requireMechanism(generator, "generating " + type + " keys");
+        requireKeySize(generator, type);
         return call("generating a " + type + " key", true, s -> {
             refuseDuplicate(s, keyLabel, id);
             AttributeVector pub = new AttributeVector().class_(CKO_PUBLIC_KEY).token(true).private_(false)
@@ -225,6 +227,23 @@ public final class Pkcs11Token implements Token {
             }
             return readKey(s, pair.getPrivateKey(), readCertificates(s));
         });
+    }
+
+    /** Refuses a key size outside what the token says its generator makes (C_GetMechanismInfo). */
+    private void requireKeySize(long generator, KeyType type) {
+        org.xipki.pkcs11.wrapper.MechanismInfo info;
+        synchronized (this) {
+            ensureCurrent();
+            info = slot.getToken().getMechanismInfo(generator);
+        }
+        if (info == null || info.getMaxKeySize() <= 0) {
+            return; // the token does not say
+        }
+        if (type.bits() > info.getMaxKeySize() || type.bits() < info.getMinKeySize()) {
+            throw HsmkitException.key(name() + " generates " + (type.isRsa() ? "RSA" : "EC") + " keys of "
+                    + info.getMinKeySize() + " to " + info.getMaxKeySize() + " bits, not " + type.bits(),
+                    "choose another --type");
+        }
     }
 
     private static byte[] curveParams(KeyType type) {
