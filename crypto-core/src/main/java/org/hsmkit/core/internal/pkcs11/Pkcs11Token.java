@@ -131,7 +131,6 @@ public final class Pkcs11Token implements Token {
             throw new HsmkitException(ErrorKind.KEY, "cannot read the token in slot " + slot.getSlotID() + ": "
                     + e.getErrorName(), null, e);
         }
-        library.acquire(slot.getSlotID());
     }
 
     // --- Token ---
@@ -424,7 +423,6 @@ public final class Pkcs11Token implements Token {
         }
         sessions.clear();
         idle.clear();
-        library.release(slot.getSlotID(), generation);
     }
 
     // --- sessions, login, recovery ---
@@ -458,6 +456,9 @@ public final class Pkcs11Token implements Token {
                         }
                     }
                     continue;
+                }
+                if (attempt < ATTEMPTS && login && e.getErrorCode() == PKCS11Constants.CKR_USER_NOT_LOGGED_IN) {
+                    continue; // the login ended between the check and the operation: log in again
                 }
                 throw translate(what, e);
             } finally {
@@ -538,14 +539,14 @@ public final class Pkcs11Token implements Token {
         mechanisms = null;
         generation = now;
         slot = Pkcs11Tokens.findAgain(library, label, serial, manufacturer, model);
-        library.acquire(slot.getSlotID());
     }
 
     private void ensureLogin() throws PKCS11Exception {
         synchronized (library.loginLock) {
             ensureCurrent();
-            long slotId = slot.getSlotID();
-            if (library.isLoggedIn(slotId)) {
+            if (sessionsLoggedIn()) {
+                // logged in already, by this or another token object of the process; the module
+                // ends a login when the process's last session of the token closes
                 return;
             }
             PKCS11Exception[] failure = new PKCS11Exception[1];
@@ -580,7 +581,17 @@ public final class Pkcs11Token implements Token {
             if (failure[0] != null) {
                 throw failure[0];
             }
-            library.markLoggedIn(slotId);
+        }
+    }
+
+    /** Whether this process is logged in to the token (C_GetSessionInfo on a session of ours). */
+    private boolean sessionsLoggedIn() throws PKCS11Exception {
+        Session s = borrow();
+        try {
+            long state = s.getSessionInfo().getState();
+            return state == PKCS11Constants.CKS_RO_USER_FUNCTIONS || state == PKCS11Constants.CKS_RW_USER_FUNCTIONS;
+        } finally {
+            giveBack(s);
         }
     }
 

@@ -139,6 +139,22 @@ class Pkcs11PinTest {
     }
 
     @Test
+    void whenTheModuleEndsTheLoginWithItsLastSessionTheNextOperationLogsInAgain() throws Exception {
+        try (SoftHsmToken hsm = SoftHsmToken.create("relogin")) {
+            CountingPins pins = new CountingPins(new String(hsm.userPin()));
+            try (Token b = open(hsm, pins)) {
+                try (Token a = open(hsm, pins)) {
+                    a.generateKey(KeyType.EC_P256, "k", null);
+                }
+                // a closed the only sessions of the token: PKCS#11 logged the process out
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(new byte[1]);
+                b.key("k").signDigest(SignatureScheme.ECDSA, DigestAlgorithm.SHA256, digest);
+                assertEquals(2, pins.prompts.size());
+            }
+        }
+    }
+
+    @Test
     void aTokenCreatedAfterTheModuleWasLoadedIsFoundAndOpenTokensKeepWorking() throws Exception {
         try (SoftHsmToken first = SoftHsmToken.create("before")) {
             CountingPins pins = new CountingPins(new String(first.userPin()));
