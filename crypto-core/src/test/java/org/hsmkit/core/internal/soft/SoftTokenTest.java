@@ -356,6 +356,20 @@ class SoftTokenTest {
     }
 
     @Test
+    void aStoredKeyIsDecryptedOnlyWhileTheTokenIsOpen() {
+        try (Token t = open()) {
+            t.generateKey(KeyType.EC_P256, "k", null);
+        }
+        TokenKey k;
+        try (Token t = open()) {
+            k = t.key("k");
+        }
+        HsmkitException e = assertThrows(HsmkitException.class,
+                () -> k.signDigest(SignatureScheme.ECDSA, DigestAlgorithm.SHA256, new byte[32]));
+        assertTrue(e.hint().orElseThrow().contains("closed"), e.hint().orElseThrow());
+    }
+
+    @Test
     void randomBytesFillTheBufferDifferentlyEachTime() {
         try (Token t = open()) {
             byte[] a = new byte[32];
