@@ -5,6 +5,9 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -26,10 +29,18 @@ final class KeyExportCommand implements Callable<Integer> {
         PEM, DER, SSH, CERT
     }
 
+    /** The formats as users type them (lower case), for shell completion. */
+    static final class FormatNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Format.values()).map(f -> f.name().toLowerCase(Locale.ROOT)).iterator();
+        }
+    }
+
     @Option(names = "--key", required = true, paramLabel = "KEY", description = {KeyCommand.KEY_HELP_1, KeyCommand.KEY_HELP_2, KeyCommand.KEY_HELP_3})
     String key;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "PEM",
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = FormatNames.class, defaultValue = "PEM",
             description = "pem (default): public key as PEM; der: public key as DER; ssh: OpenSSH authorized_keys line (RSA and ECDSA P-256/384/521); cert: the stored certificate as PEM")
     Format format;
 

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.core.AtomicOutput;
@@ -32,12 +34,20 @@ final class RandomCommand implements Callable<Integer> {
         HEX, BASE64, RAW
     }
 
+    /** The formats as users type them (lower case), for shell completion. */
+    static final class FormatNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Format.values()).map(f -> f.name().toLowerCase(Locale.ROOT)).iterator();
+        }
+    }
+
     private final CliSession session;
 
     @Option(names = "--bytes", required = true, paramLabel = "N", description = "how many bytes (at least 1)")
     long bytes;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "HEX",
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = FormatNames.class, defaultValue = "HEX",
             description = "hex (default, lower case), base64, or raw")
     Format format;
 

@@ -83,6 +83,8 @@ class CliTest {
         assertTrue(r.stdout().contains("complete -F"), "not a completion script");
         assertTrue(r.stdout().contains("import-cert"));
         assertTrue(r.stdout().contains("ec:brainpoolP256r1"), "key types are completion candidates");
+        assertTrue(r.stdout().contains("(\"pem\" \"der\" \"ssh\" \"cert\")"), "export formats complete in lower case");
+        assertTrue(r.stdout().contains("(\"hex\" \"base64\" \"raw\")"), "random formats complete in lower case");
     }
 
     @Test
