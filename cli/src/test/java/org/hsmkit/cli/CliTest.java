@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.hsmkit.core.ErrorKind;
+import org.hsmkit.testdata.ExternalTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -133,7 +136,7 @@ class CliTest {
 
     @Test
     void verboseAddsTheCausesWithoutAStackTrace() throws Exception {
-        java.nio.file.Files.write(tmp.resolve("junk.p12"), new byte[] {1, 2, 3});
+        Files.write(tmp.resolve("junk.p12"), new byte[] {1, 2, 3});
         CliRun cli = CliRun.in(tmp).withEnv("P", "x");
         String[] args = {"-t", "soft:" + tmp.resolve("t.p12"), "key", "import", "junk.p12", "--label", "x", "--p12-pass-env", "P"};
         CliRun.Result plain = cli.run(args).assertExit(ExitCode.INPUT);
@@ -152,6 +155,24 @@ class CliTest {
         CliRun.Result r = CliRun.in(tmp).run("-t", "soft:" + tmp.resolve("t.p12"), "--pin-file", "p", "--pin-env", "P",
                 "key", "list").assertExit(ExitCode.USAGE);
         assertTrue(r.errorLine().contains("exclude each other"), r.stderr());
+    }
+
+    /** The real entry point in its own process: exit status, and data and errors on their own streams. */
+    @Test
+    void mainExitsWithTheDocumentedCodesInARealProcess() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString(); // the JVM running the tests
+        String cp = System.getProperty("java.class.path");
+        ExternalTool.Result ok = ExternalTool.run(tmp, null, Map.of(), List.of(java, "-cp", cp, Main.class.getName(),
+                "-t", "soft:" + tmp.resolve("t.p12"), "random", "--bytes", "4"));
+        assertEquals(0, ok.exitCode(), ok.stderr());
+        assertTrue(ok.stdoutText().matches("[0-9a-f]{8}\n"), ok.stdoutText());
+        assertTrue(ok.stderr().startsWith("hsmkit: 4 random bytes"), ok.stderr());
+
+        ExternalTool.Result bad = ExternalTool.run(tmp, null, Map.of(), List.of(java, "-cp", cp, Main.class.getName(),
+                "-t", "nonsense", "key", "list"));
+        assertEquals(ExitCode.USAGE, bad.exitCode());
+        assertEquals("", bad.stdoutText());
+        assertTrue(bad.stderr().startsWith("hsmkit: error: unknown token 'nonsense'\nhsmkit: hint: "), bad.stderr());
     }
 
     @Test
