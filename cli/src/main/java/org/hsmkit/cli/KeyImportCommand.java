@@ -78,11 +78,9 @@ final class KeyImportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw HsmkitException.input("no such file: " + p12File, null);
         }
-        KeyStore store;
         char[] pass = passwordSource().pin("password of " + file.getFileName(), false);
         try {
-            store = load(file, pass);
-            Entry entry = pick(store, pass);
+            Entry entry = pick(load(file, pass), pass);
             Token token = session.token();
             KeyCommand.requireFreeId(token, KeyId.bytesOf(id));
             TokenKey k = token.importKey(entry.key(), entry.chain(), label, KeyId.bytesOf(id));
