@@ -95,7 +95,7 @@ public final class CliSession implements AutoCloseable {
                 throw HsmkitException.key("nothing entered for: " + prompt, "run the command again");
             }
             if (confirm) {
-                char[] second = terminal.readSecret("Repeat " + prompt + ": ");
+                char[] second = terminal.readSecret(prompt + " (again): ");
                 boolean same = second != null && Arrays.equals(first, second);
                 if (second != null) {
                     Arrays.fill(second, '\0');

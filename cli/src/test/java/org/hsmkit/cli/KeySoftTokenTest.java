@@ -134,7 +134,8 @@ class KeySoftTokenTest {
         CliRun.Result made = CliRun.in(tmp).withTerminal(PASSPHRASE, PASSPHRASE).run(args).assertOk();
         assertEquals(2, made.prompts().size());
         assertTrue(made.prompts().get(0).startsWith("New passphrase for the soft token"), made.prompts().toString());
-        assertTrue(made.prompts().get(1).startsWith("Repeat "), made.prompts().toString());
+        assertTrue(made.prompts().get(1).startsWith("New passphrase for the soft token") && made.prompts().get(1).endsWith(" (again): "),
+                made.prompts().toString());
         assertEquals(List.of("k"), keysOnToken().stream().map(TokenKey::label).toList());
     }
 
