@@ -1,5 +1,6 @@
 package org.hsmkit.cli;
 
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -65,6 +66,19 @@ final class KeyCommand {
     /** Keys in a stable order for listings: by id, then label. */
     static final Comparator<TokenKey> BY_ID = Comparator
             .comparing((TokenKey k) -> KeyId.hex(k.id())).thenComparing(TokenKey::label);
+
+    /** Says so when a command has just created the soft token's key store file. */
+    static void reportNewSoftToken(CliSession session, boolean existedBefore) {
+        if (!existedBefore && session.tokenSpec().isSoft() && Files.exists(session.tokenSpec().softPath())) {
+            session.info("hsmkit: created the soft token " + session.tokenSpec().softPath()
+                    + " (keep its passphrase: it cannot be recovered)");
+        }
+    }
+
+    /** Whether the selected token is a soft token whose file exists (false for PKCS#11 tokens). */
+    static boolean softTokenExists(CliSession session) {
+        return session.tokenSpec().isSoft() && Files.exists(session.tokenSpec().softPath());
+    }
 
     /** One line describing a key for messages: type, label, id. */
     static String describe(TokenKey k) {

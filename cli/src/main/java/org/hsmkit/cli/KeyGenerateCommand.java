@@ -40,10 +40,12 @@ final class KeyGenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         KeyCommand.requireLabel(label);
+        boolean existed = KeyCommand.softTokenExists(session);
         Token token = session.token();
         KeyCommand.requireFreeId(token, KeyId.bytesOf(id));
         session.info("hsmkit: generating a " + type.spec() + " key on token '" + token.info().label() + "'...");
         TokenKey key = token.generateKey(type, label, KeyId.bytesOf(id));
+        KeyCommand.reportNewSoftToken(session, existed);
         session.info("hsmkit: generated " + KeyCommand.describe(key));
         session.context().stdout().println(key.reference());
         session.context().stdout().flush();

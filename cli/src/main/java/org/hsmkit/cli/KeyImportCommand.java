@@ -81,9 +81,11 @@ final class KeyImportCommand implements Callable<Integer> {
         char[] pass = passwordSource().pin("password of " + file.getFileName(), false);
         try {
             Entry entry = pick(load(file, pass), pass);
+            boolean existed = KeyCommand.softTokenExists(session);
             Token token = session.token();
             KeyCommand.requireFreeId(token, KeyId.bytesOf(id));
             TokenKey k = token.importKey(entry.key(), entry.chain(), label, KeyId.bytesOf(id));
+            KeyCommand.reportNewSoftToken(session, existed);
             session.info("hsmkit: imported " + KeyCommand.describe(k)
                     + (entry.chain().isEmpty() ? "" : " with " + entry.chain().size() + " certificate(s)"));
             session.context().stdout().println(k.reference());

@@ -132,6 +132,7 @@ class KeySoftTokenTest {
         assertFalse(Files.exists(tokenFile), "no token file without a confirmed passphrase");
 
         CliRun.Result made = CliRun.in(tmp).withTerminal(PASSPHRASE, PASSPHRASE).run(args).assertOk();
+        assertTrue(made.stderr().contains("hsmkit: created the soft token " + tokenFile), made.stderr());
         assertEquals(2, made.prompts().size());
         assertTrue(made.prompts().get(0).startsWith("New passphrase for the soft token"), made.prompts().toString());
         assertTrue(made.prompts().get(1).startsWith("New passphrase for the soft token") && made.prompts().get(1).endsWith(" (again): "),
@@ -311,7 +312,7 @@ class KeySoftTokenTest {
     @Test
     void quietLeavesOnlyDataAndErrors() {
         CliRun.Result r = hsmkit("-q", "key", "generate", "--type", "ec:P-256", "--label", "mail").assertOk();
-        assertEquals("", r.stderr());
+        assertEquals("", r.stderr(), "not even the note about the new soft token");
         assertEquals("mail\n", r.stdout());
         CliRun.Result list = hsmkit("-q", "key", "export", "--key", "mail", "--format", "ssh").assertOk();
         assertEquals("", list.stderr());
