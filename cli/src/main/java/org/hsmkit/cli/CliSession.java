@@ -47,7 +47,12 @@ public final class CliSession implements AutoCloseable {
     /** The token selector from -t, HSMKIT_TOKEN, or the default soft token. */
     public TokenSpec tokenSpec() {
         String t = global.token != null ? global.token : context.env().get("HSMKIT_TOKEN");
-        return TokenSpec.parse(t);
+        TokenSpec spec = TokenSpec.parse(t);
+        if (spec.isSoft() && !spec.toString().equals("soft") && !spec.softPath().isAbsolute()) {
+            // a relative soft:PATH means relative to the working directory of this invocation
+            return TokenSpec.parse("soft:" + context.resolve(spec.softPath().toString()));
+        }
+        return spec;
     }
 
     /** The PIN source from --pin-file, --pin-env, HSMKIT_PIN_FILE, or a prompt. */

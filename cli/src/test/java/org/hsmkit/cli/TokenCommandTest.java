@@ -47,6 +47,12 @@ class TokenCommandTest {
     }
 
     @Test
+    void relativeSoftTokenPathsAreRelativeToTheWorkingDirectory() {
+        CliRun.Result r = CliRun.in(tmp).run("-t", "soft:keys/t.p12", "token", "info").assertOk();
+        assertTrue(r.stdout().contains("file:         " + tmp.resolve("keys/t.p12")), r.stdout());
+    }
+
+    @Test
     void hsmkitTokenFromTheEnvironmentIsUsedWhenNoOptionIsGiven() {
         Path file = tmp.resolve("env.p12");
         CliRun.Result r = CliRun.in(tmp).withEnv("HSMKIT_TOKEN", "soft:" + file).run("token", "info").assertOk();
