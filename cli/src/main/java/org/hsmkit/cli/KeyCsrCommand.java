@@ -5,6 +5,8 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -23,13 +25,17 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.Providers;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code hsmkit key csr}: a PKCS#10 request signed on the token. The signature is checked against
@@ -55,6 +61,14 @@ final class KeyCsrCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the request to FILE (default: standard output)")
     String output;
 
+    @Option(names = "--digest", paramLabel = "HASH", completionCandidates = DigestNames.class,
+            converter = DigestConverter.class,
+            description = "sha256, sha384 or sha512 (default: as strong as the key: SHA-384 for 384-bit curves, SHA-512 for 512/521-bit curves, else SHA-256)")
+    DigestAlgorithm digest;
+
+    @Option(names = "--pss", description = "sign with RSA-PSS instead of PKCS#1 v1.5 (RSA keys)")
+    boolean pss;
+
     KeyCsrCommand(CliSession session) {
         this.session = session;
     }
@@ -71,7 +85,7 @@ final class KeyCsrCommand implements Callable<Integer> {
                 ext.addExtension(Extension.subjectAlternativeName, false, altNames);
                 builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
             }
-            PKCS10CertificationRequest csr = builder.build(k.contentSigner());
+            PKCS10CertificationRequest csr = builder.build(k.contentSigner(scheme(k), digest == null ? digestFor(k) : digest));
             requireValidSignature(csr, k);
             try (Writer w = new OutputStreamWriter(out.stream(), StandardCharsets.US_ASCII);
                     JcaPEMWriter pem = new JcaPEMWriter(w)) {
@@ -81,6 +95,44 @@ final class KeyCsrCommand implements Callable<Integer> {
             session.info("hsmkit: wrote a CSR for " + KeyCommand.describe(k) + (output == null ? "" : " to " + output));
         }
         return ExitCode.OK;
+    }
+
+    private SignatureScheme scheme(TokenKey k) {
+        if (pss && !k.type().isRsa()) {
+            throw new HsmkitException(ErrorKind.USAGE, "--pss applies to RSA keys; the " + KeyCommand.describe(k) + " signs with ECDSA",
+                    "leave out --pss");
+        }
+        return pss ? SignatureScheme.RSA_PSS : SignatureScheme.defaultFor(k.type());
+    }
+
+    /** A hash as strong as the key (what CAs expect for P-384 and P-521 keys). */
+    static DigestAlgorithm digestFor(TokenKey k) {
+        if (k.type().isRsa() || k.type().bits() <= 256) {
+            return DigestAlgorithm.SHA256;
+        }
+        return k.type().bits() <= 384 ? DigestAlgorithm.SHA384 : DigestAlgorithm.SHA512;
+    }
+
+    /** Accepts sha256, sha-256, SHA384, ... */
+    static final class DigestConverter implements ITypeConverter<DigestAlgorithm> {
+        @Override
+        public DigestAlgorithm convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT).replace("-", "");
+            for (DigestAlgorithm d : DigestAlgorithm.values()) {
+                if (d.name().toLowerCase(Locale.ROOT).equals(v)) {
+                    return d;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a supported hash: use sha256, sha384 or sha512");
+        }
+    }
+
+    /** The hash names for shell completion. */
+    static final class DigestNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(DigestAlgorithm.values()).map(d -> d.name().toLowerCase(Locale.ROOT)).iterator();
+        }
     }
 
     private static void requireValidSignature(PKCS10CertificationRequest csr, TokenKey k) {

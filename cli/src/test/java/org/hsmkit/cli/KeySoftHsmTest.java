@@ -103,6 +103,9 @@ class KeySoftHsmTest {
                 "--san", "dns:hsm.hsmkit.test", "-o", "hsm.csr").assertOk();
         String text = KeyCeremonyChecks.opensslVerifiesCsr(tmp, tmp.resolve("hsm.csr"));
         assertTrue(text.contains("DNS:hsm.hsmkit.test"), text);
+        String hash = type.isRsa() || type.bits() <= 256 ? "SHA256" : type.bits() <= 384 ? "SHA384" : "SHA512";
+        String algorithm = type.isRsa() ? hash.toLowerCase() + "WithRSAEncryption" : "ecdsa-with-" + hash;
+        assertTrue(text.contains("Signature Algorithm: " + algorithm), "a hash as strong as the key: " + text);
 
         hsmkit("key", "export", "--key", "pkcs11:id=%" + id, "-o", "pub.pem").assertOk();
         KeyCeremonyChecks.assertSameKey(k.publicKey(), KeyCeremonyChecks.opensslReadsPublicKey(tmp, tmp.resolve("pub.pem")));
@@ -126,6 +129,26 @@ class KeySoftHsmTest {
 
         hsmkit("key", "delete", "--key", label, "--yes").assertOk();
         assertEquals(0, objectsWithId(id), "private key, public key and certificate are gone");
+    }
+
+    @Test
+    void csrWithRsaPssAndAChosenDigest() {
+        hsmkit("key", "generate", "--type", "rsa:2048", "--label", "pss", "--id", "c1").assertOk();
+        hsmkit("key", "csr", "--key", "pss", "--subject", "CN=PSS", "--pss", "--digest", "sha384", "-o", "pss.csr").assertOk();
+        String text = KeyCeremonyChecks.opensslVerifiesCsr(tmp, tmp.resolve("pss.csr"));
+        assertTrue(text.contains("Signature Algorithm: rsassaPss"), text);
+        assertTrue(text.contains("Hash Algorithm: sha384"), text);
+
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "ec-pss", "--id", "c2").assertOk();
+        CliRun.Result r = hsmkit("key", "csr", "--key", "ec-pss", "--subject", "CN=x", "--pss", "-o", "ec.csr")
+                .assertExit(ExitCode.USAGE);
+        assertTrue(r.errorLine().contains("--pss applies to RSA keys"), r.stderr());
+        assertFalse(Files.exists(tmp.resolve("ec.csr")));
+        CliRun.Result bad = hsmkit("key", "csr", "--key", "ec-pss", "--subject", "CN=x", "--digest", "md5").assertExit(ExitCode.USAGE);
+        assertTrue(bad.errorLine().contains("'md5' is not a supported hash"), bad.stderr());
+
+        hsmkit("key", "delete", "--key", "pss", "--yes").assertOk();
+        hsmkit("key", "delete", "--key", "ec-pss", "--yes").assertOk();
     }
 
     @Test
