@@ -12,6 +12,7 @@ import org.hsmkit.core.TokenKey;
 import org.hsmkit.smime.internal.EnvelopeOpener;
 import org.hsmkit.smime.internal.MessageWalker;
 import org.hsmkit.smime.internal.SignatureChecks;
+import org.hsmkit.smime.internal.TokenKeyOpener;
 
 /**
  * Opens received S/MIME messages: removes every layer (encrypted, signed, compressed, in any
@@ -59,7 +60,7 @@ public final class SmimeReader {
     }
 
     private EnvelopeOpener opener() {
-        return keys.isEmpty() ? null : Decryption.opener(keys);
+        return keys.isEmpty() ? null : new TokenKeyOpener(keys);
     }
 
     /** Options for a {@link SmimeReader}. */

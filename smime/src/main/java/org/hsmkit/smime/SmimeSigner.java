@@ -104,6 +104,7 @@ public final class SmimeSigner {
                 MimeMultipart signed = generator.generate(content);
                 generated = new MimeBodyPart();
                 generated.setContent(signed);
+                generated.setHeader("Content-Type", signed.getContentType());
             }
             return MimeParts.materialise(generated);
         } catch (SMIMEException | CertificateEncodingException | jakarta.mail.MessagingException e) {

@@ -60,7 +60,7 @@ public final class MimeParts {
             for (Enumeration<String> e = parsed.getAllHeaderLines(); e.hasMoreElements();) {
                 String line = e.nextElement();
                 if (line.toLowerCase(Locale.ROOT).startsWith("content-")) {
-                    headers.addHeaderLine(line + "\r\n");
+                    headers.addHeaderLine(line);
                 }
             }
             if (headers.getHeader("Content-Type") == null) {

@@ -1,0 +1,36 @@
+package org.hsmkit.smime.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.RecipientInformationStore;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.cms.TokenRecipient;
+
+/** Opens enveloped layers with token keys through the shared CMS recipient code. */
+public final class TokenKeyOpener implements EnvelopeOpener {
+    private final List<TokenKey> keys;
+
+    public TokenKeyOpener(List<TokenKey> keys) {
+        this.keys = List.copyOf(keys);
+    }
+
+    @Override
+    public InputStream open(RecipientInformationStore recipients, boolean authenticated) {
+        TokenRecipient.Selected s = TokenRecipient.select(recipients, keys);
+        try {
+            return s.information().getContentStream(s.recipient().recipient(s.information(), authenticated)).getContentStream();
+        } catch (CMSException | IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof HsmkitException h) {
+                    throw h;
+                }
+            }
+            throw HsmkitException.verification("cannot recover the content key: " + e.getMessage(),
+                    "the message was altered, or it was encrypted to another key with the same certificate");
+        }
+    }
+}
