@@ -1,0 +1,21 @@
+package org.hsmkit.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code hsmkit smime encrypt}. */
+@Command(name = "encrypt", mixinStandardHelpOptions = true, description = "Encrypt a message to recipient certificates (and to yourself with --key).")
+final class SmimeEncryptCommand extends SmimeWriteCommand {
+    SmimeEncryptCommand(CliSession session) {
+        super(session);
+    }
+
+    @Override
+    boolean signs() {
+        return false;
+    }
+
+    @Override
+    boolean encrypts() {
+        return true;
+    }
+}
