@@ -168,6 +168,17 @@ public final class SmimeEncryptor {
             return this;
         }
 
+        /**
+         * The compatibility profile: AES-256-CBC EnvelopedData and, for RSA recipients, PKCS#1
+         * v1.5 key transport — what gpgsm 2.2, NSS (Thunderbird) and Outlook decrypt. It has no
+         * integrity protection of its own: sign the message as well.
+         */
+        public Builder compatibility() {
+            this.cipher = ContentCipher.AES256_CBC;
+            this.padding = RsaPadding.PKCS1;
+            return this;
+        }
+
         /** For RSA recipients; default OAEP with SHA-256. */
         public Builder rsaPadding(RsaPadding padding) {
             this.padding = Objects.requireNonNull(padding);
