@@ -8,7 +8,7 @@ import org.hsmkit.smime.SmimeReport;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code hsmkit smime decrypt}: removes encryption (and compression); a signature stays for verify. */
 @Command(name = "decrypt", mixinStandardHelpOptions = true,
@@ -16,14 +16,10 @@ import picocli.CommandLine.Parameters;
 final class SmimeDecryptCommand implements Callable<Integer> {
     private final CliSession session;
 
-    @Option(names = "--key", paramLabel = "KEY", description = "the key to use (default: whichever key on the token is a recipient)")
-    String key;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output .eml (default: standard output)")
-    String output;
 
-    @Parameters(paramLabel = "IN.eml", description = "the message ('-' for standard input)")
-    String input;
+    @Mixin
+    SmimeReadOptions options;
 
     SmimeDecryptCommand(CliSession session) {
         this.session = session;
@@ -31,9 +27,9 @@ final class SmimeDecryptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (AtomicOutput out = SmimeFiles.output(session, output, input)) {
-            SmimeReport report = SmimeReader.builder().decryptWith(SmimeFiles.decryptionKeys(session, key)).build()
-                    .decrypt(SmimeFiles.readMessage(session, input));
+        try (AtomicOutput out = SmimeFiles.output(session, options.output, options.input)) {
+            SmimeReport report = SmimeReader.builder().decryptWith(() -> SmimeFiles.decryptionKeys(session, options.key)).build()
+                    .decrypt(SmimeFiles.readMessage(session, options.input));
             if (!report.isEncrypted()) {
                 session.warn("the message was not encrypted");
             }

@@ -5,14 +5,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.core.AtomicOutput;
-import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
-import org.hsmkit.smime.SmimeReader;
 import org.hsmkit.smime.SmimeReport;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code hsmkit smime verify}: opens every layer (decrypting with a token key when needed),
@@ -27,14 +25,10 @@ final class SmimeVerifyCommand implements Callable<Integer> {
     @Option(names = "--trust", paramLabel = "CAFILE", description = "trusted root certificate(s), PEM or DER; repeat for more")
     List<String> trust = new ArrayList<>();
 
-    @Option(names = "--key", paramLabel = "KEY", description = "decryption key, when the message is also encrypted")
-    String key;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "write the verified content (all layers removed) as .eml")
-    String output;
 
-    @Parameters(paramLabel = "IN.eml", description = "the message ('-' for standard input)")
-    String input;
+    @Mixin
+    SmimeReadOptions options;
 
     SmimeVerifyCommand(CliSession session) {
         this.session = session;
@@ -42,22 +36,11 @@ final class SmimeVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AtomicOutput out = output == null ? null : SmimeFiles.output(session, output, input);
+        AtomicOutput out = options.output == null ? null : SmimeFiles.output(session, options.output, options.input);
         try {
-            SmimeReader.Builder b = SmimeFiles.reader(session, trust);
-            if (key != null) {
-                b.decryptWith(SmimeFiles.decryptionKeys(session, key));
-            }
-            SmimeReport report;
-            try {
-                report = b.build().read(SmimeFiles.readMessage(session, input));
-            } catch (HsmkitException e) {
-                // an encrypted message without --key: open the token only now, and try its keys
-                if (key != null || e.kind() != ErrorKind.KEY || !e.getMessage().contains("no decryption key")) {
-                    throw e;
-                }
-                report = b.decryptWith(SmimeFiles.decryptionKeys(session, null)).build().read(SmimeFiles.readMessage(session, input));
-            }
+            SmimeReport report = SmimeFiles.reader(session, trust)
+                    .decryptWith(() -> SmimeFiles.decryptionKeys(session, options.key)).build()
+                    .read(SmimeFiles.readMessage(session, options.input));
             if (!session.quiet()) {
                 SmimeReportText.print(report, session.context().stdout());
             }

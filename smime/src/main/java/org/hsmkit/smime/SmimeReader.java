@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import jakarta.mail.internet.MimeMessage;
 
@@ -27,12 +28,14 @@ import org.hsmkit.smime.internal.TokenKeyOpener;
 public final class SmimeReader {
     private final List<X509Certificate> anchors;
     private final List<TokenKey> keys;
+    private final Supplier<List<TokenKey>> lazyKeys;
     private final DecompressionLimits limits;
     private final Instant validationTime;
 
     private SmimeReader(Builder b) {
         this.anchors = List.copyOf(b.anchors);
         this.keys = List.copyOf(b.keys);
+        this.lazyKeys = b.lazyKeys;
         this.limits = b.limits;
         this.validationTime = b.validationTime;
     }
@@ -60,13 +63,21 @@ public final class SmimeReader {
     }
 
     private EnvelopeOpener opener() {
-        return keys.isEmpty() ? null : new TokenKeyOpener(keys);
+        if (lazyKeys != null) {
+            return new TokenKeyOpener(() -> {
+                List<TokenKey> all = new ArrayList<>(keys);
+                all.addAll(lazyKeys.get());
+                return all;
+            });
+        }
+        return keys.isEmpty() ? null : new TokenKeyOpener(() -> keys);
     }
 
     /** Options for a {@link SmimeReader}. */
     public static final class Builder {
         private final List<X509Certificate> anchors = new ArrayList<>();
         private final List<TokenKey> keys = new ArrayList<>();
+        private Supplier<List<TokenKey>> lazyKeys;
         private DecompressionLimits limits = DecompressionLimits.DEFAULT;
         private Instant validationTime;
 
@@ -87,6 +98,15 @@ public final class SmimeReader {
 
         public Builder decryptWith(TokenKey key) {
             this.keys.add(Objects.requireNonNull(key));
+            return this;
+        }
+
+        /**
+         * Keys to try on encrypted layers, asked for only when the message has one: a token need
+         * not be opened (nor a PIN asked) for a message that is only signed.
+         */
+        public Builder decryptWith(Supplier<List<TokenKey>> keys) {
+            this.lazyKeys = Objects.requireNonNull(keys);
             return this;
         }
 

@@ -3,6 +3,7 @@ package org.hsmkit.smime.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.RecipientInformationStore;
@@ -12,15 +13,16 @@ import org.hsmkit.core.cms.TokenRecipient;
 
 /** Opens enveloped layers with token keys through the shared CMS recipient code. */
 public final class TokenKeyOpener implements EnvelopeOpener {
-    private final List<TokenKey> keys;
+    private final Supplier<List<TokenKey>> keys;
 
-    public TokenKeyOpener(List<TokenKey> keys) {
-        this.keys = List.copyOf(keys);
+    /** @param keys asked only when an encrypted layer is met (so a token is opened only when needed) */
+    public TokenKeyOpener(Supplier<List<TokenKey>> keys) {
+        this.keys = keys;
     }
 
     @Override
     public InputStream open(RecipientInformationStore recipients, boolean authenticated) {
-        TokenRecipient.Selected s = TokenRecipient.select(recipients, keys);
+        TokenRecipient.Selected s = TokenRecipient.select(recipients, keys.get());
         try {
             return s.information().getContentStream(s.recipient().recipient(s.information(), authenticated)).getContentStream();
         } catch (CMSException | IOException e) {
