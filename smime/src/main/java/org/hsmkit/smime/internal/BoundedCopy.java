@@ -1,6 +1,5 @@
 package org.hsmkit.smime.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -18,7 +17,7 @@ public final class BoundedCopy {
      * @param what names the layer in the error message
      */
     public static byte[] read(InputStream in, DecompressionLimits limits, long compressedSize, String what) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteSink out = new ByteSink(16384);
         byte[] buf = new byte[16384];
         long total = 0;
         int n;

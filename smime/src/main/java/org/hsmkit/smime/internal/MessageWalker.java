@@ -275,7 +275,7 @@ public final class MessageWalker {
 
     private static MimeBodyPart parsePart(byte[] inner, String path) {
         try {
-            return new MimeBodyPart(new ByteArrayInputStream(inner));
+            return MimeParts.parsePart(inner);
         } catch (MessagingException e) {
             throw HsmkitException.input("the content inside part " + path + " is not a MIME entity: " + e.getMessage(), null, e);
         }

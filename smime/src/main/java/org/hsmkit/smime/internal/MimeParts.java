@@ -1,7 +1,5 @@
 package org.hsmkit.smime.internal;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,9 +51,9 @@ public final class MimeParts {
     private static MimeBodyPart body(MimePart message, boolean canonical) {
         try {
             // writing first gives the bytes of a message built in code as well as of a parsed one
-            ByteArrayOutputStream whole = new ByteArrayOutputStream();
+            ByteSink whole = new ByteSink(16384);
             message.writeTo(whole);
-            MimeBodyPart parsed = new MimeBodyPart(new ByteArrayInputStream(whole.toByteArray()));
+            MimeBodyPart parsed = new MimeBodyPart(whole.toInputStream());
             InternetHeaders headers = new InternetHeaders();
             for (Enumeration<String> e = parsed.getAllHeaderLines(); e.hasMoreElements();) {
                 String line = e.nextElement();
@@ -79,7 +77,7 @@ public final class MimeParts {
                 // that form means no gateway's line-ending fix can break it
                 raw = withCrlf(raw);
             }
-            return new MimeBodyPart(headers, raw);
+            return new BufferedBodyPart(headers, raw);
         } catch (MessagingException | IOException e) {
             throw HsmkitException.input("cannot read the message body: " + e.getMessage(), "check that the input is a MIME message", e);
         }
@@ -87,23 +85,35 @@ public final class MimeParts {
 
     /** Turns bare LF and bare CR into CRLF. */
     static byte[] withCrlf(byte[] in) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length + in.length / 40 + 2);
+        int extra = 0;
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] == '\n' && (i == 0 || in[i - 1] != '\r')) {
+                extra++;
+            } else if (in[i] == '\r' && (i + 1 == in.length || in[i + 1] != '\n')) {
+                extra++;
+            }
+        }
+        if (extra == 0) {
+            return in;
+        }
+        byte[] out = new byte[in.length + extra];
+        int o = 0;
         for (int i = 0; i < in.length; i++) {
             byte b = in[i];
             if (b == '\r') {
-                out.write('\r');
-                out.write('\n');
+                out[o++] = '\r';
+                out[o++] = '\n';
                 if (i + 1 < in.length && in[i + 1] == '\n') {
                     i++;
                 }
             } else if (b == '\n') {
-                out.write('\r');
-                out.write('\n');
+                out[o++] = '\r';
+                out[o++] = '\n';
             } else {
-                out.write(b);
+                out[o++] = b;
             }
         }
-        return out.toByteArray();
+        return out;
     }
 
     /**
@@ -112,9 +122,9 @@ public final class MimeParts {
      */
     public static MimeBodyPart materialise(MimeBodyPart generated) {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteSink out = new ByteSink(16384);
             generated.writeTo(out);
-            return new MimeBodyPart(new ByteArrayInputStream(out.toByteArray()));
+            return new BufferedBodyPart(out.toInputStream());
         } catch (MessagingException | IOException e) {
             throw wrapGenerationFailure(e);
         }
@@ -126,7 +136,7 @@ public final class MimeParts {
      */
     public static MimeMessage messageWith(MimeMessage original, MimeBodyPart body) {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteSink out = new ByteSink(16384);
             for (Enumeration<String> e = original.getAllHeaderLines(); e.hasMoreElements();) {
                 String line = e.nextElement();
                 String lower = line.toLowerCase(Locale.ROOT);
@@ -137,10 +147,15 @@ public final class MimeParts {
             out.write("MIME-Version: 1.0\r\n".getBytes(StandardCharsets.US_ASCII));
             body.writeTo(out);
             Session s = original.getSession() != null ? original.getSession() : SESSION;
-            return new SealedMimeMessage(s, new ByteArrayInputStream(out.toByteArray()));
+            return new SealedMimeMessage(s, out.toInputStream());
         } catch (MessagingException | IOException e) {
             throw wrapGenerationFailure(e);
         }
+    }
+
+    /** Parses a MIME entity (headers and body) from bytes. */
+    static MimeBodyPart parsePart(byte[] bytes) throws MessagingException {
+        return new BufferedBodyPart(new java.io.ByteArrayInputStream(bytes));
     }
 
     /** Parses a message from a stream, with the plain session. */
