@@ -6,16 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "encrypt", mixinStandardHelpOptions = true, description = "Encrypt a message to recipient certificates (and to yourself with --key).")
 final class SmimeEncryptCommand extends SmimeWriteCommand {
     SmimeEncryptCommand(CliSession session) {
-        super(session);
-    }
-
-    @Override
-    boolean signs() {
-        return false;
-    }
-
-    @Override
-    boolean encrypts() {
-        return true;
+        super(session, false, true);
     }
 }

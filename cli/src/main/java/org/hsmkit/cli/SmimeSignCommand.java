@@ -6,16 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "sign", mixinStandardHelpOptions = true, description = "Sign a message: multipart/signed (default) or opaque signed-data.")
 final class SmimeSignCommand extends SmimeWriteCommand {
     SmimeSignCommand(CliSession session) {
-        super(session);
-    }
-
-    @Override
-    boolean signs() {
-        return true;
-    }
-
-    @Override
-    boolean encrypts() {
-        return false;
+        super(session, true, false);
     }
 }

@@ -6,16 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "sign-encrypt", mixinStandardHelpOptions = true, description = "Sign, then encrypt, in one step; your key is also a recipient unless --no-self.")
 final class SmimeSignEncryptCommand extends SmimeWriteCommand {
     SmimeSignEncryptCommand(CliSession session) {
-        super(session);
-    }
-
-    @Override
-    boolean signs() {
-        return true;
-    }
-
-    @Override
-    boolean encrypts() {
-        return true;
+        super(session, true, true);
     }
 }

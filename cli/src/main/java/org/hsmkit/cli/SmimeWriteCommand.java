@@ -59,13 +59,22 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IN.eml", description = "the message ('-' for standard input)")
     String input;
 
-    SmimeWriteCommand(CliSession session) {
+    private final boolean signs;
+    private final boolean encrypts;
+
+    SmimeWriteCommand(CliSession session, boolean signs, boolean encrypts) {
         this.session = session;
+        this.signs = signs;
+        this.encrypts = encrypts;
     }
 
-    abstract boolean signs();
+    final boolean signs() {
+        return signs;
+    }
 
-    abstract boolean encrypts();
+    final boolean encrypts() {
+        return encrypts;
+    }
 
     @Override
     public Integer call() {

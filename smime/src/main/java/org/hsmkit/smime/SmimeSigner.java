@@ -62,7 +62,7 @@ public final class SmimeSigner {
             throw HsmkitException.key("the key '" + key.label() + "' has no certificate",
                     "import the signer's certificate onto the token (hsmkit key import-cert)");
         }
-        if (!chain.get(0).getPublicKey().equals(key.publicKey())) {
+        if (!samePublicKey(chain.get(0).getPublicKey(), key.publicKey())) {
             throw HsmkitException.key("the first certificate does not belong to the key '" + key.label() + "'",
                     "give the key's own certificate first");
         }
@@ -71,6 +71,17 @@ public final class SmimeSigner {
                     key.type().isRsa() ? "use RSA_PKCS1 or RSA_PSS" : "use ECDSA");
         }
         this.encryptionCertificate = b.encryptionCertificate != null ? b.encryptionCertificate : chain.get(0);
+    }
+
+    /** Compares keys by value: a token and a certificate parser may give different classes for one key. */
+    private static boolean samePublicKey(java.security.PublicKey a, java.security.PublicKey b) {
+        if (a instanceof java.security.interfaces.RSAPublicKey ra && b instanceof java.security.interfaces.RSAPublicKey rb) {
+            return ra.getModulus().equals(rb.getModulus()) && ra.getPublicExponent().equals(rb.getPublicExponent());
+        }
+        if (a instanceof java.security.interfaces.ECPublicKey ea && b instanceof java.security.interfaces.ECPublicKey eb) {
+            return ea.getW().equals(eb.getW());
+        }
+        return java.util.Arrays.equals(a.getEncoded(), b.getEncoded());
     }
 
     /** A builder for a signer using {@code key}; defaults: the key type's scheme, SHA-256, detached. */
