@@ -20,6 +20,7 @@ import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.Armor;
+import org.hsmkit.core.internal.cms.ContentDecryption;
 import org.hsmkit.core.internal.cms.WriteFailure;
 
 /**
@@ -115,8 +116,11 @@ public final class CmsEncryptor {
             try (OutputStream plain = open(der)) {
                 byte[] buf = new byte[CHUNK];
                 int n;
-                while ((n = in.read(buf)) > 0) {
-                    plain.write(buf, 0, n);
+                while ((n = in.readNBytes(buf, 0, CHUNK)) > 0) {
+                    int slice = total < ContentDecryption.WARMUP_BYTES ? ContentDecryption.WARMUP_SLICE : CHUNK;
+                    for (int off = 0; off < n; off += slice) {
+                        plain.write(buf, off, Math.min(slice, n - off));
+                    }
                     total += n;
                 }
             }

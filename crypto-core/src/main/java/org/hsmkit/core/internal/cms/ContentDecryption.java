@@ -35,6 +35,13 @@ import org.hsmkit.core.cms.ContentCipher;
  */
 public final class ContentDecryption {
     private static final int CHUNK = 1 << 16;
+    /**
+     * The JDK's AES-GCM and AES-CTR use the CPU's AES and carry-less multiply instructions only
+     * once the JIT has compiled them, which it does after enough calls; big calls at the start run
+     * interpreted for seconds. Small slices over the first megabytes get them compiled early.
+     */
+    public static final int WARMUP_BYTES = 32 << 20;
+    public static final int WARMUP_SLICE = 1024;
 
     private final ContentCipher cipher;
     private final SecretKeySpec key;
@@ -105,9 +112,15 @@ public final class ContentDecryption {
         try {
             int n;
             while ((n = ciphertext.readNBytes(in, 0, CHUNK)) > 0) {
-                int m = stream.update(in, 0, n, out, 0);
+                int slice = total < WARMUP_BYTES ? WARMUP_SLICE : CHUNK;
+                int m = 0;
+                for (int off = 0; off < n; off += slice) {
+                    m += stream.update(in, off, Math.min(slice, n - off), out, m);
+                }
                 if (tagger != null) {
-                    tagger.update(out, 0, m, scratch, 0);
+                    for (int off = 0; off < m; off += slice) {
+                        tagger.update(out, off, Math.min(slice, m - off), scratch, off);
+                    }
                 }
                 plaintext.write(out, 0, m);
                 total += m;
