@@ -69,13 +69,17 @@ final class VerifyCommand implements Callable<Integer> {
         }
         for (CmsVerifier.Signer s : signers) {
             session.context().stdout().println("signature OK");
-            session.context().stdout().println("  signer:    " + s.certificate().getSubjectX500Principal().getName());
+            session.context().stdout().println("  signer:    " + name(s.certificate()));
             session.context().stdout().println("  signed at: " + s.signingTime());
             session.context().stdout().println("  algorithm: " + s.algorithm());
-            session.context().stdout().println("  trusted via: " + s.path().get(s.path().size() - 1).getSubjectX500Principal().getName());
+            session.context().stdout().println("  trusted:   via " + name(s.path().get(s.path().size() - 1)));
         }
         session.context().stdout().flush();
         return 0;
+    }
+
+    private static String name(X509Certificate c) {
+        return org.bouncycastle.asn1.x500.X500Name.getInstance(c.getSubjectX500Principal().getEncoded()).toString();
     }
 
     private static boolean isDetached(CmsFileArguments files, String input) throws java.io.IOException {

@@ -159,7 +159,10 @@ public final class CmsVerifier {
             throw HsmkitException.verification("the signature of " + subject + " is intact but the signer is untrusted: "
                     + e.getMessage(), "check --trust: it must name the root (or an intermediate) CA of the signer");
         }
-        String alg = new DefaultAlgorithmNameFinder().getAlgorithmName(si.toASN1Structure().getDigestEncryptionAlgorithm());
+        DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
+        String enc = names.getAlgorithmName(si.toASN1Structure().getDigestEncryptionAlgorithm());
+        String alg = enc.contains("WITH") || enc.contains("PSS") ? enc
+                : names.getAlgorithmName(si.getDigestAlgorithmID()) + "WITH" + enc;
         return new Signer(cert, when, alg, path);
     }
 }
