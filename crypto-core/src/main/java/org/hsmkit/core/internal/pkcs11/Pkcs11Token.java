@@ -191,7 +191,9 @@ public final class Pkcs11Token implements Token {
     @Override
     public TokenKey generateKey(KeyType type, String keyLabel, byte[] id) {
         requireLabel(keyLabel);
-        requireMechanism(type.isRsa() ? CKM_RSA_PKCS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN, "generating " + type + " keys");
+        long generator = type.isRsa() ? CKM_RSA_PKCS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN;
+        requireMechanism(generator, "generating " + type + " keys");
+        requireKeySize(generator, type);
         return call("generating a " + type + " key", true, s -> {
             refuseDuplicate(s, keyLabel, id);
             AttributeVector pub = new AttributeVector().class_(CKO_PUBLIC_KEY).token(true).private_(false)
@@ -227,6 +229,23 @@ public final class Pkcs11Token implements Token {
         });
     }
 
+    /** Refuses a key size outside what the token says its generator makes (C_GetMechanismInfo). */
+    private void requireKeySize(long generator, KeyType type) {
+        org.xipki.pkcs11.wrapper.MechanismInfo info;
+        synchronized (this) {
+            ensureCurrent();
+            info = slot.getToken().getMechanismInfo(generator);
+        }
+        if (info == null || info.getMaxKeySize() <= 0) {
+            return; // the token does not say
+        }
+        if (type.bits() > info.getMaxKeySize() || type.bits() < info.getMinKeySize()) {
+            throw HsmkitException.key(name() + " generates " + (type.isRsa() ? "RSA" : "EC") + " keys of "
+                    + info.getMinKeySize() + " to " + info.getMaxKeySize() + " bits, not " + type.bits(),
+                    "choose another --type");
+        }
+    }
+
     private static byte[] curveParams(KeyType type) {
         try {
             return ECNamedCurveTable.getOID(type.curveName().orElseThrow()).getEncoded("DER");
@@ -240,6 +259,11 @@ public final class Pkcs11Token implements Token {
         KeyIds.requireMatch(key, certificate);
         return call("storing a certificate", true, s -> {
             long priv = privateKeyHandle(s, key.id(), key.label());
+            Pkcs11Key onToken = readKey(s, priv, List.of());
+            if (onToken == null || !KeyIds.sameKey(onToken.publicKey(), certificate.getPublicKey())) {
+                throw HsmkitException.input("the certificate does not belong to the key with id "
+                        + HexFormat.of().formatHex(key.id()) + " on " + name(), "choose the key the certificate was issued for");
+            }
             AttributeVector keyAttrs = s.getAttrValues(priv, CKA_ID, CKA_LABEL);
             byte[] id = keyAttrs.id() == null ? new byte[0] : keyAttrs.id();
             String keyLabel = keyAttrs.label() == null ? key.label() : keyAttrs.label();
@@ -459,6 +483,12 @@ public final class Pkcs11Token implements Token {
         if (code == PKCS11Constants.CKR_DEVICE_MEMORY) {
             return new HsmkitException(ErrorKind.KEY, what + " failed: " + name() + " is full",
                     "delete keys or certificates that are no longer needed", e);
+        }
+        if (what.startsWith("importing") && (code == PKCS11Constants.CKR_TEMPLATE_INCONSISTENT
+                || code == PKCS11Constants.CKR_ATTRIBUTE_VALUE_INVALID || code == PKCS11Constants.CKR_ATTRIBUTE_READ_ONLY
+                || code == PKCS11Constants.CKR_FUNCTION_NOT_SUPPORTED || code == PKCS11Constants.CKR_ATTRIBUTE_TYPE_INVALID)) {
+            return new HsmkitException(ErrorKind.KEY, what + " failed: " + name() + " does not accept this private key ("
+                    + e.getErrorName() + ")", "many HSMs only use keys generated on them: hsmkit key generate", e);
         }
         return new HsmkitException(ErrorKind.KEY, what + " failed on " + name() + ": " + e.getErrorName(), null, e);
     }
@@ -740,10 +770,9 @@ public final class Pkcs11Token implements Token {
             if (params == null || point == null) {
                 return null;
             }
-            point = bareEcPoint(point);
+            ASN1ObjectIdentifier curve = ASN1ObjectIdentifier.getInstance(params);
             SubjectPublicKeyInfo spki = new SubjectPublicKeyInfo(
-                    new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, ASN1ObjectIdentifier.getInstance(params)),
-                    point);
+                    new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), bareEcPoint(point, curve));
             return KeyFactory.getInstance("EC", Providers.bc()).generatePublic(new X509EncodedKeySpec(spki.getEncoded("DER")));
         } catch (PKCS11Exception e) {
             if (e.getErrorCode() == PKCS11Constants.CKR_ATTRIBUTE_TYPE_INVALID
@@ -756,17 +785,25 @@ public final class Pkcs11Token implements Token {
         }
     }
 
-    /** An EC point as 04‖X‖Y, unwrapping a DER OCTET STRING when the binding left one around it. */
-    private static byte[] bareEcPoint(byte[] point) {
-        if (point.length > 2 && point[0] == 0x04 && (point.length % 2) == 0) {
-            // 04 X Y has odd length; an even length starting with 04 is an OCTET STRING wrapper
-            try {
-                return ASN1OctetString.getInstance(point).getOctets();
-            } catch (IllegalArgumentException e) {
-                return point;
-            }
+    /**
+     * An EC point as 04‖X‖Y. The binding normally returns it so; some modules keep the DER
+     * OCTET STRING around it, which is removed here. The curve's field size decides which is which.
+     */
+    private static byte[] bareEcPoint(byte[] point, ASN1ObjectIdentifier curve) {
+        org.bouncycastle.asn1.x9.X9ECParameters x9 = ECNamedCurveTable.getByOID(curve);
+        if (x9 == null) {
+            return point;
         }
-        return point;
+        int bare = 2 * ((x9.getCurve().getFieldSize() + 7) / 8) + 1;
+        if (point.length == bare) {
+            return point;
+        }
+        try {
+            byte[] inner = ASN1OctetString.getInstance(point).getOctets();
+            return inner.length == bare ? inner : point;
+        } catch (IllegalArgumentException e) {
+            return point;
+        }
     }
 
     /** Finds a key again (after re-initialisation, or for a fresh handle) by id, else label. */

@@ -307,6 +307,24 @@ class SoftTokenTest {
     }
 
     @Test
+    void theJdkKeyStoreReadsTheFileWithLabelsAsAliases() throws Exception {
+        TestPki.Credential alice = TestPki.standard().user(TestUser.ALICE_RSA2048);
+        try (Token t = open()) {
+            t.importKey(alice.privateKey(), alice.chain(), "alice", null);
+            t.generateKey(KeyType.EC_P256, "no cert yet", null);
+        }
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(file())) {
+            ks.load(in, PASS.toCharArray());
+        }
+        assertTrue(ks.isKeyEntry("alice"));
+        assertTrue(ks.isKeyEntry("no cert yet"));
+        assertEquals(alice.certificate(), ks.getCertificate("alice"));
+        assertTrue(PlaceholderCertificate.is((X509Certificate) ks.getCertificate("no cert yet")));
+        assertTrue(ks.getKey("alice", PASS.toCharArray()) instanceof java.security.PrivateKey);
+    }
+
+    @Test
     void aPkcs12FileMadeByTheJdkIsUsableAsSoftToken() throws Exception {
         TestPki pki = TestPki.standard();
         TestPki.writeCredential(dir, pki.user(TestUser.CAROL_P384));
