@@ -1,13 +1,8 @@
 package org.hsmkit.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +16,7 @@ import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.cms.CertificateFile;
 import org.hsmkit.smime.SmimeReader;
 
 /** Input, output and key lookup shared by the smime subcommands. */
@@ -48,25 +44,11 @@ final class SmimeFiles {
         }
     }
 
-    /** Every certificate in the files (PEM, several per file, or DER). */
+    /** Every certificate in the files (PEM, several per file, DER, or a PKCS#7 bundle). */
     static List<X509Certificate> certificates(CliSession session, List<String> files) {
         List<X509Certificate> out = new ArrayList<>();
         for (String f : files) {
-            Path p = session.context().resolve(f);
-            try (InputStream in = Files.newInputStream(p)) {
-                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    out.add((X509Certificate) c);
-                }
-            } catch (NoSuchFileException e) {
-                throw new HsmkitException(ErrorKind.IO, "cannot read " + f + ": no such file", "check the path");
-            } catch (IOException e) {
-                throw HsmkitException.io("cannot read " + f + ": " + e.getMessage(), e);
-            } catch (CertificateException e) {
-                throw HsmkitException.input(f + " holds no readable certificate: " + e.getMessage(), "give a PEM or DER X.509 certificate");
-            }
-            if (out.isEmpty()) {
-                throw HsmkitException.input(f + " holds no certificate", "give a PEM or DER X.509 certificate");
-            }
+            out.addAll(CertificateFile.read(session.context().resolve(f)));
         }
         return out;
     }
