@@ -18,8 +18,9 @@ import java.util.Optional;
  * @param usageValid key usage allows signing and extended key usage (if present) allows emailProtection
  * @param signerEmails the addresses in the certificate (subjectAltName rfc822Name, subject E=)
  * @param fromMatches one of those addresses is the message's From address
- * @param revocationChecked whether revocation was checked; hsmkit does not fetch CRLs or OCSP
- *        responses for mail, so this is false and {@link #notes()} says so
+ * @param revocationChecked whether revocation was checked: only against CRLs the message itself
+ *        carries, when they cover the whole path (hsmkit fetches no CRL or OCSP response for
+ *        mail); otherwise false, and {@link #notes()} says why
  * @param problems why the signature is not valid; empty when it is
  * @param notes remarks that do not make it invalid
  */

@@ -51,6 +51,7 @@ public final class SmimeSigner {
     private final SignedFormat format;
     private final List<X509Certificate> chain;
     private final X509Certificate encryptionCertificate;
+    private final List<java.security.cert.X509CRL> crls;
 
     private SmimeSigner(Builder b) {
         this.key = b.key;
@@ -71,6 +72,7 @@ public final class SmimeSigner {
                     key.type().isRsa() ? "use RSA_PKCS1 or RSA_PSS" : "use ECDSA");
         }
         this.encryptionCertificate = b.encryptionCertificate != null ? b.encryptionCertificate : chain.get(0);
+        this.crls = List.copyOf(b.crls);
     }
 
     /** Compares keys by value: a token and a certificate parser may give different classes for one key. */
@@ -108,6 +110,9 @@ public final class SmimeSigner {
         try {
             generator.addSignerInfoGenerator(signerInfoGenerator());
             generator.addCertificates(new JcaCertStore(chain));
+            if (!crls.isEmpty()) {
+                generator.addCRLs(new org.bouncycastle.cert.jcajce.JcaCRLStore(crls));
+            }
             MimeBodyPart generated;
             if (format == SignedFormat.OPAQUE) {
                 generated = generator.generateEncapsulated(content);
@@ -118,7 +123,7 @@ public final class SmimeSigner {
                 generated.setHeader("Content-Type", signed.getContentType());
             }
             return MimeParts.materialise(generated);
-        } catch (SMIMEException | CertificateEncodingException | jakarta.mail.MessagingException e) {
+        } catch (SMIMEException | CertificateEncodingException | java.security.cert.CRLException | jakarta.mail.MessagingException e) {
             throw MimeParts.generationFailure(e);
         }
     }
@@ -150,6 +155,7 @@ public final class SmimeSigner {
         private SignedFormat format = SignedFormat.DETACHED;
         private List<X509Certificate> chain;
         private X509Certificate encryptionCertificate;
+        private final List<java.security.cert.X509CRL> crls = new ArrayList<>();
 
         private Builder(TokenKey key) {
             this.key = Objects.requireNonNull(key, "key");
@@ -186,6 +192,12 @@ public final class SmimeSigner {
          */
         public Builder encryptionCertificate(X509Certificate certificate) {
             this.encryptionCertificate = certificate;
+            return this;
+        }
+
+        /** CRLs to carry in the signature, so that readers can check revocation without fetching anything. */
+        public Builder crls(List<java.security.cert.X509CRL> crls) {
+            this.crls.addAll(crls);
             return this;
         }
 

@@ -1,7 +1,15 @@
 package org.hsmkit.smime.internal;
 
 import java.security.GeneralSecurityException;
+import java.security.cert.CRLException;
+import java.security.cert.CertPath;
 import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXRevocationChecker;
+import java.security.cert.X509CRL;
+import java.util.EnumSet;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertStore;
 import java.security.cert.CertificateException;
@@ -31,7 +39,9 @@ import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
@@ -50,7 +60,7 @@ import org.hsmkit.smime.SignatureReport;
 public final class SignatureChecks {
     private static final String EMAIL_PROTECTION = "1.3.6.1.5.5.7.3.4";
     private static final String ANY_EKU = "2.5.29.37.0";
-    static final String REVOCATION_NOTE = "revocation not checked: hsmkit fetches no CRL or OCSP response for mail";
+    static final String REVOCATION_NOTE = "revocation not checked: the message carries no CRL and hsmkit fetches no CRL or OCSP response for mail";
 
     private final Set<TrustAnchor> anchors;
     private final Instant validationTime;
@@ -78,14 +88,25 @@ public final class SignatureChecks {
                 // an unreadable extra certificate cannot help any path; the signer's is checked below
             }
         }
+        List<X509CRL> crls = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        Collection<X509CRLHolder> crlHolders = signed.getCRLs().getMatches(null);
+        JcaX509CRLConverter crlConverter = new JcaX509CRLConverter().setProvider(Providers.bc());
+        for (X509CRLHolder h : crlHolders) {
+            try {
+                crls.add(crlConverter.getCRL(h));
+            } catch (CRLException e) {
+                // an unreadable CRL proves nothing; revocation is then reported as not checked
+            }
+        }
         for (SignerInformation signer : signed.getSignerInfos().getSigners()) {
-            reports.add(check(signer, store, carried, converter, fromAddresses));
+            reports.add(check(signer, store, carried, crls, converter, fromAddresses));
         }
         return reports;
     }
 
     private SignatureReport check(SignerInformation signer, Store<X509CertificateHolder> store, List<X509Certificate> carried,
-            JcaX509CertificateConverter converter, List<String> fromAddresses) {
+            List<X509CRL> crls, JcaX509CertificateConverter converter, List<String> fromAddresses) {
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         String algorithm = algorithmName(signer);
@@ -119,8 +140,15 @@ public final class SignatureChecks {
             problems.add("the signature does not match the content (tampered or corrupted): " + e.getMessage());
         }
 
-        boolean pathValid = validatePath(cert, carried, problems);
-        notes.add(REVOCATION_NOTE);
+        CertPath path = buildPath(cert, carried, problems);
+        boolean pathValid = path != null;
+        boolean revocationChecked = false;
+        if (path != null && !crls.isEmpty()) {
+            revocationChecked = checkRevocation(path, crls, problems, notes);
+            pathValid = problems.stream().noneMatch(p -> p.contains("revoked"));
+        } else {
+            notes.add(REVOCATION_NOTE);
+        }
         boolean usageValid = checkUsage(cert, problems);
 
         List<String> emails = emails(cert);
@@ -139,13 +167,14 @@ public final class SignatureChecks {
             }
         }
         return new SignatureReport(Optional.of(cert), name, signingTime, algorithm, signatureValid, pathValid, usageValid,
-                emails, fromMatches, false, problems, notes);
+                emails, fromMatches, revocationChecked, problems, notes);
     }
 
-    private boolean validatePath(X509Certificate cert, List<X509Certificate> carried, List<String> problems) {
+    /** A path from the certificate to an anchor (revocation not considered), or null with the reason in problems. */
+    private CertPath buildPath(X509Certificate cert, List<X509Certificate> carried, List<String> problems) {
         if (anchors.isEmpty()) {
             problems.add("no trust anchors given: the signer cannot be trusted");
-            return false;
+            return null;
         }
         try {
             X509CertSelector target = new X509CertSelector();
@@ -156,13 +185,42 @@ public final class SignatureChecks {
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool), Providers.bc()));
             params.setRevocationEnabled(false);
             params.setDate(Date.from(validationTime));
-            CertPathBuilder.getInstance("PKIX", Providers.bc()).build(params);
-            return true;
+            return CertPathBuilder.getInstance("PKIX", Providers.bc()).build(params).getCertPath();
         } catch (CertPathBuilderException e) {
             problems.add("no valid certificate path to a trust anchor: " + rootMessage(e));
-            return false;
+            return null;
         } catch (GeneralSecurityException e) {
             problems.add("certificate path validation failed: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Checks the path against the CRLs the message carries (nothing is fetched). True when they
+     * cover every certificate of the path and none is revoked.
+     */
+    private boolean checkRevocation(CertPath path, List<X509CRL> crls, List<String> problems, List<String> notes) {
+        try {
+            CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+            PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
+            checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
+            PKIXParameters params = new PKIXParameters(anchors);
+            params.setDate(Date.from(validationTime));
+            params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
+            params.addCertPathChecker(checker);
+            validator.validate(path, params);
+            notes.add("revocation checked against the CRLs carried in the message (nothing fetched)");
+            return true;
+        } catch (CertPathValidatorException e) {
+            if (e.getReason() == CertPathValidatorException.BasicReason.REVOKED) {
+                problems.add("a certificate of the signer's path is revoked: " + e.getMessage());
+            } else {
+                notes.add("revocation not checked: the CRLs in the message do not cover the signer's path ("
+                        + e.getMessage() + "); hsmkit fetches none");
+            }
+            return false;
+        } catch (GeneralSecurityException e) {
+            notes.add("revocation not checked: " + e.getMessage());
             return false;
         }
     }
