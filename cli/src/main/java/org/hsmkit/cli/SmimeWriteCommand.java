@@ -1,7 +1,5 @@
 package org.hsmkit.cli;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -28,30 +26,8 @@ import picocli.CommandLine.Parameters;
 abstract class SmimeWriteCommand implements Callable<Integer> {
     final CliSession session;
 
-    @Option(names = "--key", paramLabel = "KEY", description = "signing key (PKCS#11 URI or label); encrypt: your own key, added as a recipient")
+    @Option(names = "--key", paramLabel = "KEY", description = "your key (PKCS#11 URI or label): it signs, and is added as a recipient")
     String key;
-
-    @Option(names = {"-r", "--recipient"}, paramLabel = "CERTFILE", description = "recipient certificate (PEM or DER); repeat for more")
-    List<String> recipients = new ArrayList<>();
-
-    @Option(names = "--cipher", paramLabel = "CIPHER", defaultValue = "aes256-gcm",
-            description = "aes256-gcm (default, AuthEnvelopedData) or aes256-cbc (EnvelopedData, for Thunderbird/Outlook)")
-    String cipher;
-
-    @Option(names = "--rsa-padding", paramLabel = "PADDING", defaultValue = "oaep", description = "oaep (default) or pkcs1, for RSA recipients")
-    String rsaPadding;
-
-    @Option(names = "--opaque", description = "sign as application/pkcs7-mime signed-data instead of multipart/signed")
-    boolean opaque;
-
-    @Option(names = "--pss", description = "sign with RSA-PSS instead of PKCS#1 v1.5 (RSA keys)")
-    boolean pss;
-
-    @Option(names = "--no-self", description = "do not add your own key as a recipient")
-    boolean noSelf;
-
-    @Option(names = "--compress", description = "compress the content before encrypting (RFC 3274)")
-    boolean compress;
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output .eml (default: standard output)")
     String output;
@@ -59,47 +35,47 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IN.eml", description = "the message ('-' for standard input)")
     String input;
 
-    private final boolean signs;
-    private final boolean encrypts;
-
-    SmimeWriteCommand(CliSession session, boolean signs, boolean encrypts) {
+    SmimeWriteCommand(CliSession session) {
         this.session = session;
-        this.signs = signs;
-        this.encrypts = encrypts;
     }
 
-    final boolean signs() {
-        return signs;
+    /** The signing options, or null when the command does not sign. */
+    abstract SmimeSignOptions signing();
+
+    /** The encryption options, or null when the command does not encrypt. */
+    abstract SmimeEncryptOptions encryption();
+
+    private boolean signs() {
+        return signing() != null;
     }
 
-    final boolean encrypts() {
-        return encrypts;
+    private boolean encrypts() {
+        return encryption() != null;
     }
 
     @Override
     public Integer call() {
-        if (encrypts() && recipients.isEmpty() && (key == null || noSelf)) {
-            throw new HsmkitException(ErrorKind.USAGE, "no recipients", "give -r CERTFILE (and --key to include yourself)");
+        SmimeEncryptOptions enc = encryption();
+        ContentCipher contentCipher = null;
+        RsaPadding padding = null;
+        if (enc != null) {
+            if (enc.recipients.isEmpty() && (key == null && !signs() || enc.noSelf)) {
+                throw new HsmkitException(ErrorKind.USAGE, "no recipients", "give -r CERTFILE (and --key to include yourself)");
+            }
+            contentCipher = ContentCipher.parse(enc.cipher);
+            padding = switch (enc.rsaPadding.toLowerCase(Locale.ROOT)) {
+                case "oaep" -> RsaPadding.OAEP_SHA256;
+                case "pkcs1" -> RsaPadding.PKCS1;
+                default -> throw new HsmkitException(ErrorKind.USAGE, "unknown RSA padding '" + enc.rsaPadding + "'", "use oaep or pkcs1");
+            };
         }
-        if (!encrypts() && (!recipients.isEmpty() || compress)) {
-            throw new HsmkitException(ErrorKind.USAGE, "-r and --compress belong to encrypt and sign-encrypt", "use 'hsmkit smime sign-encrypt'");
-        }
-        ContentCipher contentCipher = ContentCipher.parse(cipher);
-        if (!contentCipher.isAuthenticated() && contentCipher != ContentCipher.AES256_CBC && contentCipher != ContentCipher.AES128_CBC) {
-            throw new HsmkitException(ErrorKind.USAGE, "cipher " + cipher + " is not offered for S/MIME", "use aes256-gcm or aes256-cbc");
-        }
-        RsaPadding padding = switch (rsaPadding.toLowerCase(Locale.ROOT)) {
-            case "oaep" -> RsaPadding.OAEP_SHA256;
-            case "pkcs1" -> RsaPadding.PKCS1;
-            default -> throw new HsmkitException(ErrorKind.USAGE, "unknown RSA padding '" + rsaPadding + "'", "use oaep or pkcs1");
-        };
         try (AtomicOutput out = SmimeFiles.output(session, output, input)) {
             MimeMessage message = SmimeFiles.readMessage(session, input);
             SmimeEncryptor encryptor = null;
             TokenKey self = null;
             if (encrypts()) {
-                SmimeEncryptor.Builder b = SmimeEncryptor.builder().recipients(SmimeFiles.certificates(session, recipients))
-                        .cipher(contentCipher).rsaPadding(padding).compress(compress).includeSender(!noSelf);
+                SmimeEncryptor.Builder b = SmimeEncryptor.builder().recipients(SmimeFiles.certificates(session, enc.recipients))
+                        .cipher(contentCipher).rsaPadding(padding).compress(enc.compress).includeSender(!enc.noSelf);
                 if (key != null || signs()) {
                     self = SmimeFiles.signingKey(session, key);
                     b.sender(self);
@@ -109,9 +85,9 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
             MimeMessage result = message;
             if (signs()) {
                 TokenKey signingKey = self != null ? self : SmimeFiles.signingKey(session, key);
-                SignatureScheme scheme = pss ? SignatureScheme.RSA_PSS : SignatureScheme.defaultFor(signingKey.type());
+                SignatureScheme scheme = signing().pss ? SignatureScheme.RSA_PSS : SignatureScheme.defaultFor(signingKey.type());
                 result = SmimeSigner.builder(signingKey).scheme(scheme)
-                        .format(opaque ? SignedFormat.OPAQUE : SignedFormat.DETACHED).build().sign(result);
+                        .format(signing().opaque ? SignedFormat.OPAQUE : SignedFormat.DETACHED).build().sign(result);
             }
             if (encryptor != null) {
                 result = encryptor.encrypt(result);

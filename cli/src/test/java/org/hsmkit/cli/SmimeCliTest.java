@@ -154,6 +154,8 @@ class SmimeCliTest {
         Run signOnly = hsmkit(aliceToken, "smime", "encrypt", "-r", "pki/signer-only-rsa.pem", "-o", "x.eml", "mail.eml");
         assertEquals(4, signOnly.code(), signOnly.err());
         assertFalse(Files.exists(dir.resolve("x.eml")));
+        Run signWithRecipient = hsmkit(aliceToken, "smime", "sign", "-r", "pki/bob-p256.pem", "-o", "x.eml", "mail.eml");
+        assertEquals(2, signWithRecipient.code(), "sign takes no recipients");
         Run missing = hsmkit(aliceToken, "smime", "verify", "--trust", "pki/root.pem", "no-such.eml");
         assertEquals(5, missing.code(), missing.err());
     }
