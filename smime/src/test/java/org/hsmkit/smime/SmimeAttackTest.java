@@ -168,6 +168,18 @@ class SmimeAttackTest {
     }
 
     @Test
+    void pgpSignedPartIsNotMistakenForSmime() {
+        String mail = "From: alice@hsmkit.test\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; micalg=pgp-sha256; boundary=\"b\"\r\n\r\n"
+                + "--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b\r\nContent-Type: application/pgp-signature\r\n\r\n"
+                + "-----BEGIN PGP SIGNATURE-----\r\n-----END PGP SIGNATURE-----\r\n--b--\r\n";
+        SmimeReport report = reader().read(TestMails.parse(mail));
+        assertFalse(report.isSigned());
+        assertEquals(2, report.unsignedParts().size());
+        assertEquals(List.of("the message is not signed"), report.problems());
+    }
+
+    @Test
     void compressionBombIsRejected() throws Exception {
         ByteArrayOutputStream der = new ByteArrayOutputStream();
         try (OutputStream out = new CMSCompressedDataStreamGenerator().open(der, new ZlibCompressor())) {

@@ -107,7 +107,9 @@ public final class MessageWalker {
         }
         ContentType type = contentType(part);
         String base = type.getBaseType().toLowerCase(Locale.ROOT);
-        if (base.equals("multipart/signed")) {
+        String protocol = type.getParameter("protocol");
+        boolean smimeSigned = protocol == null || protocol.toLowerCase(Locale.ROOT).endsWith("pkcs7-signature");
+        if (base.equals("multipart/signed") && smimeSigned) {
             if (decryptOnly) {
                 return part;
             }
