@@ -168,6 +168,19 @@ class SmimeAttackTest {
     }
 
     @Test
+    void forwardedSignedMessageIsCheckedAgainstItsOwnFrom() {
+        String forwarded = signedByAlice("original\n");
+        String mail = "From: Bob <bob@hsmkit.test>\r\nTo: carol@hsmkit.test\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"fw\"\r\n\r\n--fw\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
+                + "--fw\r\nContent-Type: message/rfc822\r\n\r\n" + forwarded + "\r\n--fw--\r\n";
+        SmimeReport report = reader().read(TestMails.parse(mail));
+        assertTrue(report.signatures().get(0).valid(), () -> report.signatures().get(0).problems().toString());
+        assertEquals("1.2.1", report.layers().get(0).path());
+        assertEquals(List.of(new UnsignedPart("1.1", "text/plain")), report.unsignedParts());
+        assertFalse(report.verified(), "Bob's own text is not signed");
+    }
+
+    @Test
     void pgpSignedPartIsNotMistakenForSmime() {
         String mail = "From: alice@hsmkit.test\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; micalg=pgp-sha256; boundary=\"b\"\r\n\r\n"

@@ -206,6 +206,18 @@ public final class MessageWalker {
         if (decryptOnly) {
             return part;
         }
+        if (base.equals("message/rfc822")) {
+            // an attached or header-protecting message: its signatures answer to its own From
+            MimeMessage inner = new MimeMessage(MimeParts.session(), part.getInputStream());
+            List<String> outerFrom = fromAddresses;
+            fromAddresses = fromAddresses(inner);
+            try {
+                unwrap(MimeParts.bodyOfVerbatim(inner), path + ".1", signed, depth + 1);
+            } finally {
+                fromAddresses = outerFrom;
+            }
+            return part;
+        }
         if (base.startsWith("multipart/")) {
             MimeMultipart mm = new MimeMultipart(part.getDataHandler().getDataSource());
             for (int i = 0; i < mm.getCount(); i++) {
