@@ -1,8 +1,8 @@
 package org.hsmkit.cli;
 
 import java.io.PrintStream;
-import java.security.cert.X509Certificate;
 
+import org.bouncycastle.asn1.x500.X500Name;
 import org.hsmkit.smime.SignatureReport;
 import org.hsmkit.smime.SmimeLayer;
 import org.hsmkit.smime.SmimeReport;
@@ -18,7 +18,8 @@ final class SmimeReportText {
             out.println("part " + layer.path() + ": " + describe(layer.kind()) + " (" + layer.algorithm() + ")");
             for (SignatureReport s : layer.signatures()) {
                 out.println("  signer:       " + s.signerName());
-                s.signer().map(X509Certificate::getIssuerX500Principal).ifPresent(i -> out.println("  issuer:       " + i.getName()));
+                s.signer().map(c -> X500Name.getInstance(c.getIssuerX500Principal().getEncoded()))
+                        .ifPresent(i -> out.println("  issuer:       " + i));
                 out.println("  e-mail:       " + (s.signerEmails().isEmpty() ? "(none)" : String.join(", ", s.signerEmails())));
                 out.println("  signing time: " + s.signingTime().map(Object::toString).orElse("(not given)") + " (claimed by the signer)");
                 out.println("  algorithm:    " + s.algorithm());
