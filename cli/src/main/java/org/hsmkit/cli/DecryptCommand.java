@@ -1,12 +1,10 @@
 package org.hsmkit.cli;
 
 import java.io.InputStream;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.core.AtomicOutput;
-import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.cms.CmsDecryptor;
 
 import picocli.CommandLine.Command;
@@ -41,8 +39,8 @@ final class DecryptCommand implements Callable<Integer> {
         long start = System.nanoTime();
         CmsDecryptor.Decryption d;
         try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output")) {
-            List<TokenKey> keys = key != null ? List.of(session.token().key(key)) : session.token().keys();
-            d = CmsDecryptor.withKeys(keys).decrypt(in, out);
+            CmsDecryptor decryptor = key != null ? CmsDecryptor.withKey(session.token().key(key)) : CmsDecryptor.withKeysOf(session.token());
+            d = decryptor.decrypt(in, out);
         }
         if (!d.authenticated()) {
             session.warn("the content is not authenticated (" + d.cipher().spec()

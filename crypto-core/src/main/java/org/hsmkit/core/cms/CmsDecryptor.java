@@ -5,9 +5,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.ContentDecryption;
@@ -25,19 +27,28 @@ import org.hsmkit.core.internal.cms.WriteFailure;
  * and callers should say so.
  */
 public final class CmsDecryptor {
-    private final List<TokenRecipient> candidates;
+    private final Supplier<? extends Collection<TokenKey>> keys;
 
-    private CmsDecryptor(Collection<TokenKey> keys) {
-        this.candidates = keys.stream().map(TokenRecipient::new).toList();
+    private CmsDecryptor(Supplier<? extends Collection<TokenKey>> keys) {
+        this.keys = keys;
     }
 
     /** Decrypts with whichever of {@code keys} the file names as a recipient. */
     public static CmsDecryptor withKeys(Collection<TokenKey> keys) {
-        return new CmsDecryptor(keys);
+        List<TokenKey> copy = List.copyOf(keys);
+        return new CmsDecryptor(() -> copy);
     }
 
     public static CmsDecryptor withKey(TokenKey key) {
-        return new CmsDecryptor(List.of(key));
+        return withKeys(List.of(key));
+    }
+
+    /**
+     * Decrypts with whichever key of {@code token} the file names. The token's keys are listed
+     * (and the token logged in) only once the file's header has been read and found sound.
+     */
+    public static CmsDecryptor withKeysOf(Token token) {
+        return new CmsDecryptor(token::keys);
     }
 
     /** What was decrypted. */
@@ -55,6 +66,7 @@ public final class CmsDecryptor {
             Armor.Opened opened = Armor.open(in);
             EnvelopeReader reader = EnvelopeReader.open(opened.der());
             List<RecipientEntries.Entry> entries = RecipientEntries.of(reader.recipientInfos());
+            List<TokenRecipient> candidates = keys.get().stream().map(TokenRecipient::new).toList();
             RecipientEntries.Entry entry = null;
             TokenRecipient recipient = null;
             for (RecipientEntries.Entry e : entries) {
