@@ -131,7 +131,6 @@ public final class Pkcs11Token implements Token {
             throw new HsmkitException(ErrorKind.KEY, "cannot read the token in slot " + slot.getSlotID() + ": "
                     + e.getErrorName(), null, e);
         }
-        library.acquire(slot.getSlotID());
     }
 
     // --- Token ---
@@ -424,7 +423,6 @@ public final class Pkcs11Token implements Token {
         }
         sessions.clear();
         idle.clear();
-        library.release(slot.getSlotID(), generation);
     }
 
     // --- sessions, login, recovery ---
@@ -458,6 +456,9 @@ public final class Pkcs11Token implements Token {
                         }
                     }
                     continue;
+                }
+                if (attempt < ATTEMPTS && login && e.getErrorCode() == PKCS11Constants.CKR_USER_NOT_LOGGED_IN) {
+                    continue; // the login ended between the check and the operation: log in again
                 }
                 throw translate(what, e);
             } finally {
@@ -538,14 +539,14 @@ public final class Pkcs11Token implements Token {
         mechanisms = null;
         generation = now;
         slot = Pkcs11Tokens.findAgain(library, label, serial, manufacturer, model);
-        library.acquire(slot.getSlotID());
     }
 
     private void ensureLogin() throws PKCS11Exception {
         synchronized (library.loginLock) {
             ensureCurrent();
-            long slotId = slot.getSlotID();
-            if (library.isLoggedIn(slotId)) {
+            if (sessionsLoggedIn()) {
+                // logged in already, by this or another token object of the process; the module
+                // ends a login when the process's last session of the token closes
                 return;
             }
             PKCS11Exception[] failure = new PKCS11Exception[1];
@@ -553,24 +554,8 @@ public final class Pkcs11Token implements Token {
                 Session s = null;
                 try {
                     s = borrow();
-                    s.login(CKU_USER, pin);
-                    return true;
+                    return tryLogin(s, CKU_USER, pin, failure);
                 } catch (PKCS11Exception e) {
-                    long code = e.getErrorCode();
-                    if (code == CKR_USER_ALREADY_LOGGED_IN) {
-                        return true;
-                    }
-                    if (code == CKR_PIN_INCORRECT || code == CKR_PIN_INVALID || code == CKR_PIN_LEN_RANGE) {
-                        return false;
-                    }
-                    if (code == CKR_PIN_LOCKED) {
-                        throw new PinException("the user PIN of " + name() + " is locked",
-                                "unlock it with the SO PIN", 0);
-                    }
-                    if (code == CKR_PIN_EXPIRED) {
-                        throw new PinException("the user PIN of " + name() + " has expired and must be changed",
-                                "change it with the token's own tools (e.g. pkcs11-tool --change-pin)", null);
-                    }
                     failure[0] = e;
                     return true;
                 } finally {
@@ -580,7 +565,58 @@ public final class Pkcs11Token implements Token {
             if (failure[0] != null) {
                 throw failure[0];
             }
-            library.markLoggedIn(slotId);
+        }
+    }
+
+    /**
+     * The PIN again for a key marked CKA_ALWAYS_AUTHENTICATE, after C_SignInit/C_DecryptInit in
+     * {@code s} (C_Login with CKU_CONTEXT_SPECIFIC), under the same PIN policy as the login.
+     */
+    void loginForOneOperation(Session s, String keyName) throws PKCS11Exception {
+        PKCS11Exception[] failure = new PKCS11Exception[1];
+        PinPolicy.login(name() + " to use the key " + keyName + " (asked at each use)", this::currentFlags, pins,
+                allowFinalPinTry, pin -> tryLogin(s, PKCS11Constants.CKU_CONTEXT_SPECIFIC, pin, failure));
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /**
+     * One C_Login. Returns false for a wrong PIN; throws PinException for a locked or expired
+     * PIN; leaves any other failure in {@code failure[0]} (returning true so the policy stops).
+     */
+    private boolean tryLogin(Session s, long userType, char[] pin, PKCS11Exception[] failure) {
+        try {
+            s.login(userType, pin);
+            return true;
+        } catch (PKCS11Exception e) {
+            long code = e.getErrorCode();
+            if (code == CKR_USER_ALREADY_LOGGED_IN) {
+                return true;
+            }
+            if (code == CKR_PIN_INCORRECT || code == CKR_PIN_INVALID || code == CKR_PIN_LEN_RANGE) {
+                return false;
+            }
+            if (code == CKR_PIN_LOCKED) {
+                throw new PinException("the user PIN of " + name() + " is locked", "unlock it with the SO PIN", 0);
+            }
+            if (code == CKR_PIN_EXPIRED) {
+                throw new PinException("the user PIN of " + name() + " has expired and must be changed",
+                        "change it with the token's own tools (e.g. pkcs11-tool --change-pin)", null);
+            }
+            failure[0] = e;
+            return true;
+        }
+    }
+
+    /** Whether this process is logged in to the token (C_GetSessionInfo on a session of ours). */
+    private boolean sessionsLoggedIn() throws PKCS11Exception {
+        Session s = borrow();
+        try {
+            long state = s.getSessionInfo().getState();
+            return state == PKCS11Constants.CKS_RO_USER_FUNCTIONS || state == PKCS11Constants.CKS_RW_USER_FUNCTIONS;
+        } finally {
+            giveBack(s);
         }
     }
 
@@ -750,7 +786,16 @@ public final class Pkcs11Token implements Token {
             return null; // e.g. RSA-1024 or an unsupported curve: not a key hsmkit can use
         }
         List<X509Certificate> chain = cert == null ? List.of() : IssuerChain.build(cert, certs);
-        return new Pkcs11Key(this, id, keyLabel, type, publicKey, chain);
+        return new Pkcs11Key(this, id, keyLabel, type, publicKey, chain, alwaysAuthenticate(s, handle));
+    }
+
+    /** Whether the key wants the PIN at each use (CKA_ALWAYS_AUTHENTICATE); false when the token does not say. */
+    private static boolean alwaysAuthenticate(Session s, long handle) {
+        try {
+            return Boolean.TRUE.equals(s.getAttrValues(handle, PKCS11Constants.CKA_ALWAYS_AUTHENTICATE).alwaysAuthenticate());
+        } catch (PKCS11Exception e) {
+            return false;
+        }
     }
 
     /** The public key from an object holding RSA modulus/exponent or EC params/point; null when absent. */

@@ -85,7 +85,7 @@ final class Pkcs12Store {
                     plain = PrivateKeys.fromPkcs8(sealed.decryptPrivateKeyInfo(decryptor).getEncoded());
                 } catch (PKCSException | IOException e) {
                     throw new HsmkitException(org.hsmkit.core.ErrorKind.KEY, "a key of the soft token cannot be decrypted: "
-                            + e.getMessage(), "the file may be damaged", e);
+                            + e.getMessage(), "keys of a closed soft token cannot be used; otherwise the file is damaged", e);
                 }
             }
             return plain;

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * the fixture writes those flags into its token file, as a card would have them.
  */
 class Pkcs11PinTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
 
     /** Hands out a PIN and counts how often it was asked. */
     static final class CountingPins implements PinSource {
@@ -134,6 +136,59 @@ class Pkcs11PinTest {
                 b.key("k").signDigest(SignatureScheme.ECDSA, DigestAlgorithm.SHA256, digest);
                 assertEquals(1, pins.prompts.size(), pins.prompts.toString());
                 assertTrue(pins.prompts.get(0).contains(hsm.label()));
+            }
+        }
+    }
+
+    @Test
+    void whenTheModuleEndsTheLoginWithItsLastSessionTheNextOperationLogsInAgain() throws Exception {
+        try (SoftHsmToken hsm = SoftHsmToken.create("relogin")) {
+            CountingPins pins = new CountingPins(new String(hsm.userPin()));
+            try (Token b = open(hsm, pins)) {
+                try (Token a = open(hsm, pins)) {
+                    a.generateKey(KeyType.EC_P256, "k", null);
+                }
+                // a closed the only sessions of the token: PKCS#11 logged the process out
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(new byte[1]);
+                b.key("k").signDigest(SignatureScheme.ECDSA, DigestAlgorithm.SHA256, digest);
+                assertEquals(2, pins.prompts.size());
+            }
+        }
+    }
+
+    @Test
+    void aKeyMarkedAlwaysAuthenticateGetsThePinAtEachUse() throws Exception {
+        try (SoftHsmToken hsm = SoftHsmToken.create("always-auth")) {
+            hsm.pkcs11Tool("--keypairgen", "--key-type", "rsa:2048", "--id", "6001", "--label", "always", "--always-auth");
+            String good = new String(hsm.userPin());
+            java.util.Deque<String> answers = new java.util.ArrayDeque<>(List.of(good, good, "000000", good, good));
+            List<String> prompts = new ArrayList<>();
+            PinSource pins = (prompt, confirm) -> {
+                prompts.add(prompt);
+                return answers.removeFirst().toCharArray();
+            };
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(new byte[1]);
+            try (Token t = open(hsm, pins)) {
+                TokenKey k = t.key("always");
+                assertEquals(1, prompts.size(), "the login");
+                byte[] signature = k.signDigest(SignatureScheme.RSA_PKCS1, DigestAlgorithm.SHA256, digest);
+                assertEquals(2, prompts.size(), "the PIN again for the signature");
+                assertTrue(prompts.get(1).contains("asked at each use"), prompts.get(1));
+                java.security.Signature v = java.security.Signature.getInstance("SHA256withRSA");
+                v.initVerify(k.publicKey());
+                v.update(new byte[1]);
+                assertTrue(v.verify(signature));
+
+                PinException wrong = assertThrows(PinException.class,
+                        () -> k.signDigest(SignatureScheme.RSA_PKCS1, DigestAlgorithm.SHA256, digest));
+                assertTrue(wrong.getMessage().startsWith("wrong PIN"), wrong.getMessage());
+                // the failed confirmation ended the operation: the session works for the next one
+                k.signDigest(SignatureScheme.RSA_PKCS1, DigestAlgorithm.SHA256, digest);
+                byte[] secret = new byte[24];
+                byte[] ciphertext = new Openssl(dir)
+                        .encrypt(k.publicKey(), org.hsmkit.core.RsaPadding.PKCS1, secret);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(secret, k.decrypt(org.hsmkit.core.RsaPadding.PKCS1, ciphertext));
+                assertEquals(5, prompts.size());
             }
         }
     }
