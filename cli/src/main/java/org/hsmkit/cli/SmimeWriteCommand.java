@@ -86,8 +86,14 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
             if (signs()) {
                 TokenKey signingKey = self != null ? self : SmimeFiles.signingKey(session, key);
                 SignatureScheme scheme = signing().pss ? SignatureScheme.RSA_PSS : SignatureScheme.defaultFor(signingKey.type());
-                result = SmimeSigner.builder(signingKey).scheme(scheme)
-                        .format(signing().opaque ? SignedFormat.OPAQUE : SignedFormat.DETACHED).build().sign(result);
+                SmimeSigner.Builder sb = SmimeSigner.builder(signingKey).scheme(scheme)
+                        .format(signing().opaque ? SignedFormat.OPAQUE : SignedFormat.DETACHED);
+                if (!signing().chain.isEmpty()) {
+                    java.util.LinkedHashSet<java.security.cert.X509Certificate> all = new java.util.LinkedHashSet<>(signingKey.certificateChain());
+                    all.addAll(SmimeFiles.certificates(session, signing().chain));
+                    sb.chain(new java.util.ArrayList<>(all));
+                }
+                result = sb.build().sign(result);
             }
             if (encryptor != null) {
                 result = encryptor.encrypt(result);

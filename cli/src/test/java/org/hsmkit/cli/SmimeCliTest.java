@@ -74,6 +74,10 @@ class SmimeCliTest {
         assertEquals(0, sign.code(), sign.err());
         assertTrue(Files.readString(dir.resolve("signed.eml")).contains("multipart/signed"));
 
+        Run withChain = hsmkit(aliceToken, "smime", "sign", "--chain", "pki/ca-chain.pem", "--opaque", "-o", "signed-chain.eml", "mail.eml");
+        assertEquals(0, withChain.code(), withChain.err());
+        assertEquals(0, hsmkit(bobToken, "smime", "verify", "--trust", "pki/root.pem", "signed-chain.eml").code());
+
         Run verify = hsmkit(bobToken, "smime", "verify", "--trust", "pki/root.pem", "-o", "content.eml", "signed.eml");
         assertEquals(0, verify.code(), verify.err());
         assertTrue(verify.out().contains("verified: yes"), verify.out());
