@@ -1,16 +1,209 @@
 package org.hsmkit.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
-import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.DigestAlgorithm;
+import org.hsmkit.core.KeyType;
+import org.hsmkit.core.RsaPadding;
+import org.hsmkit.core.SignatureScheme;
+import org.hsmkit.core.Token;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.cms.CmsDecryptor;
+import org.hsmkit.core.cms.CmsEncryptor;
+import org.hsmkit.core.cms.CmsInspector;
+import org.hsmkit.core.cms.RecipientSet;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until this command is built. */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "(not built yet)")
+/**
+ * {@code hsmkit demo}: the first job end to end on the selected token (the software token by
+ * default) — a key, a sample file, encrypt, inspect, decrypt, compare — with timings.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run file encryption end to end on the token: make (or reuse) the key 'demo-rsa',",
+            "encrypt a random sample file to it, inspect, decrypt, and compare. Works without prompts",
+            "with --pin-env VAR or --pin-file F."})
 final class DemoCommand implements Callable<Integer> {
+    static final String LABEL = "demo-rsa";
+
+    private final CliSession session;
+
+    @Option(names = "--size-mib", paramLabel = "N", defaultValue = "4", description = "sample file size in MiB (default 4)")
+    int sizeMib;
+
+    @Option(names = "--keep", description = "keep the temporary directory with the sample, encrypted and decrypted files")
+    boolean keep;
+
+    DemoCommand(CliSession session) {
+        this.session = session;
+    }
+
     @Override
-    public Integer call() {
-        throw HsmkitException.input("'demo' is not built yet", null);
+    public Integer call() throws Exception {
+        PrintStream out = session.context().stdout();
+        Token token = session.token();
+        long t = System.nanoTime();
+        Optional<TokenKey> existing = token.keys().stream().filter(k -> LABEL.equals(k.label())).findFirst();
+        TokenKey key = existing.orElseGet(() -> token.generateKey(KeyType.RSA_3072, LABEL, null));
+        out.printf(Locale.ROOT, "1. key       %s '%s' on %s (%s) %s%n", key.type(), key.label(), token.info().label(),
+                existing.isPresent() ? "found" : "generated", took(t));
+        Path dir = Files.createTempDirectory("hsmkit-demo-");
+        try {
+            Path sample = dir.resolve("sample.bin");
+            t = System.nanoTime();
+            byte[] buf = new byte[1 << 20];
+            SecureRandom random = new SecureRandom();
+            try (OutputStream o = Files.newOutputStream(sample)) {
+                for (int i = 0; i < Math.max(sizeMib, 0); i++) {
+                    random.nextBytes(buf);
+                    o.write(buf);
+                }
+            }
+            out.printf(Locale.ROOT, "2. sample    %s, %d MiB of random bytes %s%n", sample, sizeMib, took(t));
+
+            Path encrypted = dir.resolve("sample.bin.p7m");
+            t = System.nanoTime();
+            CmsEncryptor enc = CmsEncryptor.to(RecipientSet.builder().add(key).build()).build();
+            try (InputStream in = Files.newInputStream(sample); AtomicOutput o = AtomicOutput.toFile(encrypted, false, sample)) {
+                enc.encrypt(in, o.stream());
+                o.commit();
+            }
+            out.printf(Locale.ROOT, "3. encrypt   %s (%d bytes, %s, RSA-OAEP) %s%n", encrypted.getFileName(), Files.size(encrypted),
+                    enc.cipher().spec(), took(t));
+
+            t = System.nanoTime();
+            try (InputStream in = Files.newInputStream(encrypted)) {
+                List<String> lines = CmsInspector.inspect(in).lines();
+                out.printf(Locale.ROOT, "4. inspect   %s%n", took(t));
+                lines.forEach(l -> out.println("             " + l));
+            }
+
+            Path decrypted = dir.resolve("sample.decrypted.bin");
+            CountingKey counting = new CountingKey(key);
+            t = System.nanoTime();
+            try (InputStream in = Files.newInputStream(encrypted); AtomicOutput o = AtomicOutput.toFile(decrypted, false, encrypted)) {
+                CmsDecryptor.withKey(counting).decrypt(in, o);
+            }
+            out.printf(Locale.ROOT, "5. decrypt   %s, %d private-key operation(s) on the token %s%n", decrypted.getFileName(),
+                    counting.operations.get(), took(t));
+
+            String a = sha256(sample);
+            String b = sha256(decrypted);
+            boolean same = a.equals(b);
+            out.printf(Locale.ROOT, "6. compare   SHA-256 %s %s %s%n", a.substring(0, 16) + "…", same ? "==" : "!=", b.substring(0, 16) + "…");
+            out.println(same ? "demo OK: the decrypted file equals the original" : "demo FAILED: the files differ");
+            if (keep) {
+                out.println("files kept in " + dir);
+            }
+            out.flush();
+            return same ? 0 : ExitCode.VERIFICATION_FAILED;
+        } finally {
+            if (!keep) {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    private static String took(long start) {
+        return String.format(Locale.ROOT, "[%.0f ms]", (System.nanoTime() - start) / 1e6);
+    }
+
+    private static String sha256(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Passes everything to the token key and counts the private-key operations, to show there is one. */
+    private static final class CountingKey implements TokenKey {
+        private final TokenKey key;
+        final AtomicInteger operations = new AtomicInteger();
+
+        CountingKey(TokenKey key) {
+            this.key = key;
+        }
+
+        @Override
+        public String label() {
+            return key.label();
+        }
+
+        @Override
+        public byte[] id() {
+            return key.id();
+        }
+
+        @Override
+        public String reference() {
+            return key.reference();
+        }
+
+        @Override
+        public KeyType type() {
+            return key.type();
+        }
+
+        @Override
+        public PublicKey publicKey() {
+            return key.publicKey();
+        }
+
+        @Override
+        public Optional<X509Certificate> certificate() {
+            return key.certificate();
+        }
+
+        @Override
+        public List<X509Certificate> certificateChain() {
+            return key.certificateChain();
+        }
+
+        @Override
+        public byte[] signDigest(SignatureScheme scheme, DigestAlgorithm digestAlgorithm, byte[] digest) {
+            operations.incrementAndGet();
+            return key.signDigest(scheme, digestAlgorithm, digest);
+        }
+
+        @Override
+        public byte[] decrypt(RsaPadding padding, byte[] ciphertext) {
+            operations.incrementAndGet();
+            return key.decrypt(padding, ciphertext);
+        }
+
+        @Override
+        public byte[] agree(ECPublicKey peer) {
+            operations.incrementAndGet();
+            return key.agree(peer);
+        }
     }
 }

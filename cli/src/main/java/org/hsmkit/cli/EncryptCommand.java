@@ -1,16 +1,95 @@
 package org.hsmkit.cli;
 
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.RsaPadding;
+import org.hsmkit.core.cms.CertificateFile;
+import org.hsmkit.core.cms.CmsEncryptor;
+import org.hsmkit.core.cms.ContentCipher;
+import org.hsmkit.core.cms.RecipientSet;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until this command is built. */
-@Command(name = "encrypt", mixinStandardHelpOptions = true, description = "(not built yet)")
+/** {@code hsmkit encrypt}: CMS encryption for certificate holders and token keys. */
+@Command(name = "encrypt", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Encrypt a file for one or more recipients (CMS; AES-256-GCM by default).",
+            "Writes IN.p7m unless -o is given; '-' reads standard input / writes standard output."})
 final class EncryptCommand implements Callable<Integer> {
+    private final CliSession session;
+
+    @Option(names = {"-r", "--recipient"}, paramLabel = "CERTFILE",
+            description = "recipient certificate (PEM, DER or PKCS#7 bundle; several certificates allowed); repeatable")
+    List<String> recipients = new ArrayList<>();
+
+    @Option(names = "--to-key", paramLabel = "KEY", description = "also encrypt to this token key (yourself); repeatable")
+    List<String> toKeys = new ArrayList<>();
+
+    @Option(names = "--cipher", paramLabel = "CIPHER", defaultValue = "aes256-gcm",
+            description = "aes256-gcm (default), aes256-cbc or aes128-cbc (no integrity; for older peers)")
+    String cipher;
+
+    @Option(names = "--rsa-padding", paramLabel = "PADDING", defaultValue = "oaep",
+            description = "oaep (RSA-OAEP SHA-256, default) or pkcs1 (PKCS#1 v1.5, for older peers)")
+    String rsaPadding;
+
+    @Option(names = "--armor", description = "write PEM instead of DER")
+    boolean armor;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output)")
+    String output;
+
+    @Parameters(index = "0", paramLabel = "IN", description = "the file to encrypt, or '-' for standard input")
+    String input;
+
+    EncryptCommand(CliSession session) {
+        this.session = session;
+    }
+
+    static RsaPadding parsePadding(String text) {
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "oaep":
+                return RsaPadding.OAEP_SHA256;
+            case "pkcs1":
+                return RsaPadding.PKCS1;
+            default:
+                throw new HsmkitException(ErrorKind.USAGE, "unknown RSA padding '" + text + "'", "use oaep or pkcs1");
+        }
+    }
+
     @Override
-    public Integer call() {
-        throw HsmkitException.input("'encrypt' is not built yet", null);
+    public Integer call() throws Exception {
+        ContentCipher c = ContentCipher.parse(cipher);
+        RsaPadding padding = parsePadding(rsaPadding);
+        if (recipients.isEmpty() && toKeys.isEmpty()) {
+            throw new HsmkitException(ErrorKind.USAGE, "no recipients", "name recipient certificates with -r, or a token key with --to-key");
+        }
+        RecipientSet.Builder set = RecipientSet.builder();
+        for (String r : recipients) {
+            set.addAll(CertificateFile.read(session.context().resolve(r)));
+        }
+        for (String k : toKeys) {
+            set.add(session.token().key(k));
+        }
+        RecipientSet rs = set.build();
+        CmsFileArguments files = new CmsFileArguments(session);
+        String derived = "-".equals(input) ? null : input + ".p7m";
+        long start = System.nanoTime();
+        long n;
+        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output")) {
+            n = CmsEncryptor.to(rs).cipher(c).rsaPadding(padding).armor(armor).build().encrypt(in, out.stream());
+            out.commit();
+        }
+        session.info(String.format(Locale.ROOT, "hsmkit: encrypted %d bytes for %d recipient%s (%s) into %s in %.2f s", n, rs.size(),
+                rs.size() == 1 ? "" : "s", c.spec(), CmsFileArguments.describe(output, input, derived), (System.nanoTime() - start) / 1e9));
+        return 0;
     }
 }

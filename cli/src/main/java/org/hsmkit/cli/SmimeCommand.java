@@ -1,16 +1,13 @@
 package org.hsmkit.cli;
 
-import java.util.concurrent.Callable;
-
-import org.hsmkit.core.HsmkitException;
-
 import picocli.CommandLine.Command;
 
-/** Placeholder until this command is built. */
-@Command(name = "smime", mixinStandardHelpOptions = true, description = "(not built yet)")
-final class SmimeCommand implements Callable<Integer> {
-    @Override
-    public Integer call() {
-        throw HsmkitException.input("'smime' is not built yet", null);
-    }
+/** {@code hsmkit smime …}: S/MIME on .eml files. */
+@Command(name = "smime", mixinStandardHelpOptions = true,
+        description = "Sign, encrypt, decrypt and verify S/MIME mail (.eml files).",
+        subcommands = {
+            SmimeSignCommand.class, SmimeEncryptCommand.class, SmimeSignEncryptCommand.class,
+            SmimeDecryptCommand.class, SmimeVerifyCommand.class
+        })
+final class SmimeCommand {
 }

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# File encryption benchmark: hsmkit against `openssl cms` and `age` on one large file, same machine,
+# same run. Reports wall time (best of RUNS), peak RSS (/usr/bin/time -v) and the number of
+# private-key operations hsmkit makes on a SoftHSM2 token (counted by OpenSC's pkcs11-spy).
+#
+#   bench/file-encryption.sh            # 1 GiB, 3 runs each
+#   SIZE_MIB=256 RUNS=1 bench/file-encryption.sh
+#
+# Needs: java 17, maven (first build), openssl, age, softhsm2, opensc (pkcs11-tool, pkcs11-spy), GNU time.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+size_mib="${SIZE_MIB:-1024}"
+runs="${RUNS:-3}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/hsmkit-bench.XXXXXX")"
+cleanup() { rm -rf "$work"; }
+trap cleanup EXIT
+
+for tool in java openssl age age-keygen softhsm2-util pkcs11-tool /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
+done
+softhsm_module=""
+for m in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so /usr/lib64/pkcs11/libsofthsm2.so; do
+  [[ -f "$m" ]] && softhsm_module="$m" && break
+done
+spy_module=""
+for m in /usr/lib/x86_64-linux-gnu/pkcs11-spy.so /usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so /usr/lib64/pkcs11-spy.so; do
+  [[ -f "$m" ]] && spy_module="$m" && break
+done
+[[ -n "$softhsm_module" && -n "$spy_module" ]] || { echo "missing: SoftHSM2 module or pkcs11-spy" >&2; exit 2; }
+
+# Build once (./hsmkit builds when needed), then call java directly so the timing holds no build check.
+"$root/hsmkit" --version >/dev/null
+hsmkit=(java -cp "$root/cli/target/hsmkit-cli.jar:$root/cli/target/lib/*" org.hsmkit.cli.Main)
+
+cd "$work"
+echo "work dir: $work; input: ${size_mib} MiB of random bytes; best of $runs run(s)" >&2
+openssl req -x509 -newkey rsa:3072 -nodes -keyout key.pem -out cert.pem -subj "/CN=hsmkit bench" -days 2 \
+  -addext keyUsage=keyEncipherment,digitalSignature 2>/dev/null
+openssl x509 -in cert.pem -outform DER -out cert.der
+openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.p8
+age-keygen -o age.key 2>/dev/null
+age_recipient="$(age-keygen -y age.key)"
+head -c "$((size_mib * 1024 * 1024))" /dev/urandom > plain.bin
+
+# A SoftHSM2 token holding the same RSA key and its certificate.
+mkdir tokens
+printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$work" > softhsm2.conf
+export SOFTHSM2_CONF="$work/softhsm2.conf"
+softhsm2-util --init-token --free --label bench --so-pin 12345678 --pin 123456 >/dev/null
+softhsm2-util --import key.p8 --token bench --label bench --id 01 --pin 123456 >/dev/null
+pkcs11-tool --module "$softhsm_module" --token-label bench --login --pin 123456 \
+  --write-object cert.der --type cert --id 01 --label bench >/dev/null
+printf '123456\n' > pin.txt
+
+# measure LABEL CMD... : keeps the best wall time and the peak RSS of that run
+declare -A wall rss
+measure() {
+  local label="$1"; shift
+  local best="" best_rss=""
+  for ((i = 0; i < runs; i++)); do
+    rm -f out.*
+    /usr/bin/time -v -o "time.txt" "$@" >/dev/null 2>"stderr.txt" || { cat stderr.txt time.txt >&2; echo "failed: $label" >&2; exit 1; }
+    local w r
+    w="$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' time.txt | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')"
+    r="$(awk -F': ' '/Maximum resident set size/{print $2}' time.txt)"
+    if [[ -z "$best" ]] || awk -v a="$w" -v b="$best" 'BEGIN{exit !(a<b)}'; then best="$w"; best_rss="$r"; fi
+  done
+  wall[$label]="$best"; rss[$label]="$best_rss"
+  printf '%-22s %8.2f s %8d MB\n' "$label" "$best" "$((best_rss / 1024))" >&2
+}
+
+measure openssl-encrypt openssl cms -encrypt -stream -binary -aes-256-gcm -in plain.bin -outform DER -out openssl.p7m cert.pem
+measure hsmkit-encrypt "${hsmkit[@]}" --force encrypt -r cert.pem -o hsmkit.p7m plain.bin
+measure age-encrypt age -r "$age_recipient" -o age.age plain.bin
+measure openssl-decrypt openssl cms -decrypt -binary -inform DER -in openssl.p7m -inkey key.pem -out out.openssl
+measure hsmkit-decrypt-soft "${hsmkit[@]}" -t "pkcs11:token=bench" --module "$softhsm_module" --pin-file pin.txt \
+  --force decrypt -o out.hsmkit hsmkit.p7m
+measure age-decrypt age -d -i age.key -o out.age age.age
+
+# Correctness and the private-key operation count, once, through pkcs11-spy in front of SoftHSM2.
+PKCS11SPY="$softhsm_module" PKCS11SPY_OUTPUT="$work/spy.log" "${hsmkit[@]}" -t "pkcs11:token=bench" --module "$spy_module" \
+  --pin-file pin.txt --force decrypt -o out.spy hsmkit.p7m 2>/dev/null
+cmp -s plain.bin out.spy || { echo "hsmkit decryption differs from the input" >&2; exit 1; }
+ops="$(grep -cE '^[0-9]+: C_(Decrypt|DeriveKey|Sign|Unwrap(Key)?)$' spy.log || true)"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+echo
+echo "| ${size_mib} MiB file | hsmkit | openssl cms | age | hsmkit / openssl |"
+echo "|---|---|---|---|---|"
+echo "| encrypt, wall | ${wall[hsmkit-encrypt]} s | ${wall[openssl-encrypt]} s | ${wall[age-encrypt]} s | $(ratio "${wall[hsmkit-encrypt]}" "${wall[openssl-encrypt]}")× |"
+echo "| decrypt, wall | ${wall[hsmkit-decrypt-soft]} s | ${wall[openssl-decrypt]} s | ${wall[age-decrypt]} s | openssl takes $(ratio "${wall[openssl-decrypt]}" "${wall[hsmkit-decrypt-soft]}")× as long |"
+echo "| encrypt, peak RSS | $((rss[hsmkit-encrypt] / 1024)) MB | $((rss[openssl-encrypt] / 1024)) MB | $((rss[age-encrypt] / 1024)) MB | |"
+echo "| decrypt, peak RSS | $((rss[hsmkit-decrypt-soft] / 1024)) MB | $((rss[openssl-decrypt] / 1024)) MB | $((rss[age-decrypt] / 1024)) MB | |"
+echo "| private-key operations per decryption (pkcs11-spy) | $ops | | | |"
+echo
+echo "hsmkit decrypts with the key in SoftHSM2 (PKCS#11); openssl and age use key files. CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores."

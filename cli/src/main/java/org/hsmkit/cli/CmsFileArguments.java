@@ -1,0 +1,74 @@
+package org.hsmkit.cli;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+
+/**
+ * The input and output conventions of the file commands: {@code -} is standard input or output,
+ * an output name is derived from the input when {@code -o} is absent, and outputs are atomic.
+ */
+final class CmsFileArguments {
+    private final CliSession session;
+
+    CmsFileArguments(CliSession session) {
+        this.session = session;
+    }
+
+    /** The input path, or null for standard input. */
+    Path inputPath(String in) {
+        return "-".equals(in) ? null : session.context().resolve(in);
+    }
+
+    InputStream open(String in) {
+        Path p = inputPath(in);
+        if (p == null) {
+            return new BufferedInputStream(session.context().stdin(), 1 << 16);
+        }
+        if (Files.isDirectory(p)) {
+            throw new HsmkitException(ErrorKind.USAGE, in + " is a directory", "name a file");
+        }
+        try {
+            return Files.newInputStream(p);
+        } catch (NoSuchFileException e) {
+            throw HsmkitException.input("the input " + in + " does not exist", "check the path");
+        } catch (IOException e) {
+            throw HsmkitException.io("cannot read " + in + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The output: {@code -o} when given ({@code -} is standard output), else the derived name,
+     * else standard output when the input is standard input. Checked before anything is created.
+     *
+     * @param derived the default name for a file input, or null when none can be derived
+     */
+    AtomicOutput output(String o, String in, String derived, String what) {
+        Path inPath = inputPath(in);
+        if ("-".equals(o) || (o == null && inPath == null)) {
+            return AtomicOutput.toStream(session.context().stdout());
+        }
+        String name = o != null ? o : derived;
+        if (name == null) {
+            throw new HsmkitException(ErrorKind.USAGE, "cannot derive the " + what + " name from " + in, "name it with -o");
+        }
+        Path target = session.context().resolve(name);
+        AtomicOutput.checkTarget(target, session.forced(), inPath);
+        return AtomicOutput.toFile(target, session.forced(), inPath);
+    }
+
+    /** How to name an output in messages. */
+    static String describe(String o, String in, String derived) {
+        if ("-".equals(o) || (o == null && "-".equals(in))) {
+            return "standard output";
+        }
+        return o != null ? o : derived;
+    }
+}

@@ -1,0 +1,100 @@
+package org.hsmkit.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.SharedFileInputStream;
+
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.Token;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.cms.CertificateFile;
+import org.hsmkit.smime.SmimeReader;
+
+/** Input, output and key lookup shared by the smime subcommands. */
+final class SmimeFiles {
+    private static final jakarta.mail.Session SESSION = jakarta.mail.Session.getInstance(new java.util.Properties());
+
+    private SmimeFiles() {
+    }
+
+    /** Parses a message from a file (read in place, not copied into memory) or standard input ("-"). */
+    static MimeMessage readMessage(CliSession session, String input) {
+        try {
+            if (input.equals("-")) {
+                return new MimeMessage(SESSION, session.context().stdin());
+            }
+            Path p = session.context().resolve(input);
+            if (!Files.isRegularFile(p)) {
+                throw new HsmkitException(ErrorKind.IO, "cannot read " + input + ": no such file", "check the path");
+            }
+            return new MimeMessage(SESSION, new SharedFileInputStream(p.toFile()));
+        } catch (MessagingException e) {
+            throw HsmkitException.input(input + " is not a MIME message: " + e.getMessage(), "give an .eml file", e);
+        } catch (IOException e) {
+            throw HsmkitException.io("cannot read " + input + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every certificate in the files (PEM, several per file, DER, or a PKCS#7 bundle). */
+    static List<X509Certificate> certificates(CliSession session, List<String> files) {
+        List<X509Certificate> out = new ArrayList<>();
+        for (String f : files) {
+            out.addAll(CertificateFile.read(session.context().resolve(f)));
+        }
+        return out;
+    }
+
+    /** The key named by --key, or the token's only key with a certificate. */
+    static TokenKey signingKey(CliSession session, String reference) {
+        Token token = session.token();
+        if (reference != null) {
+            return token.key(reference);
+        }
+        List<TokenKey> withCert = token.keys().stream().filter(k -> k.certificate().isPresent()).toList();
+        if (withCert.size() == 1) {
+            return withCert.get(0);
+        }
+        throw new HsmkitException(ErrorKind.USAGE,
+                withCert.isEmpty() ? "the token holds no key with a certificate" : "the token holds " + withCert.size() + " keys with certificates",
+                "name the key with --key (see 'hsmkit key list')");
+    }
+
+    /** Keys to try for decryption: the one named, or every key on the token. */
+    static List<TokenKey> decryptionKeys(CliSession session, String reference) {
+        Token token = session.token();
+        return reference != null ? List.of(token.key(reference)) : token.keys();
+    }
+
+    /** Opens the output (file via -o, else standard output) after checking it, before any work. */
+    static AtomicOutput output(CliSession session, String output, String input) {
+        if (output == null || output.equals("-")) {
+            return AtomicOutput.toStream(session.context().stdout());
+        }
+        Path in = input.equals("-") ? null : session.context().resolve(input);
+        return AtomicOutput.toFile(session.context().resolve(output), session.forced(), in);
+    }
+
+    /** Writes a message to the (uncommitted) output. */
+    static void write(MimeMessage message, AtomicOutput out) {
+        try (java.io.OutputStream s = out.stream()) {
+            message.writeTo(s);
+        } catch (MessagingException e) {
+            throw HsmkitException.input("cannot write the message: " + e.getMessage(), null, e);
+        } catch (IOException e) {
+            throw HsmkitException.io("cannot write the output: " + e.getMessage(), e);
+        }
+    }
+
+    static SmimeReader.Builder reader(CliSession session, List<String> trust) {
+        return SmimeReader.builder().trustAnchors(certificates(session, trust));
+    }
+}

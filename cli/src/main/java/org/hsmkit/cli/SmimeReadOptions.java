@@ -1,0 +1,17 @@
+package org.hsmkit.cli;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Options of smime decrypt and verify: the key for encrypted layers, the output, the input. */
+final class SmimeReadOptions {
+    @Option(names = "--key", paramLabel = "KEY",
+            description = "decryption key (PKCS#11 URI or label); default: whichever key on the token is a recipient")
+    String key;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output .eml (default: standard output)")
+    String output;
+
+    @Parameters(paramLabel = "IN.eml", description = "the message ('-' for standard input)")
+    String input;
+}

@@ -1,0 +1,63 @@
+package org.hsmkit.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.smime.SmimeReport;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code hsmkit smime verify}: opens every layer (decrypting with a token key when needed),
+ * prints the report, and exits 1 unless every signature is valid and trusted and nothing
+ * unsigned is displayed beside it. With -o the content is written only when verified.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Verify a signed (possibly encrypted) message against trust anchors; exit 1 when it does not verify.")
+final class SmimeVerifyCommand implements Callable<Integer> {
+    private final CliSession session;
+
+    @Option(names = "--trust", paramLabel = "CAFILE", description = "trusted root certificate(s), PEM or DER; repeat for more")
+    List<String> trust = new ArrayList<>();
+
+
+
+    @Mixin
+    SmimeReadOptions options;
+
+    SmimeVerifyCommand(CliSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        AtomicOutput out = options.output == null ? null : SmimeFiles.output(session, options.output, options.input);
+        try {
+            SmimeReport report = SmimeFiles.reader(session, trust)
+                    .decryptWith(() -> SmimeFiles.decryptionKeys(session, options.key)).build()
+                    .read(SmimeFiles.readMessage(session, options.input));
+            if (!session.quiet()) {
+                SmimeReportText.print(report, session.context().stdout());
+            }
+            if (!report.verified()) {
+                List<String> problems = report.problems();
+                throw HsmkitException.verification("verification failed: " + String.join("; ", problems),
+                        trust.isEmpty() ? "give the root certificate you trust with --trust" : null);
+            }
+            if (out != null) {
+                SmimeFiles.write(report.message(), out);
+                out.commit();
+            }
+            return 0;
+        } finally {
+            if (out != null) {
+                out.close();
+            }
+        }
+    }
+}

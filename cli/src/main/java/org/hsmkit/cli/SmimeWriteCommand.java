@@ -1,0 +1,112 @@
+package org.hsmkit.cli;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.RsaPadding;
+import org.hsmkit.core.SignatureScheme;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.cms.ContentCipher;
+import org.hsmkit.smime.SignedFormat;
+import org.hsmkit.smime.SmimeEncryptor;
+import org.hsmkit.smime.SmimeSigner;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * What smime sign, encrypt and sign-encrypt share: options, and the order of work — check the
+ * arguments and the output, prepare keys and recipients, produce the message, commit.
+ */
+abstract class SmimeWriteCommand implements Callable<Integer> {
+    final CliSession session;
+
+    @Option(names = "--key", paramLabel = "KEY", description = "your key (PKCS#11 URI or label): it signs, and is added as a recipient")
+    String key;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output .eml (default: standard output)")
+    String output;
+
+    @Parameters(paramLabel = "IN.eml", description = "the message ('-' for standard input)")
+    String input;
+
+    SmimeWriteCommand(CliSession session) {
+        this.session = session;
+    }
+
+    /** The signing options, or null when the command does not sign. */
+    abstract SmimeSignOptions signing();
+
+    /** The encryption options, or null when the command does not encrypt. */
+    abstract SmimeEncryptOptions encryption();
+
+    private boolean signs() {
+        return signing() != null;
+    }
+
+    private boolean encrypts() {
+        return encryption() != null;
+    }
+
+    @Override
+    public Integer call() {
+        SmimeEncryptOptions enc = encryption();
+        ContentCipher contentCipher = null;
+        RsaPadding padding = null;
+        if (enc != null) {
+            if (enc.recipients.isEmpty() && (key == null && !signs() || enc.noSelf)) {
+                throw new HsmkitException(ErrorKind.USAGE, "no recipients", "give -r CERTFILE (and --key to include yourself)");
+            }
+            contentCipher = ContentCipher.parse(enc.cipher);
+            padding = switch (enc.rsaPadding.toLowerCase(Locale.ROOT)) {
+                case "oaep" -> RsaPadding.OAEP_SHA256;
+                case "pkcs1" -> RsaPadding.PKCS1;
+                default -> throw new HsmkitException(ErrorKind.USAGE, "unknown RSA padding '" + enc.rsaPadding + "'", "use oaep or pkcs1");
+            };
+        }
+        try (AtomicOutput out = SmimeFiles.output(session, output, input)) {
+            MimeMessage message = SmimeFiles.readMessage(session, input);
+            SmimeEncryptor encryptor = null;
+            TokenKey self = null;
+            if (encrypts()) {
+                SmimeEncryptor.Builder b = SmimeEncryptor.builder().recipients(SmimeFiles.certificates(session, enc.recipients))
+                        .cipher(contentCipher).rsaPadding(padding).compress(enc.compress).includeSender(!enc.noSelf);
+                if (key != null || signs()) {
+                    self = SmimeFiles.signingKey(session, key);
+                    b.sender(self);
+                }
+                encryptor = b.build();
+            }
+            MimeMessage result = message;
+            if (signs()) {
+                TokenKey signingKey = self != null ? self : SmimeFiles.signingKey(session, key);
+                SignatureScheme scheme = signing().pss ? SignatureScheme.RSA_PSS : SignatureScheme.defaultFor(signingKey.type());
+                SmimeSigner.Builder sb = SmimeSigner.builder(signingKey).scheme(scheme)
+                        .format(signing().opaque ? SignedFormat.OPAQUE : SignedFormat.DETACHED);
+                if (!signing().chain.isEmpty()) {
+                    java.util.LinkedHashSet<java.security.cert.X509Certificate> all = new java.util.LinkedHashSet<>(signingKey.certificateChain());
+                    all.addAll(SmimeFiles.certificates(session, signing().chain));
+                    sb.chain(new java.util.ArrayList<>(all));
+                }
+                result = sb.build().sign(result);
+            }
+            if (encryptor != null) {
+                result = encryptor.encrypt(result);
+            }
+            SmimeFiles.write(result, out);
+            out.commit();
+        }
+        session.info(summary());
+        return 0;
+    }
+
+    private String summary() {
+        return (signs() && encrypts() ? "signed and encrypted" : signs() ? "signed" : "encrypted")
+                + (output == null || output.equals("-") ? "" : ": " + output);
+    }
+}

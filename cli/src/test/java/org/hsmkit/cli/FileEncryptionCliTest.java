@@ -1,0 +1,237 @@
+package org.hsmkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.cms.AuthEnvelopedData;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.GCMParameters;
+import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
+import org.bouncycastle.asn1.cms.RecipientInfo;
+import org.hsmkit.testdata.TestUser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** hsmkit encrypt / decrypt / inspect as a user runs them: names, exit codes, and nothing left behind on failure. */
+class FileEncryptionCliTest {
+    @TempDir
+    static Path dir;
+    static CmsCliFixture cli;
+
+    @BeforeAll
+    static void fixture() {
+        cli = new CmsCliFixture(dir);
+    }
+
+    /** Each recipient type and each cipher once; crypto-core's tests cover the full matrix. */
+    static List<Arguments> recipientsAndCiphers() {
+        return List.of(Arguments.of(TestUser.ALICE_RSA2048, "aes256-gcm", "oaep"), Arguments.of(TestUser.ALICE_RSA2048, "aes256-cbc", "pkcs1"),
+                Arguments.of(TestUser.BOB_P256, "aes128-cbc", "oaep"), Arguments.of(TestUser.BOB_P256, "aes256-gcm", "oaep"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("recipientsAndCiphers")
+    void encryptThenDecryptWithDefaultNames(TestUser u, String cipher, String padding) throws Exception {
+        String name = "rt-" + u.fileName() + "-" + cipher + "-" + padding + ".bin";
+        Path in = cli.write(name, 70_000, name.hashCode());
+        byte[] plain = Files.readAllBytes(in);
+        CmsCliFixture.Result enc = cli.run("encrypt", "-r", u.fileName() + ".pem", "-r", "grace-bp512.pem", "--cipher", cipher,
+                "--rsa-padding", padding, name);
+        assertEquals(0, enc.exit(), enc.stderr());
+        assertTrue(Files.exists(dir.resolve(name + ".p7m")));
+        Files.delete(in);
+        CmsCliFixture.Result dec = cli.run("decrypt", name + ".p7m");
+        assertEquals(0, dec.exit(), dec.stderr());
+        assertArrayEquals(plain, Files.readAllBytes(in));
+        assertEquals(cipher.endsWith("cbc"), dec.stderr().contains("not authenticated"), dec.stderr());
+    }
+
+    @Test
+    void armorStandardStreamsAndInspect() throws Exception {
+        byte[] plain = Files.readAllBytes(cli.write("streams.bin", 1000, 1));
+        CmsCliFixture.Result enc = cli.runWithInput(plain, "encrypt", "--armor", "--to-key", "bob-p256", "-r", "alice-rsa2048.pem", "-");
+        assertEquals(0, enc.exit(), enc.stderr());
+        assertTrue(enc.out().startsWith("-----BEGIN CMS-----"), enc.out());
+        CmsCliFixture.Result inspect = cli.runWithInput(enc.stdout(), "inspect", "-");
+        assertEquals(0, inspect.exit(), inspect.stderr());
+        assertTrue(inspect.out().contains("AuthEnvelopedData"), inspect.out());
+        assertTrue(inspect.out().contains("EC 256-bit, ECDH X9.63 KDF SHA-256, AES-256 key wrap"), inspect.out());
+        assertTrue(inspect.out().contains("RSA, RSA OAEP SHA-256/MGF1-SHA-256"), inspect.out());
+        CmsCliFixture.Result dec = cli.runWithInput(enc.stdout(), "decrypt", "--key", "alice-rsa2048", "-");
+        assertEquals(0, dec.exit(), dec.stderr());
+        assertArrayEquals(plain, dec.stdout());
+    }
+
+    @Test
+    void anExistingOutputIsKeptUnlessForced() throws Exception {
+        cli.write("exists.bin", 10, 2);
+        Files.writeString(dir.resolve("exists.bin.p7m"), "keep me");
+        CmsCliFixture.Result r = cli.run("encrypt", "-r", "alice-rsa2048.pem", "exists.bin");
+        assertEquals(2, r.exit());
+        assertTrue(r.stderr().contains("--force"), r.stderr());
+        assertEquals("keep me", Files.readString(dir.resolve("exists.bin.p7m")));
+        assertEquals(0, cli.run("--force", "encrypt", "-r", "alice-rsa2048.pem", "exists.bin").exit());
+        assertNotEquals("keep me", Files.readString(dir.resolve("exists.bin.p7m"), java.nio.charset.StandardCharsets.ISO_8859_1));
+        CmsCliFixture.Result self = cli.run("--force", "encrypt", "-r", "alice-rsa2048.pem", "-o", "exists.bin", "exists.bin");
+        assertEquals(2, self.exit(), self.stderr());
+    }
+
+    @Test
+    void aCertificateThatForbidsEncryptionIsRefusedBeforeAnyOutput() throws Exception {
+        cli.write("ku.bin", 10, 3);
+        CmsCliFixture.Result r = cli.run("encrypt", "-r", "signer-only-rsa.pem", "ku.bin");
+        assertEquals(4, r.exit());
+        assertTrue(r.stderr().contains("key usage forbids encryption"), r.stderr());
+        assertFalse(Files.exists(dir.resolve("ku.bin.p7m")));
+    }
+
+    /** Where the parts of a one-recipient RSA GCM file lie. */
+    record Layout(int wrappedKey, int nonce, int ciphertext, int tag) {
+    }
+
+    static Layout layout(byte[] file) {
+        AuthEnvelopedData ad = AuthEnvelopedData.getInstance(ContentInfo.getInstance(file).getContent());
+        ASN1Encodable ri = ad.getRecipientInfos().getObjectAt(0);
+        byte[] wrapped = KeyTransRecipientInfo.getInstance(RecipientInfo.getInstance(ri).getInfo()).getEncryptedKey().getOctets();
+        byte[] nonce = GCMParameters.getInstance(ad.getAuthEncryptedContentInfo().getContentEncryptionAlgorithm().getParameters()).getNonce();
+        byte[] ct = ad.getAuthEncryptedContentInfo().getEncryptedContent().getOctets();
+        byte[] tag = ad.getMac().getOctets();
+        return new Layout(indexOf(file, wrapped), indexOf(file, nonce), indexOf(file, java.util.Arrays.copyOf(ct, 32)), indexOf(file, tag));
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    static List<Arguments> tamperings() {
+        return List.of(Arguments.of("header: content type OID", 14, 4), Arguments.of("header: recipient issuer name", 120, 3),
+                Arguments.of("wrapped key", -1, 1), Arguments.of("nonce", -2, 1), Arguments.of("ciphertext", -3, 1),
+                Arguments.of("tag", -4, 1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tamperings")
+    void everyTamperingClassFailsWithNothingAtTheTarget(String what, int offset, int expectedExit) throws Exception {
+        cli.write("tamper.bin", 5000, 4);
+        assertEquals(0, cli.run("--force", "encrypt", "-r", "alice-rsa2048.pem", "-o", "tamper.p7m", "tamper.bin").exit());
+        byte[] file = Files.readAllBytes(dir.resolve("tamper.p7m"));
+        Layout l = layout(file);
+        int at = switch (offset) {
+            case -1 -> l.wrappedKey() + 100;
+            case -2 -> l.nonce() + 5;
+            case -3 -> l.ciphertext() + 10;
+            case -4 -> l.tag() + 15;
+            default -> offset;
+        };
+        file[at] ^= 0x04;
+        Files.write(dir.resolve("tampered.p7m"), file);
+        CmsCliFixture.Result r = cli.run("decrypt", "-o", "tampered.out", "tampered.p7m");
+        assertNotEquals(0, r.exit(), what);
+        if (expectedExit > 0 && offset < 0 && offset != -1) {
+            assertEquals(expectedExit, r.exit(), r.stderr());
+        }
+        assertTrue(r.stderr().startsWith("hsmkit: error: "), r.stderr());
+        assertFalse(Files.exists(dir.resolve("tampered.out")), what);
+        assertEquals(List.of(), cli.partials());
+    }
+
+    /** The offsets where a BER element (tag, length or contents) starts or ends, from the outermost in. */
+    static java.util.SortedSet<Integer> boundaries(byte[] b, int from, int to, java.util.SortedSet<Integer> out) {
+        int i = from;
+        while (i < to) {
+            out.add(i);
+            if (b[i] == 0 && b[i + 1] == 0) {
+                out.add(i + 2);
+                return out;
+            }
+            boolean constructed = (b[i] & 0x20) != 0;
+            int p = i + 1;
+            int first = b[p++] & 0xff;
+            out.add(p - 1);
+            int len;
+            if (first == 0x80) {
+                len = -1;
+            } else if (first < 0x80) {
+                len = first;
+            } else {
+                len = 0;
+                for (int k = 0; k < (first & 0x7f); k++) {
+                    len = (len << 8) | (b[p++] & 0xff);
+                }
+            }
+            out.add(p);
+            if (len < 0) {
+                java.util.SortedSet<Integer> inner = boundaries(b, p, to, out);
+                i = inner.last();
+            } else {
+                if (constructed) {
+                    boundaries(b, p, p + len, out);
+                } else if (len > 2) {
+                    out.add(p + len / 2);
+                }
+                i = p + len;
+            }
+            out.add(i);
+        }
+        return out;
+    }
+
+    @Test
+    void aTruncationAtEveryBoundaryOfASmallFileFailsWithNothingAtTheTarget() throws Exception {
+        cli.write("short.bin", 33, 5);
+        assertEquals(0, cli.run("--force", "encrypt", "-r", "bob-p256.pem", "-o", "short.p7m", "short.bin").exit());
+        byte[] file = Files.readAllBytes(dir.resolve("short.p7m"));
+        java.util.SortedSet<Integer> cuts = boundaries(file, 0, file.length, new java.util.TreeSet<>());
+        cuts.remove(file.length);
+        assertTrue(cuts.size() > 30, cuts.toString());
+        for (int len : cuts) {
+            Files.write(dir.resolve("cut.p7m"), java.util.Arrays.copyOf(file, len));
+            CmsCliFixture.Result r = cli.run("decrypt", "-o", "cut.out", "cut.p7m");
+            assertTrue(r.exit() == 1 || r.exit() == 4, len + ": " + r.exit() + " " + r.stderr());
+            assertFalse(Files.exists(dir.resolve("cut.out")), "length " + len);
+        }
+        assertEquals(List.of(), cli.partials());
+    }
+
+    @Test
+    void aFileForAnotherKeyNamesItsRecipients() throws Exception {
+        cli.write("other.bin", 10, 6);
+        assertEquals(0, cli.run("--force", "encrypt", "-r", "andy-rsa3072.pem", "-o", "other.p7m", "other.bin").exit());
+        CmsCliFixture.Result r = cli.run("decrypt", "-o", "other.out", "other.p7m");
+        assertEquals(3, r.exit());
+        assertTrue(r.stderr().contains("serial"), r.stderr());
+        CmsCliFixture.Result wrong = cli.run("decrypt", "--key", "bob-p256", "-o", "other.out", "other.p7m");
+        assertEquals(3, wrong.exit());
+        assertFalse(Files.exists(dir.resolve("other.out")));
+    }
+
+    @Test
+    void theDemoRunsWithoutPrompts() {
+        CmsCliFixture.Result r = cli.run("demo", "--size-mib", "1");
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.out().contains("demo OK"), r.out());
+        assertTrue(r.out().contains("1 private-key operation(s)"), r.out());
+    }
+}

@@ -1,0 +1,73 @@
+package org.hsmkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** hsmkit sign / verify as a user runs them, with the exit codes DESIGN.md documents. */
+class FileSignatureCliTest {
+    @TempDir
+    static Path dir;
+    static CmsCliFixture cli;
+
+    @BeforeAll
+    static void fixture() {
+        cli = new CmsCliFixture(dir);
+    }
+
+    @Test
+    void aDetachedSignatureVerifiesAgainstTheRootAndFindsItsContent() throws Exception {
+        cli.write("report.bin", 100_000, 1);
+        CmsCliFixture.Result s = cli.run("sign", "--key", "bob-p256", "report.bin");
+        assertEquals(0, s.exit(), s.stderr());
+        assertTrue(Files.exists(dir.resolve("report.bin.p7s")));
+        CmsCliFixture.Result v = cli.run("verify", "--trust", "root.pem", "report.bin.p7s");
+        assertEquals(0, v.exit(), v.stderr());
+        assertTrue(v.out().contains("signature OK") && v.out().contains("Bob P-256") && v.out().contains("SHA256WITHECDSA"), v.out());
+    }
+
+    @Test
+    void withoutTrustAnchorsTheSignerIsUntrusted() throws Exception {
+        cli.write("untrusted.bin", 100, 2);
+        assertEquals(0, cli.run("sign", "--key", "alice-rsa2048", "--pss", "untrusted.bin").exit());
+        CmsCliFixture.Result v = cli.run("verify", "untrusted.bin.p7s");
+        assertEquals(1, v.exit());
+        assertTrue(v.stderr().contains("untrusted"), v.stderr());
+        CmsCliFixture.Result wrongAnchor = cli.run("verify", "--trust", "alice-rsa2048.pem", "untrusted.bin.p7s");
+        assertEquals(1, wrongAnchor.exit(), wrongAnchor.stderr());
+    }
+
+    @Test
+    void alteredContentFails() throws Exception {
+        Path f = cli.write("altered.bin", 1000, 3);
+        assertEquals(0, cli.run("sign", "--key", "bob-p256", "--armor", "altered.bin").exit());
+        byte[] b = Files.readAllBytes(f);
+        b[500] ^= 1;
+        Files.write(f, b);
+        CmsCliFixture.Result v = cli.run("verify", "--trust", "root.pem", "altered.bin.p7s");
+        assertEquals(1, v.exit());
+        assertTrue(v.stderr().contains("does not verify"), v.stderr());
+    }
+
+    @Test
+    void anAttachedSignatureReleasesItsContentOnlyWhenVerified() throws Exception {
+        Path f = cli.write("attached.bin", 5000, 4);
+        assertEquals(0, cli.run("sign", "--key", "bob-p256", "--attached", "-o", "attached.p7m", "attached.bin").exit());
+        CmsCliFixture.Result v = cli.run("verify", "--trust", "root.pem", "-o", "attached.out", "attached.p7m");
+        assertEquals(0, v.exit(), v.stderr());
+        assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(dir.resolve("attached.out")));
+        CmsCliFixture.Result untrusted = cli.run("verify", "-o", "attached.untrusted", "attached.p7m");
+        assertEquals(1, untrusted.exit());
+        assertFalse(Files.exists(dir.resolve("attached.untrusted")));
+        CmsCliFixture.Result inspect = cli.run("inspect", "attached.p7m");
+        assertTrue(inspect.out().contains("SignedData") && inspect.out().contains("5000 bytes"), inspect.out());
+    }
+}

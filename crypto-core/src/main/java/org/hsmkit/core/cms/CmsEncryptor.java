@@ -1,0 +1,166 @@
+package org.hsmkit.core.cms;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.Provider;
+import java.security.Security;
+import java.util.Objects;
+
+import org.bouncycastle.cms.CMSAuthEnvelopedDataStreamGenerator;
+import org.bouncycastle.cms.CMSEnvelopedDataStreamGenerator;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.RecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.operator.OutputAEADEncryptor;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.RsaPadding;
+import org.hsmkit.core.internal.Providers;
+import org.hsmkit.core.internal.cms.Armor;
+import org.hsmkit.core.internal.cms.ContentDecryption;
+import org.hsmkit.core.internal.cms.WriteFailure;
+
+/**
+ * Encrypts a stream for a {@link RecipientSet} as CMS AuthEnvelopedData (AES-GCM, the default) or
+ * EnvelopedData (AES-CBC), DER or PEM, in constant memory. The output is BER with
+ * indefinite lengths (as {@code openssl cms -stream} writes), readable by openssl, gpgsm and
+ * Bouncy Castle. Uses no private key. Immutable and reusable; each call uses a fresh content key.
+ *
+ * <pre>{@code
+ * CmsEncryptor enc = CmsEncryptor.to(RecipientSet.of(certs)).build();
+ * try (AtomicOutput out = AtomicOutput.toFile(target, false, source)) {
+ *     enc.encrypt(in, out.stream());
+ *     out.commit();
+ * }
+ * }</pre>
+ */
+public final class CmsEncryptor {
+    private static final int CHUNK = 1 << 16;
+    /** Where the JDK's AES lives: it uses the CPU's AES instructions. */
+    private static final Provider JDK_AES = jdkAesProvider();
+
+    private final RecipientSet recipients;
+    private final ContentCipher cipher;
+    private final RsaPadding padding;
+    private final boolean armor;
+
+    private CmsEncryptor(Builder b) {
+        this.recipients = b.recipients;
+        this.cipher = b.cipher;
+        this.padding = b.padding;
+        this.armor = b.armor;
+    }
+
+    public static Builder to(RecipientSet recipients) {
+        return new Builder(Objects.requireNonNull(recipients, "recipients"));
+    }
+
+    /** Options; defaults: AES-256-GCM, RSA-OAEP SHA-256, DER. */
+    public static final class Builder {
+        private final RecipientSet recipients;
+        private ContentCipher cipher = ContentCipher.AES256_GCM;
+        private RsaPadding padding = RsaPadding.OAEP_SHA256;
+        private boolean armor;
+
+        private Builder(RecipientSet recipients) {
+            this.recipients = recipients;
+        }
+
+        public Builder cipher(ContentCipher cipher) {
+            this.cipher = Objects.requireNonNull(cipher);
+            return this;
+        }
+
+        public Builder rsaPadding(RsaPadding padding) {
+            this.padding = Objects.requireNonNull(padding);
+            return this;
+        }
+
+        /** PEM ({@code -----BEGIN CMS-----}) instead of DER. */
+        public Builder armor(boolean armor) {
+            this.armor = armor;
+            return this;
+        }
+
+        public CmsEncryptor build() {
+            return new CmsEncryptor(this);
+        }
+    }
+
+    public ContentCipher cipher() {
+        return cipher;
+    }
+
+    /**
+     * Reads {@code in} to its end and writes the encrypted file to {@code out}, which is flushed
+     * but not closed. Returns the number of plaintext bytes.
+     */
+    public long encrypt(InputStream in, OutputStream out) {
+        try {
+            OutputStream target = WriteFailure.guard(new FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    out.flush();
+                }
+            });
+            OutputStream der = armor ? Armor.armored(target, "CMS") : target;
+            long total = 0;
+            try (OutputStream plain = open(der)) {
+                byte[] buf = new byte[CHUNK];
+                int n;
+                while ((n = in.readNBytes(buf, 0, CHUNK)) > 0) {
+                    int slice = total < ContentDecryption.WARMUP_BYTES ? ContentDecryption.WARMUP_SLICE : CHUNK;
+                    for (int off = 0; off < n; off += slice) {
+                        plain.write(buf, off, Math.min(slice, n - off));
+                    }
+                    total += n;
+                }
+            }
+            if (armor) {
+                der.close();
+            }
+            target.flush();
+            return total;
+        } catch (IOException e) {
+            throw HsmkitException.io("cannot read the input: " + e.getMessage(), e);
+        } catch (CMSException e) {
+            throw new HsmkitException(ErrorKind.KEY, "cannot encrypt: " + e.getMessage(), null, e);
+        }
+    }
+
+    private OutputStream open(OutputStream der) throws CMSException, IOException {
+        JceCMSContentEncryptorBuilder eb = new JceCMSContentEncryptorBuilder(cipher.oid());
+        if (JDK_AES != null) {
+            eb.setProvider(JDK_AES);
+        } else {
+            eb.setProvider(Providers.bc());
+        }
+        if (cipher.isAuthenticated()) {
+            CMSAuthEnvelopedDataStreamGenerator g = new CMSAuthEnvelopedDataStreamGenerator();
+            g.setBufferSize(CHUNK);
+            for (RecipientInfoGenerator r : recipients.generators(cipher, padding)) {
+                g.addRecipientInfoGenerator(r);
+            }
+            return g.open(der, (OutputAEADEncryptor) eb.build());
+        }
+        CMSEnvelopedDataStreamGenerator g = new CMSEnvelopedDataStreamGenerator();
+        g.setBufferSize(CHUNK);
+        for (RecipientInfoGenerator r : recipients.generators(cipher, padding)) {
+            g.addRecipientInfoGenerator(r);
+        }
+        OutputEncryptor enc = eb.build();
+        return g.open(der, enc);
+    }
+
+    private static Provider jdkAesProvider() {
+        return Security.getProvider("SunJCE");
+    }
+}

@@ -1,0 +1,168 @@
+package org.hsmkit.core.cms;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertStore;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXCertPathBuilderResult;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataParser;
+import org.bouncycastle.cms.CMSTypedStream;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.internal.Providers;
+import org.hsmkit.core.internal.cms.Armor;
+import org.hsmkit.core.internal.cms.EnvelopeReader;
+import org.hsmkit.core.internal.cms.RecipientKeys;
+
+/**
+ * Verifies CMS SignedData (detached or attached, DER or PEM) as a stream: every signer's signature
+ * and message digest, the signer certificate's key usage and validity at the signing time, and a
+ * PKIX path from the signer to one of the trust anchors at the signing time (revocation is not
+ * checked). Anything short of that throws; there is no "valid but untrusted" success.
+ */
+public final class CmsVerifier {
+    private final Set<TrustAnchor> anchors;
+
+    private CmsVerifier(Collection<X509Certificate> anchors) {
+        Set<TrustAnchor> a = new HashSet<>();
+        for (X509Certificate c : anchors) {
+            a.add(new TrustAnchor(RecipientKeys.toBc(c), null));
+        }
+        this.anchors = a;
+    }
+
+    /** A verifier that trusts exactly these CA (or self-signed) certificates. */
+    public static CmsVerifier trusting(Collection<X509Certificate> anchors) {
+        return new CmsVerifier(anchors);
+    }
+
+    /** One verified signer. */
+    public record Signer(X509Certificate certificate, Instant signingTime, String algorithm, List<X509Certificate> path) {
+    }
+
+    /**
+     * Verifies {@code signature}; for a detached signature {@code content} is the signed file
+     * (else null). For an attached signature the content is copied to {@code contentOut} when it
+     * is not null — release it only if this method returns.
+     *
+     * @throws HsmkitException VERIFICATION_FAILED for a bad signature, digest, key usage or an
+     *         untrusted signer; INPUT for damaged or non-signature input
+     */
+    public List<Signer> verify(InputStream signature, InputStream content, OutputStream contentOut) {
+        try {
+            Armor.Opened opened = Armor.open(signature);
+            JcaDigestCalculatorProviderBuilder digests = new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc());
+            CMSSignedDataParser p = content != null
+                    ? new CMSSignedDataParser(digests.build(), new CMSTypedStream(content), opened.der())
+                    : new CMSSignedDataParser(digests.build(), opened.der());
+            CMSTypedStream signed = p.getSignedContent();
+            if (signed == null) {
+                throw HsmkitException.input("the signature is detached and no content was given", "name the signed file with --content");
+            }
+            signed.getContentStream().transferTo(contentOut == null ? OutputStream.nullOutputStream() : contentOut);
+            List<Signer> out = new ArrayList<>();
+            Collection<SignerInformation> signers = p.getSignerInfos().getSigners();
+            if (signers.isEmpty()) {
+                throw HsmkitException.verification("the file has no signer", "it is not a signature");
+            }
+            @SuppressWarnings("unchecked")
+            Collection<X509CertificateHolder> all = p.getCertificates().getMatches(null);
+            JcaX509CertificateConverter conv = new JcaX509CertificateConverter().setProvider(Providers.bc());
+            List<X509Certificate> pool = new ArrayList<>();
+            for (X509CertificateHolder h : all) {
+                pool.add(conv.getCertificate(h));
+            }
+            for (SignerInformation si : signers) {
+                out.add(verifyOne(p, si, pool, conv));
+            }
+            return out;
+        } catch (HsmkitException e) {
+            throw e;
+        } catch (CMSException | OperatorCreationException | GeneralSecurityException | IOException | RuntimeException e) {
+            throw EnvelopeReader.damaged(e);
+        }
+    }
+
+    private Signer verifyOne(CMSSignedDataParser p, SignerInformation si, List<X509Certificate> pool, JcaX509CertificateConverter conv)
+            throws GeneralSecurityException, OperatorCreationException, CMSException {
+        @SuppressWarnings("unchecked")
+        Collection<X509CertificateHolder> matches = p.getCertificates().getMatches(si.getSID());
+        if (matches.isEmpty()) {
+            throw HsmkitException.verification("the signer's certificate is not in the file", "ask the signer to include it");
+        }
+        X509CertificateHolder holder = matches.iterator().next();
+        X509Certificate cert = conv.getCertificate(holder);
+        Instant when = Instant.now();
+        if (si.getSignedAttributes() != null && si.getSignedAttributes().get(CMSAttributes.signingTime) != null) {
+            when = Time.getInstance(si.getSignedAttributes().get(CMSAttributes.signingTime).getAttrValues().getObjectAt(0))
+                    .getDate().toInstant();
+        }
+        String subject = cert.getSubjectX500Principal().getName();
+        boolean ok;
+        try {
+            ok = si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(holder));
+        } catch (CMSException e) {
+            throw HsmkitException.verification("the signature of " + subject + " does not verify: " + e.getMessage(),
+                    "the content or the signature was altered");
+        }
+        if (!ok) {
+            throw HsmkitException.verification("the signature of " + subject + " does not verify",
+                    "the content or the signature was altered");
+        }
+        boolean[] ku = cert.getKeyUsage();
+        if (ku != null && !ku[0] && !ku[1]) {
+            throw HsmkitException.verification("the certificate of " + subject + " does not allow signing (key usage)",
+                    "the signer used a key not meant for signatures");
+        }
+        if (anchors.isEmpty()) {
+            throw HsmkitException.verification("the signature of " + subject + " is intact but the signer is untrusted: no trust anchors given",
+                    "name the CA certificate you trust with --trust");
+        }
+        List<X509Certificate> path;
+        try {
+            X509CertSelector target = new X509CertSelector();
+            target.setCertificate(cert);
+            PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
+            params.setRevocationEnabled(false);
+            params.setDate(Date.from(when));
+            params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool), Providers.bc()));
+            PKIXCertPathBuilderResult r = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX", Providers.bc()).build(params);
+            path = new ArrayList<>();
+            r.getCertPath().getCertificates().forEach(c -> path.add((X509Certificate) c));
+            path.add(r.getTrustAnchor().getTrustedCert());
+        } catch (CertPathBuilderException e) {
+            throw HsmkitException.verification("the signature of " + subject + " is intact but the signer is untrusted: "
+                    + e.getMessage(), "check --trust: it must name the root (or an intermediate) CA of the signer");
+        }
+        DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
+        String enc = names.getAlgorithmName(si.toASN1Structure().getDigestEncryptionAlgorithm());
+        String alg = enc.contains("WITH") || enc.contains("PSS") ? enc
+                : names.getAlgorithmName(si.getDigestAlgorithmID()) + "WITH" + enc;
+        return new Signer(cert, when, alg, path);
+    }
+}

@@ -1,0 +1,201 @@
+package org.hsmkit.core.cms;
+
+import java.math.BigInteger;
+import java.security.Key;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.KeyAgreeRecipientId;
+import org.bouncycastle.cms.KeyTransRecipientId;
+import org.bouncycastle.cms.Recipient;
+import org.bouncycastle.cms.RecipientId;
+import org.bouncycastle.cms.RecipientInformation;
+import org.bouncycastle.cms.RecipientInformationStore;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeEnvelopedRecipient;
+import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
+import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.internal.cms.KeyUnwrap;
+import org.hsmkit.core.internal.cms.RecipientKeys;
+
+/**
+ * A token key acting as the recipient of CMS enveloped or auth-enveloped data. It recovers the
+ * content key with exactly one private-key operation on the token — one {@link TokenKey#decrypt}
+ * for RSA key transport, one {@link TokenKey#agree} for EC key agreement — and does the KDF and
+ * AES key unwrap on the host.
+ *
+ * <p>On reading it accepts what openssl and gpgsm write: RSA PKCS#1 v1.5 and OAEP with SHA-1,
+ * SHA-256, SHA-384 or SHA-512 (MGF1 with the same hash); ECDH with the X9.63 KDF over SHA-1,
+ * SHA-224, SHA-256, SHA-384 or SHA-512 (standard or cofactor DH) and AES-128/192/256 key wrap.
+ */
+public final class TokenRecipient {
+    private final TokenKey key;
+    private final PublicKey publicKey;
+    private final IssuerAndSerialNumber issuerAndSerial;
+    private final List<byte[]> keyIds;
+
+    public TokenRecipient(TokenKey key) {
+        this.key = key;
+        this.publicKey = RecipientKeys.toBc(key.publicKey());
+        Optional<X509Certificate> cert = key.certificate();
+        this.issuerAndSerial = cert.map(RecipientKeys::issuerAndSerial).orElse(null);
+        List<byte[]> ids = new ArrayList<>();
+        ids.add(RecipientKeys.subjectKeyIdentifier(publicKey));
+        cert.flatMap(RecipientKeys::skiExtension).ifPresent(ids::add);
+        this.keyIds = List.copyOf(ids);
+    }
+
+    public TokenKey key() {
+        return key;
+    }
+
+    /** Whether a recipient identified by issuer and serial number is this key's certificate. */
+    public boolean matches(IssuerAndSerialNumber ias) {
+        return issuerAndSerial != null && issuerAndSerial.getSerialNumber().getValue().equals(ias.getSerialNumber().getValue())
+                && X500Name.getInstance(issuerAndSerial.getName()).equals(X500Name.getInstance(ias.getName()));
+    }
+
+    /** Whether a subject key identifier names this key (its certificate's, or the SHA-1 of its key). */
+    public boolean matches(byte[] subjectKeyIdentifier) {
+        return keyIds.stream().anyMatch(id -> Arrays.equals(id, subjectKeyIdentifier));
+    }
+
+    /** Whether a Bouncy Castle recipient id names this key. */
+    public boolean matches(RecipientId rid) {
+        Rid r = Rid.of(rid);
+        if (r.ski() != null && matches(r.ski())) {
+            return true;
+        }
+        return r.issuer() != null && r.serial() != null && matches(new IssuerAndSerialNumber(r.issuer(), r.serial()));
+    }
+
+    /** The parts of a key-transport or key-agreement recipient id. */
+    private record Rid(X500Name issuer, BigInteger serial, byte[] ski) {
+        static Rid of(RecipientId rid) {
+            if (rid instanceof KeyTransRecipientId kt) {
+                return new Rid(kt.getIssuer(), kt.getSerialNumber(), kt.getSubjectKeyIdentifier());
+            }
+            if (rid instanceof KeyAgreeRecipientId ka) {
+                return new Rid(ka.getIssuer(), ka.getSerialNumber(), ka.getSubjectKeyIdentifier());
+            }
+            return new Rid(null, null, null);
+        }
+    }
+
+    /**
+     * Finds the recipient entry meant for one of {@code keys}.
+     *
+     * @throws HsmkitException KEY when none matches, listing the recipients the data names
+     */
+    public static Selected select(RecipientInformationStore store, Collection<TokenKey> keys) {
+        List<TokenRecipient> candidates = keys.stream()
+                .filter(k -> k.type().isRsa() || k.type().isEc())
+                .map(TokenRecipient::new).toList();
+        for (RecipientInformation ri : store.getRecipients()) {
+            for (TokenRecipient tr : candidates) {
+                if (tr.matches(ri.getRID())) {
+                    return new Selected(tr, ri);
+                }
+            }
+        }
+        List<String> names = store.getRecipients().stream().map(ri -> describe(ri.getRID())).toList();
+        throw HsmkitException.key("none of the keys on the token is a recipient; the recipients are: " + String.join("; ", names),
+                "use the token that holds one of these keys, or name the key with --key");
+    }
+
+    /** A recipient entry and the token key that can open it. */
+    public record Selected(TokenRecipient recipient, RecipientInformation information) {
+    }
+
+    /** Names a recipient id for messages: issuer and serial, or the key identifier. */
+    public static String describe(RecipientId rid) {
+        Rid r = Rid.of(rid);
+        if (r.issuer() != null && r.serial() != null) {
+            return RecipientKeys.describe(new IssuerAndSerialNumber(r.issuer(), r.serial()));
+        }
+        return r.ski() != null ? RecipientKeys.describeSki(r.ski()) : "recipient of type " + rid.getType();
+    }
+
+    /**
+     * A Bouncy Castle {@link Recipient} for {@link RecipientInformation#getContent} or
+     * {@code getContentStream}: key transport or key agreement as the entry needs, for
+     * EnvelopedData ({@code authenticated == false}) or AuthEnvelopedData.
+     */
+    public Recipient recipient(RecipientInformation information, boolean authenticated) {
+        boolean agree = information.getRID() instanceof KeyAgreeRecipientId;
+        if (agree) {
+            AlgorithmIdentifier keyAlg = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()).getAlgorithm();
+            if (authenticated) {
+                return new JceKeyAgreeAuthEnvelopedRecipient(null) {
+                    @Override
+                    protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg,
+                            SubjectPublicKeyInfo sender, ASN1OctetString ukm, byte[] encryptedKey) throws CMSException {
+                        return aesKey(unwrapKeyAgreement(keyEncAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey));
+                    }
+                }.setPrivateKeyAlgorithmIdentifier(keyAlg);
+            }
+            return new JceKeyAgreeEnvelopedRecipient(null) {
+                @Override
+                protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg,
+                        SubjectPublicKeyInfo sender, ASN1OctetString ukm, byte[] encryptedKey) throws CMSException {
+                    return aesKey(unwrapKeyAgreement(keyEncAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey));
+                }
+            }.setPrivateKeyAlgorithmIdentifier(keyAlg);
+        }
+        if (authenticated) {
+            return new JceKeyTransAuthEnvelopedRecipient(null) {
+                @Override
+                protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg, byte[] encryptedKey) {
+                    return aesKey(unwrapKeyTransport(keyEncAlg, encryptedKey));
+                }
+            };
+        }
+        return new JceKeyTransEnvelopedRecipient(null) {
+            @Override
+            protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg, byte[] encryptedKey) {
+                return aesKey(unwrapKeyTransport(keyEncAlg, encryptedKey));
+            }
+        };
+    }
+
+    private static Key aesKey(byte[] k) {
+        return new SecretKeySpec(k, "AES");
+    }
+
+    /** RSA key transport: one {@link TokenKey#decrypt} call. Returns the content key. */
+    public byte[] unwrapKeyTransport(AlgorithmIdentifier keyEncryptionAlgorithm, byte[] encryptedKey) {
+        return key.decrypt(KeyUnwrap.rsaPadding(keyEncryptionAlgorithm), encryptedKey);
+    }
+
+    /**
+     * ECDH key agreement: one {@link TokenKey#agree} call with the originator's key, then the X9.63
+     * KDF and AES key unwrap on the host. Returns the content key.
+     */
+    public byte[] unwrapKeyAgreement(AlgorithmIdentifier keyEncryptionAlgorithm, SubjectPublicKeyInfo originator,
+            byte[] userKeyingMaterial, byte[] encryptedKey) {
+        KeyUnwrap.Agreement plan = KeyUnwrap.agreement(keyEncryptionAlgorithm);
+        ECPublicKey peer = RecipientKeys.originatorKey(originator.getAlgorithm(), originator.getPublicKeyData().getBytes(), publicKey);
+        byte[] z = key.agree(peer);
+        try {
+            return plan.unwrap(z, userKeyingMaterial, encryptedKey);
+        } finally {
+            Arrays.fill(z, (byte) 0);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package org.hsmkit.core.internal.cms;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+import javax.crypto.BadPaddingException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.cms.GCMParameters;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.cms.ContentCipher;
+
+/**
+ * Decrypts CMS content as a stream with the JDK's AES (hardware-accelerated where the CPU has it).
+ *
+ * <p>GCM without buffering and without trusting anything early: the plaintext is recovered with
+ * AES-CTR starting at counter J0+1 (the GCM keystream), and the tag is recomputed by a GCM
+ * <em>encryption</em> of the recovered plaintext under the same key and nonce — that encryption
+ * reproduces the ciphertext, so its tag is the tag of the ciphertext. The tags are compared in
+ * constant time at the end; the caller releases the plaintext only when {@link #verify} passes.
+ * (The JDK's GCM decryption would hold the whole ciphertext in memory; Bouncy Castle's streams
+ * unverified plaintext and is several times slower.)
+ */
+public final class ContentDecryption {
+    private static final int CHUNK = 1 << 16;
+    /**
+     * The JDK's AES-GCM and AES-CTR use the CPU's AES and carry-less multiply instructions only
+     * once the JIT has compiled them, which it does after enough calls; big calls at the start run
+     * interpreted for seconds. Small slices over the first megabytes get them compiled early.
+     */
+    public static final int WARMUP_BYTES = 32 << 20;
+    public static final int WARMUP_SLICE = 1024;
+
+    private final ContentCipher cipher;
+    private final SecretKeySpec key;
+    private final byte[] nonce;
+    private final int tagBytes;
+    private final Cipher stream;
+    private final Cipher tagger;
+
+    private ContentDecryption(ContentCipher cipher, byte[] key, AlgorithmIdentifier alg) throws GeneralSecurityException {
+        this.cipher = cipher;
+        if (key.length != cipher.keyBytes()) {
+            throw HsmkitException.verification("the recovered content key has the wrong length for " + cipher.spec(),
+                    "the file is damaged, or was made for another key");
+        }
+        this.key = new SecretKeySpec(key, "AES");
+        if (cipher.isAuthenticated()) {
+            GCMParameters p = GCMParameters.getInstance(alg.getParameters());
+            this.nonce = p.getNonce();
+            this.tagBytes = p.getIcvLen();
+            if (nonce.length != 12) {
+                throw HsmkitException.input("GCM nonces of " + nonce.length + " bytes are not supported", "the usual nonce is 12 bytes");
+            }
+            if (tagBytes < 12 || tagBytes > 16) {
+                throw HsmkitException.input("a GCM tag of " + tagBytes + " bytes is not allowed", "tags are 12 to 16 bytes");
+            }
+            byte[] counter = Arrays.copyOf(nonce, 16);
+            counter[15] = 2; // J0 = nonce || 0^31 || 1; the first content block uses J0 + 1
+            this.stream = Cipher.getInstance("AES/CTR/NoPadding");
+            stream.init(Cipher.DECRYPT_MODE, this.key, new IvParameterSpec(counter));
+            this.tagger = Cipher.getInstance("AES/GCM/NoPadding");
+            tagger.init(Cipher.ENCRYPT_MODE, this.key, new GCMParameterSpec(tagBytes * 8, nonce));
+        } else {
+            this.nonce = ASN1OctetString.getInstance(alg.getParameters()).getOctets();
+            this.tagBytes = 0;
+            this.stream = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            stream.init(Cipher.DECRYPT_MODE, this.key, new IvParameterSpec(nonce));
+            this.tagger = null;
+        }
+    }
+
+    /**
+     * Prepares decryption with a recovered content key.
+     *
+     * @throws HsmkitException INPUT for a cipher hsmkit does not read
+     */
+    public static ContentDecryption of(AlgorithmIdentifier alg, byte[] contentKey) {
+        ContentCipher c = ContentCipher.fromOid(alg.getAlgorithm()).orElseThrow(() -> HsmkitException.input(
+                "unsupported content cipher " + alg.getAlgorithm().getId(), "hsmkit reads AES-GCM and AES-CBC"));
+        try {
+            return new ContentDecryption(c, contentKey, alg);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw HsmkitException.input("the content cipher parameters are invalid: " + e.getMessage(), "the file is damaged", e);
+        } finally {
+            Arrays.fill(contentKey, (byte) 0);
+        }
+    }
+
+    public ContentCipher cipher() {
+        return cipher;
+    }
+
+    /** Decrypts all of {@code ciphertext} into {@code plaintext}; returns the plaintext length. */
+    public long run(InputStream ciphertext, OutputStream plaintext) throws IOException {
+        byte[] in = new byte[CHUNK];
+        byte[] out = new byte[CHUNK + 32];
+        byte[] scratch = tagger == null ? null : new byte[CHUNK + 32];
+        long total = 0;
+        try {
+            int n;
+            while ((n = ciphertext.readNBytes(in, 0, CHUNK)) > 0) {
+                int slice = total < WARMUP_BYTES ? WARMUP_SLICE : CHUNK;
+                int m = 0;
+                for (int off = 0; off < n; off += slice) {
+                    m += stream.update(in, off, Math.min(slice, n - off), out, m);
+                }
+                if (tagger != null) {
+                    for (int off = 0; off < m; off += slice) {
+                        tagger.update(out, off, Math.min(slice, m - off), scratch, off);
+                    }
+                }
+                plaintext.write(out, 0, m);
+                total += m;
+                if (n < CHUNK) {
+                    break;
+                }
+            }
+            int m = stream.doFinal(out, 0);
+            if (tagger != null && m > 0) {
+                tagger.update(out, 0, m, scratch, 0);
+            }
+            plaintext.write(out, 0, m);
+            return total + m;
+        } catch (BadPaddingException e) {
+            throw HsmkitException.verification("the decrypted content has invalid padding",
+                    "the file was altered or damaged, or the key is wrong");
+        } catch (GeneralSecurityException e) {
+            throw HsmkitException.verification("decryption failed: " + e.getMessage(), "the file is damaged");
+        }
+    }
+
+    /**
+     * Checks the GCM tag against the one recomputed from the plaintext; with authenticated
+     * attributes (which follow the content) the plaintext is read again from {@code plaintextFile}
+     * because GCM hashes them first. Does nothing for CBC.
+     *
+     * @throws HsmkitException VERIFICATION_FAILED when the tag does not match
+     */
+    public void verify(EnvelopeReader.Trailer trailer, Path plaintextFile) throws IOException {
+        if (tagger == null) {
+            return;
+        }
+        try {
+            byte[] computed;
+            if (trailer.authAttributes() != null) {
+                Cipher again = Cipher.getInstance("AES/GCM/NoPadding");
+                again.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(tagBytes * 8, nonce));
+                again.updateAAD(trailer.authAttributes().getEncoded(ASN1Encoding.DER));
+                byte[] buf = new byte[CHUNK];
+                byte[] scratch = new byte[CHUNK + 32];
+                try (InputStream in = Files.newInputStream(plaintextFile)) {
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        again.update(buf, 0, n, scratch, 0);
+                    }
+                }
+                computed = again.doFinal();
+            } else {
+                computed = tagger.doFinal();
+            }
+            byte[] tag = Arrays.copyOfRange(computed, computed.length - tagBytes, computed.length);
+            if (trailer.mac().length != tagBytes || !MessageDigest.isEqual(tag, trailer.mac())) {
+                throw HsmkitException.verification("the authentication tag does not match: the file was altered or damaged",
+                        "nothing was written; get an intact copy of the file");
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

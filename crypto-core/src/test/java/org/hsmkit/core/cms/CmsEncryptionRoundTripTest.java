@@ -1,0 +1,152 @@
+package org.hsmkit.core.cms;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.bouncycastle.cms.CMSAuthEnvelopedData;
+import org.bouncycastle.cms.CMSEnvelopedData;
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.RsaPadding;
+import org.hsmkit.core.internal.soft.SoftKey;
+import org.hsmkit.testdata.TestUser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Streaming encryption and decryption of whole files: sizes, ciphers, armor, and integrity. */
+class CmsEncryptionRoundTripTest {
+    /** The stream chunk of the encryptor and decryptor. */
+    static final int CHUNK = 1 << 16;
+    static final int[] SIZES = {0, 1, 15, 16, 17, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5, 5 * 1024 * 1024 + 3};
+
+    @TempDir
+    Path dir;
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static List<Arguments> sizesAndCiphers() {
+        List<Arguments> out = new ArrayList<>();
+        for (int s : SIZES) {
+            for (ContentCipher c : List.of(ContentCipher.AES256_GCM, ContentCipher.AES256_CBC, ContentCipher.AES128_CBC)) {
+                out.add(Arguments.of(s, c, s % 2 == 0));
+            }
+        }
+        return out;
+    }
+
+    byte[] encrypt(byte[] plain, ContentCipher cipher, boolean armor, TestUser... users) {
+        RecipientSet.Builder b = RecipientSet.builder();
+        for (TestUser u : users) {
+            b.add(RecipientSetTest.key(u).certificate().get());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CmsEncryptor.to(b.build()).cipher(cipher).armor(armor).build().encrypt(new ByteArrayInputStream(plain), out);
+        return out.toByteArray();
+    }
+
+    CmsDecryptor.Decryption decrypt(byte[] file, TestUser user, Path target) {
+        SoftKey key = RecipientSetTest.key(user);
+        try (AtomicOutput out = AtomicOutput.toFile(target, true)) {
+            return CmsDecryptor.withKey(key).decrypt(new ByteArrayInputStream(file), out);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} bytes, {1}, armor {2}")
+    @MethodSource("sizesAndCiphers")
+    void everySizeRoundTrips(int size, ContentCipher cipher, boolean armor) throws Exception {
+        byte[] plain = random(size, size);
+        byte[] file = encrypt(plain, cipher, armor, TestUser.ALICE_RSA2048, TestUser.BOB_P256);
+        Path target = dir.resolve("out");
+        CmsDecryptor.Decryption d = decrypt(file, TestUser.BOB_P256, target);
+        assertArrayEquals(plain, Files.readAllBytes(target));
+        assertEquals(cipher, d.cipher());
+        assertEquals(cipher.isAuthenticated(), d.authenticated());
+        assertEquals(size, d.plaintextBytes());
+    }
+
+    @Test
+    void bouncyCastleReadsWhatHsmkitWrites() throws Exception {
+        byte[] plain = random(1000, 1);
+        byte[] gcm = encrypt(plain, ContentCipher.AES256_GCM, false, TestUser.CAROL_P384);
+        CMSAuthEnvelopedData ad = new CMSAuthEnvelopedData(gcm);
+        TokenRecipient.Selected s = TokenRecipient.select(ad.getRecipientInfos(), List.of(RecipientSetTest.key(TestUser.CAROL_P384)));
+        assertArrayEquals(plain, s.information().getContent(s.recipient().recipient(s.information(), true)));
+        byte[] cbc = encrypt(plain, ContentCipher.AES128_CBC, false, TestUser.AMY_RSA4096);
+        CMSEnvelopedData ed = new CMSEnvelopedData(cbc);
+        s = TokenRecipient.select(ed.getRecipientInfos(), List.of(RecipientSetTest.key(TestUser.AMY_RSA4096)));
+        assertArrayEquals(plain, s.information().getContent(s.recipient().recipient(s.information(), false)));
+    }
+
+    @Test
+    void everyFlippedBitFromTheContentOnIsRejectedAndNothingIsWritten() {
+        byte[] plain = random(100, 2);
+        byte[] file = encrypt(plain, ContentCipher.AES256_GCM, false, TestUser.ALICE_RSA2048);
+        Path target = dir.resolve("flipped");
+        // every bit of the last 150 bytes: ciphertext, tag and the structure around them
+        for (int i = file.length - 150; i < file.length; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bad = file.clone();
+                bad[i] ^= (byte) (1 << bit);
+                int at = i;
+                HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(bad, TestUser.ALICE_RSA2048, target),
+                        "byte " + at + " bit " + bit);
+                assertTrue(e.kind() == ErrorKind.VERIFICATION_FAILED || e.kind() == ErrorKind.INPUT, e.kind() + " " + e.getMessage());
+                assertFalse(Files.exists(target));
+            }
+        }
+    }
+
+    @Test
+    void everyTruncationIsRejectedAndNothingIsWritten() {
+        for (ContentCipher c : List.of(ContentCipher.AES256_GCM, ContentCipher.AES256_CBC)) {
+            byte[] file = encrypt(random(40, 3), c, false, TestUser.BOB_P256);
+            Path target = dir.resolve("truncated");
+            for (int len = 0; len < file.length; len++) {
+                byte[] bad = java.util.Arrays.copyOf(file, len);
+                assertThrows(HsmkitException.class, () -> decrypt(bad, TestUser.BOB_P256, target), c + " length " + len);
+                assertFalse(Files.exists(target));
+            }
+        }
+    }
+
+    @Test
+    void aWrongKeyIsToldWhichRecipientsTheFileHas() {
+        byte[] file = encrypt(random(10, 4), ContentCipher.AES256_GCM, false, TestUser.ALICE_RSA2048);
+        HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(file, TestUser.BOB_P256, dir.resolve("x")));
+        assertEquals(ErrorKind.KEY, e.kind());
+        assertTrue(e.getMessage().contains("serial"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("x")));
+    }
+
+    @Test
+    void pkcs1AndOaepBothDecrypt() throws Exception {
+        for (RsaPadding p : List.of(RsaPadding.PKCS1, RsaPadding.OAEP_SHA256, RsaPadding.OAEP_SHA1, RsaPadding.OAEP_SHA512)) {
+            byte[] plain = random(77, 5);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            CmsEncryptor.to(RecipientSet.builder().add(RecipientSetTest.key(TestUser.ANDY_RSA3072)).build()).rsaPadding(p).build()
+                    .encrypt(new ByteArrayInputStream(plain), out);
+            Path target = dir.resolve("p-" + p);
+            decrypt(out.toByteArray(), TestUser.ANDY_RSA3072, target);
+            assertArrayEquals(plain, Files.readAllBytes(target));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package org.hsmkit.core.cms;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerInformation;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.SignatureScheme;
+import org.hsmkit.core.internal.soft.SoftKey;
+import org.hsmkit.testdata.TestPki;
+import org.hsmkit.testdata.TestUser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** CMS signatures made with token keys verify with path validation, and tampering is caught. */
+class CmsSignatureTest {
+    private static final byte[] CONTENT = CmsEncryptionRoundTripTest.random(200_001, 9);
+    private static final List<java.security.cert.X509Certificate> ROOT = List.of(TestPki.standard().root().certificate());
+
+    static List<Arguments> keysAndModes() {
+        List<Arguments> out = new ArrayList<>();
+        for (TestUser u : List.of(TestUser.ALICE_RSA2048, TestUser.BOB_P256, TestUser.CAROL_P384, TestUser.DAVE_P521, TestUser.GRACE_BP512)) {
+            for (boolean attached : new boolean[] {false, true}) {
+                out.add(Arguments.of(u, SignatureScheme.defaultFor(RecipientSetTest.key(u).type()), attached));
+            }
+        }
+        out.add(Arguments.of(TestUser.ANDY_RSA3072, SignatureScheme.RSA_PSS, false));
+        out.add(Arguments.of(TestUser.ANDY_RSA3072, SignatureScheme.RSA_PSS, true));
+        return out;
+    }
+
+    static byte[] sign(SoftKey key, SignatureScheme scheme, boolean attached, boolean armor) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CmsSigner.with(key).scheme(scheme).attached(attached).armor(armor).build().sign(new ByteArrayInputStream(CONTENT), out);
+        return out.toByteArray();
+    }
+
+    @ParameterizedTest(name = "{0} {1} attached={2}")
+    @MethodSource("keysAndModes")
+    void signaturesVerifyAgainstTheRoot(TestUser u, SignatureScheme scheme, boolean attached) throws Exception {
+        SoftKey key = RecipientSetTest.key(u);
+        byte[] sig = sign(key, scheme, attached, attached);
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        List<CmsVerifier.Signer> signers = CmsVerifier.trusting(ROOT).verify(new ByteArrayInputStream(sig),
+                attached ? null : new ByteArrayInputStream(CONTENT), content);
+        assertEquals(1, signers.size());
+        assertEquals(key.certificate().get(), signers.get(0).certificate());
+        assertEquals(3, signers.get(0).path().size());
+        if (attached) {
+            assertArrayEquals(CONTENT, content.toByteArray());
+        }
+    }
+
+    @Test
+    void theSignedAttributesAreThoseTheFormatPromises() throws Exception {
+        SoftKey key = RecipientSetTest.key(TestUser.ALICE_RSA2048);
+        CMSSignedData sd = new CMSSignedData(sign(key, SignatureScheme.RSA_PKCS1, true, false));
+        SignerInformation si = sd.getSignerInfos().getSigners().iterator().next();
+        assertNotNull(si.getSignedAttributes().get(PKCSObjectIdentifiers.pkcs_9_at_contentType));
+        assertNotNull(si.getSignedAttributes().get(PKCSObjectIdentifiers.pkcs_9_at_messageDigest));
+        assertNotNull(si.getSignedAttributes().get(PKCSObjectIdentifiers.pkcs_9_at_signingTime));
+        assertNotNull(si.getSignedAttributes().get(PKCSObjectIdentifiers.id_aa_signingCertificateV2));
+        assertEquals(3, sd.getCertificates().getMatches(null).size());
+    }
+
+    @Test
+    void alteredContentFailsVerification() {
+        SoftKey key = RecipientSetTest.key(TestUser.BOB_P256);
+        byte[] sig = sign(key, SignatureScheme.ECDSA, false, false);
+        byte[] altered = CONTENT.clone();
+        altered[100_000] ^= 1;
+        HsmkitException e = assertThrows(HsmkitException.class,
+                () -> CmsVerifier.trusting(ROOT).verify(new ByteArrayInputStream(sig), new ByteArrayInputStream(altered), null));
+        assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind());
+    }
+
+    @Test
+    void aSignerOutsideTheTrustAnchorsIsUntrusted() {
+        SoftKey key = RecipientSetTest.key(TestUser.ALICE_RSA2048);
+        byte[] sig = sign(key, SignatureScheme.RSA_PKCS1, true, false);
+        HsmkitException none = assertThrows(HsmkitException.class,
+                () -> CmsVerifier.trusting(List.of()).verify(new ByteArrayInputStream(sig), null, null));
+        assertEquals(ErrorKind.VERIFICATION_FAILED, none.kind());
+        assertTrue(none.getMessage().contains("untrusted"), none.getMessage());
+        TestPki other = TestPki.create(null);
+        HsmkitException wrong = assertThrows(HsmkitException.class,
+                () -> CmsVerifier.trusting(List.of(other.root().certificate())).verify(new ByteArrayInputStream(sig), null, null));
+        assertEquals(ErrorKind.VERIFICATION_FAILED, wrong.kind());
+    }
+
+    @Test
+    void inspectDescribesSignaturesAndEnvelopes() {
+        SoftKey key = RecipientSetTest.key(TestUser.CAROL_P384);
+        CmsStructure s = CmsInspector.inspect(new ByteArrayInputStream(sign(key, SignatureScheme.ECDSA, false, true)));
+        assertEquals("SignedData", s.contentType());
+        assertTrue(s.detached());
+        assertTrue(s.pem());
+        assertTrue(s.signers().get(0).subject().contains("Carol"), s.lines().toString());
+        ByteArrayOutputStream enc = new ByteArrayOutputStream();
+        CmsEncryptor.to(RecipientSet.builder().add(key).add(RecipientSetTest.key(TestUser.ALICE_RSA2048)).build()).build()
+                .encrypt(new ByteArrayInputStream(CONTENT), enc);
+        CmsStructure e = CmsInspector.inspect(new ByteArrayInputStream(enc.toByteArray()));
+        assertEquals("AuthEnvelopedData", e.contentType());
+        assertEquals("aes256-gcm", e.contentAlgorithm());
+        assertEquals(16, e.tagBytes());
+        assertEquals(CONTENT.length, e.contentBytes());
+        assertEquals(2, e.recipients().size());
+        assertTrue(e.lines().toString().contains("EC 384-bit, ECDH X9.63 KDF SHA-384, AES-256 key wrap"), e.lines().toString());
+        assertTrue(e.lines().toString().contains("RSA, RSA OAEP SHA-256/MGF1-SHA-256"), e.lines().toString());
+    }
+}

@@ -1,0 +1,128 @@
+package org.hsmkit.smime;
+
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.smime.internal.EnvelopeOpener;
+import org.hsmkit.smime.internal.MessageWalker;
+import org.hsmkit.smime.internal.SignatureChecks;
+import org.hsmkit.smime.internal.TokenKeyOpener;
+
+/**
+ * Opens received S/MIME messages: removes every layer (encrypted, signed, compressed, in any
+ * order and nesting) and reports what each proved. Reading never throws because a signature is
+ * bad — that is in the report; it throws {@link org.hsmkit.core.HsmkitException} for messages it
+ * cannot read (malformed, truncated, no key for an encrypted layer, decompression limits).
+ *
+ * <p>Signatures are checked against the given trust anchors at the validation time (default:
+ * now). Revocation is not checked (no CRL or OCSP fetching for mail); each signature report
+ * says so.
+ */
+public final class SmimeReader {
+    private final List<X509Certificate> anchors;
+    private final List<TokenKey> keys;
+    private final Supplier<List<TokenKey>> lazyKeys;
+    private final DecompressionLimits limits;
+    private final Instant validationTime;
+
+    private SmimeReader(Builder b) {
+        this.anchors = List.copyOf(b.anchors);
+        this.keys = List.copyOf(b.keys);
+        this.lazyKeys = b.lazyKeys;
+        this.limits = b.limits;
+        this.validationTime = b.validationTime;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Removes every layer and checks every signature. */
+    public SmimeReport read(MimeMessage message) {
+        return walker(false).read(message);
+    }
+
+    /**
+     * Removes only the encryption and compression layers around the body, leaving any signature
+     * in place so that it can still be verified later; {@link SmimeReport#message()} is the result.
+     */
+    public SmimeReport decrypt(MimeMessage message) {
+        return walker(true).read(message);
+    }
+
+    private MessageWalker walker(boolean decryptOnly) {
+        Instant at = validationTime != null ? validationTime : Instant.now();
+        return new MessageWalker(new SignatureChecks(anchors, at), opener(), limits, decryptOnly);
+    }
+
+    private EnvelopeOpener opener() {
+        if (lazyKeys != null) {
+            return new TokenKeyOpener(() -> {
+                List<TokenKey> all = new ArrayList<>(keys);
+                all.addAll(lazyKeys.get());
+                return all;
+            });
+        }
+        return keys.isEmpty() ? null : new TokenKeyOpener(() -> keys);
+    }
+
+    /** Options for a {@link SmimeReader}. */
+    public static final class Builder {
+        private final List<X509Certificate> anchors = new ArrayList<>();
+        private final List<TokenKey> keys = new ArrayList<>();
+        private Supplier<List<TokenKey>> lazyKeys;
+        private DecompressionLimits limits = DecompressionLimits.DEFAULT;
+        private Instant validationTime;
+
+        private Builder() {
+        }
+
+        /** Certificates trusted as roots of signer certificate paths. Without any, no signature is valid. */
+        public Builder trustAnchors(List<X509Certificate> anchors) {
+            this.anchors.addAll(anchors);
+            return this;
+        }
+
+        /** Keys to try on encrypted layers (the one whose certificate a recipient entry names is used). */
+        public Builder decryptWith(List<TokenKey> keys) {
+            this.keys.addAll(keys);
+            return this;
+        }
+
+        public Builder decryptWith(TokenKey key) {
+            this.keys.add(Objects.requireNonNull(key));
+            return this;
+        }
+
+        /**
+         * Keys to try on encrypted layers, asked for only when the message has one: a token need
+         * not be opened (nor a PIN asked) for a message that is only signed.
+         */
+        public Builder decryptWith(Supplier<List<TokenKey>> keys) {
+            this.lazyKeys = Objects.requireNonNull(keys);
+            return this;
+        }
+
+        public Builder limits(DecompressionLimits limits) {
+            this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        /** When to validate certificate paths; default: the time of reading. */
+        public Builder validationTime(Instant time) {
+            this.validationTime = time;
+            return this;
+        }
+
+        public SmimeReader build() {
+            return new SmimeReader(this);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.hsmkit.smime.internal;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeBodyPart;
+
+/**
+ * A body part that writes itself through a buffer. Jakarta Mail writes a part line by line; the
+ * S/MIME generators feed those writes straight into a cipher or digest, where each small call
+ * costs far more than the bytes it carries.
+ */
+final class BufferedBodyPart extends MimeBodyPart {
+
+    BufferedBodyPart(InternetHeaders headers, byte[] content) throws MessagingException {
+        super(headers, content);
+    }
+
+    BufferedBodyPart(InputStream in) throws MessagingException {
+        super(in);
+    }
+
+    @Override
+    public void writeTo(OutputStream os) throws IOException, MessagingException {
+        BufferedOutputStream buffered = new BufferedOutputStream(os, 16384);
+        super.writeTo(buffered);
+        buffered.flush();
+    }
+}

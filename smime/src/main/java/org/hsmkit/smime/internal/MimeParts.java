@@ -1,0 +1,198 @@
+package org.hsmkit.smime.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
+import java.util.Locale;
+import java.util.Properties;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimePart;
+
+import org.hsmkit.core.HsmkitException;
+
+/**
+ * Moves content between messages and body parts without re-encoding it, and turns lazily
+ * generated S/MIME parts into fixed bytes.
+ */
+public final class MimeParts {
+    private static final Session SESSION = Session.getInstance(new Properties());
+
+    private MimeParts() {
+    }
+
+    /** A mail session without any server settings, for parsing and building messages. */
+    public static Session session() {
+        return SESSION;
+    }
+
+    /**
+     * The body of {@code message} as a body part: its Content-* headers and its raw (still
+     * transfer-encoded) bytes. A message without Content-Type is text/plain (RFC 2045), and one
+     * without Content-Transfer-Encoding is 7bit; both are written out so that nothing downstream
+     * guesses and re-encodes the part after it is signed.
+     */
+    public static MimeBodyPart bodyOf(MimePart message) {
+        return body(message, true);
+    }
+
+    /** The body of a received message as a part, its bytes exactly as received. */
+    public static MimeBodyPart bodyOfVerbatim(MimePart message) {
+        return body(message, false);
+    }
+
+    private static MimeBodyPart body(MimePart message, boolean canonical) {
+        try {
+            // writing first gives the bytes of a message built in code as well as of a parsed one
+            ByteSink whole = new ByteSink(16384);
+            message.writeTo(whole);
+            MimeBodyPart parsed = new MimeBodyPart(whole.toInputStream());
+            InternetHeaders headers = new InternetHeaders();
+            for (Enumeration<String> e = parsed.getAllHeaderLines(); e.hasMoreElements();) {
+                String line = e.nextElement();
+                if (line.toLowerCase(Locale.ROOT).startsWith("content-")) {
+                    headers.addHeaderLine(line);
+                }
+            }
+            if (headers.getHeader("Content-Type") == null) {
+                headers.setHeader("Content-Type", "text/plain; charset=us-ascii");
+            }
+            if (headers.getHeader("Content-Transfer-Encoding") == null) {
+                headers.setHeader("Content-Transfer-Encoding", "7bit");
+            }
+            byte[] raw;
+            try (InputStream in = parsed.getRawInputStream()) {
+                raw = in.readAllBytes();
+            }
+            String cte = headers.getHeader("Content-Transfer-Encoding", null).trim().toLowerCase(Locale.ROOT);
+            if (canonical && !cte.equals("binary")) {
+                // the signature covers the canonical form (RFC 8551 section 3.1.1); sending exactly
+                // that form means no gateway's line-ending fix can break it
+                raw = withCrlf(raw);
+            }
+            return new BufferedBodyPart(headers, raw);
+        } catch (MessagingException | IOException e) {
+            throw HsmkitException.input("cannot read the message body: " + e.getMessage(), "check that the input is a MIME message", e);
+        }
+    }
+
+    /** Turns bare LF and bare CR into CRLF. */
+    static byte[] withCrlf(byte[] in) {
+        int extra = 0;
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] == '\n' && (i == 0 || in[i - 1] != '\r')) {
+                extra++;
+            } else if (in[i] == '\r' && (i + 1 == in.length || in[i + 1] != '\n')) {
+                extra++;
+            }
+        }
+        if (extra == 0) {
+            return in;
+        }
+        byte[] out = new byte[in.length + extra];
+        int o = 0;
+        for (int i = 0; i < in.length; i++) {
+            byte b = in[i];
+            if (b == '\r') {
+                out[o++] = '\r';
+                out[o++] = '\n';
+                if (i + 1 < in.length && in[i + 1] == '\n') {
+                    i++;
+                }
+            } else if (b == '\n') {
+                out[o++] = '\r';
+                out[o++] = '\n';
+            } else {
+                out[o++] = b;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes a part once (running whatever signer or encryptor it carries exactly once) and parses
+     * the bytes back, so the result is plain data that can be written any number of times.
+     */
+    public static MimeBodyPart materialise(MimeBodyPart generated) {
+        try {
+            ByteSink out = new ByteSink(16384);
+            generated.writeTo(out);
+            return new BufferedBodyPart(out.toInputStream());
+        } catch (MessagingException | IOException e) {
+            throw wrapGenerationFailure(e);
+        }
+    }
+
+    /**
+     * A new message: the header fields of {@code original} other than Content-* and MIME-Version,
+     * then the headers and body of {@code body}.
+     */
+    public static MimeMessage messageWith(MimeMessage original, MimeBodyPart body) {
+        try {
+            ByteSink out = new ByteSink(16384);
+            for (Enumeration<String> e = original.getAllHeaderLines(); e.hasMoreElements();) {
+                String line = e.nextElement();
+                String lower = line.toLowerCase(Locale.ROOT);
+                if (!lower.startsWith("content-") && !lower.startsWith("mime-version")) {
+                    out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                }
+            }
+            out.write("MIME-Version: 1.0\r\n".getBytes(StandardCharsets.US_ASCII));
+            body.writeTo(out);
+            Session s = original.getSession() != null ? original.getSession() : SESSION;
+            return new SealedMimeMessage(s, out.toInputStream());
+        } catch (MessagingException | IOException e) {
+            throw wrapGenerationFailure(e);
+        }
+    }
+
+    /** Parses a MIME entity (headers and body) from bytes. */
+    static MimeBodyPart parsePart(byte[] bytes) throws MessagingException {
+        return new BufferedBodyPart(new java.io.ByteArrayInputStream(bytes));
+    }
+
+    /** Parses a message from a stream, with the plain session. */
+    public static MimeMessage parse(InputStream in) {
+        try {
+            return new MimeMessage(SESSION, in);
+        } catch (MessagingException e) {
+            throw HsmkitException.input("not a MIME message: " + e.getMessage(), "give an RFC 5322 message (.eml)", e);
+        }
+    }
+
+    /** Writes a part to a stream, mapping failures to hsmkit errors. */
+    public static void write(Part part, OutputStream out) {
+        try {
+            part.writeTo(out);
+        } catch (MessagingException e) {
+            throw HsmkitException.input("cannot write the message: " + e.getMessage(), null, e);
+        } catch (IOException e) {
+            throw HsmkitException.io("cannot write the message: " + e.getMessage(), e);
+        }
+    }
+
+    private static RuntimeException wrapGenerationFailure(Exception e) {
+        // a token failure surfaces as the cause of the mail library's exception; keep its kind
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HsmkitException h) {
+                return h;
+            }
+        }
+        if (e instanceof IOException io) {
+            return HsmkitException.io("cannot build the S/MIME message: " + e.getMessage(), io);
+        }
+        return HsmkitException.input("cannot build the S/MIME message: " + e.getMessage(), null, e);
+    }
+
+    /** Maps a failure in S/MIME generation to an hsmkit error, keeping a token error's kind. */
+    public static RuntimeException generationFailure(Exception e) {
+        return wrapGenerationFailure(e);
+    }
+}

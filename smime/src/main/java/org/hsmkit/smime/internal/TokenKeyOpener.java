@@ -1,0 +1,50 @@
+package org.hsmkit.smime.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.Recipient;
+import org.bouncycastle.cms.RecipientInformationStore;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipient;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipient;
+import org.hsmkit.core.internal.Providers;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.cms.TokenRecipient;
+
+/** Opens enveloped layers with token keys through the shared CMS recipient code. */
+public final class TokenKeyOpener implements EnvelopeOpener {
+    private final Supplier<List<TokenKey>> keys;
+
+    /** @param keys asked only when an encrypted layer is met (so a token is opened only when needed) */
+    public TokenKeyOpener(Supplier<List<TokenKey>> keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public InputStream open(RecipientInformationStore recipients, boolean authenticated) {
+        TokenRecipient.Selected s = TokenRecipient.select(recipients, keys.get());
+        try {
+            Recipient recipient = s.recipient().recipient(s.information(), authenticated);
+            // name the provider for the content cipher: hsmkit never registers Bouncy Castle globally,
+            // and the JDK alone has no AES-GCM/CBC parameters parser for CMS
+            if (recipient instanceof JceKeyTransRecipient kt) {
+                kt.setContentProvider(Providers.bc());
+            } else if (recipient instanceof JceKeyAgreeRecipient ka) {
+                ka.setContentProvider(Providers.bc());
+            }
+            return s.information().getContentStream(recipient).getContentStream();
+        } catch (CMSException | IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof HsmkitException h) {
+                    throw h;
+                }
+            }
+            throw HsmkitException.verification("cannot recover the content key: " + e.getMessage(),
+                    "the message was altered, or it was encrypted to another key with the same certificate");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.hsmkit.smime;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.security.cert.X509CRL;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.List;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.hsmkit.testdata.TestPki;
+import org.hsmkit.testdata.TestUser;
+import org.junit.jupiter.api.Test;
+
+/** Revocation is checked only against CRLs the message carries, and the report says which way it went. */
+class SmimeRevocationTest {
+
+    private static X509CRL crl(TestPki.Credential issuer, BigInteger... revoked) throws Exception {
+        Instant now = Instant.now();
+        X509v2CRLBuilder b = new X509v2CRLBuilder(X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
+                Date.from(now.minus(1, ChronoUnit.HOURS)));
+        b.setNextUpdate(Date.from(now.plus(1, ChronoUnit.DAYS)));
+        for (BigInteger serial : revoked) {
+            b.addCRLEntry(serial, Date.from(now.minus(1, ChronoUnit.HOURS)), CRLReason.keyCompromise);
+        }
+        return new JcaX509CRLConverter().getCRL(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuer.privateKey())));
+    }
+
+    private static SignatureReport signedWith(List<X509CRL> crls) {
+        byte[] wire = TestMails.bytes(SmimeSigner.builder(TestMails.key(TestUser.ALICE_RSA2048)).crls(crls).build()
+                .sign(TestMails.text(TestUser.ALICE_RSA2048, TestUser.BOB_P256, "revocation\n")));
+        return SmimeReader.builder().trustAnchors(TestMails.anchors()).build().read(TestMails.parse(wire)).signatures().get(0);
+    }
+
+    @Test
+    void withoutCrlsRevocationIsReportedAsNotChecked() {
+        SignatureReport s = signedWith(List.of());
+        assertTrue(s.valid());
+        assertFalse(s.revocationChecked());
+        assertTrue(s.notes().stream().anyMatch(n -> n.contains("revocation not checked")), s.notes().toString());
+    }
+
+    @Test
+    void carriedCrlsCoveringThePathAreChecked() throws Exception {
+        TestPki pki = TestMails.pki();
+        SignatureReport s = signedWith(List.of(crl(pki.intermediate()), crl(pki.root())));
+        assertTrue(s.valid(), s.problems().toString());
+        assertTrue(s.revocationChecked(), s.notes().toString());
+    }
+
+    @Test
+    void revokedSignerFails() throws Exception {
+        TestPki pki = TestMails.pki();
+        SignatureReport s = signedWith(List.of(crl(pki.intermediate(), TestMails.cert(TestUser.ALICE_RSA2048).getSerialNumber()), crl(pki.root())));
+        assertFalse(s.valid());
+        assertFalse(s.pathValid());
+        assertTrue(s.problems().stream().anyMatch(p -> p.contains("revoked")), s.problems().toString());
+    }
+
+    @Test
+    void partialCrlsLeaveRevocationUnchecked() throws Exception {
+        SignatureReport s = signedWith(List.of(crl(TestMails.pki().intermediate())));
+        assertTrue(s.valid(), s.problems().toString());
+        assertFalse(s.revocationChecked());
+        assertTrue(s.notes().stream().anyMatch(n -> n.contains("do not cover")), s.notes().toString());
+    }
+}
