@@ -16,10 +16,6 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 
-import org.bouncycastle.asn1.DERNull;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.DigestInfo;
 import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
@@ -106,8 +102,7 @@ public final class SoftKey implements TokenKey {
         try {
             switch (scheme) {
                 case RSA_PKCS1: {
-                    byte[] info = new DigestInfo(new AlgorithmIdentifier(new ASN1ObjectIdentifier(digestAlgorithm.oid()),
-                            DERNull.INSTANCE), digest).getEncoded("DER");
+                    byte[] info = SignatureFormats.digestInfo(digestAlgorithm, digest);
                     Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding", Providers.bc());
                     c.init(Cipher.ENCRYPT_MODE, privateKey);
                     return c.doFinal(info);
@@ -129,7 +124,7 @@ public final class SoftKey implements TokenKey {
                 default:
                     throw new IllegalArgumentException(String.valueOf(scheme));
             }
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new HsmkitException(ErrorKind.KEY, "signing with the soft key '" + label + "' failed: " + e.getMessage(), null, e);
         }
     }

@@ -1,0 +1,324 @@
+package org.hsmkit.core.internal.pkcs11;
+
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_VALUE;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKD_NULL;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKG_MGF1_SHA1;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKG_MGF1_SHA256;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKG_MGF1_SHA384;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKG_MGF1_SHA512;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKK_GENERIC_SECRET;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_ECDH1_DERIVE;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_ECDSA;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_RSA_PKCS;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_RSA_PKCS_OAEP;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_RSA_PKCS_PSS;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_RSA_X_509;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA256;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA384;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA512;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA_1;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.hsmkit.core.DigestAlgorithm;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.KeyType;
+import org.hsmkit.core.RsaPadding;
+import org.hsmkit.core.SignatureScheme;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.internal.Providers;
+import org.hsmkit.core.internal.soft.KeyTypes;
+import org.hsmkit.core.internal.soft.SignatureFormats;
+import org.xipki.pkcs11.wrapper.AttributeVector;
+import org.xipki.pkcs11.wrapper.Mechanism;
+import org.xipki.pkcs11.wrapper.PKCS11Constants;
+import org.xipki.pkcs11.wrapper.PKCS11Exception;
+import org.xipki.pkcs11.wrapper.Session;
+import org.xipki.pkcs11.wrapper.params.ECDH1_DERIVE_PARAMS;
+import org.xipki.pkcs11.wrapper.params.RSA_PKCS_OAEP_PARAMS;
+import org.xipki.pkcs11.wrapper.params.RSA_PKCS_PSS_PARAMS;
+
+/**
+ * A private key on a PKCS#11 token. Digests are computed on the host and each operation is one
+ * call on the token: CKM_RSA_PKCS over a host-built DigestInfo, CKM_RSA_PKCS_PSS, CKM_ECDSA (the
+ * raw r‖s turned into DER), CKM_RSA_PKCS / CKM_RSA_PKCS_OAEP / CKM_RSA_X_509 for decryption and
+ * CKM_ECDH1_DERIVE for agreement. The mechanism is checked against the token's list first.
+ *
+ * <p>The key is found by CKA_ID (or by label, for keys without one) at each use, so it keeps
+ * working after the module was initialised again.
+ */
+final class Pkcs11Key implements TokenKey {
+    private final Pkcs11Token token;
+    private final byte[] id;
+    private final String label;
+    private final KeyType type;
+    private final PublicKey publicKey;
+    private final List<X509Certificate> chain;
+    /** OAEP hashes the token's CKM_RSA_PKCS_OAEP refused; those go through CKM_RSA_X_509. */
+    private final Set<RsaPadding> oaepRefused = EnumSet.noneOf(RsaPadding.class);
+
+    Pkcs11Key(Pkcs11Token token, byte[] id, String label, KeyType type, PublicKey publicKey, List<X509Certificate> chain) {
+        this.token = token;
+        this.id = id.clone();
+        this.label = label;
+        this.type = type;
+        this.publicKey = publicKey;
+        this.chain = List.copyOf(chain);
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+
+    @Override
+    public byte[] id() {
+        return id.clone();
+    }
+
+    @Override
+    public String reference() {
+        return Pkcs11Uri.forKey(token.uri(), id, label);
+    }
+
+    @Override
+    public KeyType type() {
+        return type;
+    }
+
+    @Override
+    public PublicKey publicKey() {
+        return publicKey;
+    }
+
+    @Override
+    public Optional<X509Certificate> certificate() {
+        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0));
+    }
+
+    @Override
+    public List<X509Certificate> certificateChain() {
+        return chain;
+    }
+
+    private String name() {
+        return "'" + label + "'";
+    }
+
+    @Override
+    public byte[] signDigest(SignatureScheme scheme, DigestAlgorithm digestAlgorithm, byte[] digest) {
+        if (!scheme.fits(type)) {
+            throw HsmkitException.key(scheme + " cannot be used with the " + type + " key " + name(),
+                    type.isRsa() ? "use RSA_PKCS1 or RSA_PSS" : "use ECDSA");
+        }
+        if (digest.length != digestAlgorithm.length()) {
+            throw new IllegalArgumentException("digest length " + digest.length + " does not fit " + digestAlgorithm);
+        }
+        Mechanism mech;
+        byte[] input;
+        switch (scheme) {
+            case RSA_PKCS1 -> {
+                token.requireMechanism(CKM_RSA_PKCS, "RSA PKCS#1 v1.5 signatures");
+                mech = new Mechanism(CKM_RSA_PKCS);
+                input = SignatureFormats.digestInfo(digestAlgorithm, digest);
+            }
+            case RSA_PSS -> {
+                token.requireMechanism(CKM_RSA_PKCS_PSS, "RSA-PSS signatures");
+                mech = new Mechanism(CKM_RSA_PKCS_PSS,
+                        new RSA_PKCS_PSS_PARAMS(hashMechanism(digestAlgorithm), mgf(digestAlgorithm), digestAlgorithm.length()));
+                input = digest;
+            }
+            case ECDSA -> {
+                token.requireMechanism(CKM_ECDSA, "ECDSA signatures");
+                mech = new Mechanism(CKM_ECDSA);
+                input = SignatureFormats.truncateForOrder(digest, orderBits());
+            }
+            default -> throw new IllegalArgumentException(String.valueOf(scheme));
+        }
+        byte[] signature = token.call("signing with the key " + name(), true,
+                s -> s.signSingle(mech, handle(s), input));
+        return scheme == SignatureScheme.ECDSA ? SignatureFormats.ecdsaToDer(signature, (orderBits() + 7) / 8) : signature;
+    }
+
+    /** Order bit length of the curve; equal to the field size for every curve hsmkit supports. */
+    private int orderBits() {
+        return type.bits();
+    }
+
+    @Override
+    public byte[] decrypt(RsaPadding padding, byte[] ciphertext) {
+        if (!type.isRsa()) {
+            throw HsmkitException.key("the " + type + " key " + name() + " cannot decrypt RSA data", "use an RSA key");
+        }
+        if (padding == RsaPadding.PKCS1) {
+            if (token.hasMechanism(CKM_RSA_PKCS)) {
+                return tokenDecrypt(new Mechanism(CKM_RSA_PKCS), ciphertext, padding);
+            }
+            return hostUnpadded(padding, ciphertext, "CKM_RSA_PKCS");
+        }
+        boolean raw = token.hasMechanism(CKM_RSA_X_509);
+        synchronized (oaepRefused) {
+            if (token.hasMechanism(CKM_RSA_PKCS_OAEP) && !oaepRefused.contains(padding)) {
+                DigestAlgorithm d = oaepDigest(padding);
+                Mechanism oaep = new Mechanism(CKM_RSA_PKCS_OAEP, new RSA_PKCS_OAEP_PARAMS(
+                        d == null ? CKM_SHA_1 : hashMechanism(d), d == null ? CKG_MGF1_SHA1 : mgf(d)));
+                try {
+                    return token.call("decrypting with the key " + name(), true,
+                            s -> s.decryptSingle(oaep, handle(s), ciphertext));
+                } catch (HsmkitException e) {
+                    long code = code(e);
+                    boolean refusedParams = code == PKCS11Constants.CKR_ARGUMENTS_BAD
+                            || code == PKCS11Constants.CKR_MECHANISM_PARAM_INVALID
+                            || code == PKCS11Constants.CKR_MECHANISM_INVALID
+                            || code == PKCS11Constants.CKR_FUNCTION_NOT_SUPPORTED;
+                    boolean badData = code == PKCS11Constants.CKR_ENCRYPTED_DATA_INVALID
+                            || code == PKCS11Constants.CKR_ENCRYPTED_DATA_LEN_RANGE;
+                    if (refusedParams) {
+                        // this token's OAEP does not take this hash: use raw RSA from now on
+                        oaepRefused.add(padding);
+                    }
+                    if (!(refusedParams || badData) || !raw) {
+                        throw badData ? wrongData(padding, e) : e;
+                    }
+                    // some tokens mishandle OAEP hashes they list: let the host decide on the padding
+                }
+            }
+        }
+        return hostUnpadded(padding, ciphertext, "CKM_RSA_PKCS_OAEP with " + padding.oaepHashJcaName());
+    }
+
+    private byte[] tokenDecrypt(Mechanism mech, byte[] ciphertext, RsaPadding padding) {
+        try {
+            return token.call("decrypting with the key " + name(), true, s -> s.decryptSingle(mech, handle(s), ciphertext));
+        } catch (HsmkitException e) {
+            long code = code(e);
+            if (code == PKCS11Constants.CKR_ENCRYPTED_DATA_INVALID || code == PKCS11Constants.CKR_ENCRYPTED_DATA_LEN_RANGE) {
+                throw wrongData(padding, e);
+            }
+            throw e;
+        }
+    }
+
+    private byte[] hostUnpadded(RsaPadding padding, byte[] ciphertext, String missing) {
+        if (!token.hasMechanism(CKM_RSA_X_509)) {
+            throw HsmkitException.key(token.name() + " offers neither " + missing + " nor CKM_RSA_X_509, needed to decrypt "
+                    + padding + " data", "use another padding (hsmkit encrypt --rsa-padding) or another token");
+        }
+        Mechanism raw = new Mechanism(CKM_RSA_X_509);
+        try {
+            return RawRsaDecryption.decrypt(padding, type.bits(), ciphertext,
+                    block -> token.call("decrypting with the key " + name(), true, s -> s.decryptSingle(raw, handle(s), block)));
+        } catch (InvalidCipherTextException | org.bouncycastle.crypto.DataLengthException e) {
+            throw wrongData(padding, e);
+        } catch (HsmkitException e) {
+            long code = code(e);
+            if (code == PKCS11Constants.CKR_ENCRYPTED_DATA_INVALID || code == PKCS11Constants.CKR_ENCRYPTED_DATA_LEN_RANGE
+                    || code == PKCS11Constants.CKR_DATA_LEN_RANGE || code == PKCS11Constants.CKR_DATA_INVALID) {
+                throw wrongData(padding, e);
+            }
+            throw e;
+        }
+    }
+
+    private HsmkitException wrongData(RsaPadding padding, Exception cause) {
+        return new HsmkitException(ErrorKind.INPUT, "the wrapped key does not decrypt with " + name() + " (" + padding + ")",
+                "the file may be for another key, or damaged", cause);
+    }
+
+    private static long code(HsmkitException e) {
+        return e.getCause() instanceof PKCS11Exception p ? p.getErrorCode() : -1;
+    }
+
+    private static DigestAlgorithm oaepDigest(RsaPadding p) {
+        return switch (p) {
+            case OAEP_SHA256 -> DigestAlgorithm.SHA256;
+            case OAEP_SHA384 -> DigestAlgorithm.SHA384;
+            case OAEP_SHA512 -> DigestAlgorithm.SHA512;
+            default -> null;
+        };
+    }
+
+    @Override
+    public byte[] agree(ECPublicKey peer) {
+        if (!type.isEc()) {
+            throw HsmkitException.key("the " + type + " key " + name() + " cannot do ECDH", "use an EC key");
+        }
+        KeyType peerType;
+        try {
+            peerType = KeyTypes.of(peer);
+        } catch (HsmkitException e) {
+            throw HsmkitException.input("the peer key is on a curve hsmkit does not support", null, e);
+        }
+        if (peerType != type) {
+            throw HsmkitException.input("the peer key is on " + peerType.curveName().orElse("?") + ", the key " + name()
+                    + " on " + type.curveName().orElse("?"), "ECDH needs both keys on the same curve");
+        }
+        token.requireMechanism(CKM_ECDH1_DERIVE, "ECDH key agreement");
+        byte[] point = uncompressedPoint(peer);
+        int length = (type.bits() + 7) / 8;
+        Mechanism derive = new Mechanism(CKM_ECDH1_DERIVE, new ECDH1_DERIVE_PARAMS(CKD_NULL, null, point));
+        AttributeVector template = new AttributeVector().class_(CKO_SECRET_KEY).keyType(CKK_GENERIC_SECRET)
+                .token(false).sensitive(false).extractable(true).valueLen(length);
+        return token.call("ECDH with the key " + name(), true, s -> {
+            long secret = s.deriveKey(derive, handle(s), template);
+            try {
+                byte[] value = s.getAttrValues(secret, CKA_VALUE).value();
+                if (value == null || value.length != length) {
+                    throw HsmkitException.key(token.name() + " returned an ECDH secret of "
+                            + (value == null ? 0 : value.length) + " bytes instead of " + length, null);
+                }
+                return value;
+            } finally {
+                s.destroyObject(secret);
+            }
+        });
+    }
+
+    /** 04‖X‖Y, whatever encoding the caller's provider uses. */
+    private static byte[] uncompressedPoint(ECPublicKey peer) {
+        try {
+            org.bouncycastle.jce.interfaces.ECPublicKey bc = (org.bouncycastle.jce.interfaces.ECPublicKey) KeyFactory
+                    .getInstance("EC", Providers.bc()).generatePublic(new X509EncodedKeySpec(peer.getEncoded()));
+            return bc.getQ().getEncoded(false);
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw HsmkitException.input("the peer public key cannot be read: " + e.getMessage(), null, e);
+        }
+    }
+
+    private long handle(Session s) throws PKCS11Exception {
+        return token.privateKeyHandle(s, id, label);
+    }
+
+    private static long hashMechanism(DigestAlgorithm d) {
+        return switch (d) {
+            case SHA256 -> CKM_SHA256;
+            case SHA384 -> CKM_SHA384;
+            case SHA512 -> CKM_SHA512;
+        };
+    }
+
+    private static long mgf(DigestAlgorithm d) {
+        return switch (d) {
+            case SHA256 -> CKG_MGF1_SHA256;
+            case SHA384 -> CKG_MGF1_SHA384;
+            case SHA512 -> CKG_MGF1_SHA512;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "key '" + label + "' on " + token.name();
+    }
+}

@@ -1,0 +1,223 @@
+package org.hsmkit.core.internal.pkcs11;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.xipki.pkcs11.wrapper.Logger;
+import org.xipki.pkcs11.wrapper.PKCS11Constants;
+import org.xipki.pkcs11.wrapper.PKCS11Exception;
+import org.xipki.pkcs11.wrapper.PKCS11Module;
+import org.xipki.pkcs11.wrapper.StaticLogger;
+
+/**
+ * One PKCS#11 module (.so) loaded in this process. A module may be initialised only once per
+ * process, so every token of the module shares this object, found through {@link #load(Path)}.
+ *
+ * <p>Logins are per token and per process in PKCS#11 (every session of the process shares them),
+ * so the login state lives here too. {@link #reinitialize()} runs C_Finalize and C_Initialize,
+ * which makes a token that appeared since visible (SoftHSM2) and recovers from a removed card;
+ * it invalidates every session and login, and bumps {@link #generation()} so that open tokens
+ * know to open sessions, log in and find their keys again.
+ */
+final class Pkcs11Library {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("org.hsmkit.pkcs11");
+    private static final Map<Path, Pkcs11Library> LOADED = new HashMap<>();
+
+    static {
+        // the binding logs a banner and INFO lines to stdout by default; keep them off the CLI's output
+        StaticLogger.setLogger(new JulLogger());
+    }
+
+    private final Path path;
+    private final PKCS11Module module;
+    /** Read without the lock: token objects check it while holding their own. */
+    private volatile int generation;
+    /** Held during a login (which may wait for a PIN prompt); never while waiting for this object. */
+    final Object loginLock = new Object();
+    private final Set<Long> loggedIn = new HashSet<>();
+    private final Map<Long, Integer> users = new HashMap<>();
+
+    private Pkcs11Library(Path path, PKCS11Module module) {
+        this.path = path;
+        this.module = module;
+    }
+
+    /**
+     * The loaded and initialised module at {@code path}, loading it on first use.
+     *
+     * @throws HsmkitException KEY when the file is missing or is not a PKCS#11 module
+     */
+    static Pkcs11Library load(Path path) {
+        Path key;
+        try {
+            key = path.toRealPath();
+        } catch (IOException e) {
+            throw HsmkitException.key("the PKCS#11 module " + path + " does not exist",
+                    "check the path given with --module, module-path= or HSMKIT_PKCS11_MODULE");
+        }
+        synchronized (LOADED) {
+            Pkcs11Library lib = LOADED.get(key);
+            if (lib != null) {
+                return lib;
+            }
+            if (!Files.isRegularFile(key)) {
+                throw HsmkitException.key("the PKCS#11 module " + path + " is not a file", "name the module's .so file");
+            }
+            PKCS11Module m;
+            try {
+                m = PKCS11Module.getInstance(key.toString());
+            } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+                throw new HsmkitException(ErrorKind.KEY, "cannot load the PKCS#11 module " + path + ": " + e.getMessage(),
+                        "check that it is a PKCS#11 library for this machine's architecture", e);
+            }
+            try {
+                m.initialize();
+            } catch (PKCS11Exception e) {
+                if (e.getErrorCode() != PKCS11Constants.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+                    throw new HsmkitException(ErrorKind.KEY, "the PKCS#11 module " + path + " failed to initialise: "
+                            + e.getErrorName(), "check the module's configuration (e.g. SOFTHSM2_CONF, opensc.conf)", e);
+                }
+                // initialised by other code in this process: share it
+            }
+            lib = new Pkcs11Library(key, m);
+            LOADED.put(key, lib);
+            return lib;
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    PKCS11Module module() {
+        return module;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    /** C_Finalize + C_Initialize; every session and login of every token of the module ends. */
+    synchronized void reinitialize() {
+        try {
+            module.finalize(null);
+        } catch (PKCS11Exception e) {
+            LOG.log(Level.FINE, "C_Finalize of " + path + " failed", e);
+        }
+        try {
+            module.initialize();
+        } catch (PKCS11Exception e) {
+            if (e.getErrorCode() != PKCS11Constants.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+                throw new HsmkitException(ErrorKind.KEY, "the PKCS#11 module " + path + " failed to initialise again: "
+                        + e.getErrorName(), null, e);
+            }
+        }
+        generation++;
+        loggedIn.clear();
+        users.clear();
+    }
+
+    synchronized boolean isLoggedIn(long slot) {
+        return loggedIn.contains(slot);
+    }
+
+    synchronized void markLoggedIn(long slot) {
+        loggedIn.add(slot);
+    }
+
+    /** Counts a token object using the slot (in this generation). */
+    synchronized void acquire(long slot) {
+        users.merge(slot, 1, Integer::sum);
+    }
+
+    /**
+     * A token object of the slot closed all its sessions; when it was the last, the token has
+     * logged out (PKCS#11 ends the login with the application's last session).
+     */
+    synchronized void release(long slot, int ofGeneration) {
+        if (ofGeneration != generation) {
+            return;
+        }
+        Integer n = users.get(slot);
+        if (n == null || n <= 1) {
+            users.remove(slot);
+            loggedIn.remove(slot);
+        } else {
+            users.put(slot, n - 1);
+        }
+    }
+
+    /** Routes the binding's log lines to java.util.logging at FINE and below. */
+    private static final class JulLogger implements Logger {
+        private static void log(Level level, String format, Object... args) {
+            if (!LOG.isLoggable(level)) {
+                return;
+            }
+            StringBuilder sb = new StringBuilder();
+            int arg = 0;
+            int i = 0;
+            while (i < format.length()) {
+                if (format.startsWith("{}", i) && args != null && arg < args.length) {
+                    sb.append(args[arg++]);
+                    i += 2;
+                } else {
+                    sb.append(format.charAt(i++));
+                }
+            }
+            LOG.log(level, sb.toString());
+        }
+
+        @Override
+        public void info(String format, Object... args) {
+            log(Level.FINE, format, args);
+        }
+
+        @Override
+        public void warn(String format, Object... args) {
+            log(Level.FINE, format, args);
+        }
+
+        @Override
+        public void error(String format, Object... args) {
+            log(Level.FINE, format, args);
+        }
+
+        @Override
+        public void debug(String format, Object... args) {
+            log(Level.FINER, format, args);
+        }
+
+        @Override
+        public void trace(String format, Object... args) {
+            log(Level.FINEST, format, args);
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return LOG.isLoggable(Level.FINER);
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return LOG.isLoggable(Level.FINE);
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return LOG.isLoggable(Level.FINE);
+        }
+
+        @Override
+        public boolean isTraceEnabled() {
+            return LOG.isLoggable(Level.FINEST);
+        }
+    }
+}

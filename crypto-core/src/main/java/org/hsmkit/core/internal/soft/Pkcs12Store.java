@@ -1,0 +1,253 @@
+package org.hsmkit.core.internal.soft;
+
+import java.io.IOException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.DERBMPString;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.Attribute;
+import org.bouncycastle.asn1.pkcs.ContentInfo;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.operator.InputDecryptorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.pkcs.PKCS12PfxPdu;
+import org.bouncycastle.pkcs.PKCS12PfxPduBuilder;
+import org.bouncycastle.pkcs.PKCS12SafeBag;
+import org.bouncycastle.pkcs.PKCS12SafeBagBuilder;
+import org.bouncycastle.pkcs.PKCS12SafeBagFactory;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder;
+import org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilder;
+import org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilderProvider;
+import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
+import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.PinException;
+import org.hsmkit.core.internal.Providers;
+
+/**
+ * Reads and writes the software token's PKCS#12 file with Bouncy Castle's PKCS#12 structures,
+ * so that each key keeps its id (the {@code localKeyId} bag attribute, PKCS#11's CKA_ID) and its
+ * label ({@code friendlyName}, CKA_LABEL).
+ *
+ * <p>Written files use what OpenSSL 3 and the JDK write by default, with more iterations: keys in
+ * PKCS#8 shrouded key bags under PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), certificates in one
+ * PBES2-encrypted safe, and an HMAC-SHA256 integrity MAC. {@code openssl pkcs12} and
+ * {@code keytool} read them. Read files may also come from those tools: keys are paired with
+ * certificates by {@code localKeyId}, else by public key.
+ */
+final class Pkcs12Store {
+    /** PBKDF2 iterations per key and MAC iterations; about 0.1 s each on a current machine. */
+    private static final int ITERATIONS = 100_000;
+
+    /** A key with its certificate (a {@link PlaceholderCertificate} when none was stored). */
+    record KeyEntry(PrivateKey privateKey, PublicKey publicKey, X509Certificate certificate, String label, byte[] id) {
+        KeyEntry {
+            id = id.clone();
+        }
+
+        @Override
+        public byte[] id() {
+            return id.clone();
+        }
+    }
+
+    /** Everything in the file: key entries and the certificates that belong to no key (issuers). */
+    record Contents(List<KeyEntry> keys, List<X509Certificate> otherCertificates) {
+        Contents {
+            keys = List.copyOf(keys);
+            otherCertificates = List.copyOf(otherCertificates);
+        }
+
+        static Contents empty() {
+            return new Contents(List.of(), List.of());
+        }
+    }
+
+    private Pkcs12Store() {
+    }
+
+    /**
+     * Parses a PKCS#12 file.
+     *
+     * @throws PinException when the passphrase does not fit the integrity MAC
+     * @throws HsmkitException INPUT when the bytes are not a PKCS#12 file hsmkit can read
+     */
+    static Contents read(byte[] encoded, char[] passphrase, String name) {
+        PKCS12PfxPdu pfx;
+        try {
+            pfx = new PKCS12PfxPdu(encoded);
+        } catch (IOException | RuntimeException e) {
+            throw HsmkitException.input(name + " is not a PKCS#12 file", "check the path after soft:", e);
+        }
+        try {
+            if (pfx.hasMac() && !pfx.isMacValid(new JcePKCS12MacCalculatorBuilderProvider().setProvider(Providers.bc()),
+                    passphrase)) {
+                throw wrongPassphrase(name);
+            }
+            InputDecryptorProvider decryptor = new JcePKCSPBEInputDecryptorProviderBuilder()
+                    .setProvider(Providers.bc()).build(passphrase);
+            List<PKCS12SafeBag> keyBags = new ArrayList<>();
+            List<PKCS12SafeBag> certBags = new ArrayList<>();
+            for (ContentInfo ci : pfx.getContentInfos()) {
+                PKCS12SafeBagFactory f = ci.getContentType().equals(PKCSObjectIdentifiers.encryptedData)
+                        ? new PKCS12SafeBagFactory(ci, decryptor) : new PKCS12SafeBagFactory(ci);
+                for (PKCS12SafeBag bag : f.getSafeBags()) {
+                    if (bag.getType().equals(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag)
+                            || bag.getType().equals(PKCSObjectIdentifiers.keyBag)) {
+                        keyBags.add(bag);
+                    } else if (bag.getType().equals(PKCSObjectIdentifiers.certBag)) {
+                        certBags.add(bag);
+                    }
+                }
+            }
+            return pair(keyBags, certBags, decryptor);
+        } catch (PKCSException e) {
+            if (!pfx.hasMac()) {
+                // without a MAC, a wrong passphrase shows only as undecryptable contents
+                throw wrongPassphrase(name);
+            }
+            throw HsmkitException.input(name + " cannot be read: " + e.getMessage(), null, e);
+        } catch (IOException | CertificateException e) {
+            throw HsmkitException.input(name + " cannot be read: " + e.getMessage(), null, e);
+        }
+    }
+
+    private static PinException wrongPassphrase(String name) {
+        return new PinException("wrong passphrase for the soft token " + name,
+                "enter the passphrase chosen when the soft token was created", null);
+    }
+
+    private static Contents pair(List<PKCS12SafeBag> keyBags, List<PKCS12SafeBag> certBags,
+            InputDecryptorProvider decryptor) throws PKCSException, IOException, CertificateException {
+        JcaX509CertificateConverter conv = new JcaX509CertificateConverter().setProvider(Providers.bc());
+        List<X509Certificate> certs = new ArrayList<>();
+        for (PKCS12SafeBag bag : certBags) {
+            certs.add(conv.getCertificate((X509CertificateHolder) bag.getBagValue()));
+        }
+        boolean[] used = new boolean[certs.size()];
+        List<KeyEntry> keys = new ArrayList<>();
+        for (PKCS12SafeBag bag : keyBags) {
+            org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = bag.getBagValue() instanceof PKCS8EncryptedPrivateKeyInfo enc
+                    ? enc.decryptPrivateKeyInfo(decryptor) : (org.bouncycastle.asn1.pkcs.PrivateKeyInfo) bag.getBagValue();
+            PrivateKey privateKey = PrivateKeys.fromPkcs8(info.getEncoded());
+            byte[] localKeyId = localKeyId(bag);
+            int certIndex = -1;
+            for (int i = 0; i < certs.size() && localKeyId != null; i++) {
+                if (!used[i] && Arrays.equals(localKeyId, localKeyId(certBags.get(i)))) {
+                    certIndex = i;
+                    break;
+                }
+            }
+            PublicKey publicKey = certIndex >= 0 ? certs.get(certIndex).getPublicKey() : PrivateKeys.publicKeyOf(privateKey);
+            for (int i = 0; i < certs.size() && certIndex < 0; i++) {
+                if (!used[i] && KeyIds.sameKey(publicKey, certs.get(i).getPublicKey())) {
+                    certIndex = i;
+                }
+            }
+            X509Certificate cert = null;
+            String label = friendlyName(bag);
+            if (certIndex >= 0) {
+                used[certIndex] = true;
+                cert = certs.get(certIndex);
+                if (label == null) {
+                    label = friendlyName(certBags.get(certIndex));
+                }
+            }
+            keys.add(new KeyEntry(privateKey, publicKey, cert, label == null ? "" : label,
+                    localKeyId != null ? localKeyId : KeyIds.of(publicKey)));
+        }
+        List<X509Certificate> others = new ArrayList<>();
+        for (int i = 0; i < certs.size(); i++) {
+            if (!used[i]) {
+                others.add(certs.get(i));
+            }
+        }
+        return new Contents(keys, others);
+    }
+
+    private static byte[] localKeyId(PKCS12SafeBag bag) {
+        ASN1Encodable v = attribute(bag, PKCSObjectIdentifiers.pkcs_9_at_localKeyId);
+        return v instanceof ASN1OctetString o ? o.getOctets() : null;
+    }
+
+    private static String friendlyName(PKCS12SafeBag bag) {
+        ASN1Encodable v = attribute(bag, PKCSObjectIdentifiers.pkcs_9_at_friendlyName);
+        return v instanceof ASN1String s ? s.getString() : null;
+    }
+
+    private static ASN1Encodable attribute(PKCS12SafeBag bag, org.bouncycastle.asn1.ASN1ObjectIdentifier oid) {
+        Attribute[] attrs = bag.getAttributes();
+        if (attrs == null) {
+            return null;
+        }
+        for (Attribute a : attrs) {
+            if (a.getAttrType().equals(oid) && a.getAttrValues().size() > 0) {
+                return a.getAttrValues().getObjectAt(0);
+            }
+        }
+        return null;
+    }
+
+    /** Encodes the contents; key entries without a certificate must carry a placeholder. */
+    static byte[] write(Contents contents, char[] passphrase) {
+        try {
+            PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
+            List<PKCS12SafeBag> certBags = new ArrayList<>();
+            List<PKCS12SafeBag> keyBags = new ArrayList<>();
+            for (KeyEntry k : contents.keys()) {
+                PKCS12SafeBagBuilder cert = new JcaPKCS12SafeBagBuilder(k.certificate());
+                addNameAndId(cert, k);
+                certBags.add(cert.build());
+                PKCS12SafeBagBuilder key = new JcaPKCS12SafeBagBuilder(k.privateKey(), encryptor(passphrase));
+                addNameAndId(key, k);
+                keyBags.add(key.build());
+            }
+            for (X509Certificate c : contents.otherCertificates()) {
+                certBags.add(new JcaPKCS12SafeBagBuilder(c).build());
+            }
+            if (!certBags.isEmpty()) {
+                pfx.addEncryptedData(encryptor(passphrase), certBags.toArray(new PKCS12SafeBag[0]));
+            }
+            for (PKCS12SafeBag k : keyBags) {
+                pfx.addData(k);
+            }
+            return pfx.build(new JcePKCS12MacCalculatorBuilder(NISTObjectIdentifiers.id_sha256)
+                    .setProvider(Providers.bc()).setIterationCount(ITERATIONS), passphrase).getEncoded("DER");
+        } catch (IOException | PKCSException | OperatorCreationException e) {
+            throw new HsmkitException(org.hsmkit.core.ErrorKind.KEY, "cannot encode the soft token: " + e.getMessage(),
+                    null, e);
+        }
+    }
+
+    private static void addNameAndId(PKCS12SafeBagBuilder b, KeyEntry k) {
+        if (!k.label().isEmpty()) {
+            b.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERBMPString(k.label()));
+        }
+        b.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DEROctetString(k.id()));
+    }
+
+    private static OutputEncryptor encryptor(char[] passphrase) throws OperatorCreationException {
+        return new JcePKCSPBEOutputEncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC)
+                .setProvider(Providers.bc())
+                .setPRF(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE))
+                .setIterationCount(ITERATIONS)
+                .build(passphrase);
+    }
+}
