@@ -181,7 +181,7 @@ public final class PadesSigner {
             throw HsmkitException.key("the certificate of '" + key.label()
                     + "' allows neither digitalSignature nor nonRepudiation", "use a signing certificate");
         }
-        List<X509Certificate> full = Certificates.chain(cert, c, level.compareTo(PadesLevel.B_LT) >= 0 && validationData.online());
+        List<X509Certificate> full = Certificates.chain(cert, c, validationData.online());
         chain = full;
         cades = new CadesSignature(key, scheme, digest, chain);
         cmsSize = cades.estimatedSize();
