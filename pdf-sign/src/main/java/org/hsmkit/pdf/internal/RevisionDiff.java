@@ -42,6 +42,9 @@ public final class RevisionDiff {
     private final int docMdp;
     private final List<Change> changes = new ArrayList<>();
     private final Set<COSObjectKey> olderDssObjects = new HashSet<>();
+    /** Appearance streams of form fields in the signed revision, by object, with the field's name. */
+    private final Map<COSObjectKey, String> fieldAppearances = new java.util.HashMap<>();
+    private final Set<COSObjectKey> signedFieldAppearances = new HashSet<>();
 
     private RevisionDiff(PDDocument older, PDDocument newer, int docMdp) {
         this.older = older;
@@ -78,6 +81,7 @@ public final class RevisionDiff {
                 }
             }
         }
+        collectAppearances();
         Map<COSObjectKey, Long> oldX = older.getDocument().getXrefTable();
         Map<COSObjectKey, Long> newX = newer.getDocument().getXrefTable();
         COSBase oldInfo = older.getDocument().getTrailer().getItem(COSName.INFO);
@@ -128,6 +132,15 @@ public final class RevisionDiff {
                 return;
             }
             changes.add(new Change(false, what + " changed"));
+            return;
+        }
+        if (o instanceof COSStream && fieldAppearances.containsKey(key)) {
+            String field = fieldAppearances.get(key);
+            if (signedFieldAppearances.contains(key)) {
+                changes.add(new Change(false, "the appearance of the signed field '" + field + "' was redrawn"));
+            } else {
+                changes.add(new Change(formFillAllowed(), "appearance of form field '" + field + "' redrawn"));
+            }
             return;
         }
         if (o instanceof COSStream) {
@@ -189,6 +202,46 @@ public final class RevisionDiff {
             return;
         }
         changes.add(new Change(false, describe(od, key) + " changed (" + names(diff) + ")"));
+    }
+
+    private void collectAppearances() {
+        org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm form = older.getDocumentCatalog().getAcroForm(null);
+        if (form == null) {
+            return;
+        }
+        for (org.apache.pdfbox.pdmodel.interactive.form.PDField f : form.getFieldTree()) {
+            if (!(f instanceof org.apache.pdfbox.pdmodel.interactive.form.PDTerminalField t)) {
+                continue;
+            }
+            boolean signed = f instanceof org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField
+                    && f.getCOSObject().getDictionaryObject(COSName.V) != null;
+            for (var w : t.getWidgets()) {
+                COSDictionary ap = w.getCOSObject().getCOSDictionary(COSName.AP);
+                if (ap == null) {
+                    continue;
+                }
+                for (COSName which : List.of(COSName.N, COSName.D, COSName.R)) {
+                    COSBase entry = ap.getItem(which);
+                    List<COSBase> refs = new ArrayList<>();
+                    if (entry instanceof COSObject) {
+                        refs.add(entry);
+                        if (((COSObject) entry).getObject() instanceof COSDictionary states && !(states instanceof COSStream)) {
+                            refs.addAll(states.getValues());
+                        }
+                    } else if (entry instanceof COSDictionary states) {
+                        refs.addAll(states.getValues());
+                    }
+                    for (COSBase r : refs) {
+                        if (r instanceof COSObject ref && ref.getKey() != null) {
+                            fieldAppearances.put(ref.getKey(), f.getFullyQualifiedName());
+                            if (signed) {
+                                signedFieldAppearances.add(ref.getKey());
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private void classifyArray(COSObjectKey key, COSArray oa, COSArray na) throws IOException {

@@ -30,8 +30,6 @@ import org.apache.pdfbox.cos.COSInteger;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSObjectKey;
 import org.apache.pdfbox.cos.COSString;
-import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
-import org.apache.pdfbox.io.RandomAccessReadView;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
@@ -634,12 +632,37 @@ public final class Verification {
     }
 
     private List<Change> changesAfter(PDDocument finalDoc, long end, int certification) {
-        try (RandomAccessReadBufferedFile raf = new RandomAccessReadBufferedFile(file.toFile());
-             PDDocument older = Loader.loadPDF(new RandomAccessReadView(raf, 0, end),
-                     password == null ? "" : new String(password))) {
-            return RevisionDiff.changes(older, finalDoc, certification);
+        // The signed revision is read from a copy of its bytes: PDFBox's view over a file prefix
+        // does not serve object streams reliably.
+        Path prefix = null;
+        try {
+            prefix = java.nio.file.Files.createTempFile("hsmkit-revision-", ".pdf");
+            try (InputStream in = java.nio.file.Files.newInputStream(file);
+                 java.io.OutputStream out = java.nio.file.Files.newOutputStream(prefix)) {
+                byte[] buf = new byte[1 << 16];
+                long left = end;
+                while (left > 0) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) {
+                        break;
+                    }
+                    out.write(buf, 0, n);
+                    left -= n;
+                }
+            }
+            try (PDDocument older = Loader.loadPDF(prefix.toFile(), password == null ? "" : new String(password))) {
+                return RevisionDiff.changes(older, finalDoc, certification);
+            }
         } catch (IOException e) {
             return List.of(new Change(false, "the signed revision cannot be read on its own: " + e.getMessage()));
+        } finally {
+            if (prefix != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(prefix);
+                } catch (IOException ignored) {
+                    // temporary copy of public document bytes
+                }
+            }
         }
     }
 
