@@ -198,7 +198,12 @@ public final class RevisionDiff {
             return;
         }
         if (COSName.ANNOT.equals(type) || od.containsKey(COSName.SUBTYPE) && od.containsKey(COSName.RECT)) {
-            changes.add(new Change(annotationsAllowed(), "annotation " + key.getNumber() + " changed"));
+            if (diff.equals(Set.of(COSName.TYPE)) && type == null && COSName.ANNOT.equals(nd.getCOSName(COSName.TYPE))) {
+                // PDF writers (PDFBox among them) add the optional /Type /Annot when they touch a page's annotations.
+                changes.add(new Change(true, "annotation " + key.getNumber() + ": optional /Type /Annot added (no visible change)"));
+                return;
+            }
+            changes.add(new Change(annotationsAllowed(), "annotation " + key.getNumber() + " changed (" + names(diff) + ")"));
             return;
         }
         changes.add(new Change(false, describe(od, key) + " changed (" + names(diff) + ")"));
