@@ -162,6 +162,10 @@ final class Pkcs11Key implements TokenKey {
         if (!type.isRsa()) {
             throw HsmkitException.key("the " + type + " key " + name() + " cannot decrypt RSA data", "use an RSA key");
         }
+        java.math.BigInteger modulus = ((java.security.interfaces.RSAPublicKey) publicKey).getModulus();
+        if (ciphertext.length > (type.bits() + 7) / 8 || new java.math.BigInteger(1, ciphertext).compareTo(modulus) >= 0) {
+            throw wrongData(padding, null);
+        }
         if (padding == RsaPadding.PKCS1) {
             if (token.hasMechanism(CKM_RSA_PKCS)) {
                 return tokenDecrypt(new Mechanism(CKM_RSA_PKCS), ciphertext, padding);
@@ -183,8 +187,7 @@ final class Pkcs11Key implements TokenKey {
                             || code == PKCS11Constants.CKR_MECHANISM_PARAM_INVALID
                             || code == PKCS11Constants.CKR_MECHANISM_INVALID
                             || code == PKCS11Constants.CKR_FUNCTION_NOT_SUPPORTED;
-                    boolean badData = code == PKCS11Constants.CKR_ENCRYPTED_DATA_INVALID
-                            || code == PKCS11Constants.CKR_ENCRYPTED_DATA_LEN_RANGE;
+                    boolean badData = isBadData(code);
                     if (refusedParams) {
                         // this token's OAEP does not take this hash: use raw RSA from now on
                         oaepRefused.add(padding);
@@ -203,8 +206,7 @@ final class Pkcs11Key implements TokenKey {
         try {
             return token.call("decrypting with the key " + name(), true, s -> s.decryptSingle(mech, handle(s), ciphertext));
         } catch (HsmkitException e) {
-            long code = code(e);
-            if (code == PKCS11Constants.CKR_ENCRYPTED_DATA_INVALID || code == PKCS11Constants.CKR_ENCRYPTED_DATA_LEN_RANGE) {
+            if (isBadData(code(e))) {
                 throw wrongData(padding, e);
             }
             throw e;
@@ -223,13 +225,22 @@ final class Pkcs11Key implements TokenKey {
         } catch (InvalidCipherTextException | org.bouncycastle.crypto.DataLengthException e) {
             throw wrongData(padding, e);
         } catch (HsmkitException e) {
-            long code = code(e);
-            if (code == PKCS11Constants.CKR_ENCRYPTED_DATA_INVALID || code == PKCS11Constants.CKR_ENCRYPTED_DATA_LEN_RANGE
-                    || code == PKCS11Constants.CKR_DATA_LEN_RANGE || code == PKCS11Constants.CKR_DATA_INVALID) {
+            if (isBadData(code(e))) {
                 throw wrongData(padding, e);
             }
             throw e;
         }
+    }
+
+    /**
+     * Return codes that mean the ciphertext does not decrypt with this key. SoftHSM2 reports a
+     * padding failure as CKR_GENERAL_ERROR; the key and mechanism were checked before, so a
+     * general error during decryption is taken to be about the data too.
+     */
+    private static boolean isBadData(long code) {
+        return code == PKCS11Constants.CKR_ENCRYPTED_DATA_INVALID || code == PKCS11Constants.CKR_ENCRYPTED_DATA_LEN_RANGE
+                || code == PKCS11Constants.CKR_DATA_INVALID || code == PKCS11Constants.CKR_DATA_LEN_RANGE
+                || code == PKCS11Constants.CKR_GENERAL_ERROR;
     }
 
     private HsmkitException wrongData(RsaPadding padding, Exception cause) {

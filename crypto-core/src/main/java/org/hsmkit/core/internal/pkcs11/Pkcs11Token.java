@@ -460,6 +460,12 @@ public final class Pkcs11Token implements Token {
             return new HsmkitException(ErrorKind.KEY, what + " failed: " + name() + " is full",
                     "delete keys or certificates that are no longer needed", e);
         }
+        if (what.startsWith("importing") && (code == PKCS11Constants.CKR_TEMPLATE_INCONSISTENT
+                || code == PKCS11Constants.CKR_ATTRIBUTE_VALUE_INVALID || code == PKCS11Constants.CKR_ATTRIBUTE_READ_ONLY
+                || code == PKCS11Constants.CKR_FUNCTION_NOT_SUPPORTED || code == PKCS11Constants.CKR_ATTRIBUTE_TYPE_INVALID)) {
+            return new HsmkitException(ErrorKind.KEY, what + " failed: " + name() + " does not accept this private key ("
+                    + e.getErrorName() + ")", "many HSMs only use keys generated on them: hsmkit key generate", e);
+        }
         return new HsmkitException(ErrorKind.KEY, what + " failed on " + name() + ": " + e.getErrorName(), null, e);
     }
 
