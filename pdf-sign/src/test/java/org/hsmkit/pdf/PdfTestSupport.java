@@ -37,10 +37,10 @@ final class PdfTestSupport {
         return SoftKey.of(c.privateKey(), c.chain(), user.fileName());
     }
 
-    /** A file of the shared real-world corpus (see its README), read in place. */
+    /** A file of the real-world corpus kept unmodified in testdata (see its README), read in place. */
     static Path corpus(String name) {
-        for (Path base : List.of(Path.of("../shared/pdf-corpus"), Path.of("../../shared/pdf-corpus"),
-                Path.of("../testdata/src/main/resources/pdf-corpus"), Path.of("testdata/src/main/resources/pdf-corpus"))) {
+        for (Path base : List.of(Path.of("../testdata/src/main/resources/pdf-corpus"), Path.of("testdata/src/main/resources/pdf-corpus"),
+                Path.of("../../shared/pdf-corpus"))) {
             Path p = base.resolve(name);
             if (Files.isRegularFile(p)) {
                 return p;
