@@ -100,6 +100,9 @@ public final class PadesSigner {
     public record Result(Path output, PadesLevel level, String signer, Instant signingTime, int reservedBytes, int cmsBytes) {
     }
 
+    private int[] lastByteRange;
+    private byte[] lastCms;
+
     /**
      * Signs {@code input} into {@code output}.
      *
@@ -133,7 +136,11 @@ public final class PadesSigner {
                 }
             }
             out.stream().flush();
-            SelfCheck.requireIntact(out.temporaryFile(), password, chain.get(0));
+            if (level.compareTo(PadesLevel.B_LT) < 0) {
+                SelfCheck.requireSignedAsIntended(out.temporaryFile(), lastByteRange, lastCms);
+            } else {
+                SelfCheck.requireIntact(out.temporaryFile(), password, chain.get(0));
+            }
             out.commit();
             return r;
         } catch (IOException e) {
@@ -255,6 +262,8 @@ public final class PadesSigner {
                             + reserved + " bytes");
                 }
                 ext.setSignature(cms);
+                lastByteRange = sig.getByteRange();
+                lastCms = cms;
                 return new Result(output, level, signer, now, reserved, cms.length);
             }
         }
