@@ -206,13 +206,12 @@ public final class PadesSigner {
                 throw new HsmkitException(ErrorKind.USAGE, "only the first signature of a document can certify; "
                         + input + " is signed already", "sign without --certify");
             }
-            if (doc.isEncrypted() && !doc.getCurrentAccessPermission().canModifyAnnotations()
-                    && !doc.getCurrentAccessPermission().isOwnerPermission()) {
-                // signing fills a form field; the document's permissions must allow it
-                if (!doc.getCurrentAccessPermission().canFillInForm()) {
-                    throw HsmkitException.input(input + " does not permit signing (form filling is not allowed)",
-                            "open it with the owner password via --password-file");
-                }
+            var permission = doc.getCurrentAccessPermission();
+            if (doc.isEncrypted() && !permission.isOwnerPermission() && !permission.canFillInForm()
+                    && !permission.canModifyAnnotations()) {
+                // A signature is a form field with an annotation: the document's permissions must allow one of them.
+                throw HsmkitException.input(input + " does not permit signing with this password (no form filling or annotations)",
+                        "open it with the owner password via --password-file");
             }
             Instant now = Instant.now();
             PDSignature sig = new PDSignature();

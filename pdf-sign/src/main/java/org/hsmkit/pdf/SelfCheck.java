@@ -27,8 +27,7 @@ final class SelfCheck {
             org.bouncycastle.cms.SignerInformation si = signed.getSignerInfos().getSigners().iterator().next();
             byte[] expected = org.bouncycastle.asn1.ASN1OctetString.getInstance(si.getSignedAttributes()
                     .get(org.bouncycastle.asn1.cms.CMSAttributes.messageDigest).getAttrValues().getObjectAt(0)).getOctets();
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance(si.getDigestAlgOID(),
-                    org.hsmkit.core.internal.Providers.bc());
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance(si.getDigestAlgOID());
             byte[] buf = new byte[1 << 16];
             for (int r = 0; r < 2; r++) {
                 raf.seek(byteRange[2 * r]);

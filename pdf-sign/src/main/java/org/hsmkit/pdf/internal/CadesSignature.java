@@ -46,7 +46,6 @@ import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.core.internal.Providers;
 
 /**
  * The CMS SignedData of a PAdES baseline signature (SubFilter ETSI.CAdES.detached): detached
@@ -55,6 +54,16 @@ import org.hsmkit.core.internal.Providers;
  * time-stamp as the one unsigned attribute.
  */
 public final class CadesSignature {
+    private static final org.bouncycastle.operator.DigestCalculatorProvider DIGESTS;
+
+    static {
+        try {
+            DIGESTS = new JcaDigestCalculatorProviderBuilder().build();
+        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private final TokenKey key;
     private final SignatureScheme scheme;
     private final DigestAlgorithm digest;
@@ -117,8 +126,8 @@ public final class CadesSignature {
     private CMSSignedData generate(InputStream content, ContentSigner signer) {
         try {
             X509Certificate cert = chain.get(0);
-            SignerInfoGeneratorBuilder b = new SignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build());
+            // The document digest uses the JDK's SHA-2 (CPU intrinsics); it is the bulk of the work.
+            SignerInfoGeneratorBuilder b = new SignerInfoGeneratorBuilder(DIGESTS);
             b.setSignedAttributeGenerator(new PadesAttributes(cert, digest));
             CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
             gen.addSignerInfoGenerator(b.build(signer, new X509CertificateHolder(cert.getEncoded())));

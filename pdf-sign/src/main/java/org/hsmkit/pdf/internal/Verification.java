@@ -345,9 +345,13 @@ public final class Verification {
     private byte[] digestRanges(String algorithm, long[] br) throws IOException {
         MessageDigest md;
         try {
-            md = MessageDigest.getInstance(algorithm, Providers.bc());
+            md = MessageDigest.getInstance(algorithm);
         } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IOException("unknown digest algorithm " + algorithm);
+            try {
+                md = MessageDigest.getInstance(algorithm, Providers.bc());
+            } catch (java.security.NoSuchAlgorithmException e2) {
+                throw new IOException("unknown digest algorithm " + algorithm);
+            }
         }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             byte[] buf = new byte[1 << 16];
