@@ -50,8 +50,10 @@ final class SelfCheck {
             raf.readFully(hex);
             String h = new String(hex, java.nio.charset.StandardCharsets.US_ASCII);
             String ours = java.util.HexFormat.of().formatHex(cms);
+            // PDFBox writes the placeholder of an encrypted document encrypted, so the padding after
+            // the CMS is hex of arbitrary bytes there; zeros otherwise. DER readers stop at the CMS's end.
             if (h.charAt(0) != '<' || h.charAt(h.length() - 1) != '>' || !h.substring(1).toLowerCase(java.util.Locale.ROOT).startsWith(ours)
-                    || !h.substring(1 + ours.length(), h.length() - 1).chars().allMatch(c -> c == '0')) {
+                    || !h.substring(1 + ours.length(), h.length() - 1).chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
                 throw fail("the signature gap does not hold exactly the new signature");
             }
         } catch (java.io.IOException | java.security.GeneralSecurityException | org.bouncycastle.cms.CMSException e) {
