@@ -1,14 +1,13 @@
 package org.hsmkit.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.pdf.PadesExtender;
 import org.hsmkit.pdf.PadesLevel;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,20 +27,8 @@ final class PdfExtendCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file (default: IN-extended.pdf)")
     String output;
 
-    @Option(names = "--password-file", paramLabel = "FILE", description = "password of an encrypted PDF, first line of FILE")
-    String passwordFile;
-
-    @Option(names = "--digest", paramLabel = "ALG", defaultValue = "sha256", description = "digest of the document time-stamp")
-    String digest;
-
-    @Option(names = "--crl", paramLabel = "FILE", description = "a CRL (DER) to embed instead of fetching")
-    List<String> crls = new ArrayList<>();
-
-    @Option(names = "--ocsp", paramLabel = "FILE", description = "an OCSP response (DER) to embed instead of fetching")
-    List<String> ocsps = new ArrayList<>();
-
-    @Option(names = "--offline", description = "fetch nothing: use only --crl/--ocsp files")
-    boolean offline;
+    @Mixin
+    PdfValidationDataOptions data = new PdfValidationDataOptions();
 
     @Parameters(paramLabel = "IN.pdf", description = "the signed PDF")
     String input;
@@ -56,9 +43,9 @@ final class PdfExtendCommand implements Callable<Integer> {
         Path in = session.context().resolve(input);
         Path out = output != null ? session.context().resolve(output) : PdfCommand.defaultOutput(in, "extended");
         org.hsmkit.core.AtomicOutput.checkTarget(out, session.forced(), in);
-        char[] password = PdfCommand.password(session, passwordFile);
+        char[] password = PdfCommand.password(session, data.passwordFile);
         try {
-            new PadesExtender(lvl, tsa, PdfCommand.digest(digest), PdfCommand.validationData(session, crls, ocsps, offline), password)
+            new PadesExtender(lvl, tsa, PdfCommand.digest(data.digest), data.sources(session), password)
                     .extend(in, out, session.forced());
             session.info("extended " + in.getFileName() + " → " + out + " (" + lvl + ")");
             return 0;

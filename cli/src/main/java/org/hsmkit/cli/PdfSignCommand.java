@@ -1,8 +1,6 @@
 package org.hsmkit.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.core.ErrorKind;
@@ -15,6 +13,7 @@ import org.hsmkit.pdf.PadesSigner;
 import org.hsmkit.pdf.VisibleSignature;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,23 +53,11 @@ final class PdfSignCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file (default: IN-signed.pdf)")
     String output;
 
-    @Option(names = "--password-file", paramLabel = "FILE", description = "password of an encrypted PDF, first line of FILE")
-    String passwordFile;
-
-    @Option(names = "--digest", paramLabel = "ALG", defaultValue = "sha256", description = "sha256 (default), sha384 or sha512")
-    String digest;
-
     @Option(names = "--scheme", paramLabel = "SCHEME", description = "RSA keys: pkcs1 (default) or pss")
     String scheme;
 
-    @Option(names = "--crl", paramLabel = "FILE", description = "a CRL (DER) to embed at B-LT/B-LTA instead of fetching")
-    List<String> crls = new ArrayList<>();
-
-    @Option(names = "--ocsp", paramLabel = "FILE", description = "an OCSP response (DER) to embed at B-LT/B-LTA instead of fetching")
-    List<String> ocsps = new ArrayList<>();
-
-    @Option(names = "--offline", description = "fetch nothing for B-LT: use only --crl/--ocsp files and the key's chain")
-    boolean offline;
+    @Mixin
+    PdfValidationDataOptions data = new PdfValidationDataOptions();
 
     @Parameters(paramLabel = "IN.pdf", description = "the PDF to sign")
     String input;
@@ -90,7 +77,7 @@ final class PdfSignCommand implements Callable<Integer> {
         VisibleSignature where = visible == null ? null : VisibleSignature.parse(visible);
         DocMdpPermission mdp = certify == null ? null : DocMdpPermission.of(certify);
         org.hsmkit.core.AtomicOutput.checkTarget(out, session.forced(), in);
-        char[] password = PdfCommand.password(session, passwordFile);
+        char[] password = PdfCommand.password(session, data.passwordFile);
         try {
             TokenKey k = session.token().key(key);
             SignatureScheme s = scheme == null ? SignatureScheme.defaultFor(k.type()) : switch (scheme.toLowerCase(java.util.Locale.ROOT)) {
@@ -99,9 +86,9 @@ final class PdfSignCommand implements Callable<Integer> {
                 case "ecdsa" -> SignatureScheme.ECDSA;
                 default -> throw new HsmkitException(ErrorKind.USAGE, "unknown scheme '" + scheme + "'", "use pkcs1 or pss (RSA keys)");
             };
-            PadesSigner signer = PadesSigner.builder(k).level(lvl).digest(PdfCommand.digest(digest)).scheme(s).tsa(tsa)
+            PadesSigner signer = PadesSigner.builder(k).level(lvl).digest(PdfCommand.digest(data.digest)).scheme(s).tsa(tsa)
                     .reason(reason).location(location).visible(where).certify(mdp).field(field).password(password)
-                    .validationData(PdfCommand.validationData(session, crls, ocsps, offline)).build();
+                    .validationData(data.sources(session)).build();
             try {
                 PadesSigner.Result r = signer.sign(in, out, session.forced());
                 session.info("signed " + in.getFileName() + " → " + out + " (PAdES " + r.level() + ", signer " + r.signer() + ")");

@@ -447,12 +447,7 @@ public final class Verification {
                 checkSignatureTimestamp(t, si.getSignature(), sig, pool);
             }
             if (!integrityOnly) {
-                Set<X509Certificate> certs = new LinkedHashSet<>(pool.certs);
-                @SuppressWarnings("unchecked")
-                Collection<X509CertificateHolder> all = cms.getCertificates().getMatches(null);
-                for (X509CertificateHolder h : all) {
-                    certs.add(Certificates.convert(h));
-                }
+                Set<X509Certificate> certs = withCertificates(pool.certs, cms.getCertificates());
                 List<X509CRL> crls = new ArrayList<>(pool.crls);
                 @SuppressWarnings("unchecked")
                 Collection<org.bouncycastle.cert.X509CRLHolder> cmsCrls = cms.getCRLs().getMatches(null);
@@ -463,14 +458,7 @@ public final class Verification {
                         // skip unreadable
                     }
                 }
-                Trust t = trust(cert, certs, pool.ocsps, crls, sig.proven != null ? sig.proven : Instant.now());
-                sig.trusted = t.trusted;
-                sig.revocation = t.revocation;
-                sig.revocationComplete = t.revocationComplete;
-                if (!t.trusted) {
-                    sig.failures.add("not trusted: " + t.reason);
-                }
-                sig.failures.addAll(t.revoked);
+                record(sig, trust(cert, certs, pool.ocsps, crls, sig.proven != null ? sig.proven : Instant.now()));
             }
         } catch (IOException e) {
             sig.failures.add("cannot check the signature: " + e.getMessage());
@@ -489,12 +477,7 @@ public final class Verification {
             sig.signatureTimestamp = true;
             Instant gen = t.getTimeStampInfo().getGenTime().toInstant();
             if (!integrityOnly) {
-                Set<X509Certificate> certs = new LinkedHashSet<>(pool.certs);
-                @SuppressWarnings("unchecked")
-                Collection<X509CertificateHolder> all = t.getCertificates().getMatches(null);
-                for (X509CertificateHolder h : all) {
-                    certs.add(Certificates.convert(h));
-                }
+                Set<X509Certificate> certs = withCertificates(pool.certs, t.getCertificates());
                 Trust tr = trust(tsa, certs, pool.ocsps, pool.crls, gen);
                 if (!tr.trusted) {
                     sig.warnings.add("the signature time-stamp's authority is not trusted (" + tr.reason + "); its time is not used");
@@ -526,24 +509,31 @@ public final class Verification {
             sig.signer = tsa.getSubjectX500Principal().getName();
             sig.proven = t.getTimeStampInfo().getGenTime().toInstant();
             if (!integrityOnly) {
-                Set<X509Certificate> certs = new LinkedHashSet<>(pool.certs);
-                @SuppressWarnings("unchecked")
-                Collection<X509CertificateHolder> all = t.getCertificates().getMatches(null);
-                for (X509CertificateHolder h : all) {
-                    certs.add(Certificates.convert(h));
-                }
-                Trust tr = trust(tsa, certs, pool.ocsps, pool.crls, sig.proven);
-                sig.trusted = tr.trusted;
-                sig.revocation = tr.revocation;
-                sig.revocationComplete = tr.revocationComplete;
-                if (!tr.trusted) {
-                    sig.failures.add("not trusted: " + tr.reason);
-                }
-                sig.failures.addAll(tr.revoked);
+                Set<X509Certificate> certs = withCertificates(pool.certs, t.getCertificates());
+                record(sig, trust(tsa, certs, pool.ocsps, pool.crls, sig.proven));
             }
         } catch (Exception e) {
             sig.failures.add("/Contents holds no readable RFC 3161 time-stamp token: " + e.getMessage());
         }
+    }
+
+    private static void record(Sig sig, Trust t) {
+        sig.trusted = t.trusted;
+        sig.revocation = t.revocation;
+        sig.revocationComplete = t.revocationComplete;
+        if (!t.trusted) {
+            sig.failures.add("not trusted: " + t.reason);
+        }
+        sig.failures.addAll(t.revoked);
+    }
+
+    /** The pool plus every certificate of a CMS or time-stamp token. */
+    private static Set<X509Certificate> withCertificates(Set<X509Certificate> pool, org.bouncycastle.util.Store<X509CertificateHolder> store) {
+        Set<X509Certificate> certs = new LinkedHashSet<>(pool);
+        for (X509CertificateHolder h : store.getMatches(null)) {
+            certs.add(Certificates.convert(h));
+        }
+        return certs;
     }
 
     private static boolean essMatches(AttributeTable signed, X509CertificateHolder cert) {
