@@ -163,6 +163,31 @@ class PadesCorpusTest {
         }
     }
 
+    @Test
+    void aDocumentOfThreeHundredPagesIsSignedWithoutLoadingItTwice() throws Exception {
+        Path big = dir.resolve("big.pdf");
+        try (PDDocument d = new PDDocument()) {
+            var font = new org.apache.pdfbox.pdmodel.font.PDType1Font(org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA);
+            for (int i = 1; i <= 300; i++) {
+                var page = new org.apache.pdfbox.pdmodel.PDPage();
+                d.addPage(page);
+                try (var cs = new org.apache.pdfbox.pdmodel.PDPageContentStream(d, page)) {
+                    cs.beginText();
+                    cs.setFont(font, 12);
+                    cs.newLineAtOffset(72, 700);
+                    cs.showText("Page " + i + " of the long contract");
+                    cs.endText();
+                }
+            }
+            d.save(big.toFile());
+        }
+        Path out = dir.resolve("big-signed.pdf");
+        alice().level(PadesLevel.B_T).visible(VisibleSignature.parse("300:50,50,200,60")).build().sign(big, out, false);
+        PdfReport r = PdfTestSupport.verifier().verify(out);
+        assertTrue(r.valid(), r.toJson());
+        PdfTestSupport.assertPdfsigAccepts(out, 1);
+    }
+
     static String emptySignatureField(Path pdf) throws Exception {
         try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
             PDAcroForm form = doc.getDocumentCatalog().getAcroForm();

@@ -96,6 +96,8 @@ public final class Verification {
         boolean signatureTimestamp;
         boolean trusted;
         boolean revocationComplete;
+        X509Certificate signerCert;
+        Set<X509Certificate> certs = Set.of();
         String revocation = "not checked";
         int certification;
         List<Change> changes = new ArrayList<>();
@@ -216,6 +218,9 @@ public final class Verification {
         final List<X509CRL> crls = new ArrayList<>();
 
         Pool(PDDocument doc) {
+            if (doc == null) {
+                return;
+            }
             for (byte[] c : DssStore.read(doc, DssStore.CERTS)) {
                 try {
                     certs.add(Certificates.parse(c));
@@ -448,6 +453,8 @@ public final class Verification {
             }
             if (!integrityOnly) {
                 Set<X509Certificate> certs = withCertificates(pool.certs, cms.getCertificates());
+                sig.signerCert = cert;
+                sig.certs = certs;
                 List<X509CRL> crls = new ArrayList<>(pool.crls);
                 @SuppressWarnings("unchecked")
                 Collection<org.bouncycastle.cert.X509CRLHolder> cmsCrls = cms.getCRLs().getMatches(null);
@@ -625,12 +632,18 @@ public final class Verification {
         }
     }
 
-    private List<Change> changesAfter(PDDocument finalDoc, long end, int certification) {
-        // The signed revision is read from a copy of its bytes: PDFBox's view over a file prefix
-        // does not serve object streams reliably.
-        Path prefix = null;
+    /** Something read from the document as it was at one revision. */
+    private interface RevisionReader<T> {
+        T read(PDDocument revision) throws IOException;
+    }
+
+    /**
+     * Reads the revision ending at {@code end} from a copy of its bytes (PDFBox's view over a file
+     * prefix does not serve object streams reliably).
+     */
+    private <T> T atRevision(long end, RevisionReader<T> reader) throws IOException {
+        Path prefix = java.nio.file.Files.createTempFile("hsmkit-revision-", ".pdf");
         try {
-            prefix = java.nio.file.Files.createTempFile("hsmkit-revision-", ".pdf");
             try (InputStream in = java.nio.file.Files.newInputStream(file);
                  java.io.OutputStream out = java.nio.file.Files.newOutputStream(prefix)) {
                 byte[] buf = new byte[1 << 16];
@@ -645,23 +658,55 @@ public final class Verification {
                 }
             }
             try (PDDocument older = Loader.loadPDF(prefix.toFile(), password == null ? "" : new String(password))) {
-                return RevisionDiff.changes(older, finalDoc, certification);
+                return reader.read(older);
             }
+        } finally {
+            java.nio.file.Files.deleteIfExists(prefix);
+        }
+    }
+
+    private List<Change> changesAfter(PDDocument finalDoc, long end, int certification) {
+        try {
+            return atRevision(end, older -> RevisionDiff.changes(older, finalDoc, certification));
         } catch (IOException e) {
             return List.of(new Change(false, "the signed revision cannot be read on its own: " + e.getMessage()));
-        } finally {
-            if (prefix != null) {
-                try {
-                    java.nio.file.Files.deleteIfExists(prefix);
-                } catch (IOException ignored) {
-                    // temporary copy of public document bytes
-                }
+        }
+    }
+
+    private Pool poolAt(long end, Map<Long, Pool> cache) {
+        return cache.computeIfAbsent(end, e -> {
+            try {
+                return atRevision(e, Pool::new);
+            } catch (IOException ex) {
+                return new Pool(null);
+            }
+        });
+    }
+
+    /** Whether the revocation data in {@code pool} speaks for every certificate of the signer's path. */
+    private boolean revocationCovered(Sig s, Pool pool) {
+        if (s.signerCert == null) {
+            return false;
+        }
+        List<X509Certificate> all = new ArrayList<>(s.certs);
+        all.addAll(pool.certs);
+        all.addAll(anchors);
+        List<X509Certificate> chain = Certificates.chain(s.signerCert, all, false);
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            X509Certificate c = chain.get(i);
+            if (anchors.contains(c) || Certificates.hasOcspNoCheck(c)) {
+                continue;
+            }
+            if (Revocation.find(c, chain.get(i + 1), pool.ocsps, pool.crls) == null) {
+                return false;
             }
         }
+        return true;
     }
 
     /** Levels need all signatures: a later document time-stamp lifts earlier signatures to T/LTA. */
     private void assignLevels(List<Sig> sigs, Pool pool) {
+        Map<Long, Pool> pools = new java.util.HashMap<>();
         for (int i = 0; i < sigs.size(); i++) {
             Sig s = sigs.get(i);
             if (s.kind != Kind.SIGNATURE || !s.pades) {
@@ -670,19 +715,23 @@ public final class Verification {
                 }
                 continue;
             }
-            boolean laterDocTs = false;
+            List<Sig> laterDocTs = new ArrayList<>();
             for (int j = i + 1; j < sigs.size(); j++) {
                 if (sigs.get(j).kind == Kind.DOCUMENT_TIMESTAMP && sigs.get(j).intact) {
-                    laterDocTs = true;
+                    laterDocTs.add(sigs.get(j));
                 }
             }
             String level = "B-B";
-            if (s.signatureTimestamp || laterDocTs) {
+            if (s.signatureTimestamp || !laterDocTs.isEmpty()) {
                 level = "B-T";
                 if (s.revocationComplete && (!pool.ocsps.isEmpty() || !pool.crls.isEmpty())) {
                     level = "B-LT";
-                    if (laterDocTs) {
-                        level = "B-LTA";
+                    // B-LTA: a document time-stamp whose revision already held the validation data.
+                    for (Sig d : laterDocTs) {
+                        if (revocationCovered(s, poolAt(d.end, pools))) {
+                            level = "B-LTA";
+                            break;
+                        }
                     }
                 }
             }
