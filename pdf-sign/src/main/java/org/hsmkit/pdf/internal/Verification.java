@@ -515,6 +515,11 @@ public final class Verification {
             }
             sig.signer = tsa.getSubjectX500Principal().getName();
             sig.proven = t.getTimeStampInfo().getGenTime().toInstant();
+            Instant expiry = tsa.getNotAfter().toInstant();
+            if (expiry.isBefore(Instant.now().plus(java.time.Duration.ofDays(90)))) {
+                sig.warnings.add("the time-stamping certificate of this document time-stamp expires " + expiry
+                        + ": add a fresh one before then (pdf extend --level B-LTA)");
+            }
             if (!integrityOnly) {
                 Set<X509Certificate> certs = withCertificates(pool.certs, t.getCertificates());
                 record(sig, trust(tsa, certs, pool.ocsps, pool.crls, sig.proven));
@@ -528,6 +533,10 @@ public final class Verification {
         sig.trusted = t.trusted;
         sig.revocation = t.revocation;
         sig.revocationComplete = t.revocationComplete;
+        if (!t.revocationComplete) {
+            sig.warnings.add("revocation status not established offline: " + t.revocation
+                    + " (extend to B-LT to embed it)");
+        }
         if (!t.trusted) {
             sig.failures.add("not trusted: " + t.reason);
         }
