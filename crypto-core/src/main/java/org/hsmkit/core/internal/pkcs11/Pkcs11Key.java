@@ -66,11 +66,14 @@ final class Pkcs11Key implements TokenKey {
     private final KeyType type;
     private final PublicKey publicKey;
     private final List<X509Certificate> chain;
+    private final boolean alwaysAuthenticate;
     /** OAEP hashes the token's CKM_RSA_PKCS_OAEP refused; those go through CKM_RSA_X_509. */
     private final Set<RsaPadding> oaepRefused = EnumSet.noneOf(RsaPadding.class);
 
-    Pkcs11Key(Pkcs11Token token, byte[] id, String label, KeyType type, PublicKey publicKey, List<X509Certificate> chain) {
+    Pkcs11Key(Pkcs11Token token, byte[] id, String label, KeyType type, PublicKey publicKey, List<X509Certificate> chain,
+            boolean alwaysAuthenticate) {
         this.token = token;
+        this.alwaysAuthenticate = alwaysAuthenticate;
         this.id = id.clone();
         this.label = label;
         this.type = type;
@@ -148,7 +151,7 @@ final class Pkcs11Key implements TokenKey {
             default -> throw new IllegalArgumentException(String.valueOf(scheme));
         }
         byte[] signature = token.call("signing with the key " + name(), true,
-                s -> s.signSingle(mech, handle(s), input));
+                s -> sign(s, mech, input));
         return scheme == SignatureScheme.ECDSA ? SignatureFormats.ecdsaToDer(signature, (orderBits() + 7) / 8) : signature;
     }
 
@@ -180,7 +183,7 @@ final class Pkcs11Key implements TokenKey {
                         d == null ? CKM_SHA_1 : hashMechanism(d), d == null ? CKG_MGF1_SHA1 : mgf(d)));
                 try {
                     return token.call("decrypting with the key " + name(), true,
-                            s -> s.decryptSingle(oaep, handle(s), ciphertext));
+                            s -> decryptBlock(s, oaep, ciphertext));
                 } catch (HsmkitException e) {
                     long code = code(e);
                     boolean refusedParams = code == PKCS11Constants.CKR_ARGUMENTS_BAD
@@ -204,7 +207,7 @@ final class Pkcs11Key implements TokenKey {
 
     private byte[] tokenDecrypt(Mechanism mech, byte[] ciphertext, RsaPadding padding) {
         try {
-            return token.call("decrypting with the key " + name(), true, s -> s.decryptSingle(mech, handle(s), ciphertext));
+            return token.call("decrypting with the key " + name(), true, s -> decryptBlock(s, mech, ciphertext));
         } catch (HsmkitException e) {
             if (isBadData(code(e))) {
                 throw wrongData(padding, e);
@@ -221,7 +224,7 @@ final class Pkcs11Key implements TokenKey {
         Mechanism raw = new Mechanism(CKM_RSA_X_509);
         try {
             return RawRsaDecryption.decrypt(padding, type.bits(), ciphertext,
-                    block -> token.call("decrypting with the key " + name(), true, s -> s.decryptSingle(raw, handle(s), block)));
+                    block -> token.call("decrypting with the key " + name(), true, s -> decryptBlock(s, raw, block)));
         } catch (InvalidCipherTextException | org.bouncycastle.crypto.DataLengthException e) {
             throw wrongData(padding, e);
         } catch (HsmkitException e) {
@@ -306,6 +309,49 @@ final class Pkcs11Key implements TokenKey {
         } catch (GeneralSecurityException | ClassCastException e) {
             throw HsmkitException.input("the peer public key cannot be read: " + e.getMessage(), null, e);
         }
+    }
+
+    /**
+     * One signature. A key marked CKA_ALWAYS_AUTHENTICATE gets the PIN between C_SignInit and
+     * C_Sign; when that fails, C_Sign is still called so that the session's operation ends.
+     */
+    private byte[] sign(Session s, Mechanism mech, byte[] input) throws PKCS11Exception {
+        long h = handle(s);
+        if (!alwaysAuthenticate) {
+            return s.signSingle(mech, h, input);
+        }
+        s.signInit(mech, h);
+        try {
+            token.loginForOneOperation(s, name());
+        } catch (RuntimeException | PKCS11Exception e) {
+            try {
+                s.sign(input);
+            } catch (PKCS11Exception ended) {
+                // expected: not authenticated; the operation is over
+            }
+            throw e;
+        }
+        return s.sign(input);
+    }
+
+    /** One decryption, with the PIN between C_DecryptInit and C_Decrypt for CKA_ALWAYS_AUTHENTICATE keys. */
+    private byte[] decryptBlock(Session s, Mechanism mech, byte[] input) throws PKCS11Exception {
+        long h = handle(s);
+        if (!alwaysAuthenticate) {
+            return s.decryptSingle(mech, h, input);
+        }
+        s.decryptInit(mech, h);
+        try {
+            token.loginForOneOperation(s, name());
+        } catch (RuntimeException | PKCS11Exception e) {
+            try {
+                s.decrypt(input);
+            } catch (PKCS11Exception ended) {
+                // expected: not authenticated; the operation is over
+            }
+            throw e;
+        }
+        return s.decrypt(input);
     }
 
     private long handle(Session s) throws PKCS11Exception {

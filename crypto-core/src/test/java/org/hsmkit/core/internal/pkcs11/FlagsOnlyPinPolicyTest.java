@@ -21,10 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The PIN policy driven by token flags alone. SoftHSM2 has no retry counter (a wrong PIN only
- * sets USER_PIN_COUNT_LOW; it never reaches FINAL_TRY or LOCKED), so the states a Nitrokey HSM
- * reaches after two and three wrong PINs are fed here as flags, with a recorded login attempt
- * in place of C_Login. The real C_Login path is covered against SoftHSM2 in Pkcs11PinTest.
+ * The PIN policy driven by token flags alone, with a recorded login attempt in place of C_Login:
+ * every flag combination a Nitrokey HSM shows after wrong PINs, including the ones SoftHSM2
+ * never reaches by itself (it has no retry limit). Pkcs11PinTest checks the same policy through
+ * C_Login against SoftHSM2, with final-try and locked flags written into its token file.
  */
 class FlagsOnlyPinPolicyTest {
     private static final long OK = CKF_USER_PIN_INITIALIZED;

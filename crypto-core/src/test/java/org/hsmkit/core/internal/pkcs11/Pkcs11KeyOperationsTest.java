@@ -271,6 +271,26 @@ class Pkcs11KeyOperationsTest {
     }
 
     @Test
+    void severalThreadsUseTheTokenAtOnceEachInASessionOfItsOwn() throws Exception {
+        TokenKey key = KEYS.get(KeyType.EC_P256);
+        byte[] digest = digest(DigestAlgorithm.SHA256, MESSAGE);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<byte[]>> results = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                results.add(pool.submit(() -> key.signDigest(SignatureScheme.ECDSA, DigestAlgorithm.SHA256, digest)));
+            }
+            for (java.util.concurrent.Future<byte[]> r : results) {
+                Signature v = verifier(SignatureScheme.ECDSA, DigestAlgorithm.SHA256, key.publicKey());
+                v.update(MESSAGE);
+                assertTrue(v.verify(r.get()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void rsa4096IsGeneratedSignsAndDecrypts() throws Exception {
         TokenKey key = token.generateKey(KeyType.RSA_4096, "rsa-4096", new byte[] {0x40, (byte) 0x96});
         assertEquals(KeyType.RSA_4096, key.type());

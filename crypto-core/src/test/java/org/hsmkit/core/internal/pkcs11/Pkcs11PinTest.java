@@ -25,10 +25,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Logins against SoftHSM2 through C_Login: wrong PINs, what the token says afterwards, one
- * login per token and process. (Final try and locked PINs, which SoftHSM2 never reaches, are
- * specified in FlagsOnlyPinPolicyTest.)
+ * login per token and process. SoftHSM2 never reaches a final try or a locked PIN by itself;
+ * the fixture writes those flags into its token file, as a card would have them.
  */
 class Pkcs11PinTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
 
     /** Hands out a PIN and counts how often it was asked. */
     static final class CountingPins implements PinSource {
@@ -84,6 +86,44 @@ class Pkcs11PinTest {
     }
 
     @Test
+    void atTheFinalTryTheTokenIsNotTriedUnlessAllowed() {
+        try (SoftHsmToken hsm = SoftHsmToken.create("final-try")) {
+            hsm.setTokenFlags(SoftHsmToken.USER_PIN_FINAL_TRY, 0);
+            CountingPins wrong = new CountingPins("999999");
+            try (Token t = open(hsm, wrong)) {
+                assertEquals("final try", t.info().pinState());
+                assertEquals(1, t.info().pinTriesLeft().getAsInt());
+                PinException e = assertThrows(PinException.class, t::keys);
+                assertTrue(e.getMessage().contains("final try"), e.getMessage());
+                assertTrue(e.hint().orElseThrow().contains("--force"));
+                assertEquals(List.of(), wrong.prompts, "not even asked");
+                assertFalse(t.info().flags().contains("USER_PIN_COUNT_LOW"), "no login was attempted");
+            }
+            CountingPins right = new CountingPins(new String(hsm.userPin()));
+            try (Token t = TokenSpec.parse(hsm.uri()).open(new TokenOptions(Optional.of(hsm.module()), right, true))) {
+                t.keys();
+                assertEquals(1, right.prompts.size());
+                assertTrue(right.prompts.get(0).contains("final try"), "the prompt warns: " + right.prompts.get(0));
+            }
+        }
+    }
+
+    @Test
+    void aLockedPinIsReportedWithoutAskingForIt() {
+        try (SoftHsmToken hsm = SoftHsmToken.create("locked")) {
+            hsm.setTokenFlags(SoftHsmToken.USER_PIN_LOCKED, 0);
+            CountingPins pins = new CountingPins(new String(hsm.userPin()));
+            try (Token t = TokenSpec.parse(hsm.uri()).open(new TokenOptions(Optional.of(hsm.module()), pins, true))) {
+                assertEquals("locked", t.info().pinState());
+                PinException e = assertThrows(PinException.class, t::keys);
+                assertTrue(e.getMessage().contains("locked"), e.getMessage());
+                assertEquals(0, e.triesLeft().getAsInt());
+                assertEquals(List.of(), pins.prompts);
+            }
+        }
+    }
+
+    @Test
     void thePinIsAskedOncePerTokenAndProcessWhateverNumberOfOperationsAndOpenings() throws Exception {
         try (SoftHsmToken hsm = SoftHsmToken.create("login-once")) {
             CountingPins pins = new CountingPins(new String(hsm.userPin()));
@@ -96,6 +136,59 @@ class Pkcs11PinTest {
                 b.key("k").signDigest(SignatureScheme.ECDSA, DigestAlgorithm.SHA256, digest);
                 assertEquals(1, pins.prompts.size(), pins.prompts.toString());
                 assertTrue(pins.prompts.get(0).contains(hsm.label()));
+            }
+        }
+    }
+
+    @Test
+    void whenTheModuleEndsTheLoginWithItsLastSessionTheNextOperationLogsInAgain() throws Exception {
+        try (SoftHsmToken hsm = SoftHsmToken.create("relogin")) {
+            CountingPins pins = new CountingPins(new String(hsm.userPin()));
+            try (Token b = open(hsm, pins)) {
+                try (Token a = open(hsm, pins)) {
+                    a.generateKey(KeyType.EC_P256, "k", null);
+                }
+                // a closed the only sessions of the token: PKCS#11 logged the process out
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(new byte[1]);
+                b.key("k").signDigest(SignatureScheme.ECDSA, DigestAlgorithm.SHA256, digest);
+                assertEquals(2, pins.prompts.size());
+            }
+        }
+    }
+
+    @Test
+    void aKeyMarkedAlwaysAuthenticateGetsThePinAtEachUse() throws Exception {
+        try (SoftHsmToken hsm = SoftHsmToken.create("always-auth")) {
+            hsm.pkcs11Tool("--keypairgen", "--key-type", "rsa:2048", "--id", "6001", "--label", "always", "--always-auth");
+            String good = new String(hsm.userPin());
+            java.util.Deque<String> answers = new java.util.ArrayDeque<>(List.of(good, good, "000000", good, good));
+            List<String> prompts = new ArrayList<>();
+            PinSource pins = (prompt, confirm) -> {
+                prompts.add(prompt);
+                return answers.removeFirst().toCharArray();
+            };
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(new byte[1]);
+            try (Token t = open(hsm, pins)) {
+                TokenKey k = t.key("always");
+                assertEquals(1, prompts.size(), "the login");
+                byte[] signature = k.signDigest(SignatureScheme.RSA_PKCS1, DigestAlgorithm.SHA256, digest);
+                assertEquals(2, prompts.size(), "the PIN again for the signature");
+                assertTrue(prompts.get(1).contains("asked at each use"), prompts.get(1));
+                java.security.Signature v = java.security.Signature.getInstance("SHA256withRSA");
+                v.initVerify(k.publicKey());
+                v.update(new byte[1]);
+                assertTrue(v.verify(signature));
+
+                PinException wrong = assertThrows(PinException.class,
+                        () -> k.signDigest(SignatureScheme.RSA_PKCS1, DigestAlgorithm.SHA256, digest));
+                assertTrue(wrong.getMessage().startsWith("wrong PIN"), wrong.getMessage());
+                // the failed confirmation ended the operation: the session works for the next one
+                k.signDigest(SignatureScheme.RSA_PKCS1, DigestAlgorithm.SHA256, digest);
+                byte[] secret = new byte[24];
+                byte[] ciphertext = new Openssl(dir)
+                        .encrypt(k.publicKey(), org.hsmkit.core.RsaPadding.PKCS1, secret);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(secret, k.decrypt(org.hsmkit.core.RsaPadding.PKCS1, ciphertext));
+                assertEquals(5, prompts.size());
             }
         }
     }
