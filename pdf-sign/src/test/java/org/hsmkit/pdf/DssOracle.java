@@ -37,7 +37,12 @@ final class DssOracle {
     private DssOracle() {
     }
 
-    static synchronized Verdict validate(Path pdf, boolean giveRevocation) {
+    static Verdict validate(Path pdf, boolean giveRevocation) {
+        return validate(pdf, giveRevocation, null);
+    }
+
+    /** For an encrypted PDF: {@code password} opens it (test passwords only). */
+    static synchronized Verdict validate(Path pdf, boolean giveRevocation, String password) {
         try {
             start();
             String crls = "-";
@@ -49,7 +54,7 @@ final class DssOracle {
                 Files.write(b, Http.get(r.baseUrl() + "/crl/root.crl"));
                 crls = a + "," + b;
             }
-            toDss.write(pdf.toAbsolutePath() + "\t" + crls + "\n");
+            toDss.write(pdf.toAbsolutePath() + "\t" + crls + (password == null ? "" : "\t" + password) + "\n");
             toDss.flush();
             for (String line; (line = fromDss.readLine()) != null; ) {
                 if (line.startsWith("VERDICT\t")) {

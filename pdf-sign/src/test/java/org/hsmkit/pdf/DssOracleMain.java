@@ -20,7 +20,7 @@ import eu.europa.esig.dss.validation.SignedDocumentValidator;
 
 /**
  * The EU DSS validator in a JVM of its own (with the Bouncy Castle version DSS is built on).
- * Argument: the trusted root certificate. Reads lines {@code PDF<TAB>CRL,CRL|-} and answers each
+ * Argument: the trusted root certificate. Reads lines {@code PDF<TAB>CRL,CRL|-[<TAB>PASSWORD]} and answers each
  * with {@code VERDICT<TAB>indications<TAB>formats<TAB>errors} (comma/semicolon separated).
  */
 public final class DssOracleMain {
@@ -50,6 +50,9 @@ public final class DssOracleMain {
                     cv.setCrlSource(null);
                 }
                 SignedDocumentValidator v = SignedDocumentValidator.fromDocument(new FileDocument(parts[0]));
+                if (parts.length > 2 && v instanceof eu.europa.esig.dss.pades.validation.PDFDocumentValidator pdf) {
+                    pdf.setPasswordProtection(parts[2].toCharArray());
+                }
                 v.setCertificateVerifier(cv);
                 SimpleReport sr = v.validateDocument().getSimpleReport();
                 List<String> ind = new ArrayList<>();

@@ -87,6 +87,19 @@ class PadesCorpusTest {
     }
 
     @Test
+    void encryptedDocumentAtBLtaKeepsItsValidationDataReadable() {
+        Path out = dir.resolve("enc-lta.pdf");
+        alice().level(PadesLevel.B_LTA).password("owner".toCharArray()).build()
+                .sign(PdfTestSupport.corpus("pdfbox-PasswordSample-256bit.pdf"), out, false);
+        PdfReport r = PdfTestSupport.verifier().withPassword("owner".toCharArray()).verify(out);
+        assertTrue(r.valid(), r.toJson());
+        assertEquals("B-LTA", r.signatures().get(0).level(), r.toJson());
+        DssOracle.Verdict v = DssOracle.validate(out, false, "owner");
+        assertEquals("TOTAL_PASSED", v.indications().get(0), v.toString());
+        assertEquals("PAdES-BASELINE-LTA", v.formats().get(0), v.toString());
+    }
+
+    @Test
     void userPasswordSpaceDocumentIsSigned() {
         Path out = dir.resolve("protected.pdf");
         alice().password(" ".toCharArray()).build().sign(PdfTestSupport.corpus("pdfbox-sign_me_protected.pdf"), out, false);
