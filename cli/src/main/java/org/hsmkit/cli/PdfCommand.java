@@ -1,16 +1,102 @@
 package org.hsmkit.cli;
 
-import java.util.concurrent.Callable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.hsmkit.core.DigestAlgorithm;
+import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.PinSource;
+import org.hsmkit.pdf.ValidationDataSources;
 
 import picocli.CommandLine.Command;
 
-/** Placeholder until this command is built. */
-@Command(name = "pdf", mixinStandardHelpOptions = true, description = "(not built yet)")
-final class PdfCommand implements Callable<Integer> {
-    @Override
-    public Integer call() {
-        throw HsmkitException.input("'pdf' is not built yet", null);
+/**
+ * {@code hsmkit pdf …}: PAdES signing, extension and verification. Not executable itself: without
+ * a subcommand picocli reports a usage error.
+ */
+@Command(name = "pdf", mixinStandardHelpOptions = true,
+        description = "Sign PDFs (PAdES B-B, B-T, B-LT, B-LTA), extend existing signatures, verify what is signed.",
+        subcommands = {PdfSignCommand.class, PdfVerifyCommand.class, PdfExtendCommand.class})
+final class PdfCommand {
+
+    /** Reads the document password from the first line of a file; null when no file is given. */
+    static char[] password(CliSession session, String file) {
+        if (file == null) {
+            return null;
+        }
+        Path p = session.context().resolve(file);
+        if (!Files.isReadable(p)) {
+            throw HsmkitException.input("cannot read the password file " + p, "check the --password-file path");
+        }
+        char[] pw = PinSource.fromFile(p).pin("PDF password", false);
+        return pw;
+    }
+
+    /** Parses --digest. */
+    static DigestAlgorithm digest(String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT).replace("-", "")) {
+            case "sha256" -> DigestAlgorithm.SHA256;
+            case "sha384" -> DigestAlgorithm.SHA384;
+            case "sha512" -> DigestAlgorithm.SHA512;
+            default -> throw new HsmkitException(ErrorKind.USAGE, "unknown digest '" + text + "'", "use sha256, sha384 or sha512");
+        };
+    }
+
+    /** The sources of B-LT validation data from --crl, --ocsp and --offline. */
+    static ValidationDataSources validationData(CliSession session, List<String> crls, List<String> ocsps, boolean offline) {
+        List<Path> c = new ArrayList<>();
+        for (String f : crls) {
+            c.add(existing(session, f, "--crl"));
+        }
+        List<Path> o = new ArrayList<>();
+        for (String f : ocsps) {
+            o.add(existing(session, f, "--ocsp"));
+        }
+        return new ValidationDataSources(!offline, c, o);
+    }
+
+    static Path existing(CliSession session, String file, String option) {
+        Path p = session.context().resolve(file);
+        if (!Files.isRegularFile(p)) {
+            throw HsmkitException.input(file + " (" + option + ") does not exist", "check the path");
+        }
+        return p;
+    }
+
+    /** Certificates from PEM or DER files (several per file allowed). */
+    static List<X509Certificate> certificates(CliSession session, List<String> files) {
+        List<X509Certificate> out = new ArrayList<>();
+        for (String f : files) {
+            Path p = existing(session, f, "--trust");
+            try (var in = Files.newInputStream(p)) {
+                for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    out.add((X509Certificate) c);
+                }
+            } catch (IOException | CertificateException e) {
+                throw HsmkitException.input("cannot read certificates from " + p + ": " + e.getMessage(),
+                        "give PEM or DER certificate files");
+            }
+        }
+        return out;
+    }
+
+    /** IN.pdf → IN-SUFFIX.pdf beside it. */
+    static Path defaultOutput(Path in, String suffix) {
+        String name = in.getFileName().toString();
+        String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".pdf") ? name.substring(0, name.length() - 4) : name;
+        return in.resolveSibling(base + "-" + suffix + ".pdf");
+    }
+
+    static void clear(char[] secret) {
+        if (secret != null) {
+            java.util.Arrays.fill(secret, '\0');
+        }
     }
 }

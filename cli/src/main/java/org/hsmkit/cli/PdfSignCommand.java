@@ -1,0 +1,103 @@
+package org.hsmkit.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.SignatureScheme;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.pdf.DocMdpPermission;
+import org.hsmkit.pdf.PadesLevel;
+import org.hsmkit.pdf.PadesSigner;
+import org.hsmkit.pdf.VisibleSignature;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hsmkit pdf sign}: one PAdES signature with a token key, appended as an incremental update. */
+@Command(name = "sign", mixinStandardHelpOptions = true,
+        description = "Sign a PDF with a key on the token (PAdES, SubFilter ETSI.CAdES.detached). The input is never changed.")
+final class PdfSignCommand implements Callable<Integer> {
+    private final CliSession session;
+
+    @Option(names = "--key", required = true, paramLabel = "KEY", description = "the signing key: a PKCS#11 URI or a label")
+    String key;
+
+    @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "B-B",
+            description = "B-B, B-T (time-stamp), B-LT (plus validation data), B-LTA (plus document time-stamp); default ${DEFAULT-VALUE}")
+    String level;
+
+    @Option(names = "--tsa", paramLabel = "URL", description = "RFC 3161 time-stamping authority (B-T and above)")
+    String tsa;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "why the document is signed")
+    String reason;
+
+    @Option(names = "--location", paramLabel = "TEXT", description = "where it is signed")
+    String location;
+
+    @Option(names = "--visible", paramLabel = "PAGE:X,Y,W,H",
+            description = "draw the signature on a page (1-based) at X,Y (points from the lower left), W wide, H high")
+    String visible;
+
+    @Option(names = "--certify", paramLabel = "1|2|3",
+            description = "certify (first signature only): 1 no changes, 2 form filling and signing, 3 also annotations")
+    Integer certify;
+
+    @Option(names = "--field", paramLabel = "NAME", description = "sign this existing empty signature field")
+    String field;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file (default: IN-signed.pdf)")
+    String output;
+
+    @Option(names = "--scheme", paramLabel = "SCHEME", description = "RSA keys: pkcs1 (default) or pss")
+    String scheme;
+
+    @Mixin
+    PdfValidationDataOptions data = new PdfValidationDataOptions();
+
+    @Parameters(paramLabel = "IN.pdf", description = "the PDF to sign")
+    String input;
+
+    PdfSignCommand(CliSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        PadesLevel lvl = PadesLevel.parse(level);
+        Path in = session.context().resolve(input);
+        Path out = output != null ? session.context().resolve(output) : PdfCommand.defaultOutput(in, "signed");
+        if (lvl.needsTimestamp() && tsa == null) {
+            throw new HsmkitException(ErrorKind.USAGE, "--level " + lvl + " needs --tsa URL", "give a time-stamping authority, or use --level B-B");
+        }
+        VisibleSignature where = visible == null ? null : VisibleSignature.parse(visible);
+        DocMdpPermission mdp = certify == null ? null : DocMdpPermission.of(certify);
+        org.hsmkit.core.AtomicOutput.checkTarget(out, session.forced(), in);
+        char[] password = PdfCommand.password(session, data.passwordFile);
+        try {
+            TokenKey k = session.token().key(key);
+            SignatureScheme s = scheme == null ? SignatureScheme.defaultFor(k.type()) : switch (scheme.toLowerCase(java.util.Locale.ROOT)) {
+                case "pkcs1" -> SignatureScheme.RSA_PKCS1;
+                case "pss" -> SignatureScheme.RSA_PSS;
+                case "ecdsa" -> SignatureScheme.ECDSA;
+                default -> throw new HsmkitException(ErrorKind.USAGE, "unknown scheme '" + scheme + "'", "use pkcs1 or pss (RSA keys)");
+            };
+            PadesSigner signer = PadesSigner.builder(k).level(lvl).digest(PdfCommand.digest(data.digest)).scheme(s).tsa(tsa)
+                    .reason(reason).location(location).visible(where).certify(mdp).field(field).password(password)
+                    .validationData(data.sources(session)).build();
+            try {
+                PadesSigner.Result r = signer.sign(in, out, session.forced());
+                session.info("signed " + in.getFileName() + " → " + out + " (PAdES " + r.level() + ", signer " + r.signer() + ")");
+            } finally {
+                signer.clear();
+            }
+            return 0;
+        } finally {
+            PdfCommand.clear(password);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package org.hsmkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.hsmkit.core.PinSource;
+import org.hsmkit.core.Token;
+import org.hsmkit.core.TokenOptions;
+import org.hsmkit.core.TokenSpec;
+import org.hsmkit.testdata.SoftHsmToken;
+import org.hsmkit.testdata.TestPki;
+import org.hsmkit.testdata.TestUser;
+import org.hsmkit.testdata.responders.PkiResponders;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hsmkit pdf sign|verify|extend} end to end through the one command-line factory. */
+class PdfCommandTest {
+    static PkiResponders responders;
+    static Path home;
+    static Path softToken;
+    static Path pinFile;
+    static Path root;
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        responders = PkiResponders.start();
+        home = Files.createTempDirectory("hsmkit-pdf-cli");
+        softToken = home.resolve("token.p12");
+        pinFile = home.resolve("pin.txt");
+        Files.writeString(pinFile, "soft-token-passphrase\n");
+        TestPki.Credential alice = responders.pki().user(TestUser.ALICE_RSA2048);
+        try (Token t = TokenSpec.parse("soft:" + softToken).open(TokenOptions.withPins(PinSource.fromFile(pinFile)))) {
+            t.importKey(alice.privateKey(), alice.chain(), "alice", null);
+        }
+        root = home.resolve("root.pem");
+        Files.writeString(root, TestPki.pem(List.of(responders.pki().root().certificate())));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        responders.close();
+    }
+
+    static Path corpus(String name) {
+        for (String base : List.of("../testdata/src/main/resources/pdf-corpus", "../../shared/pdf-corpus")) {
+            Path p = Path.of(base, name);
+            if (Files.isRegularFile(p)) {
+                return p.toAbsolutePath();
+            }
+        }
+        throw new AssertionError("corpus file " + name + " not found");
+    }
+
+    Run hsmkit(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CliContext ctx = new CliContext(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), dir);
+        int code = HsmkitCli.run(ctx, args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    Run soft(String... args) {
+        String[] all = new String[args.length + 4];
+        all[0] = "-t";
+        all[1] = "soft:" + softToken;
+        all[2] = "--pin-file";
+        all[3] = pinFile.toString();
+        System.arraycopy(args, 0, all, 4, args.length);
+        return hsmkit(all);
+    }
+
+    @Test
+    void signAtBTThenVerifyWithAndWithoutTrust() {
+        Run s = soft("pdf", "sign", "--key", "alice", "--level", "B-T", "--tsa", responders.tsaUrl(), "--reason", "ok",
+                "-o", "out.pdf", corpus("pdfbox-sign_me.pdf").toString());
+        assertEquals(0, s.code(), s.err());
+        Run v = hsmkit("pdf", "verify", "--trust", root.toString(), "out.pdf");
+        assertEquals(0, v.code(), v.out() + v.err());
+        assertTrue(v.out().contains("VALID") && v.out().contains("B-T") && v.out().contains("proven time"), v.out());
+        Run untrusted = hsmkit("pdf", "verify", "out.pdf");
+        assertEquals(1, untrusted.code(), untrusted.out());
+        assertTrue(untrusted.out().contains("no trust anchors"), untrusted.out());
+        Run json = hsmkit("pdf", "verify", "--json", "--trust", root.toString(), "out.pdf");
+        assertEquals(0, json.code());
+        assertTrue(json.out().trim().startsWith("{") && json.out().contains("\"valid\": true") && json.out().contains("\"level\": \"B-T\""),
+                json.out());
+    }
+
+    @Test
+    void extendToLtaAndCatchTampering() throws Exception {
+        assertEquals(0, soft("pdf", "sign", "--key", "alice", "--digest", "sha384", "--scheme", "pss", "-o", "bb.pdf",
+                corpus("pdfbox-sign_me.pdf").toString()).code());
+        Run e = hsmkit("pdf", "extend", "--level", "B-LTA", "--tsa", responders.tsaUrl(), "-o", "lta.pdf", "bb.pdf");
+        assertEquals(0, e.code(), e.err());
+        Run v = hsmkit("pdf", "verify", "--trust", root.toString(), "lta.pdf");
+        assertEquals(0, v.code(), v.out());
+        assertTrue(v.out().contains("document time-stamp"), v.out());
+        Files.writeString(dir.resolve("lta.pdf"), "\n% appended\n", StandardOpenOption.APPEND);
+        Run t = hsmkit("pdf", "verify", "--trust", root.toString(), "lta.pdf");
+        assertEquals(1, t.code(), t.out());
+        assertTrue(t.out().contains("PROBLEM"), t.out());
+    }
+
+    @Test
+    void visibleCertifiedSignatureOnAnEncryptedPdf() throws Exception {
+        Path pw = dir.resolve("pdf-password.txt");
+        Files.writeString(pw, "owner\n");
+        Run s = soft("pdf", "sign", "--key", "alice", "--password-file", pw.toString(), "--visible", "1:40,40,200,60",
+                "--certify", "2", "-o", "enc.pdf", corpus("pdfbox-PasswordSample-256bit.pdf").toString());
+        assertEquals(0, s.code(), s.err());
+        Run v = hsmkit("pdf", "verify", "--password-file", pw.toString(), "--trust", root.toString(), "enc.pdf");
+        assertEquals(0, v.code(), v.out());
+        assertTrue(v.out().contains("DocMDP P=2"), v.out());
+    }
+
+    @Test
+    void unreachableTsaExitsWithIoErrorAndNoOutput() {
+        String url = PkiResponders.unreachableUrl("/tsa");
+        Run s = soft("pdf", "sign", "--key", "alice", "--level", "B-T", "--tsa", url, "-o", "out.pdf",
+                corpus("pdfbox-sign_me.pdf").toString());
+        assertEquals(5, s.code(), s.err());
+        assertTrue(s.err().startsWith("hsmkit: error: ") && s.err().contains(url), s.err());
+        assertFalse(Files.exists(dir.resolve("out.pdf")));
+    }
+
+    @Test
+    void badInputsAndUsage() throws Exception {
+        Files.writeString(dir.resolve("text.pdf"), "not a pdf");
+        Run notPdf = soft("pdf", "sign", "--key", "alice", "-o", "out.pdf", "text.pdf");
+        assertEquals(4, notPdf.code(), notPdf.err());
+        assertTrue(notPdf.err().contains("not a PDF"), notPdf.err());
+        assertFalse(Files.exists(dir.resolve("out.pdf")));
+        Run noTsa = soft("pdf", "sign", "--key", "alice", "--level", "B-T", corpus("pdfbox-sign_me.pdf").toString());
+        assertEquals(2, noTsa.code(), noTsa.err());
+        assertTrue(noTsa.err().contains("--tsa"), noTsa.err());
+        Run badLevel = hsmkit("pdf", "extend", "--level", "B-B", "x.pdf");
+        assertEquals(2, badLevel.code(), badLevel.err());
+        Run verifyText = hsmkit("pdf", "verify", "text.pdf");
+        assertEquals(4, verifyText.code(), verifyText.err());
+    }
+
+    @Test
+    void keyOnSoftHsm2() {
+        try (SoftHsmToken hsm = SoftHsmToken.create("pdfcli")) {
+            TestPki.Credential bob = responders.pki().user(TestUser.BOB_P256);
+            try (Token t = TokenSpec.parse(hsm.uri()).open(new TokenOptions(Optional.of(hsm.module()), PinSource.of(hsm.userPin()), false))) {
+                t.importKey(bob.privateKey(), bob.chain(), "bob", null);
+            }
+            Run s = hsmkit("-t", hsm.uri(), "--module", hsm.module().toString(), "--pin-file", hsm.pinFile().toString(),
+                    "pdf", "sign", "--key", "bob", "--level", "B-LT", "--tsa", responders.tsaUrl(), "-o", "hsm.pdf",
+                    corpus("pdfbox-sign_me.pdf").toString());
+            assertEquals(0, s.code(), s.err());
+            Run v = hsmkit("pdf", "verify", "--trust", root.toString(), "hsm.pdf");
+            assertEquals(0, v.code(), v.out());
+            assertTrue(v.out().contains("B-LT"), v.out());
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.hsmkit.pdf;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.hsmkit.pdf.internal.Verification;
+
+/**
+ * Verifies every signature and document time-stamp of a PDF, offline: integrity over the byte
+ * range, byte-range soundness (against universal signature forgery and signature wrapping), the
+ * changes later revisions made (against incremental saving attacks; allowed are validation data,
+ * document time-stamps, later signatures and form filling as DocMDP permits), the PAdES level,
+ * and the certificate path at the proven time against the given trust anchors with the
+ * revocation data embedded in the file. Nothing is fetched from the network.
+ */
+public final class PdfVerifier {
+    private final List<X509Certificate> anchors;
+    private final char[] password;
+
+    private PdfVerifier(List<X509Certificate> anchors, char[] password) {
+        this.anchors = List.copyOf(anchors);
+        this.password = password == null ? null : password.clone();
+    }
+
+    /** A verifier trusting the given anchors (none: nothing is trusted). */
+    public static PdfVerifier trusting(List<X509Certificate> anchors) {
+        return new PdfVerifier(anchors, null);
+    }
+
+    /** The same verifier for an encrypted document with this password (copied). */
+    public PdfVerifier withPassword(char[] password) {
+        return new PdfVerifier(new ArrayList<>(anchors), password);
+    }
+
+    public PdfReport verify(Path file) {
+        return new Verification(file, password, anchors, false).run();
+    }
+}

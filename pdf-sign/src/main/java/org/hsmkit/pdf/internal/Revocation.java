@@ -1,0 +1,204 @@
+package org.hsmkit.pdf.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.security.cert.CRLException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.OCSPReq;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.cert.ocsp.SingleResp;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.hsmkit.core.internal.Providers;
+
+/**
+ * Reading and checking OCSP responses and CRLs for one certificate: does this response speak of
+ * that certificate, is it signed by its issuer or the issuer's delegated responder, what status
+ * does it give. Used when collecting data for B-LT and when verifying offline.
+ */
+public final class Revocation {
+    private static final DigestCalculatorProvider DIGESTS;
+
+    static {
+        try {
+            DIGESTS = new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Revocation() {
+    }
+
+    /** The status one piece of revocation data gives a certificate. */
+    public enum Status { GOOD, REVOKED }
+
+    /** What one OCSP response or CRL says of a certificate. */
+    public record Finding(Status status, Instant revokedAt, Instant producedAt, String source, List<X509Certificate> signerCerts) {
+    }
+
+    public static OCSPResp parseOcsp(byte[] der) {
+        try {
+            return new OCSPResp(der);
+        } catch (IOException e) {
+            throw org.hsmkit.core.HsmkitException.input("cannot read an OCSP response: " + e.getMessage(), null, e);
+        }
+    }
+
+    public static X509CRL parseCrl(byte[] der) {
+        try {
+            return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
+        } catch (Exception e) {
+            throw org.hsmkit.core.HsmkitException.input("cannot read a CRL: " + e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * What an OCSP response says of {@code cert}, or null when it does not speak of it or is not
+     * properly signed (by the issuer, or by a responder certificate the issuer gave id-kp-OCSPSigning).
+     */
+    public static Finding checkOcsp(OCSPResp resp, X509Certificate cert, X509Certificate issuer) {
+        try {
+            if (resp.getStatus() != OCSPResp.SUCCESSFUL) {
+                return null;
+            }
+            BasicOCSPResp basic = (BasicOCSPResp) resp.getResponseObject();
+            X509CertificateHolder issuerHolder = new JcaX509CertificateHolder(issuer);
+            SingleResp match = null;
+            for (SingleResp s : basic.getResponses()) {
+                CertificateID id = s.getCertID();
+                if (id.getSerialNumber().equals(cert.getSerialNumber()) && id.matchesIssuer(issuerHolder, DIGESTS)) {
+                    match = s;
+                    break;
+                }
+            }
+            if (match == null) {
+                return null;
+            }
+            List<X509Certificate> signerCerts = new ArrayList<>();
+            boolean signed = basic.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Providers.bc()).build(issuer));
+            if (!signed) {
+                for (X509CertificateHolder h : basic.getCerts()) {
+                    X509Certificate rc = Certificates.convert(h);
+                    if (Certificates.issuedBy(rc, issuer) && rc.getExtendedKeyUsage() != null
+                            && rc.getExtendedKeyUsage().contains(KeyPurposeId.id_kp_OCSPSigning.getId())
+                            && basic.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Providers.bc()).build(h))) {
+                        signed = true;
+                        signerCerts.add(rc);
+                        break;
+                    }
+                }
+            }
+            if (!signed) {
+                return null;
+            }
+            Instant produced = basic.getProducedAt().toInstant();
+            CertificateStatus st = match.getCertStatus();
+            if (st == CertificateStatus.GOOD) {
+                return new Finding(Status.GOOD, null, produced, "OCSP", signerCerts);
+            }
+            if (st instanceof RevokedStatus r) {
+                return new Finding(Status.REVOKED, r.getRevocationTime().toInstant(), produced, "OCSP", signerCerts);
+            }
+            return null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** What a CRL says of {@code cert}, or null when the CRL is not the issuer's or not signed by it. */
+    public static Finding checkCrl(X509CRL crl, X509Certificate cert, X509Certificate issuer) {
+        if (!crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+            return null;
+        }
+        try {
+            crl.verify(issuer.getPublicKey(), Providers.bc());
+        } catch (Exception e) {
+            return null;
+        }
+        var entry = crl.getRevokedCertificate(cert.getSerialNumber());
+        Instant produced = crl.getThisUpdate().toInstant();
+        if (entry != null) {
+            return new Finding(Status.REVOKED, entry.getRevocationDate().toInstant(), produced, "CRL", List.of());
+        }
+        return new Finding(Status.GOOD, null, produced, "CRL", List.of());
+    }
+
+    /** Asks the OCSP responder at {@code url} about {@code cert}, with a nonce; returns the DER response. */
+    public static byte[] fetchOcsp(String url, X509Certificate cert, X509Certificate issuer) {
+        try {
+            CertificateID id = new CertificateID(DIGESTS.get(CertificateID.HASH_SHA1), new JcaX509CertificateHolder(issuer),
+                    cert.getSerialNumber());
+            OCSPReqBuilder b = new OCSPReqBuilder();
+            b.addRequest(id);
+            byte[] nonce = new BigInteger(128, new SecureRandom()).toByteArray();
+            b.setRequestExtensions(new Extensions(new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
+                    new DEROctetString(nonce))));
+            OCSPReq req = b.build();
+            byte[] answer = Http.post(url, "application/ocsp-request", req.getEncoded());
+            OCSPResp resp = parseOcsp(answer);
+            if (resp.getStatus() != OCSPResp.SUCCESSFUL) {
+                throw org.hsmkit.core.HsmkitException.io("OCSP responder " + url + " answered status " + resp.getStatus(), null);
+            }
+            BasicOCSPResp basic = (BasicOCSPResp) resp.getResponseObject();
+            Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+            if (echoed != null && !java.security.MessageDigest.isEqual(
+                    DEROctetString.getInstance(echoed.getParsedValue()).getOctets(), nonce)) {
+                throw org.hsmkit.core.HsmkitException.io("OCSP responder " + url + " answered with another nonce", null);
+            }
+            return answer;
+        } catch (org.hsmkit.core.HsmkitException e) {
+            throw e;
+        } catch (Exception e) {
+            throw org.hsmkit.core.HsmkitException.io("OCSP request to " + url + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public static byte[] encoded(X509CRL crl) {
+        try {
+            return crl.getEncoded();
+        } catch (CRLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first finding among the given responses and CRLs for {@code cert}. */
+    public static Finding find(X509Certificate cert, X509Certificate issuer, Collection<OCSPResp> ocsps, Collection<X509CRL> crls) {
+        Finding best = null;
+        for (OCSPResp r : ocsps) {
+            Finding f = checkOcsp(r, cert, issuer);
+            if (f != null && (best == null || f.status() == Status.REVOKED || f.producedAt().isAfter(best.producedAt()))) {
+                best = f;
+            }
+        }
+        for (X509CRL c : crls) {
+            Finding f = checkCrl(c, cert, issuer);
+            if (f != null && (best == null || f.status() == Status.REVOKED)) {
+                best = f;
+            }
+        }
+        return best;
+    }
+}

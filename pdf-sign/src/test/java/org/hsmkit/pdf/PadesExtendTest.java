@@ -1,0 +1,111 @@
+package org.hsmkit.pdf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Calendar;
+import java.util.List;
+
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.interactive.digitalsignature.ExternalSigningSupport;
+import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.hsmkit.core.DigestAlgorithm;
+import org.hsmkit.testdata.TestPki;
+import org.hsmkit.testdata.TestUser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lifting signatures to B-LT and B-LTA after the fact, renewing the archive time-stamp, foreign signatures. */
+class PadesExtendTest {
+    @TempDir
+    Path dir;
+
+    private PadesExtender extender(PadesLevel level) {
+        return new PadesExtender(level, PdfTestSupport.responders().tsaUrl(), DigestAlgorithm.SHA256,
+                ValidationDataSources.fetching(), null);
+    }
+
+    @Test
+    void bTLiftedToLtThenLtaThenRenewed() {
+        Path bt = dir.resolve("bt.pdf");
+        PadesSigner.builder(PdfTestSupport.key(TestUser.BOB_P256)).level(PadesLevel.B_T).tsa(PdfTestSupport.responders().tsaUrl())
+                .build().sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), bt, false);
+
+        Path lt = dir.resolve("lt.pdf");
+        extender(PadesLevel.B_LT).extend(bt, lt, false);
+        PdfReport r = PdfTestSupport.verifier().verify(lt);
+        assertTrue(r.valid(), r.toJson());
+        assertEquals("B-LT", r.signatures().get(0).level());
+        assertTrue(r.signatures().get(0).changesAfter().stream().anyMatch(c -> c.allowed() && c.description().contains("/DSS")));
+        DssOracle.Verdict v = DssOracle.validate(lt, false);
+        assertEquals(List.of("TOTAL_PASSED"), v.indications(), v.toString());
+        assertEquals(List.of("PAdES-BASELINE-LT"), v.formats(), v.toString());
+
+        Path lta = dir.resolve("lta.pdf");
+        extender(PadesLevel.B_LTA).extend(lt, lta, false);
+        r = PdfTestSupport.verifier().verify(lta);
+        assertTrue(r.valid(), r.toJson());
+        assertEquals("B-LTA", r.signatures().get(0).level());
+        v = DssOracle.validate(lta, false);
+        assertEquals("TOTAL_PASSED", v.indications().get(0), v.toString());
+        assertEquals("PAdES-BASELINE-LTA", v.formats().get(0), v.toString());
+        PdfTestSupport.assertPdfsigAccepts(lta, 2);
+
+        Path renewed = dir.resolve("renewed.pdf");
+        extender(PadesLevel.B_LTA).extend(lta, renewed, false);
+        r = PdfTestSupport.verifier().verify(renewed);
+        assertTrue(r.valid(), r.toJson());
+        assertEquals(3, r.signatures().size(), "signature plus two document time-stamps");
+        assertEquals(SignatureReport.Kind.DOCUMENT_TIMESTAMP, r.signatures().get(2).kind());
+        v = DssOracle.validate(renewed, false);
+        assertEquals("TOTAL_PASSED", v.indications().get(0), v.toString());
+        assertEquals("PAdES-BASELINE-LTA", v.formats().get(0), v.toString());
+    }
+
+    @Test
+    void aSignatureMadeByOtherSoftwareIsExtended() throws Exception {
+        // A plain adbe.pkcs7.detached signature as many tools make it (BC defaults, signing-time attribute).
+        TestPki.Credential c = PdfTestSupport.pki().user(TestUser.CAROL_P384);
+        Path foreign = dir.resolve("foreign.pdf");
+        try (PDDocument doc = Loader.loadPDF(PdfTestSupport.corpus("pdfbox-sign_me.pdf").toFile());
+             OutputStream out = Files.newOutputStream(foreign)) {
+            PDSignature sig = new PDSignature();
+            sig.setFilter(PDSignature.FILTER_ADOBE_PPKLITE);
+            sig.setSubFilter(PDSignature.SUBFILTER_ADBE_PKCS7_DETACHED);
+            sig.setSignDate(Calendar.getInstance());
+            doc.addSignature(sig);
+            ExternalSigningSupport ext = doc.saveIncrementalForExternalSigning(out);
+            byte[] content;
+            try (InputStream in = ext.getContent()) {
+                content = in.readAllBytes();
+            }
+            CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
+            gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                    .build(new JcaContentSignerBuilder("SHA384withECDSA").build(c.privateKey()), c.certificate()));
+            gen.addCertificates(new JcaCertStore(c.chain()));
+            ext.setSignature(gen.generate(new CMSProcessableByteArray(content), false).getEncoded());
+        }
+        PdfReport before = PdfTestSupport.verifier().verify(foreign);
+        assertEquals("PKCS#7 (not PAdES)", before.signatures().get(0).level(), before.toJson());
+        assertTrue(before.signatures().get(0).intact(), before.toJson());
+
+        Path lta = dir.resolve("foreign-lta.pdf");
+        extender(PadesLevel.B_LTA).extend(foreign, lta, false);
+        PdfReport r = PdfTestSupport.verifier().verify(lta);
+        assertTrue(r.valid(), r.toJson());
+        assertTrue(r.signatures().get(0).revocation().startsWith("good"), r.toJson());
+        assertEquals(SignatureReport.Kind.DOCUMENT_TIMESTAMP, r.signatures().get(1).kind());
+        PdfTestSupport.assertPdfsigAccepts(lta, 2);
+    }
+}

@@ -1,0 +1,206 @@
+package org.hsmkit.pdf;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationText;
+import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
+import org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm;
+import org.apache.pdfbox.pdmodel.interactive.form.PDField;
+import org.hsmkit.testdata.TestUser;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The attack classes of the PDF-signature research, built here from a valid signed file: each
+ * must make verification fail with a reason that names what happened.
+ */
+class PdfAttackTest {
+    @TempDir
+    Path dir;
+    Path signed;
+
+    @BeforeEach
+    void sign() {
+        signed = dir.resolve("signed.pdf");
+        PadesSigner.builder(PdfTestSupport.key(TestUser.ALICE_RSA2048)).build()
+                .sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), signed, false);
+        assertTrue(PdfTestSupport.verifier().verify(signed).valid());
+    }
+
+    private static String failures(PdfReport r) {
+        StringBuilder sb = new StringBuilder(String.join("; ", r.problems()));
+        for (SignatureReport s : r.signatures()) {
+            sb.append("; ").append(String.join("; ", s.failures()));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void incrementalSavingAttackChangingPageContentIsReported() throws Exception {
+        Path attacked = dir.resolve("isa.pdf");
+        try (PDDocument doc = Loader.loadPDF(signed.toFile()); OutputStream out = Files.newOutputStream(attacked)) {
+            PDPage page = doc.getPage(0);
+            try (PDPageContentStream cs = new PDPageContentStream(doc, page, PDPageContentStream.AppendMode.APPEND, true)) {
+                cs.beginText();
+                cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 24);
+                cs.newLineAtOffset(100, 100);
+                cs.showText("PAY 1,000,000 EUR");
+                cs.endText();
+            }
+            page.getCOSObject().setNeedToBeUpdated(true);
+            doc.saveIncremental(out);
+        }
+        PdfReport r = PdfTestSupport.verifier().verify(attacked);
+        assertFalse(r.valid(), r.toJson());
+        SignatureReport s = r.signatures().get(0);
+        assertTrue(s.intact(), "the signed revision itself is untouched");
+        assertFalse(s.coversWholeFile());
+        assertTrue(failures(r).contains("page 1 entry /Contents changed (page content)"), failures(r));
+    }
+
+    @Test
+    void addedAnnotationAfterApprovalSignatureIsReported() throws Exception {
+        Path attacked = dir.resolve("annot.pdf");
+        try (PDDocument doc = Loader.loadPDF(signed.toFile()); OutputStream out = Files.newOutputStream(attacked)) {
+            PDPage page = doc.getPage(0);
+            PDAnnotationText note = new PDAnnotationText();
+            note.setContents("approved by the CEO");
+            note.setRectangle(new org.apache.pdfbox.pdmodel.common.PDRectangle(10, 10, 20, 20));
+            page.getAnnotations().add(note);
+            page.getCOSObject().setNeedToBeUpdated(true);
+            doc.saveIncremental(out);
+        }
+        PdfReport r = PdfTestSupport.verifier().verify(attacked);
+        assertFalse(r.valid(), r.toJson());
+        assertTrue(failures(r).contains("Text annotation added"), failures(r));
+    }
+
+    @Test
+    void contentAppendedAfterTheLastRevisionIsReported() throws Exception {
+        Path attacked = dir.resolve("appended.pdf");
+        Files.copy(signed, attacked);
+        Files.writeString(attacked, "\n99 0 obj\n(this text is covered by no signature)\nendobj\n",
+                StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
+        PdfReport r = PdfTestSupport.verifier().verify(attacked);
+        assertFalse(r.valid(), r.toJson());
+        assertTrue(failures(r).contains("after the last %%EOF belong to no revision"), failures(r));
+    }
+
+    @Test
+    void byteRangeThatDoesNotCoverTheFileIsReported() throws Exception {
+        Path attacked = dir.resolve("short-range.pdf");
+        Files.copy(signed, attacked);
+        long[] br = byteRange(attacked);
+        // Universal signature forgery, shortened-range variant: the range stops 100 bytes early.
+        rewriteByteRange(attacked, new long[] {br[0], br[1], br[2], br[3] - 100});
+        PdfReport r = PdfTestSupport.verifier().verify(attacked);
+        assertFalse(r.valid(), r.toJson());
+        assertTrue(failures(r).contains("not the end of a revision"), failures(r));
+    }
+
+    @Test
+    void signatureWrappingIntoTheExcludedGapIsReported() throws Exception {
+        // The bytes between the two signed parts are not hashed. Here the /Contents hex string is
+        // closed early inside its zero padding and new dictionary entries are placed in the gap:
+        // the digest still matches, so only the byte-range check can catch it.
+        Path attacked = dir.resolve("swa.pdf");
+        Files.copy(signed, attacked);
+        long[] br = byteRange(attacked);
+        String injected = "> /Injected (payload placed in the unsigned gap) /X <";
+        try (RandomAccessFile raf = new RandomAccessFile(attacked.toFile(), "rw")) {
+            raf.seek(br[2] - 1 - 200);
+            raf.write(injected.getBytes(StandardCharsets.US_ASCII));
+        }
+        PdfReport r = PdfTestSupport.verifier().verify(attacked);
+        assertFalse(r.valid(), r.toJson());
+        assertTrue(r.signatures().get(0).intact(), "the hashed bytes are unchanged: " + r.toJson());
+        assertTrue(failures(r).contains("signature wrapping"), failures(r));
+    }
+
+    @Test
+    void signatureDictionaryRedefinedWithoutContentsIsReported() throws Exception {
+        Path attacked = dir.resolve("usf.pdf");
+        try (PDDocument doc = Loader.loadPDF(signed.toFile()); OutputStream out = Files.newOutputStream(attacked)) {
+            PDSignature sig = doc.getSignatureDictionaries().get(0);
+            COSDictionary d = sig.getCOSObject();
+            d.removeItem(COSName.CONTENTS);
+            d.setNeedToBeUpdated(true);
+            doc.saveIncremental(out);
+        }
+        PdfReport r = PdfTestSupport.verifier().verify(attacked);
+        assertFalse(r.valid(), r.toJson());
+        assertTrue(failures(r).contains("universal signature forgery"), failures(r));
+    }
+
+    @Test
+    void formFillingAfterAnApprovalSignatureIsAllowedAndNamed() throws Exception {
+        Path form = dir.resolve("form-signed.pdf");
+        PadesSigner.builder(PdfTestSupport.key(TestUser.ALICE_RSA2048)).build()
+                .sign(PdfTestSupport.corpus("pdfbox-AcroFormsBasicFields.pdf"), form, false);
+        Path filled = dir.resolve("filled.pdf");
+        try (PDDocument doc = Loader.loadPDF(form.toFile()); OutputStream out = Files.newOutputStream(filled)) {
+            PDAcroForm acro = doc.getDocumentCatalog().getAcroForm();
+            PDField text = null;
+            for (PDField f : acro.getFieldTree()) {
+                if (f instanceof org.apache.pdfbox.pdmodel.interactive.form.PDTextField) {
+                    text = f;
+                    break;
+                }
+            }
+            text.setValue("filled later");
+            text.getCOSObject().setNeedToBeUpdated(true);
+            for (var w : text.getWidgets()) {
+                w.getCOSObject().setNeedToBeUpdated(true);
+            }
+            doc.saveIncremental(out);
+        }
+        PdfReport r = PdfTestSupport.verifier().verify(filled);
+        SignatureReport s = r.signatures().get(0);
+        assertTrue(s.changesAfter().stream().anyMatch(c -> c.allowed() && c.description().contains("filled in")), r.toJson());
+        assertTrue(r.valid(), r.toJson());
+    }
+
+    private static long[] byteRange(Path pdf) throws Exception {
+        try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
+            int[] br = doc.getSignatureDictionaries().get(0).getByteRange();
+            return new long[] {br[0], br[1], br[2], br[3]};
+        }
+    }
+
+    /** Writes a new /ByteRange over the old one in place (PDFBox leaves room for it). */
+    private static void rewriteByteRange(Path pdf, long[] br) throws Exception {
+        byte[] all = Files.readAllBytes(pdf);
+        String text = new String(all, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("/ByteRange [");
+        int end = text.indexOf(']', at);
+        String old = text.substring(at, end + 1);
+        String repl = "/ByteRange [" + br[0] + " " + br[1] + " " + br[2] + " " + br[3] + "]";
+        while (repl.length() < old.length()) {
+            repl = repl + " ";
+        }
+        if (repl.length() != old.length()) {
+            throw new AssertionError("no room for the new byte range");
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(pdf.toFile(), "rw")) {
+            raf.seek(at);
+            raf.write(repl.getBytes(StandardCharsets.ISO_8859_1));
+        }
+    }
+}
