@@ -277,7 +277,9 @@ public final class TestPki {
                 ca ? (pathLen == null ? new BasicConstraints(true) : new BasicConstraints(pathLen)) : new BasicConstraints(false));
         b.addExtension(Extension.keyUsage, true, ku);
         if (eku != null) {
-            b.addExtension(Extension.extendedKeyUsage, false, eku);
+            // RFC 3161 section 2.3: a TSA certificate's only key purpose is timeStamping, marked critical.
+            boolean tsa = eku.hasKeyPurposeId(KeyPurposeId.id_kp_timeStamping);
+            b.addExtension(Extension.extendedKeyUsage, tsa, eku);
         }
         if (emails != null && emails.length > 0 && emails[0] != null) {
             GeneralName[] names = new GeneralName[emails.length];
