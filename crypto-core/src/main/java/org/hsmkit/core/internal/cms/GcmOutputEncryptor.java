@@ -1,0 +1,135 @@
+package org.hsmkit.core.internal.cms;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+import org.bouncycastle.asn1.cms.GCMParameters;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.operator.GenericKey;
+import org.bouncycastle.operator.OutputAEADEncryptor;
+import org.bouncycastle.operator.jcajce.JceGenericKey;
+import org.hsmkit.core.cms.ContentCipher;
+
+/**
+ * AES-GCM content encryption for Bouncy Castle's AuthEnvelopedData stream generator, on the JDK's
+ * GCM (CPU AES and carry-less multiply instructions) with reused buffers: the JDK encrypts as a
+ * stream (only its decryption buffers), and this class splits the trailing tag off the final block.
+ * A fresh random key and 12-byte nonce per instance; 16-byte tag.
+ */
+public final class GcmOutputEncryptor implements OutputAEADEncryptor {
+    private static final int TAG_BYTES = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final AlgorithmIdentifier algorithm;
+    private final SecretKey key;
+    private final Cipher cipher;
+    private byte[] mac;
+
+    public GcmOutputEncryptor(ContentCipher contentCipher) {
+        if (!contentCipher.isAuthenticated()) {
+            throw new IllegalArgumentException(contentCipher + " is not GCM");
+        }
+        try {
+            KeyGenerator kg = KeyGenerator.getInstance("AES");
+            kg.init(contentCipher.keyBytes() * 8, RANDOM);
+            this.key = kg.generateKey();
+            byte[] nonce = new byte[12];
+            RANDOM.nextBytes(nonce);
+            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
+            this.algorithm = new AlgorithmIdentifier(contentCipher.oid(), new GCMParameters(nonce, TAG_BYTES));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks AES-GCM", e);
+        }
+    }
+
+    @Override
+    public AlgorithmIdentifier getAlgorithmIdentifier() {
+        return algorithm;
+    }
+
+    @Override
+    public GenericKey getKey() {
+        return new JceGenericKey(algorithm, key);
+    }
+
+    @Override
+    public OutputStream getAADStream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                cipher.updateAAD(new byte[] {(byte) b});
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                cipher.updateAAD(b, off, len);
+            }
+        };
+    }
+
+    @Override
+    public byte[] getMAC() {
+        if (mac == null) {
+            throw new IllegalStateException("the content stream is not closed yet");
+        }
+        return mac.clone();
+    }
+
+    @Override
+    public OutputStream getOutputStream(OutputStream out) {
+        return new OutputStream() {
+            private byte[] buf = new byte[(1 << 16) + 64];
+            private long total;
+            private boolean closed;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                // small slices at first so that the JIT compiles the JDK's GCM intrinsics early
+                int slice = total < ContentDecryption.WARMUP_BYTES ? ContentDecryption.WARMUP_SLICE : len;
+                for (int o = 0; o < len; o += slice) {
+                    int n = Math.min(slice, len - o);
+                    if (buf.length < n + 64) {
+                        buf = new byte[n + 64];
+                    }
+                    try {
+                        int m = cipher.update(b, off + o, n, buf, 0);
+                        out.write(buf, 0, m);
+                    } catch (GeneralSecurityException e) {
+                        throw new IOException("AES-GCM failed: " + e.getMessage(), e);
+                    }
+                }
+                total += len;
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    byte[] last = cipher.doFinal();
+                    out.write(last, 0, last.length - TAG_BYTES);
+                    mac = Arrays.copyOfRange(last, last.length - TAG_BYTES, last.length);
+                } catch (GeneralSecurityException e) {
+                    throw new IOException("AES-GCM failed: " + e.getMessage(), e);
+                }
+                out.flush(); // the generator closes the octet string itself, after this stream
+            }
+        };
+    }
+}
