@@ -160,7 +160,7 @@ public final class RecipientSet {
                     JceKeyTransRecipientInfoGenerator g = e.certificate() != null
                             ? new JceKeyTransRecipientInfoGenerator(e.certificate(), alg)
                             : new JceKeyTransRecipientInfoGenerator(e.ski(), alg, e.publicKey());
-                    out.add(g.setProvider(Providers.bc()));
+                    out.add(g); // the JDK's RSA-OAEP and PKCS#1: no Bouncy Castle provider to load
                 } else {
                     KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC", Providers.bc());
                     kpg.initialize(((ECPublicKey) e.publicKey()).getParams());
