@@ -60,6 +60,8 @@ measure() {
   local best="" best_rss=""
   for ((i = 0; i < runs; i++)); do
     rm -f out.*
+    # flush earlier runs' dirty pages so that no command pays for another's write-back
+    sync
     /usr/bin/time -v -o "time.txt" "$@" >/dev/null 2>"stderr.txt" || { cat stderr.txt time.txt >&2; echo "failed: $label" >&2; exit 1; }
     local w r
     w="$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' time.txt | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')"
@@ -70,6 +72,7 @@ measure() {
   printf '%-22s %8.2f s %8d MB\n' "$label" "$best" "$((best_rss / 1024))" >&2
 }
 
+rm -f openssl.p7m hsmkit.p7m age.age
 measure openssl-encrypt openssl cms -encrypt -stream -binary -aes-256-gcm -in plain.bin -outform DER -out openssl.p7m cert.pem
 measure hsmkit-encrypt "${hsmkit[@]}" --force encrypt -r cert.pem -o hsmkit.p7m plain.bin
 measure age-encrypt age -r "$age_recipient" -o age.age plain.bin

@@ -1,6 +1,5 @@
 package org.hsmkit.core.cms;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -99,17 +98,7 @@ public final class CmsEncryptor {
      */
     public long encrypt(InputStream in, OutputStream out) {
         try {
-            OutputStream target = WriteFailure.guard(new FilterOutputStream(out) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    out.flush();
-                }
-            });
+            OutputStream target = WriteFailure.guardKeepingOpen(out);
             OutputStream der = armor ? Armor.armored(target, "CMS") : target;
             long total = 0;
             try (OutputStream plain = open(der)) {
