@@ -190,6 +190,89 @@ public final class SoftHsmToken implements AutoCloseable {
         return ExternalTool.run(pinFile.getParent(), null, java.util.Map.of(), cmd).requireSuccess();
     }
 
+    /** CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED: the PKCS#11 token flag bits. */
+    public static final long USER_PIN_COUNT_LOW = 0x00010000L;
+    public static final long USER_PIN_FINAL_TRY = 0x00020000L;
+    public static final long USER_PIN_LOCKED = 0x00040000L;
+
+    private static final long CKA_OS_TOKENLABEL = 0x80005349L;
+    private static final long CKA_OS_TOKENFLAGS = 0x8000534BL;
+
+    /**
+     * Sets and clears token flag bits in SoftHSM2's own token file, to put the token in a PIN
+     * state SoftHSM2 never reaches by itself (it has no retry limit: a wrong PIN only sets
+     * USER_PIN_COUNT_LOW). For example {@code setTokenFlags(USER_PIN_FINAL_TRY, 0)} makes the
+     * token look like a card after its second-to-last wrong PIN.
+     *
+     * <p>The token file ({@code token.object}) is a generation counter followed by attributes
+     * (type, kind, value; kind 1 = one byte, 2 = 64-bit number, 3 = length and bytes, all
+     * big-endian). The flags are attribute CKA_OS_TOKENFLAGS; incrementing the generation makes a
+     * loaded SoftHSM2 module read the file again. A login with the right PIN clears the count
+     * flags again, as on a card.
+     */
+    public void setTokenFlags(long on, long off) {
+        Path object = tokenObject();
+        try {
+            byte[] b = Files.readAllBytes(object);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+            int flagsAt = -1;
+            int i = 8;
+            while (i + 16 <= b.length) {
+                long type = buf.getLong(i);
+                long kind = buf.getLong(i + 8);
+                int value = i + 16;
+                if (type == CKA_OS_TOKENFLAGS && kind == 2) {
+                    flagsAt = value;
+                    break;
+                }
+                if (kind == 1) {
+                    i = value + 1;
+                } else if (kind == 2) {
+                    i = value + 8;
+                } else if (kind == 3) {
+                    i = value + 8 + (int) buf.getLong(value);
+                } else {
+                    break;
+                }
+            }
+            if (flagsAt < 0) {
+                throw new AssertionError("no token flags in " + object + " (another SoftHSM2 file format?)");
+            }
+            buf.putLong(flagsAt, (buf.getLong(flagsAt) | on) & ~off);
+            buf.putLong(0, buf.getLong(0) + 1);
+            Files.write(object, b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code token.object} file whose label attribute is this token's label. */
+    private Path tokenObject() {
+        Path tokens = configure().getParent().resolve("tokens");
+        try (Stream<Path> dirs = Files.list(tokens)) {
+            for (Path dir : dirs.toList()) {
+                Path object = dir.resolve("token.object");
+                if (Files.isRegularFile(object) && label.equals(labelIn(Files.readAllBytes(object)))) {
+                    return object;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("no SoftHSM2 token file for " + label + " in " + tokens);
+    }
+
+    private static String labelIn(byte[] b) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+        if (b.length >= 32 && buf.getLong(8) == CKA_OS_TOKENLABEL && buf.getLong(16) == 3) {
+            int len = (int) buf.getLong(24);
+            if (32 + len <= b.length) {
+                return new String(b, 32, len, StandardCharsets.UTF_8).strip();
+            }
+        }
+        return null;
+    }
+
     /** Deletes the token and its PIN file. */
     @Override
     public void close() {

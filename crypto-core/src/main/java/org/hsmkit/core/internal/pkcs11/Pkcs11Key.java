@@ -66,11 +66,14 @@ final class Pkcs11Key implements TokenKey {
     private final KeyType type;
     private final PublicKey publicKey;
     private final List<X509Certificate> chain;
+    private final boolean alwaysAuthenticate;
     /** OAEP hashes the token's CKM_RSA_PKCS_OAEP refused; those go through CKM_RSA_X_509. */
     private final Set<RsaPadding> oaepRefused = EnumSet.noneOf(RsaPadding.class);
 
-    Pkcs11Key(Pkcs11Token token, byte[] id, String label, KeyType type, PublicKey publicKey, List<X509Certificate> chain) {
+    Pkcs11Key(Pkcs11Token token, byte[] id, String label, KeyType type, PublicKey publicKey, List<X509Certificate> chain,
+            boolean alwaysAuthenticate) {
         this.token = token;
+        this.alwaysAuthenticate = alwaysAuthenticate;
         this.id = id.clone();
         this.label = label;
         this.type = type;
@@ -148,7 +151,7 @@ final class Pkcs11Key implements TokenKey {
             default -> throw new IllegalArgumentException(String.valueOf(scheme));
         }
         byte[] signature = token.call("signing with the key " + name(), true,
-                s -> s.signSingle(mech, handle(s), input));
+                s -> sign(s, mech, input));
         return scheme == SignatureScheme.ECDSA ? SignatureFormats.ecdsaToDer(signature, (orderBits() + 7) / 8) : signature;
     }
 
@@ -161,6 +164,10 @@ final class Pkcs11Key implements TokenKey {
     public byte[] decrypt(RsaPadding padding, byte[] ciphertext) {
         if (!type.isRsa()) {
             throw HsmkitException.key("the " + type + " key " + name() + " cannot decrypt RSA data", "use an RSA key");
+        }
+        java.math.BigInteger modulus = ((java.security.interfaces.RSAPublicKey) publicKey).getModulus();
+        if (ciphertext.length > (type.bits() + 7) / 8 || new java.math.BigInteger(1, ciphertext).compareTo(modulus) >= 0) {
+            throw wrongData(padding, null);
         }
         if (padding == RsaPadding.PKCS1) {
             if (token.hasMechanism(CKM_RSA_PKCS)) {
@@ -176,15 +183,14 @@ final class Pkcs11Key implements TokenKey {
                         d == null ? CKM_SHA_1 : hashMechanism(d), d == null ? CKG_MGF1_SHA1 : mgf(d)));
                 try {
                     return token.call("decrypting with the key " + name(), true,
-                            s -> s.decryptSingle(oaep, handle(s), ciphertext));
+                            s -> decryptBlock(s, oaep, ciphertext));
                 } catch (HsmkitException e) {
                     long code = code(e);
                     boolean refusedParams = code == PKCS11Constants.CKR_ARGUMENTS_BAD
                             || code == PKCS11Constants.CKR_MECHANISM_PARAM_INVALID
                             || code == PKCS11Constants.CKR_MECHANISM_INVALID
                             || code == PKCS11Constants.CKR_FUNCTION_NOT_SUPPORTED;
-                    boolean badData = code == PKCS11Constants.CKR_ENCRYPTED_DATA_INVALID
-                            || code == PKCS11Constants.CKR_ENCRYPTED_DATA_LEN_RANGE;
+                    boolean badData = isBadData(code);
                     if (refusedParams) {
                         // this token's OAEP does not take this hash: use raw RSA from now on
                         oaepRefused.add(padding);
@@ -201,10 +207,9 @@ final class Pkcs11Key implements TokenKey {
 
     private byte[] tokenDecrypt(Mechanism mech, byte[] ciphertext, RsaPadding padding) {
         try {
-            return token.call("decrypting with the key " + name(), true, s -> s.decryptSingle(mech, handle(s), ciphertext));
+            return token.call("decrypting with the key " + name(), true, s -> decryptBlock(s, mech, ciphertext));
         } catch (HsmkitException e) {
-            long code = code(e);
-            if (code == PKCS11Constants.CKR_ENCRYPTED_DATA_INVALID || code == PKCS11Constants.CKR_ENCRYPTED_DATA_LEN_RANGE) {
+            if (isBadData(code(e))) {
                 throw wrongData(padding, e);
             }
             throw e;
@@ -219,17 +224,26 @@ final class Pkcs11Key implements TokenKey {
         Mechanism raw = new Mechanism(CKM_RSA_X_509);
         try {
             return RawRsaDecryption.decrypt(padding, type.bits(), ciphertext,
-                    block -> token.call("decrypting with the key " + name(), true, s -> s.decryptSingle(raw, handle(s), block)));
+                    block -> token.call("decrypting with the key " + name(), true, s -> decryptBlock(s, raw, block)));
         } catch (InvalidCipherTextException | org.bouncycastle.crypto.DataLengthException e) {
             throw wrongData(padding, e);
         } catch (HsmkitException e) {
-            long code = code(e);
-            if (code == PKCS11Constants.CKR_ENCRYPTED_DATA_INVALID || code == PKCS11Constants.CKR_ENCRYPTED_DATA_LEN_RANGE
-                    || code == PKCS11Constants.CKR_DATA_LEN_RANGE || code == PKCS11Constants.CKR_DATA_INVALID) {
+            if (isBadData(code(e))) {
                 throw wrongData(padding, e);
             }
             throw e;
         }
+    }
+
+    /**
+     * Return codes that mean the ciphertext does not decrypt with this key. SoftHSM2 reports a
+     * padding failure as CKR_GENERAL_ERROR; the key and mechanism were checked before, so a
+     * general error during decryption is taken to be about the data too.
+     */
+    private static boolean isBadData(long code) {
+        return code == PKCS11Constants.CKR_ENCRYPTED_DATA_INVALID || code == PKCS11Constants.CKR_ENCRYPTED_DATA_LEN_RANGE
+                || code == PKCS11Constants.CKR_DATA_INVALID || code == PKCS11Constants.CKR_DATA_LEN_RANGE
+                || code == PKCS11Constants.CKR_GENERAL_ERROR;
     }
 
     private HsmkitException wrongData(RsaPadding padding, Exception cause) {
@@ -295,6 +309,49 @@ final class Pkcs11Key implements TokenKey {
         } catch (GeneralSecurityException | ClassCastException e) {
             throw HsmkitException.input("the peer public key cannot be read: " + e.getMessage(), null, e);
         }
+    }
+
+    /**
+     * One signature. A key marked CKA_ALWAYS_AUTHENTICATE gets the PIN between C_SignInit and
+     * C_Sign; when that fails, C_Sign is still called so that the session's operation ends.
+     */
+    private byte[] sign(Session s, Mechanism mech, byte[] input) throws PKCS11Exception {
+        long h = handle(s);
+        if (!alwaysAuthenticate) {
+            return s.signSingle(mech, h, input);
+        }
+        s.signInit(mech, h);
+        try {
+            token.loginForOneOperation(s, name());
+        } catch (RuntimeException | PKCS11Exception e) {
+            try {
+                s.sign(input);
+            } catch (PKCS11Exception ended) {
+                // expected: not authenticated; the operation is over
+            }
+            throw e;
+        }
+        return s.sign(input);
+    }
+
+    /** One decryption, with the PIN between C_DecryptInit and C_Decrypt for CKA_ALWAYS_AUTHENTICATE keys. */
+    private byte[] decryptBlock(Session s, Mechanism mech, byte[] input) throws PKCS11Exception {
+        long h = handle(s);
+        if (!alwaysAuthenticate) {
+            return s.decryptSingle(mech, h, input);
+        }
+        s.decryptInit(mech, h);
+        try {
+            token.loginForOneOperation(s, name());
+        } catch (RuntimeException | PKCS11Exception e) {
+            try {
+                s.decrypt(input);
+            } catch (PKCS11Exception ended) {
+                // expected: not authenticated; the operation is over
+            }
+            throw e;
+        }
+        return s.decrypt(input);
     }
 
     private long handle(Session s) throws PKCS11Exception {

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.logging.Level;
 
 import org.hsmkit.core.ErrorKind;
@@ -21,8 +19,9 @@ import org.xipki.pkcs11.wrapper.StaticLogger;
  * One PKCS#11 module (.so) loaded in this process. A module may be initialised only once per
  * process, so every token of the module shares this object, found through {@link #load(Path)}.
  *
- * <p>Logins are per token and per process in PKCS#11 (every session of the process shares them),
- * so the login state lives here too. {@link #reinitialize()} runs C_Finalize and C_Initialize,
+ * <p>Logins are per token and per process in PKCS#11 (every session of the process shares them);
+ * tokens log in under {@link #loginLock} after checking their session state, so a process logs
+ * in once. {@link #reinitialize()} runs C_Finalize and C_Initialize,
  * which makes a token that appeared since visible (SoftHSM2) and recovers from a removed card;
  * it invalidates every session and login, and bumps {@link #generation()} so that open tokens
  * know to open sessions, log in and find their keys again.
@@ -40,10 +39,8 @@ final class Pkcs11Library {
     private final PKCS11Module module;
     /** Read without the lock: token objects check it while holding their own. */
     private volatile int generation;
-    /** Held during a login (which may wait for a PIN prompt); never while waiting for this object. */
+    /** Held during a login (which may wait for a PIN prompt), so that one process logs in to a token once. */
     final Object loginLock = new Object();
-    private final Set<Long> loggedIn = new HashSet<>();
-    private final Map<Long, Integer> users = new HashMap<>();
 
     private Pkcs11Library(Path path, PKCS11Module module) {
         this.path = path;
@@ -121,38 +118,6 @@ final class Pkcs11Library {
             }
         }
         generation++;
-        loggedIn.clear();
-        users.clear();
-    }
-
-    synchronized boolean isLoggedIn(long slot) {
-        return loggedIn.contains(slot);
-    }
-
-    synchronized void markLoggedIn(long slot) {
-        loggedIn.add(slot);
-    }
-
-    /** Counts a token object using the slot (in this generation). */
-    synchronized void acquire(long slot) {
-        users.merge(slot, 1, Integer::sum);
-    }
-
-    /**
-     * A token object of the slot closed all its sessions; when it was the last, the token has
-     * logged out (PKCS#11 ends the login with the application's last session).
-     */
-    synchronized void release(long slot, int ofGeneration) {
-        if (ofGeneration != generation) {
-            return;
-        }
-        Integer n = users.get(slot);
-        if (n == null || n <= 1) {
-            users.remove(slot);
-            loggedIn.remove(slot);
-        } else {
-            users.put(slot, n - 1);
-        }
     }
 
     /** Routes the binding's log lines to java.util.logging at FINE and below. */

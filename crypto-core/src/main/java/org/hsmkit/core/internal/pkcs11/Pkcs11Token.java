@@ -131,7 +131,6 @@ public final class Pkcs11Token implements Token {
             throw new HsmkitException(ErrorKind.KEY, "cannot read the token in slot " + slot.getSlotID() + ": "
                     + e.getErrorName(), null, e);
         }
-        library.acquire(slot.getSlotID());
     }
 
     // --- Token ---
@@ -191,7 +190,9 @@ public final class Pkcs11Token implements Token {
     @Override
     public TokenKey generateKey(KeyType type, String keyLabel, byte[] id) {
         requireLabel(keyLabel);
-        requireMechanism(type.isRsa() ? CKM_RSA_PKCS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN, "generating " + type + " keys");
+        long generator = type.isRsa() ? CKM_RSA_PKCS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN;
+        requireMechanism(generator, "generating " + type + " keys");
+        requireKeySize(generator, type);
         return call("generating a " + type + " key", true, s -> {
             refuseDuplicate(s, keyLabel, id);
             AttributeVector pub = new AttributeVector().class_(CKO_PUBLIC_KEY).token(true).private_(false)
@@ -227,6 +228,23 @@ public final class Pkcs11Token implements Token {
         });
     }
 
+    /** Refuses a key size outside what the token says its generator makes (C_GetMechanismInfo). */
+    private void requireKeySize(long generator, KeyType type) {
+        org.xipki.pkcs11.wrapper.MechanismInfo info;
+        synchronized (this) {
+            ensureCurrent();
+            info = slot.getToken().getMechanismInfo(generator);
+        }
+        if (info == null || info.getMaxKeySize() <= 0) {
+            return; // the token does not say
+        }
+        if (type.bits() > info.getMaxKeySize() || type.bits() < info.getMinKeySize()) {
+            throw HsmkitException.key(name() + " generates " + (type.isRsa() ? "RSA" : "EC") + " keys of "
+                    + info.getMinKeySize() + " to " + info.getMaxKeySize() + " bits, not " + type.bits(),
+                    "choose another --type");
+        }
+    }
+
     private static byte[] curveParams(KeyType type) {
         try {
             return ECNamedCurveTable.getOID(type.curveName().orElseThrow()).getEncoded("DER");
@@ -240,6 +258,11 @@ public final class Pkcs11Token implements Token {
         KeyIds.requireMatch(key, certificate);
         return call("storing a certificate", true, s -> {
             long priv = privateKeyHandle(s, key.id(), key.label());
+            Pkcs11Key onToken = readKey(s, priv, List.of());
+            if (onToken == null || !KeyIds.sameKey(onToken.publicKey(), certificate.getPublicKey())) {
+                throw HsmkitException.input("the certificate does not belong to the key with id "
+                        + HexFormat.of().formatHex(key.id()) + " on " + name(), "choose the key the certificate was issued for");
+            }
             AttributeVector keyAttrs = s.getAttrValues(priv, CKA_ID, CKA_LABEL);
             byte[] id = keyAttrs.id() == null ? new byte[0] : keyAttrs.id();
             String keyLabel = keyAttrs.label() == null ? key.label() : keyAttrs.label();
@@ -400,7 +423,6 @@ public final class Pkcs11Token implements Token {
         }
         sessions.clear();
         idle.clear();
-        library.release(slot.getSlotID(), generation);
     }
 
     // --- sessions, login, recovery ---
@@ -435,6 +457,9 @@ public final class Pkcs11Token implements Token {
                     }
                     continue;
                 }
+                if (attempt < ATTEMPTS && login && e.getErrorCode() == PKCS11Constants.CKR_USER_NOT_LOGGED_IN) {
+                    continue; // the login ended between the check and the operation: log in again
+                }
                 throw translate(what, e);
             } finally {
                 giveBack(s);
@@ -459,6 +484,12 @@ public final class Pkcs11Token implements Token {
         if (code == PKCS11Constants.CKR_DEVICE_MEMORY) {
             return new HsmkitException(ErrorKind.KEY, what + " failed: " + name() + " is full",
                     "delete keys or certificates that are no longer needed", e);
+        }
+        if (what.startsWith("importing") && (code == PKCS11Constants.CKR_TEMPLATE_INCONSISTENT
+                || code == PKCS11Constants.CKR_ATTRIBUTE_VALUE_INVALID || code == PKCS11Constants.CKR_ATTRIBUTE_READ_ONLY
+                || code == PKCS11Constants.CKR_FUNCTION_NOT_SUPPORTED || code == PKCS11Constants.CKR_ATTRIBUTE_TYPE_INVALID)) {
+            return new HsmkitException(ErrorKind.KEY, what + " failed: " + name() + " does not accept this private key ("
+                    + e.getErrorName() + ")", "many HSMs only use keys generated on them: hsmkit key generate", e);
         }
         return new HsmkitException(ErrorKind.KEY, what + " failed on " + name() + ": " + e.getErrorName(), null, e);
     }
@@ -508,14 +539,14 @@ public final class Pkcs11Token implements Token {
         mechanisms = null;
         generation = now;
         slot = Pkcs11Tokens.findAgain(library, label, serial, manufacturer, model);
-        library.acquire(slot.getSlotID());
     }
 
     private void ensureLogin() throws PKCS11Exception {
         synchronized (library.loginLock) {
             ensureCurrent();
-            long slotId = slot.getSlotID();
-            if (library.isLoggedIn(slotId)) {
+            if (sessionsLoggedIn()) {
+                // logged in already, by this or another token object of the process; the module
+                // ends a login when the process's last session of the token closes
                 return;
             }
             PKCS11Exception[] failure = new PKCS11Exception[1];
@@ -523,24 +554,8 @@ public final class Pkcs11Token implements Token {
                 Session s = null;
                 try {
                     s = borrow();
-                    s.login(CKU_USER, pin);
-                    return true;
+                    return tryLogin(s, CKU_USER, pin, failure);
                 } catch (PKCS11Exception e) {
-                    long code = e.getErrorCode();
-                    if (code == CKR_USER_ALREADY_LOGGED_IN) {
-                        return true;
-                    }
-                    if (code == CKR_PIN_INCORRECT || code == CKR_PIN_INVALID || code == CKR_PIN_LEN_RANGE) {
-                        return false;
-                    }
-                    if (code == CKR_PIN_LOCKED) {
-                        throw new PinException("the user PIN of " + name() + " is locked",
-                                "unlock it with the SO PIN", 0);
-                    }
-                    if (code == CKR_PIN_EXPIRED) {
-                        throw new PinException("the user PIN of " + name() + " has expired and must be changed",
-                                "change it with the token's own tools (e.g. pkcs11-tool --change-pin)", null);
-                    }
                     failure[0] = e;
                     return true;
                 } finally {
@@ -550,7 +565,58 @@ public final class Pkcs11Token implements Token {
             if (failure[0] != null) {
                 throw failure[0];
             }
-            library.markLoggedIn(slotId);
+        }
+    }
+
+    /**
+     * The PIN again for a key marked CKA_ALWAYS_AUTHENTICATE, after C_SignInit/C_DecryptInit in
+     * {@code s} (C_Login with CKU_CONTEXT_SPECIFIC), under the same PIN policy as the login.
+     */
+    void loginForOneOperation(Session s, String keyName) throws PKCS11Exception {
+        PKCS11Exception[] failure = new PKCS11Exception[1];
+        PinPolicy.login(name() + " to use the key " + keyName + " (asked at each use)", this::currentFlags, pins,
+                allowFinalPinTry, pin -> tryLogin(s, PKCS11Constants.CKU_CONTEXT_SPECIFIC, pin, failure));
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /**
+     * One C_Login. Returns false for a wrong PIN; throws PinException for a locked or expired
+     * PIN; leaves any other failure in {@code failure[0]} (returning true so the policy stops).
+     */
+    private boolean tryLogin(Session s, long userType, char[] pin, PKCS11Exception[] failure) {
+        try {
+            s.login(userType, pin);
+            return true;
+        } catch (PKCS11Exception e) {
+            long code = e.getErrorCode();
+            if (code == CKR_USER_ALREADY_LOGGED_IN) {
+                return true;
+            }
+            if (code == CKR_PIN_INCORRECT || code == CKR_PIN_INVALID || code == CKR_PIN_LEN_RANGE) {
+                return false;
+            }
+            if (code == CKR_PIN_LOCKED) {
+                throw new PinException("the user PIN of " + name() + " is locked", "unlock it with the SO PIN", 0);
+            }
+            if (code == CKR_PIN_EXPIRED) {
+                throw new PinException("the user PIN of " + name() + " has expired and must be changed",
+                        "change it with the token's own tools (e.g. pkcs11-tool --change-pin)", null);
+            }
+            failure[0] = e;
+            return true;
+        }
+    }
+
+    /** Whether this process is logged in to the token (C_GetSessionInfo on a session of ours). */
+    private boolean sessionsLoggedIn() throws PKCS11Exception {
+        Session s = borrow();
+        try {
+            long state = s.getSessionInfo().getState();
+            return state == PKCS11Constants.CKS_RO_USER_FUNCTIONS || state == PKCS11Constants.CKS_RW_USER_FUNCTIONS;
+        } finally {
+            giveBack(s);
         }
     }
 
@@ -720,7 +786,16 @@ public final class Pkcs11Token implements Token {
             return null; // e.g. RSA-1024 or an unsupported curve: not a key hsmkit can use
         }
         List<X509Certificate> chain = cert == null ? List.of() : IssuerChain.build(cert, certs);
-        return new Pkcs11Key(this, id, keyLabel, type, publicKey, chain);
+        return new Pkcs11Key(this, id, keyLabel, type, publicKey, chain, alwaysAuthenticate(s, handle));
+    }
+
+    /** Whether the key wants the PIN at each use (CKA_ALWAYS_AUTHENTICATE); false when the token does not say. */
+    private static boolean alwaysAuthenticate(Session s, long handle) {
+        try {
+            return Boolean.TRUE.equals(s.getAttrValues(handle, PKCS11Constants.CKA_ALWAYS_AUTHENTICATE).alwaysAuthenticate());
+        } catch (PKCS11Exception e) {
+            return false;
+        }
     }
 
     /** The public key from an object holding RSA modulus/exponent or EC params/point; null when absent. */
@@ -740,10 +815,9 @@ public final class Pkcs11Token implements Token {
             if (params == null || point == null) {
                 return null;
             }
-            point = bareEcPoint(point);
+            ASN1ObjectIdentifier curve = ASN1ObjectIdentifier.getInstance(params);
             SubjectPublicKeyInfo spki = new SubjectPublicKeyInfo(
-                    new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, ASN1ObjectIdentifier.getInstance(params)),
-                    point);
+                    new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), bareEcPoint(point, curve));
             return KeyFactory.getInstance("EC", Providers.bc()).generatePublic(new X509EncodedKeySpec(spki.getEncoded("DER")));
         } catch (PKCS11Exception e) {
             if (e.getErrorCode() == PKCS11Constants.CKR_ATTRIBUTE_TYPE_INVALID
@@ -756,17 +830,25 @@ public final class Pkcs11Token implements Token {
         }
     }
 
-    /** An EC point as 04‖X‖Y, unwrapping a DER OCTET STRING when the binding left one around it. */
-    private static byte[] bareEcPoint(byte[] point) {
-        if (point.length > 2 && point[0] == 0x04 && (point.length % 2) == 0) {
-            // 04 X Y has odd length; an even length starting with 04 is an OCTET STRING wrapper
-            try {
-                return ASN1OctetString.getInstance(point).getOctets();
-            } catch (IllegalArgumentException e) {
-                return point;
-            }
+    /**
+     * An EC point as 04‖X‖Y. The binding normally returns it so; some modules keep the DER
+     * OCTET STRING around it, which is removed here. The curve's field size decides which is which.
+     */
+    private static byte[] bareEcPoint(byte[] point, ASN1ObjectIdentifier curve) {
+        org.bouncycastle.asn1.x9.X9ECParameters x9 = ECNamedCurveTable.getByOID(curve);
+        if (x9 == null) {
+            return point;
         }
-        return point;
+        int bare = 2 * ((x9.getCurve().getFieldSize() + 7) / 8) + 1;
+        if (point.length == bare) {
+            return point;
+        }
+        try {
+            byte[] inner = ASN1OctetString.getInstance(point).getOctets();
+            return inner.length == bare ? inner : point;
+        } catch (IllegalArgumentException e) {
+            return point;
+        }
     }
 
     /** Finds a key again (after re-initialisation, or for a fresh handle) by id, else label. */

@@ -10,6 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.pkcs.SafeBag;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.DERBMPString;
@@ -56,8 +59,41 @@ final class Pkcs12Store {
     /** PBKDF2 iterations per key and MAC iterations; about 0.1 s each on a current machine. */
     private static final int ITERATIONS = 100_000;
 
+    /**
+     * A private key as the file holds it: decrypted only when first used (decryption costs a
+     * PBKDF2 run), and written back in its encrypted form when unchanged.
+     */
+    static final class StoredKey {
+        private final PKCS8EncryptedPrivateKeyInfo sealed;
+        private final InputDecryptorProvider decryptor;
+        private PrivateKey plain;
+
+        private StoredKey(PKCS8EncryptedPrivateKeyInfo sealed, InputDecryptorProvider decryptor, PrivateKey plain) {
+            this.sealed = sealed;
+            this.decryptor = decryptor;
+            this.plain = plain;
+        }
+
+        /** A new key, encrypted when the file is written. */
+        static StoredKey of(PrivateKey key) {
+            return new StoredKey(null, null, key);
+        }
+
+        synchronized PrivateKey get() {
+            if (plain == null) {
+                try {
+                    plain = PrivateKeys.fromPkcs8(sealed.decryptPrivateKeyInfo(decryptor).getEncoded());
+                } catch (PKCSException | IOException e) {
+                    throw new HsmkitException(org.hsmkit.core.ErrorKind.KEY, "a key of the soft token cannot be decrypted: "
+                            + e.getMessage(), "keys of a closed soft token cannot be used; otherwise the file is damaged", e);
+                }
+            }
+            return plain;
+        }
+    }
+
     /** A key with its certificate (a {@link PlaceholderCertificate} when none was stored). */
-    record KeyEntry(PrivateKey privateKey, PublicKey publicKey, X509Certificate certificate, String label, byte[] id) {
+    record KeyEntry(StoredKey privateKey, PublicKey publicKey, X509Certificate certificate, String label, byte[] id) {
         KeyEntry {
             id = id.clone();
         }
@@ -144,9 +180,9 @@ final class Pkcs12Store {
         boolean[] used = new boolean[certs.size()];
         List<KeyEntry> keys = new ArrayList<>();
         for (PKCS12SafeBag bag : keyBags) {
-            org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = bag.getBagValue() instanceof PKCS8EncryptedPrivateKeyInfo enc
-                    ? enc.decryptPrivateKeyInfo(decryptor) : (org.bouncycastle.asn1.pkcs.PrivateKeyInfo) bag.getBagValue();
-            PrivateKey privateKey = PrivateKeys.fromPkcs8(info.getEncoded());
+            StoredKey privateKey = bag.getBagValue() instanceof PKCS8EncryptedPrivateKeyInfo enc
+                    ? new StoredKey(enc, decryptor, null)
+                    : StoredKey.of(PrivateKeys.fromPkcs8(((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) bag.getBagValue()).getEncoded()));
             byte[] localKeyId = localKeyId(bag);
             int certIndex = -1;
             for (int i = 0; i < certs.size() && localKeyId != null; i++) {
@@ -155,7 +191,7 @@ final class Pkcs12Store {
                     break;
                 }
             }
-            PublicKey publicKey = certIndex >= 0 ? certs.get(certIndex).getPublicKey() : PrivateKeys.publicKeyOf(privateKey);
+            PublicKey publicKey = certIndex >= 0 ? certs.get(certIndex).getPublicKey() : PrivateKeys.publicKeyOf(privateKey.get());
             for (int i = 0; i < certs.size() && certIndex < 0; i++) {
                 if (!used[i] && KeyIds.sameKey(publicKey, certs.get(i).getPublicKey())) {
                     certIndex = i;
@@ -215,9 +251,7 @@ final class Pkcs12Store {
                 PKCS12SafeBagBuilder cert = new JcaPKCS12SafeBagBuilder(k.certificate());
                 addNameAndId(cert, k);
                 certBags.add(cert.build());
-                PKCS12SafeBagBuilder key = new JcaPKCS12SafeBagBuilder(k.privateKey(), encryptor(passphrase));
-                addNameAndId(key, k);
-                keyBags.add(key.build());
+                keyBags.add(keyBag(k, passphrase));
             }
             for (X509Certificate c : contents.otherCertificates()) {
                 certBags.add(new JcaPKCS12SafeBagBuilder(c).build());
@@ -234,6 +268,23 @@ final class Pkcs12Store {
             throw new HsmkitException(org.hsmkit.core.ErrorKind.KEY, "cannot encode the soft token: " + e.getMessage(),
                     null, e);
         }
+    }
+
+    private static PKCS12SafeBag keyBag(KeyEntry k, char[] passphrase) throws OperatorCreationException {
+        StoredKey stored = k.privateKey();
+        if (stored.sealed == null) {
+            PKCS12SafeBagBuilder key = new JcaPKCS12SafeBagBuilder(stored.get(), encryptor(passphrase));
+            addNameAndId(key, k);
+            return key.build();
+        }
+        // unchanged since it was read: keep the encrypted form instead of deriving a new key for it
+        ASN1EncodableVector attrs = new ASN1EncodableVector();
+        if (!k.label().isEmpty()) {
+            attrs.add(new Attribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERSet(new DERBMPString(k.label()))));
+        }
+        attrs.add(new Attribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DERSet(new DEROctetString(k.id()))));
+        return new PKCS12SafeBag(new SafeBag(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag,
+                stored.sealed.toASN1Structure(), new DERSet(attrs)));
     }
 
     private static void addNameAndId(PKCS12SafeBagBuilder b, KeyEntry k) {

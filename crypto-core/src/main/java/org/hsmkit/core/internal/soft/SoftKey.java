@@ -10,6 +10,7 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
@@ -30,7 +31,8 @@ import org.hsmkit.core.internal.Providers;
  * JCA key). Same guarantees as any {@link TokenKey}: it signs digests, decrypts one block, agrees.
  */
 public final class SoftKey implements TokenKey {
-    private final PrivateKey privateKey;
+    /** The key, or how to get it: the soft token decrypts a stored key only when it is first used. */
+    private final Supplier<PrivateKey> privateKey;
     private final PublicKey publicKey;
     private final List<X509Certificate> chain;
     private final String label;
@@ -38,6 +40,10 @@ public final class SoftKey implements TokenKey {
     private final KeyType type;
 
     public SoftKey(PrivateKey privateKey, PublicKey publicKey, List<X509Certificate> chain, String label, byte[] id) {
+        this(() -> privateKey, publicKey, chain, label, id);
+    }
+
+    SoftKey(Supplier<PrivateKey> privateKey, PublicKey publicKey, List<X509Certificate> chain, String label, byte[] id) {
         this.privateKey = privateKey;
         this.publicKey = publicKey;
         this.chain = List.copyOf(chain);
@@ -88,7 +94,7 @@ public final class SoftKey implements TokenKey {
 
     /** The JCA private key, for the software token's own use (storing it). */
     PrivateKey privateKey() {
-        return privateKey;
+        return privateKey.get();
     }
 
     @Override
@@ -104,20 +110,20 @@ public final class SoftKey implements TokenKey {
                 case RSA_PKCS1: {
                     byte[] info = SignatureFormats.digestInfo(digestAlgorithm, digest);
                     Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding", Providers.bc());
-                    c.init(Cipher.ENCRYPT_MODE, privateKey);
+                    c.init(Cipher.ENCRYPT_MODE, privateKey.get());
                     return c.doFinal(info);
                 }
                 case RSA_PSS: {
                     Signature s = Signature.getInstance("NONEwithRSASSA-PSS", Providers.bc());
                     s.setParameter(new PSSParameterSpec(digestAlgorithm.jcaName(), "MGF1",
                             new MGF1ParameterSpec(digestAlgorithm.jcaName()), digestAlgorithm.length(), 1));
-                    s.initSign(privateKey);
+                    s.initSign(privateKey.get());
                     s.update(digest);
                     return s.sign();
                 }
                 case ECDSA: {
                     Signature s = Signature.getInstance("NONEwithECDSA", Providers.bc());
-                    s.initSign(privateKey);
+                    s.initSign(privateKey.get());
                     s.update(digest);
                     return s.sign();
                 }
@@ -138,11 +144,11 @@ public final class SoftKey implements TokenKey {
             Cipher c;
             if (padding == RsaPadding.PKCS1) {
                 c = Cipher.getInstance("RSA/ECB/PKCS1Padding", Providers.bc());
-                c.init(Cipher.DECRYPT_MODE, privateKey);
+                c.init(Cipher.DECRYPT_MODE, privateKey.get());
             } else {
                 String h = padding.oaepHashJcaName();
                 c = Cipher.getInstance("RSA/ECB/OAEPPadding", Providers.bc());
-                c.init(Cipher.DECRYPT_MODE, privateKey,
+                c.init(Cipher.DECRYPT_MODE, privateKey.get(),
                         new OAEPParameterSpec(h, "MGF1", new MGF1ParameterSpec(h), PSource.PSpecified.DEFAULT));
             }
             return c.doFinal(ciphertext);
@@ -159,7 +165,7 @@ public final class SoftKey implements TokenKey {
         }
         try {
             KeyAgreement ka = KeyAgreement.getInstance("ECDH", Providers.bc());
-            ka.init(privateKey);
+            ka.init(privateKey.get());
             ka.doPhase(peer, true);
             return ka.generateSecret();
         } catch (GeneralSecurityException e) {

@@ -125,7 +125,8 @@ public final class SoftToken implements Token {
         requireLabel(label);
         KeyPair pair = generate(type);
         byte[] keyId = id == null ? KeyIds.of(pair.getPublic()) : id.clone();
-        KeyEntry entry = new KeyEntry(pair.getPrivate(), pair.getPublic(), PlaceholderCertificate.create(pair), label, keyId);
+        KeyEntry entry = new KeyEntry(Pkcs12Store.StoredKey.of(pair.getPrivate()), pair.getPublic(),
+                PlaceholderCertificate.create(pair), label, keyId);
         Contents after = change(c -> {
             refuseDuplicate(c, label, keyId);
             return with(c, entry, List.of());
@@ -181,7 +182,7 @@ public final class SoftToken implements Token {
             cert = chain.get(0);
         }
         byte[] keyId = id == null ? KeyIds.of(publicKey) : id.clone();
-        KeyEntry entry = new KeyEntry(bcKey, publicKey, cert, label, keyId);
+        KeyEntry entry = new KeyEntry(Pkcs12Store.StoredKey.of(bcKey), publicKey, cert, label, keyId);
         List<X509Certificate> issuers = chain == null || chain.size() < 2 ? List.of() : chain.subList(1, chain.size());
         Contents after = change(c -> {
             refuseDuplicate(c, label, keyId);
@@ -392,7 +393,7 @@ public final class SoftToken implements Token {
         List<KeyEntry> keys = new ArrayList<>();
         for (KeyEntry k : c.keys()) {
             keys.add(k.certificate() != null ? k : new KeyEntry(k.privateKey(), k.publicKey(),
-                    PlaceholderCertificate.create(new KeyPair(k.publicKey(), k.privateKey())), k.label(), k.id()));
+                    PlaceholderCertificate.create(new KeyPair(k.publicKey(), k.privateKey().get())), k.label(), k.id()));
         }
         return new Contents(keys, c.otherCertificates());
     }
@@ -419,6 +420,6 @@ public final class SoftToken implements Token {
     private static SoftKey toKey(KeyEntry k, Contents c) {
         List<X509Certificate> chain = k.certificate() == null || PlaceholderCertificate.is(k.certificate()) ? List.of()
                 : IssuerChain.build(k.certificate(), realCertificates(c));
-        return new SoftKey(k.privateKey(), k.publicKey(), chain, k.label(), k.id());
+        return new SoftKey(k.privateKey()::get, k.publicKey(), chain, k.label(), k.id());
     }
 }

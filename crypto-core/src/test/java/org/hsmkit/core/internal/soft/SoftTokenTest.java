@@ -307,6 +307,24 @@ class SoftTokenTest {
     }
 
     @Test
+    void theJdkKeyStoreReadsTheFileWithLabelsAsAliases() throws Exception {
+        TestPki.Credential alice = TestPki.standard().user(TestUser.ALICE_RSA2048);
+        try (Token t = open()) {
+            t.importKey(alice.privateKey(), alice.chain(), "alice", null);
+            t.generateKey(KeyType.EC_P256, "no cert yet", null);
+        }
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(file())) {
+            ks.load(in, PASS.toCharArray());
+        }
+        assertTrue(ks.isKeyEntry("alice"));
+        assertTrue(ks.isKeyEntry("no cert yet"));
+        assertEquals(alice.certificate(), ks.getCertificate("alice"));
+        assertTrue(PlaceholderCertificate.is((X509Certificate) ks.getCertificate("no cert yet")));
+        assertTrue(ks.getKey("alice", PASS.toCharArray()) instanceof java.security.PrivateKey);
+    }
+
+    @Test
     void aPkcs12FileMadeByTheJdkIsUsableAsSoftToken() throws Exception {
         TestPki pki = TestPki.standard();
         TestPki.writeCredential(dir, pki.user(TestUser.CAROL_P384));
@@ -317,6 +335,33 @@ class SoftTokenTest {
             assertEquals(KeyType.EC_P384, k.type());
             assertEquals(pki.user(TestUser.CAROL_P384).chain(), k.certificateChain());
         }
+    }
+
+    @Test
+    void aPkcs12FileMadeByOpensslIsUsableAndStaysReadableByOpensslAfterAChange() throws Exception {
+        ExternalTool.require("openssl", "openssl");
+        TestPki pki = TestPki.standard();
+        TestPki.writeCredential(dir, pki.user(TestUser.BOB_P256));
+        String bob = TestUser.BOB_P256.fileName();
+        Path p12 = dir.resolve("from-openssl.p12");
+        Files.writeString(dir.resolve("issuers.pem"), TestPki.pem(pki.user(TestUser.BOB_P256).chain().subList(1, 3)));
+        ExternalTool.run(dir, null, Map.of("P", PASS), List.of("openssl", "pkcs12", "-export", "-inkey", bob + ".key.pem",
+                "-in", bob + ".pem", "-certfile", "issuers.pem", "-name", "bob", "-passout", "env:P", "-out", p12.toString()))
+                .requireSuccess();
+        TokenSpec spec = TokenSpec.parse("soft:" + p12);
+        try (Token t = spec.open(TokenOptions.withPins(PinSource.of(PASS.toCharArray())))) {
+            TokenKey k = t.key("bob");
+            assertEquals(pki.user(TestUser.BOB_P256).chain(), k.certificateChain());
+            Signature v = Signature.getInstance("SHA256withECDSA");
+            v.initVerify(k.publicKey());
+            v.update(MESSAGE);
+            assertTrue(v.verify(k.signDigest(SignatureScheme.ECDSA, DigestAlgorithm.SHA256, sha256(MESSAGE))));
+            t.generateKey(KeyType.EC_P384, "added", new byte[] {0x42});
+        }
+        String out = ExternalTool.run(dir, null, Map.of("P", PASS),
+                List.of("openssl", "pkcs12", "-in", p12.toString(), "-passin", "env:P", "-nodes")).requireSuccess().stdoutText();
+        assertTrue(out.contains("friendlyName: bob") && out.contains("friendlyName: added"), out);
+        assertEquals(2, out.split("BEGIN PRIVATE KEY", -1).length - 1, out);
     }
 
     @Test
@@ -335,6 +380,20 @@ class SoftTokenTest {
         }
         assertEquals(List.of(), pins.asked);
         assertEquals(file().toString(), TokenSpec.parse("soft:" + file()).list(TokenOptions.withPins(pins)).get(0).location());
+    }
+
+    @Test
+    void aStoredKeyIsDecryptedOnlyWhileTheTokenIsOpen() {
+        try (Token t = open()) {
+            t.generateKey(KeyType.EC_P256, "k", null);
+        }
+        TokenKey k;
+        try (Token t = open()) {
+            k = t.key("k");
+        }
+        HsmkitException e = assertThrows(HsmkitException.class,
+                () -> k.signDigest(SignatureScheme.ECDSA, DigestAlgorithm.SHA256, new byte[32]));
+        assertTrue(e.hint().orElseThrow().contains("closed"), e.hint().orElseThrow());
     }
 
     @Test
