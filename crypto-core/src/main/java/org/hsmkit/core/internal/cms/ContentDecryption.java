@@ -2,16 +2,12 @@ package org.hsmkit.core.internal.cms;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
@@ -114,13 +110,7 @@ public final class ContentDecryption {
      * every plaintext buffer, in order, before it is reused.
      */
     public long run(InputStream ciphertext, OutputStream plaintext) throws IOException {
-        TagWorker worker = tagger == null ? null : new TagWorker(tagger);
-        Thread thread = null;
-        if (worker != null) {
-            thread = new Thread(worker, "hsmkit-gcm-tag");
-            thread.setDaemon(true);
-            thread.start();
-        }
+        GcmTagThread worker = tagger == null ? null : GcmTagThread.start(tagger);
         byte[] in = new byte[CHUNK];
         byte[] single = new byte[CHUNK + 32];
         long total = 0;
@@ -128,7 +118,7 @@ public final class ContentDecryption {
             int n;
             while ((n = ciphertext.readNBytes(in, 0, CHUNK)) > 0) {
                 int slice = total < WARMUP_BYTES ? WARMUP_SLICE : CHUNK;
-                byte[] out = worker == null ? single : worker.free();
+                byte[] out = worker == null ? single : worker.buffer();
                 int m = 0;
                 for (int off = 0; off < n; off += slice) {
                     m += stream.update(in, off, Math.min(slice, n - off), out, m);
@@ -142,12 +132,12 @@ public final class ContentDecryption {
                     break;
                 }
             }
-            byte[] out = worker == null ? single : worker.free();
+            byte[] out = worker == null ? single : worker.buffer();
             int m = stream.doFinal(out, 0);
             plaintext.write(out, 0, m);
             if (worker != null) {
                 worker.submit(out, m, CHUNK);
-                worker.finish(thread);
+                worker.finish();
             }
             return total + m;
         } catch (BadPaddingException e) {
@@ -156,90 +146,8 @@ public final class ContentDecryption {
         } catch (GeneralSecurityException e) {
             throw HsmkitException.verification("decryption failed: " + e.getMessage(), "the file is damaged");
         } finally {
-            if (thread != null && thread.isAlive()) {
-                thread.interrupt();
-            }
-        }
-    }
-
-    /** Feeds plaintext buffers to the GCM tag computation on its own thread. */
-    private static final class TagWorker implements Runnable {
-        private static final int BUFFERS = 4;
-
-        private record Piece(byte[] data, int length, int slice) {
-        }
-
-        private static final Piece END = new Piece(null, -1, 0);
-
-        private final Cipher tagger;
-        private final BlockingQueue<Piece> work = new ArrayBlockingQueue<>(BUFFERS + 1);
-        private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
-        private volatile Throwable failure;
-
-        TagWorker(Cipher tagger) {
-            this.tagger = tagger;
-            for (int i = 0; i < BUFFERS; i++) {
-                free.add(new byte[CHUNK + 32]);
-            }
-        }
-
-        /** A buffer the tag thread is done with. */
-        byte[] free() throws IOException {
-            try {
-                byte[] b = free.poll(1, TimeUnit.SECONDS);
-                while (b == null) {
-                    failed();
-                    b = free.poll(1, TimeUnit.SECONDS);
-                }
-                return b;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
-            }
-        }
-
-        void submit(byte[] data, int length, int slice) throws IOException {
-            failed();
-            try {
-                work.put(new Piece(data, length, slice));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
-            }
-        }
-
-        /** Waits until every submitted buffer is in the tag; the caller may then finish the cipher. */
-        void finish(Thread thread) throws IOException {
-            try {
-                work.put(END);
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
-            }
-            failed();
-        }
-
-        private void failed() {
-            if (failure != null) {
-                throw new IllegalStateException("the GCM tag computation failed", failure);
-            }
-        }
-
-        @Override
-        public void run() {
-            byte[] scratch = new byte[CHUNK + 64];
-            try {
-                for (Piece p = work.take(); p != END; p = work.take()) {
-                    for (int off = 0; off < p.length(); off += p.slice()) {
-                        tagger.update(p.data(), off, Math.min(p.slice(), p.length() - off), scratch, off);
-                    }
-                    free.put(p.data());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (GeneralSecurityException | RuntimeException e) {
-                failure = e;
+            if (worker != null) {
+                worker.stop();
             }
         }
     }

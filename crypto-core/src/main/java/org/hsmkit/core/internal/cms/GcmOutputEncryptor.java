@@ -10,6 +10,7 @@ import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
 
 import org.bouncycastle.asn1.cms.GCMParameters;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -20,8 +21,9 @@ import org.hsmkit.core.cms.ContentCipher;
 
 /**
  * AES-GCM content encryption for Bouncy Castle's AuthEnvelopedData stream generator, on the JDK's
- * GCM (CPU AES and carry-less multiply instructions) with reused buffers: the JDK encrypts as a
- * stream (only its decryption buffers), and this class splits the trailing tag off the final block.
+ * AES (CPU AES and carry-less multiply instructions) with reused buffers. The ciphertext is the
+ * GCM keystream (AES-CTR from J0 + 1) applied on this thread; the tag comes from a GCM encryption
+ * of the same plaintext on a {@link GcmTagThread}, whose trailing tag is split off at the end.
  * A fresh random key and 12-byte nonce per instance; 16-byte tag.
  */
 public final class GcmOutputEncryptor implements OutputAEADEncryptor {
@@ -30,7 +32,10 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
 
     private final AlgorithmIdentifier algorithm;
     private final SecretKey key;
+    /** GCM encryption of the plaintext, for the tag (its ciphertext output is not used). */
     private final Cipher cipher;
+    /** AES-CTR from J0 + 1: the GCM ciphertext itself. */
+    private final Cipher ctr;
     private byte[] mac;
 
     public GcmOutputEncryptor(ContentCipher contentCipher) {
@@ -45,6 +50,10 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
             RANDOM.nextBytes(nonce);
             this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
+            byte[] counter = Arrays.copyOf(nonce, 16);
+            counter[15] = 2; // J0 = nonce || 0^31 || 1; the content starts at J0 + 1
+            this.ctr = Cipher.getInstance("AES/CTR/NoPadding");
+            ctr.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(counter));
             this.algorithm = new AlgorithmIdentifier(contentCipher.oid(), new GCMParameters(nonce, TAG_BYTES));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK lacks AES-GCM", e);
@@ -86,8 +95,9 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
 
     @Override
     public OutputStream getOutputStream(OutputStream out) {
+        GcmTagThread tag = GcmTagThread.start(cipher);
         return new OutputStream() {
-            private byte[] buf = new byte[(1 << 16) + 64];
+            private final byte[] buf = new byte[GcmTagThread.CHUNK + 64];
             private long total;
             private boolean closed;
 
@@ -98,21 +108,25 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                // small slices at first so that the JIT compiles the JDK's GCM intrinsics early
-                int slice = total < ContentDecryption.WARMUP_BYTES ? ContentDecryption.WARMUP_SLICE : len;
-                for (int o = 0; o < len; o += slice) {
-                    int n = Math.min(slice, len - o);
-                    if (buf.length < n + 64) {
-                        buf = new byte[n + 64];
-                    }
+                for (int o = 0; o < len; o += GcmTagThread.CHUNK) {
+                    int n = Math.min(GcmTagThread.CHUNK, len - o);
+                    // small slices at first so that the JIT compiles the JDK's AES intrinsics early
+                    int slice = total < ContentDecryption.WARMUP_BYTES ? ContentDecryption.WARMUP_SLICE : n;
+                    byte[] plain = tag.buffer();
+                    System.arraycopy(b, off + o, plain, 0, n);
                     try {
-                        int m = cipher.update(b, off + o, n, buf, 0);
+                        int m = 0;
+                        for (int s = 0; s < n; s += slice) {
+                            m += ctr.update(plain, s, Math.min(slice, n - s), buf, m);
+                        }
                         out.write(buf, 0, m);
                     } catch (GeneralSecurityException e) {
-                        throw new IOException("AES-GCM failed: " + e.getMessage(), e);
+                        tag.stop();
+                        throw new IOException("AES-CTR failed: " + e.getMessage(), e);
                     }
+                    tag.submit(plain, n, slice);
+                    total += n;
                 }
-                total += len;
             }
 
             @Override
@@ -122,11 +136,15 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
                 }
                 closed = true;
                 try {
+                    byte[] rest = ctr.doFinal();
+                    out.write(rest);
+                    tag.finish();
                     byte[] last = cipher.doFinal();
-                    out.write(last, 0, last.length - TAG_BYTES);
                     mac = Arrays.copyOfRange(last, last.length - TAG_BYTES, last.length);
                 } catch (GeneralSecurityException e) {
                     throw new IOException("AES-GCM failed: " + e.getMessage(), e);
+                } finally {
+                    tag.stop();
                 }
                 out.flush(); // the generator closes the octet string itself, after this stream
             }
