@@ -78,7 +78,8 @@ public final class RecipientSet {
          */
         public Builder add(X509Certificate certificate) {
             X509Certificate cert = RecipientKeys.toBc(certificate);
-            String name = cert.getSubjectX500Principal().getName();
+            // Bouncy Castle's rendering names the e-mail attribute (E=) instead of printing its OID in hex
+            String name = org.bouncycastle.asn1.x500.X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()).toString();
             KeyType type = KeyTypes.of(cert.getPublicKey());
             checkKeyUsage(cert, type, name);
             entries.add(new Entry(cert, cert.getPublicKey(), null, type, name));
