@@ -60,6 +60,8 @@ measure() {
   local best="" best_rss=""
   for ((i = 0; i < runs; i++)); do
     rm -f out.*
+    # flush earlier runs' dirty pages so that no command pays for another's write-back
+    sync
     /usr/bin/time -v -o "time.txt" "$@" >/dev/null 2>"stderr.txt" || { cat stderr.txt time.txt >&2; echo "failed: $label" >&2; exit 1; }
     local w r
     w="$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' time.txt | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')"
@@ -70,6 +72,7 @@ measure() {
   printf '%-22s %8.2f s %8d MB\n' "$label" "$best" "$((best_rss / 1024))" >&2
 }
 
+rm -f openssl.p7m hsmkit.p7m age.age
 measure openssl-encrypt openssl cms -encrypt -stream -binary -aes-256-gcm -in plain.bin -outform DER -out openssl.p7m cert.pem
 measure hsmkit-encrypt "${hsmkit[@]}" --force encrypt -r cert.pem -o hsmkit.p7m plain.bin
 measure age-encrypt age -r "$age_recipient" -o age.age plain.bin
@@ -78,11 +81,28 @@ measure hsmkit-decrypt-soft "${hsmkit[@]}" -t "pkcs11:token=bench" --module "$so
   --force decrypt -o out.hsmkit hsmkit.p7m
 measure age-decrypt age -d -i age.key -o out.age age.age
 
-# Correctness and the private-key operation count, once, through pkcs11-spy in front of SoftHSM2.
-PKCS11SPY="$softhsm_module" PKCS11SPY_OUTPUT="$work/spy.log" "${hsmkit[@]}" -t "pkcs11:token=bench" --module "$spy_module" \
-  --pin-file pin.txt --force decrypt -o out.spy hsmkit.p7m 2>/dev/null
-cmp -s plain.bin out.spy || { echo "hsmkit decryption differs from the input" >&2; exit 1; }
-ops="$(grep -cE '^[0-9]+: C_(Decrypt|DeriveKey|Sign|Unwrap(Key)?)$' spy.log || true)"
+# Correctness and the private-key operation count, once. First choice: OpenSC's pkcs11-spy in front of
+# SoftHSM2. pkcs11-spy of OpenSC before 0.26 crashes in C_GetInterfaceList when the module behind it is
+# PKCS#11 2.x (SoftHSM2 2.6); then gdb counts the calls into SoftHSM2's private-key functions instead.
+counter="pkcs11-spy"
+if PKCS11SPY="$softhsm_module" PKCS11SPY_OUTPUT="$work/spy.log" "${hsmkit[@]}" -t "pkcs11:token=bench" --module "$spy_module" \
+    --pin-file pin.txt --force decrypt -o out.check hsmkit.p7m >/dev/null 2>&1; then
+  ops="$(grep -cE '^[0-9]+: C_(Decrypt|DeriveKey|Sign|UnwrapKey)$' spy.log || true)"
+else
+  command -v gdb >/dev/null || { echo "pkcs11-spy failed and gdb is missing: cannot count operations" >&2; exit 2; }
+  counter="gdb breakpoints on SoftHSM2's C_Decrypt/C_DeriveKey/C_Sign/C_UnwrapKey (pkcs11-spy $(dpkg-query -W -f='${Version}' opensc 2>/dev/null) crashed)"
+  {
+    echo "set pagination off"; echo "handle all nostop noprint pass"; echo "set breakpoint pending on"
+    for f in C_Decrypt C_DeriveKey C_Sign C_UnwrapKey; do
+      printf 'break %s\ncommands\nsilent\nprintf "PRIVATE-KEY-OP %s\\n"\ncontinue\nend\n' "$f" "$f"
+    done
+    echo "run"
+  } > count.gdb
+  gdb -q -batch -x count.gdb --args "${hsmkit[@]}" -t "pkcs11:token=bench" --module "$softhsm_module" --pin-file pin.txt \
+    --force decrypt -o out.check hsmkit.p7m > gdb.log 2>&1
+  ops="$(grep -c '^PRIVATE-KEY-OP' gdb.log || true)"
+fi
+cmp -s plain.bin out.check || { echo "hsmkit decryption differs from the input" >&2; exit 1; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
 echo
@@ -92,6 +112,7 @@ echo "| encrypt, wall | ${wall[hsmkit-encrypt]} s | ${wall[openssl-encrypt]} s |
 echo "| decrypt, wall | ${wall[hsmkit-decrypt-soft]} s | ${wall[openssl-decrypt]} s | ${wall[age-decrypt]} s | openssl takes $(ratio "${wall[openssl-decrypt]}" "${wall[hsmkit-decrypt-soft]}")× as long |"
 echo "| encrypt, peak RSS | $((rss[hsmkit-encrypt] / 1024)) MB | $((rss[openssl-encrypt] / 1024)) MB | $((rss[age-encrypt] / 1024)) MB | |"
 echo "| decrypt, peak RSS | $((rss[hsmkit-decrypt-soft] / 1024)) MB | $((rss[openssl-decrypt] / 1024)) MB | $((rss[age-decrypt] / 1024)) MB | |"
-echo "| private-key operations per decryption (pkcs11-spy) | $ops | | | |"
+echo "| private-key operations on the token per decryption | $ops | | | |"
 echo
+echo "Operations counted with: $counter."
 echo "hsmkit decrypts with the key in SoftHSM2 (PKCS#11); openssl and age use key files. CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores."

@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.hsmkit.core.HsmkitException;
-import org.hsmkit.core.internal.Providers;
 
-/** Reads certificates from a file: PEM (one or several), DER, or a PKCS#7 bundle (PEM or DER). */
+/**
+ * Reads certificates from a file: PEM (one or several), DER, or a PKCS#7 bundle (PEM or DER).
+ * Parsed by the JDK; keys on curves the JDK does not know (brainpool) are converted where used.
+ */
 public final class CertificateFile {
     private CertificateFile() {
     }
@@ -27,7 +29,7 @@ public final class CertificateFile {
     public static List<X509Certificate> read(Path file) {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             List<X509Certificate> out = new ArrayList<>();
-            for (Certificate c : CertificateFactory.getInstance("X.509", Providers.bc()).generateCertificates(in)) {
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 out.add((X509Certificate) c);
             }
             if (out.isEmpty()) {

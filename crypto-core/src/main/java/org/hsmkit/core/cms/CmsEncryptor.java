@@ -1,6 +1,5 @@
 package org.hsmkit.core.cms;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,14 +12,13 @@ import org.bouncycastle.cms.CMSEnvelopedDataStreamGenerator;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
-import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.OutputEncryptor;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.Armor;
-import org.hsmkit.core.internal.cms.ContentDecryption;
+import org.hsmkit.core.internal.cms.GcmOutputEncryptor;
 import org.hsmkit.core.internal.cms.WriteFailure;
 
 /**
@@ -100,27 +98,14 @@ public final class CmsEncryptor {
      */
     public long encrypt(InputStream in, OutputStream out) {
         try {
-            OutputStream target = WriteFailure.guard(new FilterOutputStream(out) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    out.flush();
-                }
-            });
+            OutputStream target = WriteFailure.guardKeepingOpen(out);
             OutputStream der = armor ? Armor.armored(target, "CMS") : target;
             long total = 0;
             try (OutputStream plain = open(der)) {
                 byte[] buf = new byte[CHUNK];
                 int n;
                 while ((n = in.readNBytes(buf, 0, CHUNK)) > 0) {
-                    int slice = total < ContentDecryption.WARMUP_BYTES ? ContentDecryption.WARMUP_SLICE : CHUNK;
-                    for (int off = 0; off < n; off += slice) {
-                        plain.write(buf, off, Math.min(slice, n - off));
-                    }
+                    plain.write(buf, 0, n);
                     total += n;
                 }
             }
@@ -137,20 +122,16 @@ public final class CmsEncryptor {
     }
 
     private OutputStream open(OutputStream der) throws CMSException, IOException {
-        JceCMSContentEncryptorBuilder eb = new JceCMSContentEncryptorBuilder(cipher.oid());
-        if (JDK_AES != null) {
-            eb.setProvider(JDK_AES);
-        } else {
-            eb.setProvider(Providers.bc());
-        }
         if (cipher.isAuthenticated()) {
             CMSAuthEnvelopedDataStreamGenerator g = new CMSAuthEnvelopedDataStreamGenerator();
             g.setBufferSize(CHUNK);
             for (RecipientInfoGenerator r : recipients.generators(cipher, padding)) {
                 g.addRecipientInfoGenerator(r);
             }
-            return g.open(der, (OutputAEADEncryptor) eb.build());
+            return g.open(der, new GcmOutputEncryptor(cipher));
         }
+        JceCMSContentEncryptorBuilder eb = new JceCMSContentEncryptorBuilder(cipher.oid());
+        eb.setProvider(JDK_AES != null ? JDK_AES : Providers.bc());
         CMSEnvelopedDataStreamGenerator g = new CMSEnvelopedDataStreamGenerator();
         g.setBufferSize(CHUNK);
         for (RecipientInfoGenerator r : recipients.generators(cipher, padding)) {

@@ -1,6 +1,5 @@
 package org.hsmkit.core.cms;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -127,17 +126,7 @@ public final class CmsSigner {
     /** Reads {@code content} to its end and writes the signature to {@code out} (flushed, not closed). */
     public void sign(InputStream content, OutputStream out) {
         try {
-            OutputStream target = WriteFailure.guard(new FilterOutputStream(out) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    out.flush();
-                }
-            });
+            OutputStream target = WriteFailure.guardKeepingOpen(out);
             OutputStream der = armor ? Armor.armored(target, "CMS") : target;
             CMSSignedDataStreamGenerator g = new CMSSignedDataStreamGenerator();
             g.setBufferSize(CHUNK);

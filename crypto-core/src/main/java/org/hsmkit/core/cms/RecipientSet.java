@@ -78,7 +78,8 @@ public final class RecipientSet {
          */
         public Builder add(X509Certificate certificate) {
             X509Certificate cert = RecipientKeys.toBc(certificate);
-            String name = cert.getSubjectX500Principal().getName();
+            // Bouncy Castle's rendering names the e-mail attribute (E=) instead of printing its OID in hex
+            String name = org.bouncycastle.asn1.x500.X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()).toString();
             KeyType type = KeyTypes.of(cert.getPublicKey());
             checkKeyUsage(cert, type, name);
             entries.add(new Entry(cert, cert.getPublicKey(), null, type, name));
@@ -160,7 +161,7 @@ public final class RecipientSet {
                     JceKeyTransRecipientInfoGenerator g = e.certificate() != null
                             ? new JceKeyTransRecipientInfoGenerator(e.certificate(), alg)
                             : new JceKeyTransRecipientInfoGenerator(e.ski(), alg, e.publicKey());
-                    out.add(g.setProvider(Providers.bc()));
+                    out.add(g); // the JDK's RSA-OAEP and PKCS#1: no Bouncy Castle provider to load
                 } else {
                     KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC", Providers.bc());
                     kpg.initialize(((ECPublicKey) e.publicKey()).getParams());

@@ -149,4 +149,43 @@ class CmsEncryptionRoundTripTest {
             assertArrayEquals(plain, Files.readAllBytes(target));
         }
     }
+
+    @Test
+    void authenticatedAttributesAreCoveredByTheTag() throws Exception {
+        byte[] plain = random(70_000, 6);
+        // Bouncy Castle's GCM takes the attributes (the AAD) after the content, as this generator needs
+        org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator g = new org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator();
+        RecipientSet.builder().add(RecipientSetTest.key(TestUser.ALICE_RSA2048)).build()
+                .generators(ContentCipher.AES256_GCM, RsaPadding.OAEP_SHA256).forEach(g::addRecipientInfoGenerator);
+        org.bouncycastle.asn1.cms.Attribute attr = new org.bouncycastle.asn1.cms.Attribute(
+                org.bouncycastle.asn1.cms.CMSAttributes.contentType, new org.bouncycastle.asn1.DERSet(org.bouncycastle.asn1.cms.CMSObjectIdentifiers.data));
+        g.setAuthenticatedAttributeGenerator(new org.bouncycastle.cms.SimpleAttributeTableGenerator(
+                new org.bouncycastle.asn1.cms.AttributeTable(attr)));
+        byte[] file = g.generate(new org.bouncycastle.cms.CMSProcessableByteArray(plain),
+                (org.bouncycastle.operator.OutputAEADEncryptor) new org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder(
+                        ContentCipher.AES256_GCM.oid()).setProvider(org.hsmkit.core.internal.Providers.bc()).build()).getEncoded();
+        Path target = dir.resolve("with-attrs");
+        decrypt(file, TestUser.ALICE_RSA2048, target);
+        assertArrayEquals(plain, Files.readAllBytes(target));
+        // the attributes come after the content: altering them must still fail the tag
+        byte[] bad = file.clone();
+        int at = FileLayout.lastIndexOf(bad, org.bouncycastle.asn1.cms.CMSObjectIdentifiers.data.getEncoded());
+        bad[at + 10] ^= 1;
+        Path badTarget = dir.resolve("with-bad-attrs");
+        HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(bad, TestUser.ALICE_RSA2048, badTarget));
+        assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind(), e.getMessage());
+        assertFalse(Files.exists(badTarget));
+    }
+
+    /** Byte search in test files. */
+    static final class FileLayout {
+        static int lastIndexOf(byte[] hay, byte[] needle) {
+            for (int i = hay.length - needle.length; i >= 0; i--) {
+                if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+                    return i;
+                }
+            }
+            throw new AssertionError("not found");
+        }
+    }
 }

@@ -30,7 +30,8 @@ import org.hsmkit.core.cms.ContentCipher;
  * <em>encryption</em> of the recovered plaintext under the same key and nonce — that encryption
  * reproduces the ciphertext, so its tag is the tag of the ciphertext. The tags are compared in
  * constant time at the end; the caller releases the plaintext only when {@link #verify} passes.
- * (The JDK's GCM decryption would hold the whole ciphertext in memory; Bouncy Castle's streams
+ * The tag computation runs on a second thread, fed the same plaintext buffers in order. (The
+ * JDK's GCM decryption would hold the whole ciphertext in memory; Bouncy Castle's streams
  * unverified plaintext and is several times slower.)
  */
 public final class ContentDecryption {
@@ -103,42 +104,51 @@ public final class ContentDecryption {
         return cipher;
     }
 
-    /** Decrypts all of {@code ciphertext} into {@code plaintext}; returns the plaintext length. */
+    /**
+     * Decrypts all of {@code ciphertext} into {@code plaintext}; returns the plaintext length. For
+     * GCM the tag is recomputed on a second thread while this one decrypts and writes: both see
+     * every plaintext buffer, in order, before it is reused.
+     */
     public long run(InputStream ciphertext, OutputStream plaintext) throws IOException {
+        GcmTagThread worker = tagger == null ? null : GcmTagThread.start(tagger);
         byte[] in = new byte[CHUNK];
-        byte[] out = new byte[CHUNK + 32];
-        byte[] scratch = tagger == null ? null : new byte[CHUNK + 32];
+        byte[] single = new byte[CHUNK + 32];
         long total = 0;
         try {
             int n;
             while ((n = ciphertext.readNBytes(in, 0, CHUNK)) > 0) {
                 int slice = total < WARMUP_BYTES ? WARMUP_SLICE : CHUNK;
+                byte[] out = worker == null ? single : worker.buffer();
                 int m = 0;
                 for (int off = 0; off < n; off += slice) {
                     m += stream.update(in, off, Math.min(slice, n - off), out, m);
                 }
-                if (tagger != null) {
-                    for (int off = 0; off < m; off += slice) {
-                        tagger.update(out, off, Math.min(slice, m - off), scratch, off);
-                    }
-                }
                 plaintext.write(out, 0, m);
+                if (worker != null) {
+                    worker.submit(out, m, slice);
+                }
                 total += m;
                 if (n < CHUNK) {
                     break;
                 }
             }
+            byte[] out = worker == null ? single : worker.buffer();
             int m = stream.doFinal(out, 0);
-            if (tagger != null && m > 0) {
-                tagger.update(out, 0, m, scratch, 0);
-            }
             plaintext.write(out, 0, m);
+            if (worker != null) {
+                worker.submit(out, m, CHUNK);
+                worker.finish();
+            }
             return total + m;
         } catch (BadPaddingException e) {
             throw HsmkitException.verification("the decrypted content has invalid padding",
                     "the file was altered or damaged, or the key is wrong");
         } catch (GeneralSecurityException e) {
             throw HsmkitException.verification("decryption failed: " + e.getMessage(), "the file is damaged");
+        } finally {
+            if (worker != null) {
+                worker.stop();
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Optional;
 
@@ -31,10 +32,13 @@ public final class RecipientKeys {
     }
 
     /**
-     * The certificate as a Bouncy Castle provider object, so that its public key is usable on every
-     * curve hsmkit supports (the JDK no longer parses brainpool keys).
+     * The certificate as a Bouncy Castle provider object when it holds an EC key, so that its public
+     * key is usable on every curve hsmkit supports (the JDK no longer parses brainpool keys).
      */
     public static X509Certificate toBc(X509Certificate cert) {
+        if (cert.getPublicKey() instanceof RSAPublicKey) {
+            return cert; // the JDK handles RSA; loading Bouncy Castle's provider costs a second at start-up
+        }
         try {
             return new JcaX509CertificateConverter().setProvider(Providers.bc())
                     .getCertificate(new X509CertificateHolder(cert.getEncoded()));
@@ -46,6 +50,9 @@ public final class RecipientKeys {
 
     /** The public key as a Bouncy Castle provider object. */
     public static PublicKey toBc(PublicKey key) {
+        if (key instanceof RSAPublicKey) {
+            return key;
+        }
         try {
             String alg = "RSA".equals(key.getAlgorithm()) ? "RSA" : "EC";
             return KeyFactory.getInstance(alg, Providers.bc()).generatePublic(new X509EncodedKeySpec(key.getEncoded()));

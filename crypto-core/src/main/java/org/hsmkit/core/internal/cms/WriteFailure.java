@@ -14,6 +14,24 @@ public final class WriteFailure {
     private WriteFailure() {
     }
 
+    /**
+     * Like {@link #guard}, and closing the result only flushes {@code out}: for generators that
+     * close their output while the caller still owns it.
+     */
+    public static OutputStream guardKeepingOpen(OutputStream out) {
+        return guard(new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        });
+    }
+
     public static OutputStream guard(OutputStream out) {
         return new FilterOutputStream(out) {
             @Override

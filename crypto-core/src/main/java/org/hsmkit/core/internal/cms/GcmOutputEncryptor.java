@@ -1,0 +1,153 @@
+package org.hsmkit.core.internal.cms;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+
+import org.bouncycastle.asn1.cms.GCMParameters;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.operator.GenericKey;
+import org.bouncycastle.operator.OutputAEADEncryptor;
+import org.bouncycastle.operator.jcajce.JceGenericKey;
+import org.hsmkit.core.cms.ContentCipher;
+
+/**
+ * AES-GCM content encryption for Bouncy Castle's AuthEnvelopedData stream generator, on the JDK's
+ * AES (CPU AES and carry-less multiply instructions) with reused buffers. The ciphertext is the
+ * GCM keystream (AES-CTR from J0 + 1) applied on this thread; the tag comes from a GCM encryption
+ * of the same plaintext on a {@link GcmTagThread}, whose trailing tag is split off at the end.
+ * A fresh random key and 12-byte nonce per instance; 16-byte tag.
+ */
+public final class GcmOutputEncryptor implements OutputAEADEncryptor {
+    private static final int TAG_BYTES = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final AlgorithmIdentifier algorithm;
+    private final SecretKey key;
+    /** GCM encryption of the plaintext, for the tag (its ciphertext output is not used). */
+    private final Cipher cipher;
+    /** AES-CTR from J0 + 1: the GCM ciphertext itself. */
+    private final Cipher ctr;
+    private byte[] mac;
+
+    public GcmOutputEncryptor(ContentCipher contentCipher) {
+        if (!contentCipher.isAuthenticated()) {
+            throw new IllegalArgumentException(contentCipher + " is not GCM");
+        }
+        try {
+            KeyGenerator kg = KeyGenerator.getInstance("AES");
+            kg.init(contentCipher.keyBytes() * 8, RANDOM);
+            this.key = kg.generateKey();
+            byte[] nonce = new byte[12];
+            RANDOM.nextBytes(nonce);
+            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
+            byte[] counter = Arrays.copyOf(nonce, 16);
+            counter[15] = 2; // J0 = nonce || 0^31 || 1; the content starts at J0 + 1
+            this.ctr = Cipher.getInstance("AES/CTR/NoPadding");
+            ctr.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(counter));
+            this.algorithm = new AlgorithmIdentifier(contentCipher.oid(), new GCMParameters(nonce, TAG_BYTES));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks AES-GCM", e);
+        }
+    }
+
+    @Override
+    public AlgorithmIdentifier getAlgorithmIdentifier() {
+        return algorithm;
+    }
+
+    @Override
+    public GenericKey getKey() {
+        return new JceGenericKey(algorithm, key);
+    }
+
+    @Override
+    public OutputStream getAADStream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                cipher.updateAAD(new byte[] {(byte) b});
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                cipher.updateAAD(b, off, len);
+            }
+        };
+    }
+
+    @Override
+    public byte[] getMAC() {
+        if (mac == null) {
+            throw new IllegalStateException("the content stream is not closed yet");
+        }
+        return mac.clone();
+    }
+
+    @Override
+    public OutputStream getOutputStream(OutputStream out) {
+        GcmTagThread tag = GcmTagThread.start(cipher);
+        return new OutputStream() {
+            private final byte[] buf = new byte[GcmTagThread.CHUNK + 64];
+            private long total;
+            private boolean closed;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                for (int o = 0; o < len; o += GcmTagThread.CHUNK) {
+                    int n = Math.min(GcmTagThread.CHUNK, len - o);
+                    // small slices at first so that the JIT compiles the JDK's AES intrinsics early
+                    int slice = total < ContentDecryption.WARMUP_BYTES ? ContentDecryption.WARMUP_SLICE : n;
+                    byte[] plain = tag.buffer();
+                    System.arraycopy(b, off + o, plain, 0, n);
+                    try {
+                        int m = 0;
+                        for (int s = 0; s < n; s += slice) {
+                            m += ctr.update(plain, s, Math.min(slice, n - s), buf, m);
+                        }
+                        out.write(buf, 0, m);
+                    } catch (GeneralSecurityException e) {
+                        tag.stop();
+                        throw new IOException("AES-CTR failed: " + e.getMessage(), e);
+                    }
+                    tag.submit(plain, n, slice);
+                    total += n;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    byte[] rest = ctr.doFinal();
+                    out.write(rest);
+                    tag.finish();
+                    byte[] last = cipher.doFinal();
+                    mac = Arrays.copyOfRange(last, last.length - TAG_BYTES, last.length);
+                } catch (GeneralSecurityException e) {
+                    throw new IOException("AES-GCM failed: " + e.getMessage(), e);
+                } finally {
+                    tag.stop();
+                }
+                out.flush(); // the generator closes the octet string itself, after this stream
+            }
+        };
+    }
+}
