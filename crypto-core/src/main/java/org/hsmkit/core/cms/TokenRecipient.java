@@ -31,6 +31,7 @@ import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.KeyUnwrap;
 import org.hsmkit.core.internal.cms.RecipientKeys;
 
@@ -135,7 +136,9 @@ public final class TokenRecipient {
     /**
      * A Bouncy Castle {@link Recipient} for {@link RecipientInformation#getContent} or
      * {@code getContentStream}: key transport or key agreement as the entry needs, for
-     * EnvelopedData ({@code authenticated == false}) or AuthEnvelopedData.
+     * EnvelopedData ({@code authenticated == false}) or AuthEnvelopedData. The content cipher is
+     * Bouncy Castle's, named explicitly: hsmkit never registers a provider globally, and the JDK
+     * alone cannot parse CMS AES-GCM parameters.
      */
     public Recipient recipient(RecipientInformation information, boolean authenticated) {
         boolean agree = information.getRID() instanceof KeyAgreeRecipientId;
@@ -148,7 +151,7 @@ public final class TokenRecipient {
                             SubjectPublicKeyInfo sender, ASN1OctetString ukm, byte[] encryptedKey) throws CMSException {
                         return aesKey(unwrapKeyAgreement(keyEncAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey));
                     }
-                }.setPrivateKeyAlgorithmIdentifier(keyAlg);
+                }.setPrivateKeyAlgorithmIdentifier(keyAlg).setContentProvider(Providers.bc());
             }
             return new JceKeyAgreeEnvelopedRecipient(null) {
                 @Override
@@ -156,7 +159,7 @@ public final class TokenRecipient {
                         SubjectPublicKeyInfo sender, ASN1OctetString ukm, byte[] encryptedKey) throws CMSException {
                     return aesKey(unwrapKeyAgreement(keyEncAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey));
                 }
-            }.setPrivateKeyAlgorithmIdentifier(keyAlg);
+            }.setPrivateKeyAlgorithmIdentifier(keyAlg).setContentProvider(Providers.bc());
         }
         if (authenticated) {
             return new JceKeyTransAuthEnvelopedRecipient(null) {
@@ -164,14 +167,14 @@ public final class TokenRecipient {
                 protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg, byte[] encryptedKey) {
                     return aesKey(unwrapKeyTransport(keyEncAlg, encryptedKey));
                 }
-            };
+            }.setContentProvider(Providers.bc());
         }
         return new JceKeyTransEnvelopedRecipient(null) {
             @Override
             protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg, byte[] encryptedKey) {
                 return aesKey(unwrapKeyTransport(keyEncAlg, encryptedKey));
             }
-        };
+        }.setContentProvider(Providers.bc());
     }
 
     private static Key aesKey(byte[] k) {

@@ -8,9 +8,6 @@ import java.util.function.Supplier;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.Recipient;
 import org.bouncycastle.cms.RecipientInformationStore;
-import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipient;
-import org.bouncycastle.cms.jcajce.JceKeyTransRecipient;
-import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.cms.TokenRecipient;
@@ -29,13 +26,6 @@ public final class TokenKeyOpener implements EnvelopeOpener {
         TokenRecipient.Selected s = TokenRecipient.select(recipients, keys.get());
         try {
             Recipient recipient = s.recipient().recipient(s.information(), authenticated);
-            // name the provider for the content cipher: hsmkit never registers Bouncy Castle globally,
-            // and the JDK alone has no AES-GCM/CBC parameters parser for CMS
-            if (recipient instanceof JceKeyTransRecipient kt) {
-                kt.setContentProvider(Providers.bc());
-            } else if (recipient instanceof JceKeyAgreeRecipient ka) {
-                ka.setContentProvider(Providers.bc());
-            }
             return s.information().getContentStream(recipient).getContentStream();
         } catch (CMSException | IOException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
