@@ -75,13 +75,7 @@ public final class CliSession implements AutoCloseable {
 
     /** A secret from a variable of the context's environment; {@code hintWhenUnset} when it is not set. */
     public PinSource fromEnvironment(String variable, String hintWhenUnset) {
-        return (prompt, confirm) -> {
-            String v = context.env().get(variable);
-            if (v == null) {
-                throw HsmkitException.key("environment variable " + variable + " is not set", hintWhenUnset);
-            }
-            return v.toCharArray();
-        };
+        return PinSource.fromEnvironment(variable, context.env(), hintWhenUnset);
     }
 
     /**

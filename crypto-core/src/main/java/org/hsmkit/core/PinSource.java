@@ -51,13 +51,20 @@ public interface PinSource {
         };
     }
 
-    /** Reads an environment variable. */
+    /** Reads an environment variable of this process. */
     static PinSource fromEnvironment(String variable) {
+        return fromEnvironment(variable, System.getenv(), "export " + variable + " with the PIN, or use --pin-file");
+    }
+
+    /**
+     * Reads a variable from the given environment (a program's own, or a test's); when it is not
+     * set, the error carries {@code hintWhenUnset}.
+     */
+    static PinSource fromEnvironment(String variable, java.util.Map<String, String> environment, String hintWhenUnset) {
         return (prompt, confirm) -> {
-            String v = System.getenv(variable);
+            String v = environment.get(variable);
             if (v == null) {
-                throw HsmkitException.key("environment variable " + variable + " is not set",
-                        "export " + variable + " with the PIN, or use --pin-file");
+                throw HsmkitException.key("environment variable " + variable + " is not set", hintWhenUnset);
             }
             return v.toCharArray();
         };
