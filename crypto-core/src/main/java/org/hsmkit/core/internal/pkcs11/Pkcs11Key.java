@@ -282,22 +282,50 @@ final class Pkcs11Key implements TokenKey {
         token.requireMechanism(CKM_ECDH1_DERIVE, "ECDH key agreement");
         byte[] point = uncompressedPoint(peer);
         int length = (type.bits() + 7) / 8;
-        Mechanism derive = new Mechanism(CKM_ECDH1_DERIVE, new ECDH1_DERIVE_PARAMS(CKD_NULL, null, point));
         AttributeVector template = new AttributeVector().class_(CKO_SECRET_KEY).keyType(CKK_GENERIC_SECRET)
                 .token(false).sensitive(false).extractable(true).valueLen(length);
         return token.call("ECDH with the key " + name(), true, s -> {
-            long secret = s.deriveKey(derive, handle(s), template);
             try {
-                byte[] value = s.getAttrValues(secret, CKA_VALUE).value();
-                if (value == null || value.length != length) {
-                    throw HsmkitException.key(token.name() + " returned an ECDH secret of "
-                            + (value == null ? 0 : value.length) + " bytes instead of " + length, null);
+                return derive(s, point, template, length);
+            } catch (PKCS11Exception e) {
+                if (!looksDerWrapped(point)) {
+                    throw e;
                 }
-                return value;
-            } finally {
-                s.destroyObject(secret);
+                // The raw point 04||X||Y also parses as a DER OCTET STRING when X's first byte
+                // equals the point's length minus two (one peer key in 256). SoftHSM2 2.6.1 then
+                // fails (seen on brainpoolP512r1); OpenSC accepts only the raw point. So: raw
+                // first, and the unambiguous DER form only after a failure.
+                return derive(s, derOctetString(point), template, length);
             }
         });
+    }
+
+    private byte[] derive(Session s, byte[] publicData, AttributeVector template, int length) throws PKCS11Exception {
+        Mechanism derive = new Mechanism(CKM_ECDH1_DERIVE, new ECDH1_DERIVE_PARAMS(CKD_NULL, null, publicData));
+        long secret = s.deriveKey(derive, handle(s), template);
+        try {
+            byte[] value = s.getAttrValues(secret, CKA_VALUE).value();
+            if (value == null || value.length != length) {
+                throw HsmkitException.key(token.name() + " returned an ECDH secret of "
+                        + (value == null ? 0 : value.length) + " bytes instead of " + length, null);
+            }
+            return value;
+        } finally {
+            s.destroyObject(secret);
+        }
+    }
+
+    /** Whether a raw point reads as a complete short-form DER OCTET STRING (tag 04, length byte). */
+    static boolean looksDerWrapped(byte[] point) {
+        return point.length >= 2 && point.length - 2 < 0x80 && (point[1] & 0xff) == point.length - 2;
+    }
+
+    private static byte[] derOctetString(byte[] point) {
+        try {
+            return new org.bouncycastle.asn1.DEROctetString(point).getEncoded();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** 04‖X‖Y, whatever encoding the caller's provider uses. */
