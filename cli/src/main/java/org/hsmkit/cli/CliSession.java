@@ -1,7 +1,6 @@
 package org.hsmkit.cli;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -84,28 +83,7 @@ public final class CliSession implements AutoCloseable {
      */
     public PinSource prompted(String hintWithoutTerminal) {
         Terminal terminal = context.terminal();
-        return (prompt, confirm) -> {
-            if (!terminal.interactive()) {
-                throw HsmkitException.key("a secret is needed (" + prompt + ") but there is no terminal to ask on",
-                        hintWithoutTerminal);
-            }
-            char[] first = terminal.readSecret(prompt + ": ");
-            if (first == null) {
-                throw HsmkitException.key("nothing entered for: " + prompt, "run the command again");
-            }
-            if (confirm) {
-                char[] second = terminal.readSecret(prompt + " (again): ");
-                boolean same = second != null && Arrays.equals(first, second);
-                if (second != null) {
-                    Arrays.fill(second, '\0');
-                }
-                if (!same) {
-                    Arrays.fill(first, '\0');
-                    throw HsmkitException.key("the two entries differ", "run the command again");
-                }
-            }
-            return first;
-        };
+        return PinSource.prompting(terminal.interactive() ? terminal::readSecret : null, hintWithoutTerminal);
     }
 
     /**

@@ -70,20 +70,34 @@ public interface PinSource {
         };
     }
 
-    /** Prompts on the console without echo; fails when there is no console. */
+    /** Prompts on the console without echo (twice when confirming); fails when there is no console. */
     static PinSource fromConsole() {
         return (prompt, confirm) -> {
             Console console = System.console();
-            if (console == null) {
-                throw HsmkitException.key("a PIN is needed but there is no terminal to ask on",
-                        "pass --pin-file FILE or --pin-env VAR (or set HSMKIT_PIN_FILE)");
+            return prompting(console == null ? null : text -> console.readPassword("%s", text),
+                    "pass --pin-file FILE or --pin-env VAR (or set HSMKIT_PIN_FILE)").pin(prompt, confirm);
+        };
+    }
+
+    /**
+     * Asks through {@code readSecret} (a prompt in, the secret without echo out, null when nothing
+     * was entered), twice when confirming, and clears a mismatching pair.
+     *
+     * @param readSecret how to ask, or {@code null} when there is no terminal to ask on
+     * @param hintWithoutTerminal the hint of the error when {@code readSecret} is null
+     */
+    static PinSource prompting(java.util.function.Function<String, char[]> readSecret, String hintWithoutTerminal) {
+        return (prompt, confirm) -> {
+            if (readSecret == null) {
+                throw HsmkitException.key("a secret is needed (" + prompt + ") but there is no terminal to ask on",
+                        hintWithoutTerminal);
             }
-            char[] first = console.readPassword("%s: ", prompt);
+            char[] first = readSecret.apply(prompt + ": ");
             if (first == null) {
-                throw HsmkitException.key("no PIN entered", null);
+                throw HsmkitException.key("nothing entered for: " + prompt, "run the command again");
             }
             if (confirm) {
-                char[] second = console.readPassword("Repeat: ");
+                char[] second = readSecret.apply(prompt + " (again): ");
                 boolean same = second != null && Arrays.equals(first, second);
                 if (second != null) {
                     Arrays.fill(second, '\0');
