@@ -1,5 +1,7 @@
 package org.hsmkit.cli;
 
+import java.util.List;
+
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -7,16 +9,11 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The top-level command: global options and the list of subcommands. The exit code table is added
- * to every command's help by {@link HsmkitCli} from {@link ExitCode}.
+ * to every command's help by {@link HsmkitCli} from {@link ExitCode}; {@link HsmkitCli} also
+ * registers the subcommands, from {@link #SUBCOMMANDS}.
  */
 @Command(name = "hsmkit", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Encrypt, decrypt and sign files, PDFs and mail with keys that stay in a hardware security module.",
-        subcommands = {
-            TokenCommand.class, KeyCommand.class, RandomCommand.class,
-            EncryptCommand.class, DecryptCommand.class, InspectCommand.class, SignCommand.class, VerifyCommand.class,
-            PdfCommand.class, SmimeCommand.class, DemoCommand.class,
-            AutoComplete.GenerateCompletion.class
-        },
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  HSMKIT_TOKEN           token selector used when -t is not given",
@@ -24,6 +21,12 @@ import picocli.CommandLine.ScopeType;
             "  HSMKIT_PIN_FILE        file holding the PIN when no --pin-* option is given"
         })
 public final class HsmkitCommand {
+    /** The top-level subcommands, in the order the help lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            TokenCommand.class, KeyCommand.class, RandomCommand.class,
+            EncryptCommand.class, DecryptCommand.class, InspectCommand.class, SignCommand.class, VerifyCommand.class,
+            PdfCommand.class, SmimeCommand.class, DemoCommand.class,
+            AutoComplete.GenerateCompletion.class);
 
     @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", scope = ScopeType.INHERIT,
             description = "'soft' (default: the software token, created on first use), 'soft:PATH.p12', or a PKCS#11 URI such as pkcs11:token=SmartCard-HSM")

@@ -64,6 +64,18 @@ class CliTest {
     }
 
     @Test
+    void oneInvocationBuildsOnlyTheCommandItNamesAndHelpStillListsThemAll() {
+        assertEquals(List.of("encrypt"),
+                List.copyOf(HsmkitCli.createFor(CliContext.system(), "-t", "soft", "encrypt", "-r", "a.pem", "f").getSubcommands().keySet()));
+        assertEquals(HsmkitCommand.SUBCOMMANDS.size(), HsmkitCli.createFor(CliContext.system(), "--help").getSubcommands().size());
+        assertEquals(HsmkitCommand.SUBCOMMANDS.size(), HsmkitCli.createFor(CliContext.system(), "encrpyt").getSubcommands().size());
+        String help = CliRun.in(tmp).run("--help").assertOk().stdout();
+        for (String name : List.of("token", "key", "random", "encrypt", "decrypt", "inspect", "sign", "verify", "pdf", "smime", "demo")) {
+            assertTrue(help.contains("\n  " + name + " "), name + " missing from: " + help);
+        }
+    }
+
+    @Test
     void exitCodesAreTheErrorKindsCodes() {
         assertEquals(ErrorKind.VERIFICATION_FAILED.exitCode(), ExitCode.VERIFICATION_FAILED);
         assertEquals(ErrorKind.USAGE.exitCode(), ExitCode.USAGE);

@@ -1,0 +1,120 @@
+package org.hsmkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+import org.hsmkit.testdata.ExternalTool;
+import org.hsmkit.testdata.TestPki;
+import org.hsmkit.testdata.TestUser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The CLI as the launcher runs it: a separate JVM on {@code target/hsmkit-cli.jar} and
+ * {@code target/lib}, where the Bouncy Castle jars are unsigned copies. Everything that reaches
+ * Bouncy Castle as a JCE provider (brainpool ECDH, RSA-OAEP unwrapping, PKCS#12) must work there
+ * as it does on the signed jars the in-process tests use.
+ */
+class PackagedCliIT {
+    private static final Path TARGET = Path.of("target");
+    private static final List<TestUser> RECIPIENTS = List.of(TestUser.ANDY_RSA3072, TestUser.BOB_P256, TestUser.GRACE_BP512);
+
+    @TempDir
+    static Path pki;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void writePki() {
+        TestPki.standard().writeTo(pki);
+    }
+
+    @Test
+    void theLaunchersBouncyCastleJarsCarryNoSignature() throws IOException {
+        List<Path> jars;
+        try (Stream<Path> s = Files.list(TARGET.resolve("lib"))) {
+            jars = s.filter(p -> p.getFileName().toString().startsWith("bc")).toList();
+        }
+        assertEquals(5, jars.size(), jars.toString());
+        for (Path jar : jars) {
+            try (JarFile j = new JarFile(jar.toFile())) {
+                assertTrue(j.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)")), jar + " is signed");
+                assertEquals("true", j.getManifest().getMainAttributes().getValue("Multi-Release"), jar.toString());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aes256-gcm", "aes128-cbc"})
+    void encryptsToRsaNistAndBrainpoolRecipientsAndEachDecryptsWithItsOwnKey(String cipher) throws IOException {
+        Path plain = Files.write(work.resolve("plain.bin"), "packaged launcher check\n".repeat(1000).getBytes());
+        List<String> encrypt = new ArrayList<>(List.of("encrypt", "--cipher", cipher));
+        for (TestUser u : RECIPIENTS) {
+            encrypt.add("-r");
+            encrypt.add(pki.resolve(u.fileName() + ".pem").toString());
+        }
+        encrypt.addAll(List.of("-o", "file.p7m", plain.toString()));
+        ok(hsmkit(Map.of(), encrypt.toArray(String[]::new)));
+
+        for (TestUser u : RECIPIENTS) {
+            Path out = work.resolve("back-" + u.fileName());
+            ok(hsmkit(Map.of("PIN", TestPki.P12_PASSWORD), "-t", "soft:" + pki.resolve(u.fileName() + ".p12"), "--pin-env", "PIN",
+                    "decrypt", "-o", out.toString(), "file.p7m"));
+            assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(out), u.fileName());
+        }
+        Path byOpenssl = work.resolve("back-openssl");
+        ExternalTool.run(work, "openssl", "cms", "-decrypt", "-binary", "-inform", "DER", "-in", "file.p7m",
+                "-inkey", pki.resolve("grace-bp512.key.pem").toString(), "-recip", pki.resolve("grace-bp512.pem").toString(),
+                "-out", byOpenssl.toString()).requireSuccess();
+        assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(byOpenssl));
+    }
+
+    @Test
+    void signsAndVerifiesWithTheChainToTheTestRoot() throws IOException {
+        Path doc = Files.writeString(work.resolve("contract.txt"), "signed by the packaged CLI\n");
+        ok(hsmkit(Map.of("PIN", TestPki.P12_PASSWORD), "-t", "soft:" + pki.resolve("carol-p384.p12"), "--pin-env", "PIN",
+                "sign", "--key", "carol-p384", doc.toString()));
+        ExternalTool.Result v = hsmkit(Map.of(), "verify", "--trust", pki.resolve("root.pem").toString(), "contract.txt.p7s");
+        ok(v);
+        assertTrue(v.stderr().contains("Carol P-384") || v.stdoutText().contains("Carol P-384"), v.stderr() + v.stdoutText());
+    }
+
+    @Test
+    void theDemoRunsEndToEndOnAFreshSoftToken() {
+        ExternalTool.Result r = hsmkit(Map.of("HSMKIT_PIN", "demo-passphrase", "XDG_DATA_HOME", work.resolve("data").toString()),
+                "--pin-env", "HSMKIT_PIN", "demo", "--size-mib", "1");
+        ok(r);
+        assertTrue(r.stdoutText().contains("demo OK"), r.stdoutText());
+        assertTrue(Files.isRegularFile(work.resolve("data/hsmkit/soft-token.p12")));
+    }
+
+    private ExternalTool.Result hsmkit(Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", TARGET.resolve("hsmkit-cli.jar").toAbsolutePath() + ":" + TARGET.resolve("lib").toAbsolutePath() + "/*",
+                "org.hsmkit.cli.Main"));
+        command.addAll(List.of(args));
+        Map<String, String> environment = new HashMap<>(env);
+        environment.putIfAbsent("XDG_DATA_HOME", work.resolve("xdg").toString());
+        return ExternalTool.run(work, new byte[0], environment, command);
+    }
+
+    private static void ok(ExternalTool.Result r) {
+        assertEquals(0, r.exitCode(), () -> "stdout: " + r.stdoutText() + "\nstderr: " + r.stderr());
+    }
+}
