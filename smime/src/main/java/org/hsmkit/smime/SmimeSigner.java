@@ -31,7 +31,6 @@ import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.core.internal.Providers;
 import org.hsmkit.smime.internal.MimeParts;
 
 /**
@@ -138,8 +137,8 @@ public final class SmimeSigner {
         try {
             attributes.add(new SMIMEEncryptionKeyPreferenceAttribute(
                     SMIMEUtil.createIssuerAndSerialNumberFor(encryptionCertificate)));
-            return new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build())
+            // the JDK's digests: Bouncy Castle's provider takes half a second to set up
+            return new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
                     .build(key.contentSigner(scheme, digest), chain.get(0));
         } catch (CertificateParsingException | CertificateEncodingException | OperatorCreationException e) {

@@ -33,7 +33,6 @@ import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.WriteFailure;
 
@@ -160,7 +159,8 @@ public final class CmsSigner {
                     holder.getSerialNumber()));
             AttributeTable extra = new AttributeTable(new Attribute(PKCSObjectIdentifiers.id_aa_signingCertificateV2,
                     new DERSet(new SigningCertificateV2(id))));
-            return new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build())
+            // the JDK's digests (SHA-2 with CPU intrinsics) need no Bouncy Castle provider, which takes half a second to set up
+            return new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(extra))
                     .build(key.contentSigner(scheme, digest), holder);
         } catch (IOException | NoSuchAlgorithmException e) {

@@ -71,6 +71,13 @@ public final class Certificates {
             return false;
         }
         try {
+            // the JDK first: Bouncy Castle's provider takes half a second to set up
+            cert.verify(issuer.getPublicKey());
+            return true;
+        } catch (Exception e) {
+            // a wrong signature, or an algorithm or curve the JDK lacks (brainpool): ask Bouncy Castle
+        }
+        try {
             cert.verify(issuer.getPublicKey(), org.hsmkit.core.internal.Providers.bc());
             return true;
         } catch (Exception e) {

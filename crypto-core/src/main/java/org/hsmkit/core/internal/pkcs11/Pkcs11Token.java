@@ -806,8 +806,8 @@ public final class Pkcs11Token implements Token {
                 if (a.modulus() == null || a.publicExponent() == null) {
                     return null;
                 }
-                return KeyFactory.getInstance("RSA", Providers.bc())
-                        .generatePublic(new RSAPublicKeySpec(a.modulus(), a.publicExponent()));
+                // the JDK's RSA: Bouncy Castle's provider takes half a second to set up
+                return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(a.modulus(), a.publicExponent()));
             }
             AttributeVector a = s.getAttrValues(handle, CKA_EC_PARAMS, CKA_EC_POINT);
             byte[] params = a.ecParams();
