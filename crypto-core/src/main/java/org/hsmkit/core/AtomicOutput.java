@@ -9,6 +9,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * An output that appears at its destination only when {@link #commit()} is called: bytes go to a
@@ -40,7 +41,10 @@ public final class AtomicOutput implements AutoCloseable {
         } else {
             this.temp = Files.createTempFile("hsmkit-", ".spool");
         }
-        this.out = Files.newOutputStream(temp);
+        // WRITE without TRUNCATE_EXISTING: the file is new and empty, and on ext4 an O_TRUNC open
+        // makes close() start writing the whole file to disk (its replace-via-truncate safeguard),
+        // which cost 0.35 s at close, and 1.3 s more for whoever deleted it, per GiB measured here
+        this.out = Files.newOutputStream(temp, StandardOpenOption.WRITE);
     }
 
     /**
