@@ -20,6 +20,7 @@ import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.GcmOutputEncryptor;
 import org.hsmkit.core.internal.cms.WriteFailure;
+import org.hsmkit.core.internal.io.WriteBehindStream;
 
 /**
  * Encrypts a stream for a {@link RecipientSet} as CMS AuthEnvelopedData (AES-GCM, the default) or
@@ -97,8 +98,10 @@ public final class CmsEncryptor {
      * but not closed. Returns the number of plaintext bytes.
      */
     public long encrypt(InputStream in, OutputStream out) {
+        // the encryption runs on this thread, the writing of what it produced on another
+        WriteBehindStream behind = new WriteBehindStream(out);
         try {
-            OutputStream target = WriteFailure.guardKeepingOpen(out);
+            OutputStream target = WriteFailure.guardKeepingOpen(behind);
             OutputStream der = armor ? Armor.armored(target, "CMS") : target;
             long total = 0;
             try (OutputStream plain = open(der)) {
@@ -118,6 +121,8 @@ public final class CmsEncryptor {
             throw HsmkitException.io("cannot read the input: " + e.getMessage(), e);
         } catch (CMSException e) {
             throw new HsmkitException(ErrorKind.KEY, "cannot encrypt: " + e.getMessage(), null, e);
+        } finally {
+            behind.stop();
         }
     }
 

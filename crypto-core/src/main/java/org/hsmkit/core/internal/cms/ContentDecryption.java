@@ -30,7 +30,7 @@ import org.hsmkit.core.cms.ContentCipher;
  * <em>encryption</em> of the recovered plaintext under the same key and nonce — that encryption
  * reproduces the ciphertext, so its tag is the tag of the ciphertext. The tags are compared in
  * constant time at the end; the caller releases the plaintext only when {@link #verify} passes.
- * The tag computation runs on a second thread, fed the same plaintext buffers in order. (The
+ * The tag computation and the writing run on a second thread, fed the plaintext buffers in order. (The
  * JDK's GCM decryption would hold the whole ciphertext in memory; Bouncy Castle's streams
  * unverified plaintext and is several times slower.)
  */
@@ -106,11 +106,11 @@ public final class ContentDecryption {
 
     /**
      * Decrypts all of {@code ciphertext} into {@code plaintext}; returns the plaintext length. For
-     * GCM the tag is recomputed on a second thread while this one decrypts and writes: both see
-     * every plaintext buffer, in order, before it is reused.
+     * GCM a second thread recomputes the tag and writes the plaintext while this one reads and
+     * decrypts; every plaintext buffer passes both, in order, before it is reused.
      */
     public long run(InputStream ciphertext, OutputStream plaintext) throws IOException {
-        GcmTagThread worker = tagger == null ? null : GcmTagThread.start(tagger);
+        GcmTagThread worker = tagger == null ? null : GcmTagThread.start(tagger, plaintext);
         byte[] in = new byte[CHUNK];
         byte[] single = new byte[CHUNK + 32];
         long total = 0;
@@ -123,9 +123,10 @@ public final class ContentDecryption {
                 for (int off = 0; off < n; off += slice) {
                     m += stream.update(in, off, Math.min(slice, n - off), out, m);
                 }
-                plaintext.write(out, 0, m);
                 if (worker != null) {
                     worker.submit(out, m, slice);
+                } else {
+                    plaintext.write(out, 0, m);
                 }
                 total += m;
                 if (n < CHUNK) {
@@ -134,10 +135,11 @@ public final class ContentDecryption {
             }
             byte[] out = worker == null ? single : worker.buffer();
             int m = stream.doFinal(out, 0);
-            plaintext.write(out, 0, m);
             if (worker != null) {
                 worker.submit(out, m, CHUNK);
                 worker.finish();
+            } else {
+                plaintext.write(out, 0, m);
             }
             return total + m;
         } catch (BadPaddingException e) {

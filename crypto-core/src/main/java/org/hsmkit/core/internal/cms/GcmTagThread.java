@@ -2,6 +2,7 @@ package org.hsmkit.core.internal.cms;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -10,11 +11,13 @@ import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 
 /**
- * Computes a GCM tag on its own thread: the caller fills buffers from {@link #buffer()} with the
- * plaintext, in order, and {@link #submit}s them; the thread runs them through a GCM encryption
- * (output discarded) and hands the buffers back. After {@link #finish()} the caller owns the
- * cipher again and takes the tag from its {@code doFinal()}. This takes the tag's GHASH (and
- * the GCM keystream it has to recompute) off the thread that does AES-CTR and the I/O.
+ * Computes a GCM tag and writes the plaintext on its own thread: the caller fills buffers from
+ * {@link #buffer()} with the plaintext, in order, and {@link #submit}s them; the thread runs them
+ * through a GCM encryption (output discarded), writes them to the sink and hands the buffers
+ * back. After {@link #finish()} the caller owns the cipher again and takes the tag from its
+ * {@code doFinal()}. The two threads then carry about equal work on two cores: reading, parsing
+ * and AES-CTR on one; the tag's GHASH (and the GCM keystream it has to recompute) and the write
+ * on the other. A failure on this thread is thrown to the caller by its next call.
  */
 public final class GcmTagThread implements Runnable {
     /** The largest piece one buffer holds. */
@@ -27,13 +30,15 @@ public final class GcmTagThread implements Runnable {
     private static final Piece END = new Piece(null, -1, 0);
 
     private final Cipher tagger;
+    private final OutputStream sink;
     private final BlockingQueue<Piece> work = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
     private final Thread thread;
     private volatile Throwable failure;
 
-    private GcmTagThread(Cipher tagger) {
+    private GcmTagThread(Cipher tagger, OutputStream sink) {
         this.tagger = tagger;
+        this.sink = sink;
         for (int i = 0; i < BUFFERS; i++) {
             free.add(new byte[CHUNK + 32]);
         }
@@ -41,9 +46,12 @@ public final class GcmTagThread implements Runnable {
         thread.setDaemon(true);
     }
 
-    /** Starts a thread feeding {@code tagger}, an AES-GCM cipher initialised for encryption. */
-    public static GcmTagThread start(Cipher tagger) {
-        GcmTagThread t = new GcmTagThread(tagger);
+    /**
+     * Starts a thread feeding {@code tagger}, an AES-GCM cipher initialised for encryption, and
+     * writing to {@code sink}.
+     */
+    public static GcmTagThread start(Cipher tagger, OutputStream sink) {
+        GcmTagThread t = new GcmTagThread(tagger, sink);
         t.thread.start();
         return t;
     }
@@ -93,9 +101,16 @@ public final class GcmTagThread implements Runnable {
         }
     }
 
-    private void failed() {
-        if (failure != null) {
-            throw new IllegalStateException("the GCM tag computation failed", failure);
+    private void failed() throws IOException {
+        Throwable f = failure;
+        if (f instanceof IOException io) {
+            throw new IOException(io.getMessage(), io);
+        }
+        if (f instanceof RuntimeException r) {
+            throw r; // e.g. a write failure the sink reports as HsmkitException
+        }
+        if (f != null) {
+            throw new IllegalStateException("the GCM tag computation failed", f);
         }
     }
 
@@ -107,11 +122,12 @@ public final class GcmTagThread implements Runnable {
                 for (int off = 0; off < p.length(); off += p.slice()) {
                     tagger.update(p.data(), off, Math.min(p.slice(), p.length() - off), scratch, off);
                 }
+                sink.write(p.data(), 0, p.length());
                 free.put(p.data());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (GeneralSecurityException | RuntimeException e) {
+        } catch (GeneralSecurityException | IOException | RuntimeException | Error e) {
             failure = e;
         }
     }
