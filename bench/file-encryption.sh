@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # File encryption benchmark: hsmkit against `openssl cms` and `age` on one large file, same machine,
-# same run. Reports wall time (best of RUNS), peak RSS (/usr/bin/time -v) and the number of
+# same run. Reports wall time (median of RUNS rounds, with per-round ratios), peak RSS (/usr/bin/time -v) and the number of
 # private-key operations hsmkit makes on a SoftHSM2 token (counted by OpenSC's pkcs11-spy).
 #
-#   bench/file-encryption.sh            # 1 GiB, 3 runs each
+#   bench/file-encryption.sh            # 1 GiB, 5 rounds
 #   SIZE_MIB=256 RUNS=1 bench/file-encryption.sh
 #
 # Needs: java 17, maven (first build), openssl, age, softhsm2, opensc (pkcs11-tool, pkcs11-spy), GNU time.
@@ -11,7 +11,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 size_mib="${SIZE_MIB:-1024}"
-runs="${RUNS:-3}"
+runs="${RUNS:-5}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/hsmkit-bench.XXXXXX")"
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
@@ -34,7 +34,7 @@ done
 hsmkit=(java -cp "$root/cli/target/hsmkit-cli.jar:$root/cli/target/lib/*" org.hsmkit.cli.Main)
 
 cd "$work"
-echo "work dir: $work; input: ${size_mib} MiB of random bytes; best of $runs run(s)" >&2
+echo "work dir: $work; input: ${size_mib} MiB of random bytes; $runs round(s)" >&2
 openssl req -x509 -newkey rsa:3072 -nodes -keyout key.pem -out cert.pem -subj "/CN=hsmkit bench" -days 2 \
   -addext keyUsage=keyEncipherment,digitalSignature 2>/dev/null
 openssl x509 -in cert.pem -outform DER -out cert.der
@@ -53,33 +53,49 @@ pkcs11-tool --module "$softhsm_module" --token-label bench --login --pin 123456 
   --write-object cert.der --type cert --id 01 --label bench >/dev/null
 printf '123456\n' > pin.txt
 
-# measure LABEL CMD... : keeps the best wall time and the peak RSS of that run
-declare -A wall rss
-measure() {
+# once LABEL CMD... : runs CMD once under GNU time, appending its wall time and peak RSS to LABEL's lists
+declare -A walls rsss
+once() {
   local label="$1"; shift
-  local best="" best_rss=""
-  for ((i = 0; i < runs; i++)); do
-    rm -f out.*
-    # flush earlier runs' dirty pages so that no command pays for another's write-back
-    sync
-    /usr/bin/time -v -o "time.txt" "$@" >/dev/null 2>"stderr.txt" || { cat stderr.txt time.txt >&2; echo "failed: $label" >&2; exit 1; }
-    local w r
-    w="$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' time.txt | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')"
-    r="$(awk -F': ' '/Maximum resident set size/{print $2}' time.txt)"
-    if [[ -z "$best" ]] || awk -v a="$w" -v b="$best" 'BEGIN{exit !(a<b)}'; then best="$w"; best_rss="$r"; fi
-  done
-  wall[$label]="$best"; rss[$label]="$best_rss"
-  printf '%-22s %8.2f s %8d MB\n' "$label" "$best" "$((best_rss / 1024))" >&2
+  # flush earlier runs' dirty pages so that no command pays for another's write-back
+  sync
+  /usr/bin/time -v -o "time.txt" "$@" >/dev/null 2>"stderr.txt" || { cat stderr.txt time.txt >&2; echo "failed: $label" >&2; exit 1; }
+  local w r
+  w="$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' time.txt | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')"
+  r="$(awk -F': ' '/Maximum resident set size/{print $2}' time.txt)"
+  walls[$label]+="$w "; rsss[$label]+="$r "
+}
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END{ if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2 }'; }
+# ratios A B: the per-round ratios of two labels' wall times, as "median (min–max)"
+ratios() {
+  paste -d' ' <(tr ' ' '\n' <<<"${walls[$1]}" | grep .) <(tr ' ' '\n' <<<"${walls[$2]}" | grep .) \
+    | awk '{print $1/$2}' | sort -g | awk '{v[NR]=$1} END{ m = NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2;
+        printf "%.2f× (%.2f–%.2f)", m, v[1], v[NR] }'
 }
 
-rm -f openssl.p7m hsmkit.p7m age.age
-measure openssl-encrypt openssl cms -encrypt -stream -binary -aes-256-gcm -in plain.bin -outform DER -out openssl.p7m cert.pem
-measure hsmkit-encrypt "${hsmkit[@]}" --force encrypt -r cert.pem -o hsmkit.p7m plain.bin
-measure age-encrypt age -r "$age_recipient" -o age.age plain.bin
-measure openssl-decrypt openssl cms -decrypt -binary -inform DER -in openssl.p7m -inkey key.pem -out out.openssl
-measure hsmkit-decrypt-soft "${hsmkit[@]}" -t "pkcs11:token=bench" --module "$softhsm_module" --pin-file pin.txt \
-  --force decrypt -o out.hsmkit hsmkit.p7m
-measure age-decrypt age -d -i age.key -o out.age age.age
+# Rounds: every tool once per round, peers next to each other, so that a comparison holds when the
+# shared machine's speed drifts; each output is removed before its run (an existing file would be
+# truncated, which on ext4 makes close() start writing the whole file to disk).
+for ((i = 0; i < runs; i++)); do
+  rm -f openssl.p7m hsmkit.p7m age.age
+  once openssl-encrypt openssl cms -encrypt -stream -binary -aes-256-gcm -in plain.bin -outform DER -out openssl.p7m cert.pem
+  once hsmkit-encrypt "${hsmkit[@]}" encrypt -r cert.pem -o hsmkit.p7m plain.bin
+  once age-encrypt age -r "$age_recipient" -o age.age plain.bin
+  rm -f out.*
+  once openssl-decrypt openssl cms -decrypt -binary -inform DER -in openssl.p7m -inkey key.pem -out out.openssl
+  rm -f out.*
+  once hsmkit-decrypt "${hsmkit[@]}" -t "pkcs11:token=bench" --module "$softhsm_module" --pin-file pin.txt \
+    decrypt -o out.hsmkit hsmkit.p7m
+  rm -f out.*
+  once age-decrypt age -d -i age.key -o out.age age.age
+  echo "round $((i + 1)) of $runs done" >&2
+done
+declare -A wall rss
+for label in "${!walls[@]}"; do
+  wall[$label]="$(median <<<"${walls[$label]}")"
+  rss[$label]="$(median <<<"${rsss[$label]}")"
+  printf '%-16s wall %s s   peak RSS %s KB\n' "$label" "${walls[$label]}" "${rsss[$label]}" >&2
+done
 
 # Correctness and the private-key operation count, once. First choice: OpenSC's pkcs11-spy in front of
 # SoftHSM2. pkcs11-spy of OpenSC before 0.26 crashes in C_GetInterfaceList when the module behind it is
@@ -104,14 +120,15 @@ else
 fi
 cmp -s plain.bin out.check || { echo "hsmkit decryption differs from the input" >&2; exit 1; }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+echo
+echo "Median of $runs rounds; in brackets the median, lowest and highest of the per-round ratios."
 echo
 echo "| ${size_mib} MiB file | hsmkit | openssl cms | age | hsmkit / openssl |"
 echo "|---|---|---|---|---|"
-echo "| encrypt, wall | ${wall[hsmkit-encrypt]} s | ${wall[openssl-encrypt]} s | ${wall[age-encrypt]} s | $(ratio "${wall[hsmkit-encrypt]}" "${wall[openssl-encrypt]}")× |"
-echo "| decrypt, wall | ${wall[hsmkit-decrypt-soft]} s | ${wall[openssl-decrypt]} s | ${wall[age-decrypt]} s | openssl takes $(ratio "${wall[openssl-decrypt]}" "${wall[hsmkit-decrypt-soft]}")× as long |"
+echo "| encrypt, wall | ${wall[hsmkit-encrypt]} s | ${wall[openssl-encrypt]} s | ${wall[age-encrypt]} s | $(ratios hsmkit-encrypt openssl-encrypt) |"
+echo "| decrypt, wall | ${wall[hsmkit-decrypt]} s | ${wall[openssl-decrypt]} s | ${wall[age-decrypt]} s | $(ratios hsmkit-decrypt openssl-decrypt); openssl takes $(awk -v a="${wall[openssl-decrypt]}" -v b="${wall[hsmkit-decrypt]}" 'BEGIN{printf "%.1f", a/b}')× as long |"
 echo "| encrypt, peak RSS | $((rss[hsmkit-encrypt] / 1024)) MB | $((rss[openssl-encrypt] / 1024)) MB | $((rss[age-encrypt] / 1024)) MB | |"
-echo "| decrypt, peak RSS | $((rss[hsmkit-decrypt-soft] / 1024)) MB | $((rss[openssl-decrypt] / 1024)) MB | $((rss[age-decrypt] / 1024)) MB | |"
+echo "| decrypt, peak RSS | $((rss[hsmkit-decrypt] / 1024)) MB | $((rss[openssl-decrypt] / 1024)) MB | $((rss[age-decrypt] / 1024)) MB | |"
 echo "| private-key operations on the token per decryption | $ops | | | |"
 echo
 echo "Operations counted with: $counter."
