@@ -35,7 +35,7 @@ import org.hsmkit.core.cms.ContentCipher;
  * unverified plaintext and is several times slower.)
  */
 public final class ContentDecryption {
-    private static final int CHUNK = 1 << 16;
+    private static final int CHUNK = 1 << 20;
     /**
      * The JDK's AES-GCM and AES-CTR use the CPU's AES and carry-less multiply instructions only
      * once the JIT has compiled them, which it does after enough calls; big calls at the start run

@@ -21,7 +21,7 @@ import javax.crypto.Cipher;
  */
 public final class GcmTagThread implements Runnable {
     /** The largest piece one buffer holds. */
-    public static final int CHUNK = 1 << 16;
+    public static final int CHUNK = 1 << 20;
     private static final int BUFFERS = 4;
 
     private record Piece(byte[] data, int length, int slice) {
