@@ -29,9 +29,12 @@ for m in /usr/lib/x86_64-linux-gnu/pkcs11-spy.so /usr/lib/x86_64-linux-gnu/pkcs1
 done
 [[ -n "$softhsm_module" && -n "$spy_module" ]] || { echo "missing: SoftHSM2 module or pkcs11-spy" >&2; exit 2; }
 
-# Build once (./hsmkit builds when needed), then call java directly so the timing holds no build check.
+# Build once (./hsmkit builds when needed, and prepares its class archive), then time the launcher
+# exactly as users run it.
 "$root/hsmkit" --version >/dev/null
-hsmkit=(java -cp "$root/cli/target/hsmkit-cli.jar:$root/cli/target/lib/*" org.hsmkit.cli.Main)
+hsmkit=("$root/hsmkit")
+# the same program as a plain JVM command line, for gdb (which cannot start a shell script)
+hsmkit_jvm=(java -cp "$root/cli/target/hsmkit-cli.jar:$root/cli/target/lib/*" org.hsmkit.cli.Main)
 
 cd "$work"
 echo "work dir: $work; input: ${size_mib} MiB of random bytes; $runs round(s)" >&2
@@ -114,7 +117,7 @@ else
     done
     echo "run"
   } > count.gdb
-  gdb -q -batch -x count.gdb --args "${hsmkit[@]}" -t "pkcs11:token=bench" --module "$softhsm_module" --pin-file pin.txt \
+  gdb -q -batch -x count.gdb --args "${hsmkit_jvm[@]}" -t "pkcs11:token=bench" --module "$softhsm_module" --pin-file pin.txt \
     --force decrypt -o out.check hsmkit.p7m > gdb.log 2>&1
   ops="$(grep -c '^PRIVATE-KEY-OP' gdb.log || true)"
 fi
