@@ -1,0 +1,69 @@
+# Shared by the bench/ scripts: a work directory, a SoftHSM2 token holding an RSA key, and timing in
+# rounds. Source it after setting `root`; it leaves you in the work directory.
+
+bench_require() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
+  done
+}
+
+# bench_workdir: a fresh directory, removed on exit; cd into it
+bench_workdir() {
+  work="$(mktemp -d "${TMPDIR:-/tmp}/hsmkit-bench.XXXXXX")"
+  trap 'rm -rf "$work"' EXIT
+  cd "$work"
+}
+
+# bench_token: an RSA-3072 key and certificate (key.pem, cert.pem, cert.der) and a SoftHSM2 token
+# 'bench' holding both (PIN in pin.txt); sets softhsm_module and exports SOFTHSM2_CONF
+bench_token() {
+  local m
+  softhsm_module=""
+  for m in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so /usr/lib64/pkcs11/libsofthsm2.so; do
+    [[ -f "$m" ]] && softhsm_module="$m" && break
+  done
+  [[ -n "$softhsm_module" ]] || { echo "missing: the SoftHSM2 PKCS#11 module" >&2; exit 2; }
+  openssl req -x509 -newkey rsa:3072 -nodes -keyout key.pem -out cert.pem -subj "/CN=hsmkit bench" -days 2 \
+    -addext keyUsage=keyEncipherment,digitalSignature 2>/dev/null
+  openssl x509 -in cert.pem -outform DER -out cert.der
+  openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.p8
+  mkdir tokens
+  printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$PWD" > softhsm2.conf
+  export SOFTHSM2_CONF="$PWD/softhsm2.conf"
+  softhsm2-util --init-token --free --label bench --so-pin 12345678 --pin 123456 >/dev/null
+  softhsm2-util --import key.p8 --token bench --label bench --id 01 --pin 123456 >/dev/null
+  pkcs11-tool --module "$softhsm_module" --token-label bench --login --pin 123456 \
+    --write-object cert.der --type cert --id 01 --label bench >/dev/null
+  printf '123456\n' > pin.txt
+}
+
+# once LABEL CMD... : runs CMD once under GNU time, appending its wall time and peak RSS to LABEL's
+# lists (walls[LABEL], rsss[LABEL])
+declare -A walls rsss
+once() {
+  local label="$1"; shift
+  # flush earlier runs' dirty pages so that no command pays for another's write-back
+  sync
+  local start end w r
+  # wall time from the shell's microsecond clock (GNU time prints only hundredths); peak RSS from GNU time
+  start="$EPOCHREALTIME"
+  /usr/bin/time -v -o "time.txt" "$@" >/dev/null 2>"stderr.txt" || { cat stderr.txt time.txt >&2; echo "failed: $label" >&2; exit 1; }
+  end="$EPOCHREALTIME"
+  w="$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b - a}')"
+  r="$(awk -F': ' '/Maximum resident set size/{print $2}' time.txt)"
+  walls[$label]+="$w "; rsss[$label]+="$r "
+}
+
+# median: of the numbers on stdin (space or newline separated)
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END{ if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2 }'; }
+
+# peak_mb LABEL: the median peak RSS of LABEL's runs, in MB
+peak_mb() { median <<<"${rsss[$1]}" | awk '{printf "%d", $1 / 1024}'; }
+
+# ratios A B: the per-round ratios of two labels' wall times, as "median× (lowest–highest)"
+ratios() {
+  paste -d' ' <(tr ' ' '\n' <<<"${walls[$1]}" | grep .) <(tr ' ' '\n' <<<"${walls[$2]}" | grep .) \
+    | awk '{print $1/$2}' | sort -g | awk '{v[NR]=$1} END{ m = NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2;
+        printf "%.2f× (%.2f–%.2f)", m, v[1], v[NR] }'
+}
