@@ -1,20 +1,68 @@
 package org.hsmkit.core.internal;
 
+import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
 import java.security.Provider;
+import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
 
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * The Bouncy Castle provider instance hsmkit uses, passed explicitly to JCA calls rather than
  * registered globally, so hsmkit does not change the host application's provider order.
+ *
+ * <p>Making the provider registers every algorithm Bouncy Castle has and took 0.46 s here, so the
+ * helpers below use the JDK where it suffices and Bouncy Castle only for what the JDK lacks
+ * (brainpool curves above all).
  */
 public final class Providers {
-    private static final Provider BC = new BouncyCastleProvider();
+    /** Made on first use only, not when the helpers below are first called. */
+    private static final class Lazy {
+        static final Provider BC = new BouncyCastleProvider();
+    }
 
     private Providers() {
     }
 
     public static Provider bc() {
-        return BC;
+        return Lazy.BC;
+    }
+
+    /**
+     * True when {@code key} verifies the signature of {@code cert}: the JDK first, then Bouncy
+     * Castle (for a wrong signature too, as the JDK reports an unsupported curve the same way).
+     */
+    public static boolean verifies(X509Certificate cert, PublicKey key) {
+        try {
+            cert.verify(key);
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // a wrong signature, or an algorithm or curve the JDK lacks
+        }
+        try {
+            cert.verify(key, bc());
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A certificate as a JCA object: the JDK's for RSA keys, Bouncy Castle's for the rest. */
+    public static X509Certificate certificate(X509CertificateHolder holder) throws GeneralSecurityException {
+        try {
+            X509Certificate jdk = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
+            if (jdk.getPublicKey() instanceof RSAPublicKey) {
+                return jdk;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.security.cert.CertificateEncodingException(e.getMessage());
+        }
+        return new JcaX509CertificateConverter().setProvider(bc()).getCertificate(holder);
     }
 }

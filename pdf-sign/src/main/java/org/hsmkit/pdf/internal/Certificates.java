@@ -70,19 +70,7 @@ public final class Certificates {
         if (!cert.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
             return false;
         }
-        try {
-            // the JDK first: Bouncy Castle's provider takes half a second to set up
-            cert.verify(issuer.getPublicKey());
-            return true;
-        } catch (Exception e) {
-            // a wrong signature, or an algorithm or curve the JDK lacks (brainpool): ask Bouncy Castle
-        }
-        try {
-            cert.verify(issuer.getPublicKey(), org.hsmkit.core.internal.Providers.bc());
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
+        return org.hsmkit.core.internal.Providers.verifies(cert, issuer.getPublicKey());
     }
 
     public static X509Certificate findIssuer(X509Certificate cert, Collection<X509Certificate> pool) {

@@ -24,10 +24,10 @@ import org.bouncycastle.asn1.pkcs.ContentInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.operator.InputDecryptorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.operator.bc.BcDefaultDigestProvider;
 import org.bouncycastle.pkcs.PKCS12PfxPdu;
 import org.bouncycastle.pkcs.PKCS12PfxPduBuilder;
 import org.bouncycastle.pkcs.PKCS12SafeBag;
@@ -35,10 +35,9 @@ import org.bouncycastle.pkcs.PKCS12SafeBagBuilder;
 import org.bouncycastle.pkcs.PKCS12SafeBagFactory;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.bc.BcPKCS12MacCalculatorBuilderProvider;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder;
 import org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilder;
-import org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilderProvider;
-import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
 import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.PinException;
@@ -133,12 +132,12 @@ final class Pkcs12Store {
             throw HsmkitException.input(name + " is not a PKCS#12 file", "check the path after soft:", e);
         }
         try {
-            if (pfx.hasMac() && !pfx.isMacValid(new JcePKCS12MacCalculatorBuilderProvider().setProvider(Providers.bc()),
+            // Bouncy Castle's lightweight MAC and the JDK's PBES2 where they serve: no JCA provider set-up
+            if (pfx.hasMac() && !pfx.isMacValid(new BcPKCS12MacCalculatorBuilderProvider(BcDefaultDigestProvider.INSTANCE),
                     passphrase)) {
                 throw wrongPassphrase(name);
             }
-            InputDecryptorProvider decryptor = new JcePKCSPBEInputDecryptorProviderBuilder()
-                    .setProvider(Providers.bc()).build(passphrase);
+            InputDecryptorProvider decryptor = new Pbes2Decryption(passphrase);
             List<PKCS12SafeBag> keyBags = new ArrayList<>();
             List<PKCS12SafeBag> certBags = new ArrayList<>();
             for (ContentInfo ci : pfx.getContentInfos()) {
@@ -172,10 +171,15 @@ final class Pkcs12Store {
 
     private static Contents pair(List<PKCS12SafeBag> keyBags, List<PKCS12SafeBag> certBags,
             InputDecryptorProvider decryptor) throws PKCSException, IOException, CertificateException {
-        JcaX509CertificateConverter conv = new JcaX509CertificateConverter().setProvider(Providers.bc());
         List<X509Certificate> certs = new ArrayList<>();
         for (PKCS12SafeBag bag : certBags) {
-            certs.add(conv.getCertificate((X509CertificateHolder) bag.getBagValue()));
+            try {
+                certs.add(Providers.certificate((X509CertificateHolder) bag.getBagValue()));
+            } catch (CertificateException e) {
+                throw e;
+            } catch (java.security.GeneralSecurityException e) {
+                throw new CertificateException(e.getMessage(), e);
+            }
         }
         boolean[] used = new boolean[certs.size()];
         List<KeyEntry> keys = new ArrayList<>();

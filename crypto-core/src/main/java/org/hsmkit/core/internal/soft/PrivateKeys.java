@@ -20,18 +20,20 @@ public final class PrivateKeys {
     private PrivateKeys() {
     }
 
-    /** Re-reads a private key with Bouncy Castle from its PKCS#8 encoding. */
+    /** Re-reads a private key from its PKCS#8 encoding: RSA with the JDK, EC with Bouncy Castle. */
     public static PrivateKey toBc(PrivateKey key) {
         return fromPkcs8(key.getEncoded());
     }
 
-    /** Reads a PKCS#8 PrivateKeyInfo (RSA or EC). */
+    /** Reads a PKCS#8 PrivateKeyInfo: RSA with the JDK, EC with Bouncy Castle. */
     public static PrivateKey fromPkcs8(byte[] encoded) {
         try {
             PrivateKeyInfo info = PrivateKeyInfo.getInstance(encoded);
             String alg = info.getPrivateKeyAlgorithm().getAlgorithm().equals(
                     org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption) ? "RSA" : "EC";
-            return KeyFactory.getInstance(alg, Providers.bc()).generatePrivate(new PKCS8EncodedKeySpec(encoded));
+            // RSA on the JDK; EC on Bouncy Castle, which knows every curve hsmkit supports
+            KeyFactory f = alg.equals("RSA") ? KeyFactory.getInstance("RSA") : KeyFactory.getInstance("EC", Providers.bc());
+            return f.generatePrivate(new PKCS8EncodedKeySpec(encoded));
         } catch (GeneralSecurityException | RuntimeException e) {
             throw HsmkitException.input("the private key cannot be read: " + e.getMessage(),
                     "only RSA and EC private keys are supported", e);
@@ -47,8 +49,7 @@ public final class PrivateKeys {
         PrivateKey bc = toBc(key);
         try {
             if (bc instanceof RSAPrivateCrtKey rsa) {
-                return KeyFactory.getInstance("RSA", Providers.bc())
-                        .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+                return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
             }
             if (bc instanceof ECPrivateKey ec) {
                 ECPoint q = ec.getParameters().getG().multiply(ec.getD()).normalize();

@@ -109,7 +109,7 @@ public final class SoftKey implements TokenKey {
             switch (scheme) {
                 case RSA_PKCS1: {
                     byte[] info = SignatureFormats.digestInfo(digestAlgorithm, digest);
-                    Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding", Providers.bc());
+                    Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding"); // the JDK's: no provider set-up
                     c.init(Cipher.ENCRYPT_MODE, privateKey.get());
                     return c.doFinal(info);
                 }
@@ -142,12 +142,13 @@ public final class SoftKey implements TokenKey {
         }
         try {
             Cipher c;
+            // the JDK's RSA: Bouncy Castle's provider takes long to set up
             if (padding == RsaPadding.PKCS1) {
-                c = Cipher.getInstance("RSA/ECB/PKCS1Padding", Providers.bc());
+                c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
                 c.init(Cipher.DECRYPT_MODE, privateKey.get());
             } else {
                 String h = padding.oaepHashJcaName();
-                c = Cipher.getInstance("RSA/ECB/OAEPPadding", Providers.bc());
+                c = Cipher.getInstance("RSA/ECB/OAEPPadding");
                 c.init(Cipher.DECRYPT_MODE, privateKey.get(),
                         new OAEPParameterSpec(h, "MGF1", new MGF1ParameterSpec(h), PSource.PSpecified.DEFAULT));
             }
