@@ -53,6 +53,9 @@ final class PdfSignCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file (default: IN-signed.pdf)")
     String output;
 
+    @Option(names = "--pss", description = "RSA keys: sign with RSA-PSS instead of PKCS#1 v1.5 (as for sign and smime sign)")
+    boolean pss;
+
     @Option(names = "--scheme", paramLabel = "SCHEME", description = "RSA keys: pkcs1 (default) or pss")
     String scheme;
 
@@ -80,7 +83,11 @@ final class PdfSignCommand implements Callable<Integer> {
         char[] password = PdfCommand.password(session, data.passwordFile);
         try {
             TokenKey k = session.token().key(key);
-            SignatureScheme s = scheme == null ? SignatureScheme.defaultFor(k.type()) : switch (scheme.toLowerCase(java.util.Locale.ROOT)) {
+            if (pss && scheme != null && !scheme.equalsIgnoreCase("pss")) {
+                throw new HsmkitException(ErrorKind.USAGE, "--pss and --scheme " + scheme + " contradict each other", "give one of them");
+            }
+            String chosen = pss ? "pss" : scheme;
+            SignatureScheme s = chosen == null ? SignatureScheme.defaultFor(k.type()) : switch (chosen.toLowerCase(java.util.Locale.ROOT)) {
                 case "pkcs1" -> SignatureScheme.RSA_PKCS1;
                 case "pss" -> SignatureScheme.RSA_PSS;
                 case "ecdsa" -> SignatureScheme.ECDSA;

@@ -109,6 +109,25 @@ class PdfCommandTest {
     }
 
     @Test
+    void pssIsAskedForWithPssAsWithTheOtherSigningCommands() throws Exception {
+        assertEquals(0, soft("pdf", "sign", "--key", "alice", "--pss", "-o", "pss.pdf", corpus("pdfbox-sign_me.pdf").toString()).code());
+        byte[] pdf = Files.readAllBytes(dir.resolve("pss.pdf"));
+        try (org.apache.pdfbox.pdmodel.PDDocument d = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            byte[] cms = d.getLastSignatureDictionary().getContents(pdf);
+            // the signature's placeholder is padded with zeros after the DER object
+            org.bouncycastle.cms.CMSSignedData signed = new org.bouncycastle.cms.CMSSignedData(
+                    org.bouncycastle.asn1.cms.ContentInfo.getInstance(new org.bouncycastle.asn1.ASN1InputStream(cms).readObject()));
+            assertEquals(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_RSASSA_PSS.getId(),
+                    signed.getSignerInfos().iterator().next().getEncryptionAlgOID());
+        }
+        Run conflict = soft("pdf", "sign", "--key", "alice", "--pss", "--scheme", "pkcs1", "-o", "both.pdf",
+                corpus("pdfbox-sign_me.pdf").toString());
+        assertEquals(ExitCode.USAGE, conflict.code(), conflict.err());
+        assertTrue(conflict.err().contains("contradict"), conflict.err());
+        assertFalse(Files.exists(dir.resolve("both.pdf")));
+    }
+
+    @Test
     void extendToLtaAndCatchTampering() throws Exception {
         assertEquals(0, soft("pdf", "sign", "--key", "alice", "--digest", "sha384", "--scheme", "pss", "-o", "bb.pdf",
                 corpus("pdfbox-sign_me.pdf").toString()).code());
