@@ -1,9 +1,11 @@
 package org.hsmkit.core.internal;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.PublicKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
@@ -60,8 +62,8 @@ public final class Providers {
             if (jdk.getPublicKey() instanceof RSAPublicKey) {
                 return jdk;
             }
-        } catch (java.io.IOException e) {
-            throw new java.security.cert.CertificateEncodingException(e.getMessage());
+        } catch (IOException e) {
+            throw new CertificateEncodingException(e.getMessage(), e);
         }
         return new JcaX509CertificateConverter().setProvider(bc()).getCertificate(holder);
     }

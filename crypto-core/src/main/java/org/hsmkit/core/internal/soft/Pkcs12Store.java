@@ -1,6 +1,7 @@
 package org.hsmkit.core.internal.soft;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
@@ -177,7 +178,7 @@ final class Pkcs12Store {
                 certs.add(Providers.certificate((X509CertificateHolder) bag.getBagValue()));
             } catch (CertificateException e) {
                 throw e;
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 throw new CertificateException(e.getMessage(), e);
             }
         }
