@@ -179,11 +179,6 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         @Override
-        public Optional<X509Certificate> certificate() {
-            return key.certificate();
-        }
-
-        @Override
         public List<X509Certificate> certificateChain() {
             return key.certificateChain();
         }

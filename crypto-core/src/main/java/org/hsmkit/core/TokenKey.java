@@ -32,8 +32,11 @@ public interface TokenKey {
 
     PublicKey publicKey();
 
-    /** The certificate stored with the key, if any. */
-    Optional<X509Certificate> certificate();
+    /** The certificate stored with the key, if any: the first of {@link #certificateChain()}. */
+    default Optional<X509Certificate> certificate() {
+        List<X509Certificate> chain = certificateChain();
+        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0));
+    }
 
     /** The certificate and whatever issuer certificates the token holds for it; may be empty. */
     List<X509Certificate> certificateChain();

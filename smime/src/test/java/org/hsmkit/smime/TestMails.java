@@ -8,7 +8,6 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -105,7 +104,6 @@ final class TestMails {
         @Override public String reference() { return inner.reference(); }
         @Override public KeyType type() { return inner.type(); }
         @Override public PublicKey publicKey() { return inner.publicKey(); }
-        @Override public Optional<X509Certificate> certificate() { return inner.certificate(); }
         @Override public List<X509Certificate> certificateChain() { return inner.certificateChain(); }
         @Override public byte[] decrypt(RsaPadding padding, byte[] ciphertext) { return inner.decrypt(padding, ciphertext); }
         @Override public byte[] agree(ECPublicKey peer) { return inner.agree(peer); }

@@ -27,7 +27,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import org.bouncycastle.crypto.InvalidCipherTextException;
@@ -104,11 +103,6 @@ final class Pkcs11Key implements TokenKey {
     @Override
     public PublicKey publicKey() {
         return publicKey;
-    }
-
-    @Override
-    public Optional<X509Certificate> certificate() {
-        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0));
     }
 
     @Override

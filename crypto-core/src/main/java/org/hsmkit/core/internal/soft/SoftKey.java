@@ -9,7 +9,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import javax.crypto.Cipher;
@@ -80,11 +79,6 @@ public final class SoftKey implements TokenKey {
     @Override
     public PublicKey publicKey() {
         return publicKey;
-    }
-
-    @Override
-    public Optional<X509Certificate> certificate() {
-        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0));
     }
 
     @Override
