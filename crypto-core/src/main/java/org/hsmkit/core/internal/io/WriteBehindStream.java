@@ -42,7 +42,8 @@ public final class WriteBehindStream extends OutputStream {
     /** Buffers handed to the writer and not yet taken back. */
     private int pending;
     private volatile IOException failure;
-    private boolean stopped;
+    /** Volatile: after a failure elsewhere the writer drops what it still holds. */
+    private volatile boolean stopped;
 
     public WriteBehindStream(OutputStream out) {
         this.out = out;
@@ -85,7 +86,7 @@ public final class WriteBehindStream extends OutputStream {
     }
 
     /**
-     * Stops the writer thread once it has written what it was handed; bytes not yet flushed are
+     * Stops the writer thread; bytes not yet flushed (and buffers it has not started writing) are
      * dropped. The stream below stays open. For the end of the work, after {@link #flush()}, or
      * after a failure.
      */
@@ -172,7 +173,7 @@ public final class WriteBehindStream extends OutputStream {
     private void run() {
         try {
             for (Chunk c = full.take(); c != DONE; c = full.take()) {
-                if (failure == null) {
+                if (failure == null && !stopped) {
                     try {
                         out.write(c.data(), 0, c.length());
                     } catch (IOException e) {
