@@ -51,11 +51,18 @@ class GpgsmInteropTest {
         home = Files.createTempDirectory(Path.of("/tmp"), "gsm");
         Files.writeString(home.resolve("gpg-agent.conf"), "allow-loopback-pinentry\n");
         // gpgsm 2.2 reads only the legacy PKCS#12 encryption (3DES), not the AES of today's key stores
-        ExternalTool.run(dir, "openssl", "pkcs12", "-export", "-in", alice.fileName() + ".pem", "-inkey", alice.fileName() + ".key.pem",
-                "-out", "alice-legacy.p12", "-passout", "pass:" + TestPki.P12_PASSWORD, "-keypbe", "PBE-SHA1-3DES",
-                "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1").requireSuccess();
         gpgsm(true, "--import", "root.pem", "intermediate.pem").requireSuccess();
-        gpgsm(true, "--import", "alice-legacy.p12").requireSuccess();
+        // gpgsm 2.2 once (1 run in about 10, under load) refused a correct file with "decryption failed;
+        // trying charset ... possibly bad passphrase"; a new export (new salt) imported. Setup only:
+        // what the tests below check is not this import.
+        ExternalTool.Result imported = null;
+        for (int attempt = 0; attempt < 3 && (imported == null || imported.exitCode() != 0); attempt++) {
+            ExternalTool.run(dir, "openssl", "pkcs12", "-export", "-in", alice.fileName() + ".pem", "-inkey",
+                    alice.fileName() + ".key.pem", "-out", "alice-legacy.p12", "-passout", "pass:" + TestPki.P12_PASSWORD,
+                    "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1").requireSuccess();
+            imported = gpgsm(true, "--import", "alice-legacy.p12");
+        }
+        imported.requireSuccess();
         String colons = gpgsm(false, "--with-colons", "--list-keys", "hsmkit Test Root CA").requireSuccess().stdoutText();
         String fpr = colons.lines().filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow().split(":")[9];
         Files.writeString(home.resolve("trustlist.txt"), fpr + " S relax\n");
