@@ -5,6 +5,7 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.bouncycastle.operator.ContentSigner;
 
@@ -40,6 +41,15 @@ public interface TokenKey {
 
     /** The certificate and whatever issuer certificates the token holds for it; may be empty. */
     List<X509Certificate> certificateChain();
+
+    /**
+     * How many more private-key operations the token allows with this key, for keys generated
+     * with a use counter (a SmartCard-HSM feature); empty when the key has no limit or the token
+     * keeps no count. Using a key with 0 uses left fails with {@link ErrorKind#KEY}.
+     */
+    default OptionalLong usesLeft() {
+        return OptionalLong.empty();
+    }
 
     /**
      * Signs a digest computed on the host. For {@link SignatureScheme#RSA_PKCS1} the DigestInfo is
