@@ -48,6 +48,46 @@ public interface Token extends AutoCloseable {
     /** Deletes the private key, its public key and its certificate. */
     void deleteKey(TokenKey key);
 
+    /**
+     * The data objects on the token. Lists public objects without a login; private ones after one
+     * (a login happens if the token has private objects and the PIN source allows it).
+     *
+     * @throws HsmkitException of kind KEY when the token cannot hold data objects
+     */
+    default List<DataObject> dataObjects() {
+        throw noDataObjects();
+    }
+
+    /**
+     * Stores a data object under {@code label}.
+     *
+     * @param application written as CKA_APPLICATION; may be empty
+     * @param privateObject whether reading it needs a login (the default a caller should choose)
+     * @throws HsmkitException of kind KEY when an object with that label exists (delete it first)
+     *         or the token is full or cannot hold data objects
+     */
+    default DataObject writeData(String label, String application, byte[] value, boolean privateObject) {
+        throw noDataObjects();
+    }
+
+    /**
+     * The value of the data object labelled {@code label}; a copy the caller should clear.
+     *
+     * @throws HsmkitException of kind KEY when none or several have that label
+     */
+    default byte[] readData(String label) {
+        throw noDataObjects();
+    }
+
+    /** Deletes the data object labelled {@code label}; KEY error when there is none. */
+    default void deleteData(String label) {
+        throw noDataObjects();
+    }
+
+    private HsmkitException noDataObjects() {
+        return HsmkitException.key(this + " cannot hold data objects", "use a PKCS#11 token, the SmartCard-HSM or the soft token");
+    }
+
     /** Fills {@code out} from the token's random number generator. */
     void randomBytes(byte[] out);
 
