@@ -41,7 +41,7 @@ class OpenscOnSimulatorTest {
     }
 
     private static ExternalTool.Result openscTool(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("opensc-tool", "--reader", "0"));
+        List<String> cmd = new ArrayList<>(List.of("opensc-tool", "--reader", PcscTestService.shared().readerName(0)));
         cmd.addAll(List.of(args));
         return ExternalTool.run(null, null, PcscTestService.shared().environment(), cmd);
     }
@@ -124,7 +124,7 @@ class OpenscOnSimulatorTest {
         // pkcs11-tool 0.23 cannot export EC public keys under OpenSSL 3 ("cannot create EVP_PKEY");
         // OpenSC's pkcs15-tool reads them from the same PKCS#15 emulation
         ExternalTool.Result exported = ExternalTool.run(tmp, null, PcscTestService.shared().environment(), List.of(
-                "pkcs15-tool", "--reader", "0", "--read-public-key", id, "--output", pub.toString())).requireSuccess();
+                "pkcs15-tool", "--reader", PcscTestService.shared().readerName(0), "--read-public-key", id, "--output", pub.toString())).requireSuccess();
         assertTrue(Files.readString(pub).contains("BEGIN PUBLIC KEY"), exported.stdoutText());
         List<String> cmd = new ArrayList<>(List.of("openssl", "dgst"));
         cmd.addAll(List.of(opensslArgs));

@@ -39,7 +39,8 @@ class ScHsmToolOnSimulatorTest {
     Path tmp;
 
     private static ExternalTool.Result tool(int reader, String stdin, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("sc-hsm-tool", "--reader", Integer.toString(reader)));
+        // by name: with two cards present, reader numbers are not a safe way to tell them apart
+        List<String> cmd = new ArrayList<>(List.of("sc-hsm-tool", "--reader", PcscTestService.shared().readerName(reader)));
         cmd.addAll(List.of(args));
         Map<String, String> env = new java.util.HashMap<>(PcscTestService.shared().environment());
         env.put("TERM", "dumb"); // sc-hsm-tool clears the screen between share custodians
@@ -87,8 +88,9 @@ class ScHsmToolOnSimulatorTest {
             var importedA = async(0, null, "--import-dkek-share", passwordShare.toString(), "--password", "correct horse 1");
             ExternalTool.Result importedB = tool(1, split.answer(0, 2), "--import-dkek-share", splitShare.toString(),
                     "--pwd-shares-total", "2").requireSuccess();
-            assertEquals(kcvOf(b), kcv(importedB.stdoutText()));
-            assertEquals(kcvOf(a), kcv(importedA.join().requireSuccess().stdoutText()));
+            ExternalTool.Result doneA = importedA.join().requireSuccess();
+            assertEquals(kcvOf(b), kcv(importedB.stdoutText()), () -> importedB.stdoutText() + "\n" + b.log());
+            assertEquals(kcvOf(a), kcv(doneA.stdoutText()), () -> doneA.stdoutText() + "\n" + a.log());
 
             // a key on A, wrapped with its description and certificate request, lost, restored
             SmartCardHsmFixture onA = SmartCardHsmFixture.insertedAlready(0, a, PIN);
