@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = {"List the private keys on the token: id (hex), label, type and size, and the subject of the"
             + " certificate stored with the key (or 'no certificate').",
+            "A private key the token gives no public key for (for instance after its certificate was deleted)"
+            + " is listed with type 'unknown' and 'public key unknown'; delete it or import its certificate.",
             "Keys made by other tools (pkcs11-tool, OpenSC) are listed too."})
 final class KeyListCommand implements Callable<Integer> {
     private final CliSession session;
@@ -35,12 +37,14 @@ final class KeyListCommand implements Callable<Integer> {
         TextTable table = uri ? new TextTable("ID", "LABEL", "TYPE", "CERTIFICATE", "REFERENCE")
                 : new TextTable("ID", "LABEL", "TYPE", "CERTIFICATE");
         for (TokenKey k : keys.stream().sorted(KeyCommand.BY_ID).toList()) {
-            String cert = k.certificate().map(KeyImportCertCommand::subject).orElse("no certificate");
+            String cert = k.certificate().map(KeyImportCertCommand::subject)
+                    .orElse(k.publicKeyKnown() ? "no certificate" : "no certificate, public key unknown");
             String label = k.label().isEmpty() ? "-" : k.label();
+            String type = k.publicKeyKnown() ? k.type().spec() : "unknown";
             if (uri) {
-                table.row(KeyId.hex(k.id()), label, k.type().spec(), cert, k.reference());
+                table.row(KeyId.hex(k.id()), label, type, cert, k.reference());
             } else {
-                table.row(KeyId.hex(k.id()), label, k.type().spec(), cert);
+                table.row(KeyId.hex(k.id()), label, type, cert);
             }
         }
         table.print(session.context().stdout());

@@ -100,6 +100,8 @@ public final class Pkcs11Token implements Token {
     /** Tries of {@link #call} after a lost session or removed card. */
     private static final int ATTEMPTS = 2;
     private static final int RANDOM_CHUNK = 1024;
+    /** Removals one key deletion may take before it gives up (a token that reports removals it does not make). */
+    private static final int MAX_OBJECTS_PER_KEY = 32;
 
     private final Pkcs11Library library;
     private final PinSource pins;
@@ -257,11 +259,19 @@ public final class Pkcs11Token implements Token {
 
     @Override
     public TokenKey storeCertificate(TokenKey key, X509Certificate certificate) {
+        if (!key.publicKeyKnown()) {
+            // without the public key nothing shows the certificate is this key's (a test signature
+            // is no way out: OpenSC cannot size a signature for such a SmartCard-HSM key)
+            throw HsmkitException.key("cannot check that the certificate belongs to the key '" + key.label() + "' (id "
+                    + HexFormat.of().formatHex(key.id()) + ") on " + name() + ": the token gives no public key for it",
+                    "store the certificate with the token's own tool (pkcs11-tool --write-object CERT --type cert --id "
+                    + HexFormat.of().formatHex(key.id()) + "), or delete the key with 'hsmkit key delete'");
+        }
         KeyIds.requireMatch(key, certificate);
         return call("storing a certificate", true, s -> {
             long priv = privateKeyHandle(s, key.id(), key.label());
             Pkcs11Key onToken = readKey(s, priv, List.of());
-            if (onToken == null || !KeyIds.sameKey(onToken.publicKey(), certificate.getPublicKey())) {
+            if (onToken == null || !onToken.publicKeyKnown() || !KeyIds.sameKey(onToken.publicKey(), certificate.getPublicKey())) {
                 throw HsmkitException.input("the certificate does not belong to the key with id "
                         + HexFormat.of().formatHex(key.id()) + " on " + name(), "choose the key the certificate was issued for");
             }
@@ -269,7 +279,7 @@ public final class Pkcs11Token implements Token {
             byte[] id = keyAttrs.id() == null ? new byte[0] : keyAttrs.id();
             String keyLabel = keyAttrs.label() == null ? key.label() : keyAttrs.label();
             for (long old : certificatesFor(s, id, keyLabel)) {
-                s.destroyObject(old);
+                destroyIfPresent(s, old);
             }
             createCertificate(s, certificate, id, keyLabel);
             return readKey(s, priv, readCertificates(s));
@@ -372,6 +382,14 @@ public final class Pkcs11Token implements Token {
         }
     }
 
+    /**
+     * Deletes the certificates, public keys and the private key with the key's CKA_ID (its label
+     * when it has no id), finding the objects again before each removal: on OpenSC's SmartCard-HSM
+     * driver removing one object can take others with it (a public key made from the certificate
+     * goes with the certificate), so handles found earlier may be stale. A handle that became
+     * invalid because its object is gone counts as removed. Afterwards nothing with the id is left,
+     * or the deletion fails naming what is.
+     */
     @Override
     public void deleteKey(TokenKey key) {
         call("deleting a key", true, s -> {
@@ -379,15 +397,46 @@ public final class Pkcs11Token implements Token {
             AttributeVector attrs = s.getAttrValues(priv, CKA_ID, CKA_LABEL);
             byte[] id = attrs.id() == null ? new byte[0] : attrs.id();
             String keyLabel = attrs.label() == null ? "" : attrs.label();
-            List<Long> doomed = new ArrayList<>();
-            doomed.addAll(certificatesFor(s, id, keyLabel));
-            doomed.addAll(objectsFor(s, CKO_PUBLIC_KEY, id, keyLabel));
-            doomed.add(priv);
-            for (long h : doomed) {
-                s.destroyObject(h);
+            if (id.length == 0 && keyLabel.isEmpty()) {
+                destroyIfPresent(s, priv);
+                return null;
             }
-            return null;
+            for (int removals = 0; removals < MAX_OBJECTS_PER_KEY; removals++) {
+                Optional<Long> next = nextObjectOfKey(s, id, keyLabel);
+                if (next.isEmpty()) {
+                    return null;
+                }
+                destroyIfPresent(s, next.get());
+            }
+            throw HsmkitException.key("deleting the key " + describe(id, keyLabel) + " left objects on " + name(),
+                    "list them with pkcs11-tool --list-objects and remove them with pkcs11-tool --delete-object");
         });
+    }
+
+    /** The first object still on the token for the key: certificates first, then public keys, the private key last. */
+    private static Optional<Long> nextObjectOfKey(Session s, byte[] id, String keyLabel) throws PKCS11Exception {
+        for (long cls : new long[] {CKO_CERTIFICATE, CKO_PUBLIC_KEY, CKO_PRIVATE_KEY}) {
+            List<Long> found = objectsFor(s, cls, id, keyLabel);
+            if (!found.isEmpty()) {
+                return Optional.of(found.get(0));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void destroyIfPresent(Session s, long handle) throws PKCS11Exception {
+        try {
+            s.destroyObject(handle);
+        } catch (PKCS11Exception e) {
+            if (e.getErrorCode() != PKCS11Constants.CKR_OBJECT_HANDLE_INVALID) {
+                throw e;
+            }
+            // removed already, together with another object of the key
+        }
+    }
+
+    private static String describe(byte[] id, String keyLabel) {
+        return id.length > 0 ? "with id " + HexFormat.of().formatHex(id) : "'" + keyLabel + "'";
     }
 
     @Override
@@ -765,8 +814,8 @@ public final class Pkcs11Token implements Token {
     /**
      * Reads one private key with what belongs to it: the public key (from the public key object,
      * the certificate, or the RSA private key's public attributes) and the certificate with the
-     * same CKA_ID. Returns null for a key whose public key cannot be found or is of a type hsmkit
-     * does not support.
+     * same CKA_ID. A key whose public key cannot be found is returned with the public key unknown;
+     * null is returned for a key of a type hsmkit does not support.
      */
     private Pkcs11Key readKey(Session s, long handle, List<X509Certificate> certs) throws PKCS11Exception {
         AttributeVector a = s.getAttrValues(handle, CKA_ID, CKA_LABEL, CKA_KEY_TYPE);
@@ -799,7 +848,8 @@ public final class Pkcs11Token implements Token {
             publicKey = publicKeyOf(s, handle, keyType);
         }
         if (publicKey == null) {
-            return null;
+            // listed all the same, so that it can be found, deleted or given its certificate back
+            return new Pkcs11Key(this, id, keyLabel, null, null, List.of(), alwaysAuthenticate(s, handle));
         }
         KeyType type;
         try {
