@@ -55,18 +55,13 @@ class PdfAttackTest {
     @Test
     void incrementalSavingAttackChangingPageContentIsReported() throws Exception {
         Path attacked = dir.resolve("isa.pdf");
-        try (PDDocument doc = Loader.loadPDF(signed.toFile()); OutputStream out = Files.newOutputStream(attacked)) {
-            PDPage page = doc.getPage(0);
-            try (PDPageContentStream cs = new PDPageContentStream(doc, page, PDPageContentStream.AppendMode.APPEND, true)) {
-                cs.beginText();
-                cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 24);
-                cs.newLineAtOffset(100, 100);
-                cs.showText("PAY 1,000,000 EUR");
-                cs.endText();
-            }
-            page.getCOSObject().setNeedToBeUpdated(true);
-            doc.saveIncremental(out);
-        }
+        drawOnPageOne(signed, attacked, cs -> {
+            cs.beginText();
+            cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 24);
+            cs.newLineAtOffset(100, 100);
+            cs.showText("PAY 1,000,000 EUR");
+            cs.endText();
+        });
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
         assertFalse(r.valid(), r.toJson());
         SignatureReport s = r.signatures().get(0);
@@ -175,6 +170,68 @@ class PdfAttackTest {
         SignatureReport s = r.signatures().get(0);
         assertTrue(s.changesAfter().stream().anyMatch(c -> c.allowed() && c.description().contains("filled in")), r.toJson());
         assertTrue(r.valid(), r.toJson());
+    }
+
+    @Test
+    void anAllowedUpdateBehindADamagedCrossReferenceChainKeepsTheSignatureValid() throws Exception {
+        // As in real files: the last section's /Prev is 0, so a reader following the chain sees
+        // only the objects that section lists. The earlier objects are not removed by that.
+        Path updated = dir.resolve("info-prev0.pdf");
+        try (PDDocument doc = Loader.loadPDF(signed.toFile()); OutputStream out = Files.newOutputStream(updated)) {
+            doc.getDocumentInformation().setTitle("Contract, final");
+            doc.getDocumentInformation().getCOSObject().setNeedToBeUpdated(true);
+            doc.saveIncremental(out);
+        }
+        breakLastPrev(updated);
+        PdfReport r = PdfTestSupport.verifier().verify(updated);
+        assertTrue(r.valid(), r.toString());
+        assertTrue(String.join(" ", r.warnings()).contains("the cross-reference chain is damaged"), r.warnings().toString());
+        assertTrue(r.signatures().get(0).changesAfter().stream().allMatch(SignatureReport.Change::allowed), r.toString());
+    }
+
+    @Test
+    void aContentChangeBehindADamagedCrossReferenceChainIsReported() throws Exception {
+        Path attacked = dir.resolve("isa-prev0.pdf");
+        drawOnPageOne(signed, attacked, cs -> {
+            cs.addRect(0, 0, 600, 800);
+            cs.fill();
+        });
+        breakLastPrev(attacked);
+        PdfReport r = PdfTestSupport.verifier().verify(attacked);
+        assertFalse(r.valid(), r.toString());
+        assertTrue(failures(r).contains("page 1 entry /Contents changed (page content)"), failures(r));
+        assertFalse(failures(r).contains("removed"), failures(r));
+    }
+
+    private interface Drawing {
+        void draw(PDPageContentStream cs) throws java.io.IOException;
+    }
+
+    /** An incremental update of {@code in} that draws on page 1, as an attacker's editor would. */
+    private static void drawOnPageOne(Path in, Path out, Drawing drawing) throws Exception {
+        try (PDDocument doc = Loader.loadPDF(in.toFile()); OutputStream os = Files.newOutputStream(out)) {
+            PDPage page = doc.getPage(0);
+            try (PDPageContentStream cs = new PDPageContentStream(doc, page, PDPageContentStream.AppendMode.APPEND, true)) {
+                drawing.draw(cs);
+            }
+            page.getCOSObject().setNeedToBeUpdated(true);
+            doc.saveIncremental(os);
+        }
+    }
+
+    /** Overwrites the last /Prev with 0 in place. */
+    private static void breakLastPrev(Path pdf) throws Exception {
+        String text = new String(Files.readAllBytes(pdf), StandardCharsets.ISO_8859_1);
+        int at = text.lastIndexOf("/Prev ");
+        int digits = at + 6;
+        int end = digits;
+        while (Character.isDigit(text.charAt(end))) {
+            end++;
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(pdf.toFile(), "rw")) {
+            raf.seek(digits);
+            raf.write(("0" + " ".repeat(end - digits - 1)).getBytes(StandardCharsets.US_ASCII));
+        }
     }
 
     private static long[] byteRange(Path pdf) throws Exception {

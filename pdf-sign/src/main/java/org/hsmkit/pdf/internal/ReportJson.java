@@ -17,6 +17,7 @@ public final class ReportJson {
                 .append(",\n  \"revisions\": ").append(r.revisions())
                 .append(",\n  \"valid\": ").append(r.valid())
                 .append(",\n  \"problems\": ").append(strings(r.problems()))
+                .append(",\n  \"warnings\": ").append(strings(r.warnings()))
                 .append(",\n  \"signatures\": [");
         for (int i = 0; i < r.signatures().size(); i++) {
             SignatureReport s = r.signatures().get(i);

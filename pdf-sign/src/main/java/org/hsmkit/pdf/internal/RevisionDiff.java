@@ -188,6 +188,15 @@ public final class RevisionDiff {
             classifyAcroForm(od, nd);
             return;
         }
+        boolean annotation = COSName.ANNOT.equals(type) || od.containsKey(COSName.SUBTYPE) && od.containsKey(COSName.RECT);
+        if (annotation && diff.contains(COSName.TYPE) && type == null && COSName.ANNOT.equals(nd.getCOSName(COSName.TYPE))) {
+            // PDF writers (PDFBox among them) add the optional /Type /Annot when they touch an annotation or a widget.
+            changes.add(new Change(true, "annotation " + key.getNumber() + ": optional /Type /Annot added (no visible change)"));
+            diff.remove(COSName.TYPE);
+            if (diff.isEmpty()) {
+                return;
+            }
+        }
         if (isField(od) || COSName.WIDGET.equals(od.getCOSName(COSName.SUBTYPE))) {
             classifyField(od, nd, diff);
             return;
@@ -197,52 +206,85 @@ public final class RevisionDiff {
             changes.add(new Change(true, "validation data (/DSS) updated"));
             return;
         }
-        if (COSName.ANNOT.equals(type) || od.containsKey(COSName.SUBTYPE) && od.containsKey(COSName.RECT)) {
-            if (diff.equals(Set.of(COSName.TYPE)) && type == null && COSName.ANNOT.equals(nd.getCOSName(COSName.TYPE))) {
-                // PDF writers (PDFBox among them) add the optional /Type /Annot when they touch a page's annotations.
-                changes.add(new Change(true, "annotation " + key.getNumber() + ": optional /Type /Annot added (no visible change)"));
-                return;
-            }
+        if (annotation) {
             changes.add(new Change(annotationsAllowed(), "annotation " + key.getNumber() + " changed (" + names(diff) + ")"));
             return;
         }
         changes.add(new Change(false, describe(od, key) + " changed (" + names(diff) + ")"));
     }
 
+    /**
+     * Walks the signed revision's form fields on the COS level: PDFBox's field and widget classes
+     * add an optional /Type /Annot to the dictionaries they wrap, which would then differ from the
+     * same, untouched dictionaries of the newer revision.
+     */
     private void collectAppearances() {
-        org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm form = older.getDocumentCatalog().getAcroForm(null);
-        if (form == null) {
+        COSDictionary form = older.getDocumentCatalog().getCOSObject().getCOSDictionary(COSName.ACRO_FORM);
+        if (form != null && deref(form.getItem(COSName.FIELDS)) instanceof COSArray fields) {
+            Set<COSDictionary> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (COSBase f : fields) {
+                collectAppearances(deref(f), "", null, seen);
+            }
+        }
+    }
+
+    private void collectAppearances(COSBase node, String parentName, COSName inheritedType, Set<COSDictionary> seen) {
+        if (!(node instanceof COSDictionary field) || !seen.add(field) || seen.size() > 100_000) {
             return;
         }
-        for (org.apache.pdfbox.pdmodel.interactive.form.PDField f : form.getFieldTree()) {
-            if (!(f instanceof org.apache.pdfbox.pdmodel.interactive.form.PDTerminalField t)) {
-                continue;
-            }
-            boolean signed = f instanceof org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField
-                    && f.getCOSObject().getDictionaryObject(COSName.V) != null;
-            for (var w : t.getWidgets()) {
-                COSDictionary ap = w.getCOSObject().getCOSDictionary(COSName.AP);
-                if (ap == null) {
-                    continue;
+        String t = field.getString(COSName.T);
+        String name = t == null ? parentName : parentName.isEmpty() ? t : parentName + "." + t;
+        COSName type = field.getCOSName(FT) != null ? field.getCOSName(FT) : inheritedType;
+        COSArray kids = deref(field.getItem(COSName.KIDS)) instanceof COSArray k ? k : null;
+        boolean hasFieldKids = false;
+        if (kids != null) {
+            for (COSBase kid : kids) {
+                if (deref(kid) instanceof COSDictionary d && d.containsKey(COSName.T)) {
+                    hasFieldKids = true;
                 }
-                for (COSName which : List.of(COSName.N, COSName.D, COSName.R)) {
-                    COSBase entry = ap.getItem(which);
-                    List<COSBase> refs = new ArrayList<>();
-                    if (entry instanceof COSObject) {
-                        refs.add(entry);
-                        if (((COSObject) entry).getObject() instanceof COSDictionary states && !(states instanceof COSStream)) {
-                            refs.addAll(states.getValues());
-                        }
-                    } else if (entry instanceof COSDictionary states) {
-                        refs.addAll(states.getValues());
-                    }
-                    for (COSBase r : refs) {
-                        if (r instanceof COSObject ref && ref.getKey() != null) {
-                            fieldAppearances.put(ref.getKey(), f.getFullyQualifiedName());
-                            if (signed) {
-                                signedFieldAppearances.add(ref.getKey());
-                            }
-                        }
+            }
+        }
+        if (hasFieldKids) {
+            for (COSBase kid : kids) {
+                collectAppearances(deref(kid), name, type, seen);
+            }
+            return;
+        }
+        boolean signed = SIG.equals(type) && field.getDictionaryObject(COSName.V) != null;
+        List<COSDictionary> widgets = new ArrayList<>();
+        if (kids == null) {
+            widgets.add(field);
+        } else {
+            for (COSBase kid : kids) {
+                if (deref(kid) instanceof COSDictionary w) {
+                    widgets.add(w);
+                }
+            }
+        }
+        for (COSDictionary w : widgets) {
+            if (deref(w.getItem(COSName.AP)) instanceof COSDictionary ap) {
+                collectAppearanceStreams(ap, name, signed);
+            }
+        }
+    }
+
+    private void collectAppearanceStreams(COSDictionary ap, String field, boolean signed) {
+        for (COSName which : List.of(COSName.N, COSName.D, COSName.R)) {
+            COSBase entry = ap.getItem(which);
+            List<COSBase> refs = new ArrayList<>();
+            if (entry instanceof COSObject) {
+                refs.add(entry);
+                if (((COSObject) entry).getObject() instanceof COSDictionary states && !(states instanceof COSStream)) {
+                    refs.addAll(states.getValues());
+                }
+            } else if (entry instanceof COSDictionary states) {
+                refs.addAll(states.getValues());
+            }
+            for (COSBase r : refs) {
+                if (r instanceof COSObject ref && ref.getKey() != null) {
+                    fieldAppearances.put(ref.getKey(), field);
+                    if (signed) {
+                        signedFieldAppearances.add(ref.getKey());
                     }
                 }
             }

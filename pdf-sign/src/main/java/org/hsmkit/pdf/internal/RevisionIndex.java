@@ -74,6 +74,21 @@ public final class RevisionIndex {
         return Math.max(n, 1);
     }
 
+    /**
+     * The ends of the revisions up to the one {@code end} closes, ascending, with {@code end} itself
+     * as the last (the bytes a reader of that revision sees).
+     */
+    public List<Long> endsThrough(long end) {
+        List<Long> out = new ArrayList<>();
+        for (long[] e : ends) {
+            if (e[1] < end && !(end >= e[0] && end <= e[1])) {
+                out.add(e[1]);
+            }
+        }
+        out.add(end);
+        return out;
+    }
+
     public int count() {
         return ends.size();
     }

@@ -1,7 +1,6 @@
 package org.hsmkit.pdf.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSDictionary;
@@ -71,6 +69,7 @@ public final class Verification {
     private final char[] password;
     private final List<X509Certificate> anchors;
     private final boolean integrityOnly;
+    private RevisionReader revisions;
 
     public Verification(Path file, char[] password, List<X509Certificate> anchors, boolean integrityOnly) {
         this.file = file;
@@ -128,15 +127,23 @@ public final class Verification {
         } catch (IOException e) {
             throw HsmkitException.io("cannot read " + file + ": " + e.getMessage(), e);
         }
-        PDDocument doc;
+        revisions = new RevisionReader(file, password, index);
+        List<String> warnings = new ArrayList<>();
+        RevisionReader.Opened opened;
         try {
-            doc = Loader.loadPDF(file.toFile(), password == null ? "" : new String(password));
+            List<String> damage = revisions.damage(size);
+            if (!damage.isEmpty()) {
+                warnings.add("the cross-reference chain is damaged (" + String.join("; ", damage) + "); hsmkit read the"
+                        + " file as PDF readers repair it, from the objects themselves");
+            }
+            opened = revisions.whole();
         } catch (InvalidPasswordException e) {
             throw HsmkitException.input(file + " is encrypted and needs its password", "give it with --password-file FILE");
         } catch (IOException e) {
             throw HsmkitException.input("cannot read " + file + " as a PDF: " + e.getMessage(), "check that it is a complete PDF", e);
         }
-        try (doc) {
+        try (opened) {
+            PDDocument doc = opened.document();
             List<Sig> sigs = new ArrayList<>();
             Map<COSDictionary, String> names = fieldNames(doc);
             Pool pool = integrityOnly ? null : new Pool(doc);
@@ -166,7 +173,7 @@ public final class Verification {
                         s.byteRangeValid, s.coversWhole, s.revision, index.count(), s.level, s.trusted, s.revocation,
                         s.certification, List.copyOf(s.changes), List.copyOf(s.failures), List.copyOf(s.warnings)));
             }
-            return new PdfReport(file.toString(), size, index.count(), reports, problems);
+            return new PdfReport(file.toString(), size, index.count(), reports, problems, warnings);
         } catch (IOException e) {
             throw HsmkitException.input("cannot read " + file + " as a PDF: " + e.getMessage(), null, e);
         }
@@ -401,7 +408,7 @@ public final class Verification {
             sig.failures.add("the signer's certificate is not in the signature");
             return;
         }
-        X509CertificateHolder holder = certHolders.iterator().next();
+        X509CertificateHolder holder = signerCertificate(certHolders, si.getSignedAttributes());
         X509Certificate cert = Certificates.convert(holder);
         sig.signer = cert.getSubjectX500Principal().getName();
         try {
@@ -419,7 +426,13 @@ public final class Verification {
             try {
                 CMSSignedData withHash = new CMSSignedData(Map.of(new ASN1ObjectIdentifier(digestOid), hash), der);
                 SignerInformation s2 = withHash.getSignerInfos().get(si.getSID());
-                valueOk = s2.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(holder));
+                valueOk = verifies(s2, holder);
+                SignerInformation asWritten = valueOk ? null : SignedAttributesAsWritten.of(s2);
+                if (asWritten != null && verifies(asWritten, holder)) {
+                    valueOk = true;
+                    sig.warnings.add("the signed attributes are not DER-encoded (their set is not sorted); the signature"
+                            + " verifies over them as the signer wrote them, as openssl and poppler check it");
+                }
             } catch (Exception e) {
                 valueOk = false;
             }
@@ -470,6 +483,30 @@ public final class Verification {
         } catch (IOException e) {
             sig.failures.add("cannot check the signature: " + e.getMessage());
         }
+    }
+
+    private static boolean verifies(SignerInformation signer, X509CertificateHolder cert) {
+        try {
+            return signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(cert));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /**
+     * The certificate the signer identifier names; when several do (an issuer that reused a
+     * serial number, or a key identifier shared by renewed certificates), the one the signed ESS
+     * signing-certificate attribute names.
+     */
+    private static X509CertificateHolder signerCertificate(Collection<X509CertificateHolder> matches, AttributeTable signed) {
+        if (matches.size() > 1 && signed != null) {
+            for (X509CertificateHolder h : matches) {
+                if (essMatches(signed, h)) {
+                    return h;
+                }
+            }
+        }
+        return matches.iterator().next();
     }
 
     private void checkSignatureTimestamp(TimeStampToken t, byte[] signatureValue, Sig sig, Pool pool) {
@@ -641,42 +678,9 @@ public final class Verification {
         }
     }
 
-    /** Something read from the document as it was at one revision. */
-    private interface RevisionReader<T> {
-        T read(PDDocument revision) throws IOException;
-    }
-
-    /**
-     * Reads the revision ending at {@code end} from a copy of its bytes (PDFBox's view over a file
-     * prefix does not serve object streams reliably).
-     */
-    private <T> T atRevision(long end, RevisionReader<T> reader) throws IOException {
-        Path prefix = java.nio.file.Files.createTempFile("hsmkit-revision-", ".pdf");
-        try {
-            try (InputStream in = java.nio.file.Files.newInputStream(file);
-                 java.io.OutputStream out = java.nio.file.Files.newOutputStream(prefix)) {
-                byte[] buf = new byte[1 << 16];
-                long left = end;
-                while (left > 0) {
-                    int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-                    if (n < 0) {
-                        break;
-                    }
-                    out.write(buf, 0, n);
-                    left -= n;
-                }
-            }
-            try (PDDocument older = Loader.loadPDF(prefix.toFile(), password == null ? "" : new String(password))) {
-                return reader.read(older);
-            }
-        } finally {
-            java.nio.file.Files.deleteIfExists(prefix);
-        }
-    }
-
     private List<Change> changesAfter(PDDocument finalDoc, long end, int certification) {
         try {
-            return atRevision(end, older -> RevisionDiff.changes(older, finalDoc, certification));
+            return revisions.at(end, older -> RevisionDiff.changes(older, finalDoc, certification));
         } catch (IOException e) {
             return List.of(new Change(false, "the signed revision cannot be read on its own: " + e.getMessage()));
         }
@@ -685,7 +689,7 @@ public final class Verification {
     private Pool poolAt(long end, Map<Long, Pool> cache) {
         return cache.computeIfAbsent(end, e -> {
             try {
-                return atRevision(e, Pool::new);
+                return revisions.at(e, Pool::new);
             } catch (IOException ex) {
                 return new Pool(null);
             }
