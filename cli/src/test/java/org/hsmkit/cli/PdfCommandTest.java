@@ -98,14 +98,38 @@ class PdfCommandTest {
         assertEquals(0, s.code(), s.err());
         Run v = hsmkit("pdf", "verify", "--trust", root.toString(), "out.pdf");
         assertEquals(0, v.code(), v.out() + v.err());
-        assertTrue(v.out().contains("VALID") && v.out().contains("B-T") && v.out().contains("proven time"), v.out());
+        assertTrue(v.out().contains("'Signature1': TOTAL-PASSED\n") && v.out().contains("B-T") && v.out().contains("proven time"),
+                v.out());
+        assertTrue(v.out().strip().endsWith("the signature is TOTAL-PASSED"), v.out());
         Run untrusted = hsmkit("pdf", "verify", "out.pdf");
         assertEquals(1, untrusted.code(), untrusted.out());
+        assertTrue(untrusted.out().contains("'Signature1': INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND"), untrusted.out());
+        assertTrue(untrusted.out().contains("verdict:       the signature is intact, but hsmkit was not told to trust its issuer:"
+                + " pass --trust or --trust-system"), untrusted.out());
         assertTrue(untrusted.out().contains("no trust anchors"), untrusted.out());
-        Run json = hsmkit("pdf", "verify", "--json", "--trust", root.toString(), "out.pdf");
-        assertEquals(0, json.code());
-        assertTrue(json.out().trim().startsWith("{") && json.out().contains("\"valid\": true") && json.out().contains("\"level\": \"B-T\""),
-                json.out());
+    }
+
+    @Test
+    void jsonCarriesTheVerdictPerSignature() throws Exception {
+        assertEquals(0, soft("pdf", "sign", "--key", "alice", "-o", "j.pdf", corpus("pdfbox-sign_me.pdf").toString()).code());
+        Run passed = hsmkit("pdf", "verify", "--json", "--trust", root.toString(), "j.pdf");
+        assertEquals(0, passed.code(), passed.err());
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(passed.out());
+        assertTrue(doc.get("valid").asBoolean());
+        var sig = doc.get("signatures").get(0);
+        assertEquals("TOTAL-PASSED", sig.get("indication").asText());
+        assertFalse(sig.has("subIndication"), "no sub-indication when it passes: " + sig);
+        assertEquals("B-B", sig.get("level").asText());
+        assertTrue(sig.get("signer").asText().startsWith("CN=Alice RSA-2048,E=alice@hsmkit.test"), sig.toString());
+        assertTrue(sig.get("claimedTime").asText().endsWith("Z"), sig.toString());
+        assertFalse(sig.has("provenTime"), "absent without a time-stamp: " + sig);
+
+        Run untrusted = hsmkit("pdf", "verify", "--json", "j.pdf");
+        assertEquals(1, untrusted.code());
+        var u = new com.fasterxml.jackson.databind.ObjectMapper().readTree(untrusted.out()).get("signatures").get(0);
+        assertEquals("INDETERMINATE", u.get("indication").asText());
+        assertEquals("NO_CERTIFICATE_CHAIN_FOUND", u.get("subIndication").asText());
+        assertTrue(u.get("summary").asText().contains("--trust-system"), u.toString());
     }
 
     @Test

@@ -29,15 +29,29 @@ class CorpusVerificationTest {
                 .verify(PdfTestSupport.corpus("dss-pades-5-signatures-and-1-document-timestamp.pdf"));
         assertEquals(8, r.revisions());
         assertEquals(List.of("Signature1", "Signature2", "Signature3", "Signature4", "Signature5", "Signature6"),
-                r.signatures().stream().map(SignatureReport::field).toList(), r.toJson());
+                r.signatures().stream().map(SignatureReport::field).toList(), r.toString());
         for (SignatureReport s : r.signatures()) {
-            assertTrue(s.intact(), s.field() + " is intact: " + r.toJson());
-            assertTrue(s.byteRangeValid(), s.field() + ": " + r.toJson());
+            assertTrue(s.intact(), s.field() + " is intact: " + r.toString());
+            assertTrue(s.byteRangeValid(), s.field() + ": " + r.toString());
             assertTrue(s.changesAfter().stream().allMatch(SignatureReport.Change::allowed),
-                    s.field() + ": later revisions only add signatures, fields and validation data: " + r.toJson());
+                    s.field() + ": later revisions only add signatures, fields and validation data: " + r.toString());
         }
         assertEquals(SignatureReport.Kind.DOCUMENT_TIMESTAMP, r.signatures().get(5).kind());
-        assertTrue(r.signatures().get(5).coversWholeFile(), r.toJson());
+        assertTrue(r.signatures().get(5).coversWholeFile(), r.toString());
+        for (SignatureReport s : r.signatures()) {
+            assertEquals(Indication.INDETERMINATE, s.indication(), s.toString());
+            assertEquals(SubIndication.NO_CERTIFICATE_CHAIN_FOUND, s.subIndication(), s.toString());
+            assertTrue(s.summary().contains("is intact, but hsmkit was not told to trust its issuer"), s.summary());
+        }
+        for (SignatureReport s : r.signatures().subList(0, 5)) {
+            assertTrue(s.warnings().stream().anyMatch(w -> w.startsWith("the signed attributes are not DER-encoded")), s.toString());
+        }
+        assertTrue(r.warnings().get(0).startsWith("the cross-reference chain is damaged (the /Prev of the cross-reference section at"
+                + " byte 335210 points at byte 0, where no cross-reference section is; the chain does not reach the cross-reference"
+                + " sections of revisions 1–7)"), r.warnings().toString());
+        assertEquals("CN=Peter Rybár", r.signatures().get(0).signer().replaceAll(".*(CN=[^,]*).*", "$1"));
+        assertTrue(r.signatures().get(0).signer().endsWith(",SN=Rybár,givenName=Peter,title=Ing.,serialNumber=PNOSK 7503307482"),
+                r.signatures().get(0).signer());
     }
 
     /**
@@ -67,8 +81,12 @@ class CorpusVerificationTest {
             assertEquals(theirs.undefinedChanges() > 0, disallowed, name + " " + s.field() + ": changes after it\n" + s + "\n" + theirs);
             if (name.startsWith("dss-pades-5-") && DSS_RE_ENCODES.containsKey(s.field())) {
                 assertTrue(s.intact() && !theirs.intact(), s.field() + ": " + DSS_RE_ENCODES.get(s.field()) + "\n" + s + "\n" + theirs);
+                assertEquals("TOTAL_FAILED/SIG_CRYPTO_FAILURE", theirs.indication() + "/" + theirs.subIndication(), theirs.toString());
             } else {
                 assertEquals(theirs.intact(), s.intact(), name + " " + s.field() + ": integrity\n" + s + "\n" + theirs);
+                // the same verdict in the same words: none of these real signers' roots is trusted here
+                assertEquals(theirs.indication() + "/" + theirs.subIndication(),
+                        s.indication().name() + "/" + s.subIndication(), name + " " + s.field() + "\n" + s + "\n" + theirs);
             }
         }
     }

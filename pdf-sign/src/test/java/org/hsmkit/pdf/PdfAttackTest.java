@@ -63,7 +63,7 @@ class PdfAttackTest {
             cs.endText();
         });
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
+        assertFalse(r.valid(), r.toString());
         SignatureReport s = r.signatures().get(0);
         assertTrue(s.intact(), "the signed revision itself is untouched");
         assertFalse(s.coversWholeFile());
@@ -83,7 +83,7 @@ class PdfAttackTest {
             doc.saveIncremental(out);
         }
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
+        assertFalse(r.valid(), r.toString());
         assertTrue(failures(r).contains("Text annotation added"), failures(r));
     }
 
@@ -94,7 +94,7 @@ class PdfAttackTest {
         Files.writeString(attacked, "\n99 0 obj\n(this text is covered by no signature)\nendobj\n",
                 StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
+        assertFalse(r.valid(), r.toString());
         assertTrue(failures(r).contains("after the last %%EOF belong to no revision"), failures(r));
     }
 
@@ -106,7 +106,7 @@ class PdfAttackTest {
         // Universal signature forgery, shortened-range variant: the range stops 100 bytes early.
         rewriteByteRange(attacked, new long[] {br[0], br[1], br[2], br[3] - 100});
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
+        assertFalse(r.valid(), r.toString());
         assertTrue(failures(r).contains("not the end of a revision"), failures(r));
     }
 
@@ -124,8 +124,8 @@ class PdfAttackTest {
             raf.write(injected.getBytes(StandardCharsets.US_ASCII));
         }
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
-        assertTrue(r.signatures().get(0).intact(), "the hashed bytes are unchanged: " + r.toJson());
+        assertFalse(r.valid(), r.toString());
+        assertTrue(r.signatures().get(0).intact(), "the hashed bytes are unchanged: " + r.toString());
         assertTrue(failures(r).contains("signature wrapping"), failures(r));
     }
 
@@ -140,7 +140,7 @@ class PdfAttackTest {
             doc.saveIncremental(out);
         }
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
+        assertFalse(r.valid(), r.toString());
         assertTrue(failures(r).contains("universal signature forgery"), failures(r));
     }
 
@@ -168,8 +168,8 @@ class PdfAttackTest {
         }
         PdfReport r = PdfTestSupport.verifier().verify(filled);
         SignatureReport s = r.signatures().get(0);
-        assertTrue(s.changesAfter().stream().anyMatch(c -> c.allowed() && c.description().contains("filled in")), r.toJson());
-        assertTrue(r.valid(), r.toJson());
+        assertTrue(s.changesAfter().stream().anyMatch(c -> c.allowed() && c.description().contains("filled in")), r.toString());
+        assertTrue(r.valid(), r.toString());
     }
 
     @Test
