@@ -179,6 +179,37 @@ class PdfCommandTest {
     }
 
     @Test
+    void visibleSignatureOnTheLastPageWithAnImage() throws Exception {
+        Path three = dir.resolve("three.pdf");
+        try (var d = new org.apache.pdfbox.pdmodel.PDDocument()) {
+            for (int i = 0; i < 3; i++) {
+                d.addPage(new org.apache.pdfbox.pdmodel.PDPage());
+            }
+            d.save(three.toFile());
+        }
+        java.awt.image.BufferedImage logo = new java.awt.image.BufferedImage(40, 20, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        javax.imageio.ImageIO.write(logo, "jpeg", dir.resolve("logo.jpg").toFile());
+        Run s = soft("pdf", "sign", "--key", "alice", "--visible-page", "last", "--visible-image", "logo.jpg", "-o", "last.pdf",
+                "three.pdf");
+        assertEquals(0, s.code(), s.err());
+        try (var d = org.apache.pdfbox.Loader.loadPDF(dir.resolve("last.pdf").toFile())) {
+            var annots = d.getPage(2).getAnnotations();
+            assertEquals(1, annots.size(), "the default box on the last page");
+            assertEquals(new org.apache.pdfbox.pdmodel.common.PDRectangle(50, 50, 220, 70).toString(), annots.get(0).getRectangle().toString());
+            assertTrue(d.getPage(0).getAnnotations().isEmpty());
+        }
+        Files.writeString(dir.resolve("logo.txt"), "not an image");
+        Run bad = soft("pdf", "sign", "--key", "alice", "--visible", "2:10,10,100,40", "--visible-image", "logo.txt", "-o", "bad.pdf",
+                "three.pdf");
+        assertEquals(ExitCode.INPUT, bad.code(), bad.err());
+        assertTrue(bad.err().contains("neither a PNG nor a JPEG"), bad.err());
+        assertFalse(Files.exists(dir.resolve("bad.pdf")));
+        Run page = soft("pdf", "sign", "--key", "alice", "--visible-page", "first", "-o", "bad.pdf", "three.pdf");
+        assertEquals(ExitCode.USAGE, page.code(), page.err());
+        assertTrue(page.err().contains("'first' is not a page"), page.err());
+    }
+
+    @Test
     void unreachableTsaExitsWithIoErrorAndNoOutput() {
         String url = PkiResponders.unreachableUrl("/tsa");
         Run s = soft("pdf", "sign", "--key", "alice", "--level", "B-T", "--tsa", url, "-o", "out.pdf",
