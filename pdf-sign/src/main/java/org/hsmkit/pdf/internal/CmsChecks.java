@@ -28,10 +28,8 @@ import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.tsp.TimeStampToken;
 import org.hsmkit.core.NameFormat;
-import org.hsmkit.core.internal.Providers;
 import org.hsmkit.pdf.SubIndication;
 
 /**
@@ -174,11 +172,7 @@ final class CmsChecks {
     }
 
     private static boolean verifies(SignerInformation signer, X509CertificateHolder cert) {
-        try {
-            return signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(cert));
-        } catch (Exception e) {
-            return false;
-        }
+        return Verifiers.signerInfo(signer, cert);
     }
 
     /**
@@ -203,7 +197,7 @@ final class CmsChecks {
             Attribute v2 = signed.get(PKCSObjectIdentifiers.id_aa_signingCertificateV2);
             if (v2 != null) {
                 ESSCertIDv2 id = SigningCertificateV2.getInstance(v2.getAttrValues().getObjectAt(0)).getCerts()[0];
-                MessageDigest md = MessageDigest.getInstance(id.getHashAlgorithm().getAlgorithm().getId(), Providers.bc());
+                MessageDigest md = Verifiers.digest(id.getHashAlgorithm().getAlgorithm().getId());
                 return MessageDigest.isEqual(md.digest(der), id.getCertHash());
             }
             Attribute v1 = signed.get(PKCSObjectIdentifiers.id_aa_signingCertificate);
@@ -220,7 +214,7 @@ final class CmsChecks {
     private void signatureTimestamp(TimeStampToken t, byte[] signatureValue, SignatureState sig, ValidationPool pool) {
         try {
             String alg = t.getTimeStampInfo().getMessageImprintAlgOID().getId();
-            byte[] expect = MessageDigest.getInstance(alg, Providers.bc()).digest(signatureValue);
+            byte[] expect = Verifiers.digest(alg).digest(signatureValue);
             X509Certificate tsa = TimestampClient.verifyToken(t);
             if (tsa == null || !MessageDigest.isEqual(expect, t.getTimeStampInfo().getMessageImprintDigest())) {
                 sig.fail(SubIndication.SIG_CRYPTO_FAILURE, "the signature time-stamp does not verify or covers another signature value");
@@ -282,13 +276,9 @@ final class CmsChecks {
     private byte[] digest(String algorithm, long[] br) throws IOException {
         MessageDigest md;
         try {
-            md = MessageDigest.getInstance(algorithm);
+            md = Verifiers.digest(algorithm);
         } catch (java.security.NoSuchAlgorithmException e) {
-            try {
-                md = MessageDigest.getInstance(algorithm, Providers.bc());
-            } catch (java.security.NoSuchAlgorithmException e2) {
-                throw new IOException("unknown digest algorithm " + algorithm);
-            }
+            throw new IOException("unknown digest algorithm " + algorithm);
         }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             byte[] buf = new byte[1 << 16];

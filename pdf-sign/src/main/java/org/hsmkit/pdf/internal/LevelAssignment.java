@@ -47,7 +47,7 @@ final class LevelAssignment {
                 if (s.revocationComplete && (!pool.ocsps.isEmpty() || !pool.crls.isEmpty())) {
                     level = "B-LT";
                     for (SignatureState d : laterDocTs) {
-                        if (revocationCovered(s, poolAt(d.end))) {
+                        if (revocationCovered(s, d.coversWhole ? pool : poolAt(d.end))) {
                             level = "B-LTA";
                             break;
                         }

@@ -42,9 +42,8 @@ public final class RevisionDiff {
     private final int docMdp;
     private final List<Change> changes = new ArrayList<>();
     private final Set<COSObjectKey> olderDssObjects = new HashSet<>();
-    /** Appearance streams of form fields in the signed revision, by object, with the field's name. */
-    private final Map<COSObjectKey, String> fieldAppearances = new java.util.HashMap<>();
-    private final Set<COSObjectKey> signedFieldAppearances = new HashSet<>();
+    /** Appearance streams of form fields in the signed revision. */
+    private FieldAppearances appearances;
 
     private RevisionDiff(PDDocument older, PDDocument newer, int docMdp) {
         this.older = older;
@@ -81,7 +80,7 @@ public final class RevisionDiff {
                 }
             }
         }
-        collectAppearances();
+        appearances = FieldAppearances.of(older);
         Map<COSObjectKey, Long> oldX = older.getDocument().getXrefTable();
         Map<COSObjectKey, Long> newX = newer.getDocument().getXrefTable();
         COSBase oldInfo = older.getDocument().getTrailer().getItem(COSName.INFO);
@@ -134,9 +133,9 @@ public final class RevisionDiff {
             changes.add(new Change(false, what + " changed"));
             return;
         }
-        if (o instanceof COSStream && fieldAppearances.containsKey(key)) {
-            String field = fieldAppearances.get(key);
-            if (signedFieldAppearances.contains(key)) {
+        if (o instanceof COSStream && appearances.fields().containsKey(key)) {
+            String field = appearances.fields().get(key);
+            if (appearances.signed().contains(key)) {
                 changes.add(new Change(false, "the appearance of the signed field '" + field + "' was redrawn"));
             } else {
                 changes.add(new Change(formFillAllowed(), "appearance of form field '" + field + "' redrawn"));
@@ -211,84 +210,6 @@ public final class RevisionDiff {
             return;
         }
         changes.add(new Change(false, describe(od, key) + " changed (" + names(diff) + ")"));
-    }
-
-    /**
-     * Walks the signed revision's form fields on the COS level: PDFBox's field and widget classes
-     * add an optional /Type /Annot to the dictionaries they wrap, which would then differ from the
-     * same, untouched dictionaries of the newer revision.
-     */
-    private void collectAppearances() {
-        COSDictionary form = older.getDocumentCatalog().getCOSObject().getCOSDictionary(COSName.ACRO_FORM);
-        if (form != null && deref(form.getItem(COSName.FIELDS)) instanceof COSArray fields) {
-            Set<COSDictionary> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            for (COSBase f : fields) {
-                collectAppearances(deref(f), "", null, seen);
-            }
-        }
-    }
-
-    private void collectAppearances(COSBase node, String parentName, COSName inheritedType, Set<COSDictionary> seen) {
-        if (!(node instanceof COSDictionary field) || !seen.add(field) || seen.size() > 100_000) {
-            return;
-        }
-        String t = field.getString(COSName.T);
-        String name = t == null ? parentName : parentName.isEmpty() ? t : parentName + "." + t;
-        COSName type = field.getCOSName(FT) != null ? field.getCOSName(FT) : inheritedType;
-        COSArray kids = deref(field.getItem(COSName.KIDS)) instanceof COSArray k ? k : null;
-        boolean hasFieldKids = false;
-        if (kids != null) {
-            for (COSBase kid : kids) {
-                if (deref(kid) instanceof COSDictionary d && d.containsKey(COSName.T)) {
-                    hasFieldKids = true;
-                }
-            }
-        }
-        if (hasFieldKids) {
-            for (COSBase kid : kids) {
-                collectAppearances(deref(kid), name, type, seen);
-            }
-            return;
-        }
-        boolean signed = SIG.equals(type) && field.getDictionaryObject(COSName.V) != null;
-        List<COSDictionary> widgets = new ArrayList<>();
-        if (kids == null) {
-            widgets.add(field);
-        } else {
-            for (COSBase kid : kids) {
-                if (deref(kid) instanceof COSDictionary w) {
-                    widgets.add(w);
-                }
-            }
-        }
-        for (COSDictionary w : widgets) {
-            if (deref(w.getItem(COSName.AP)) instanceof COSDictionary ap) {
-                collectAppearanceStreams(ap, name, signed);
-            }
-        }
-    }
-
-    private void collectAppearanceStreams(COSDictionary ap, String field, boolean signed) {
-        for (COSName which : List.of(COSName.N, COSName.D, COSName.R)) {
-            COSBase entry = ap.getItem(which);
-            List<COSBase> refs = new ArrayList<>();
-            if (entry instanceof COSObject) {
-                refs.add(entry);
-                if (((COSObject) entry).getObject() instanceof COSDictionary states && !(states instanceof COSStream)) {
-                    refs.addAll(states.getValues());
-                }
-            } else if (entry instanceof COSDictionary states) {
-                refs.addAll(states.getValues());
-            }
-            for (COSBase r : refs) {
-                if (r instanceof COSObject ref && ref.getKey() != null) {
-                    fieldAppearances.put(ref.getKey(), field);
-                    if (signed) {
-                        signedFieldAppearances.add(ref.getKey());
-                    }
-                }
-            }
-        }
     }
 
     private void classifyArray(COSObjectKey key, COSArray oa, COSArray na) throws IOException {
