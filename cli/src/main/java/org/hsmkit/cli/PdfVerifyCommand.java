@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.hsmkit.core.HsmkitException;
 import org.hsmkit.pdf.PdfReport;
 import org.hsmkit.pdf.PdfVerifier;
 import org.hsmkit.pdf.SignatureReport;
@@ -47,19 +48,16 @@ final class PdfVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path in = session.context().resolve(input);
-        PdfVerifier v = PdfVerifier.trusting(trust.anchors(session));
-        if (requireRevocation) {
-            v = v.requiringRevocation();
-        }
-        char[] password = PdfCommand.password(session, passwordFile);
+        PrintStream out = session.context().stdout();
         PdfReport report;
         try {
-            report = (password == null ? v : v.withPassword(password)).verify(in);
-        } finally {
-            PdfCommand.clear(password);
+            report = verify();
+        } catch (HsmkitException e) {
+            if (json) {
+                JsonOutput.print(out, PdfVerifyJson.of(e));
+            }
+            throw e;
         }
-        PrintStream out = session.context().stdout();
         if (json) {
             JsonOutput.print(out, PdfVerifyJson.of(report));
         } else {
@@ -67,6 +65,20 @@ final class PdfVerifyCommand implements Callable<Integer> {
         }
         out.flush();
         return report.valid() ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
+    }
+
+    private PdfReport verify() {
+        Path in = session.context().resolve(input);
+        PdfVerifier v = PdfVerifier.trusting(trust.anchors(session));
+        if (requireRevocation) {
+            v = v.requiringRevocation();
+        }
+        char[] password = PdfCommand.password(session, passwordFile);
+        try {
+            return (password == null ? v : v.withPassword(password)).verify(in);
+        } finally {
+            PdfCommand.clear(password);
+        }
     }
 
     private static void print(PdfReport r, PrintStream out) {

@@ -130,6 +130,14 @@ class PdfCommandTest {
         assertEquals("INDETERMINATE", u.get("indication").asText());
         assertEquals("NO_CERTIFICATE_CHAIN_FOUND", u.get("subIndication").asText());
         assertTrue(u.get("summary").asText().contains("--trust-system"), u.toString());
+
+        Files.writeString(dir.resolve("not.pdf"), "plain text");
+        Run broken = hsmkit("pdf", "verify", "--json", "not.pdf");
+        assertEquals(ExitCode.INPUT, broken.code(), broken.err());
+        var error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(broken.out()).get("error");
+        assertEquals("INPUT", error.get("kind").asText());
+        assertTrue(error.get("message").asText().contains("not a PDF"), error.toString());
+        assertTrue(broken.err().startsWith("hsmkit: error: "), broken.err());
     }
 
     @Test
