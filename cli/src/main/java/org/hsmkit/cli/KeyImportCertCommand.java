@@ -19,10 +19,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.Providers;
 
@@ -68,12 +67,9 @@ final class KeyImportCertCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /**
-     * The subject as written in a --subject option: RDNs in certificate order, short names
-     * (CN, O, E, ...), unlike RFC 2253's reversed order with numeric OIDs for e-mail.
-     */
+    /** The subject as every command writes names: in certificate order, as a --subject option takes it. */
     static String subject(X509Certificate c) {
-        return X500Name.getInstance(BCStyle.INSTANCE, c.getSubjectX500Principal().getEncoded()).toString();
+        return NameFormat.format(c.getSubjectX500Principal());
     }
 
     /** Reads one or more certificates from a PEM or DER file (Bouncy Castle, so brainpool keys decode). */

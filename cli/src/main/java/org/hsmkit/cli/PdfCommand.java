@@ -1,11 +1,7 @@
 package org.hsmkit.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,23 +64,6 @@ final class PdfCommand {
             throw HsmkitException.input(file + " (" + option + ") does not exist", "check the path");
         }
         return p;
-    }
-
-    /** Certificates from PEM or DER files (several per file allowed). */
-    static List<X509Certificate> certificates(CliSession session, List<String> files) {
-        List<X509Certificate> out = new ArrayList<>();
-        for (String f : files) {
-            Path p = existing(session, f, "--trust");
-            try (var in = Files.newInputStream(p)) {
-                for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    out.add((X509Certificate) c);
-                }
-            } catch (IOException | CertificateException e) {
-                throw HsmkitException.input("cannot read certificates from " + p + ": " + e.getMessage(),
-                        "give PEM or DER certificate files");
-            }
-        }
-        return out;
     }
 
     /** IN.pdf → IN-SUFFIX.pdf beside it. */

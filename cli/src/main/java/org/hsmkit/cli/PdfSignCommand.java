@@ -39,9 +39,21 @@ final class PdfSignCommand implements Callable<Integer> {
     @Option(names = "--location", paramLabel = "TEXT", description = "where it is signed")
     String location;
 
-    @Option(names = "--visible", paramLabel = "PAGE:X,Y,W,H",
-            description = "draw the signature on a page (1-based) at X,Y (points from the lower left), W wide, H high")
+    @Option(names = "--visible", paramLabel = "[PAGE:]X,Y,W,H",
+            description = "draw the signature on a page (1-based or 'last'; default 1) at X,Y (points from the lower left),"
+                    + " W wide, H high: an opaque box with the signer's name, date, reason and location sized to fit")
     String visible;
+
+    @Option(names = "--visible-page", paramLabel = "PAGE|last",
+            description = "the page of the visible signature (default box " + DEFAULT_BOX + " when --visible is not given)")
+    String visiblePage;
+
+    @Option(names = "--visible-image", paramLabel = "FILE",
+            description = "a PNG or JPEG image (logo, scanned handwritten signature) drawn at the left of the visible signature")
+    String visibleImage;
+
+    @Option(names = "--visible-transparent", description = "leave the visible signature's background transparent")
+    boolean visibleTransparent;
 
     @Option(names = "--certify", paramLabel = "1|2|3",
             description = "certify (first signature only): 1 no changes, 2 form filling and signing, 3 also annotations")
@@ -65,6 +77,9 @@ final class PdfSignCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IN.pdf", description = "the PDF to sign")
     String input;
 
+    /** The box --visible-page, --visible-image or --visible-transparent use when --visible gives none. */
+    static final String DEFAULT_BOX = "50,50,220,70";
+
     PdfSignCommand(CliSession session) {
         this.session = session;
     }
@@ -77,7 +92,7 @@ final class PdfSignCommand implements Callable<Integer> {
         if (lvl.needsTimestamp() && tsa == null) {
             throw new HsmkitException(ErrorKind.USAGE, "--level " + lvl + " needs --tsa URL", "give a time-stamping authority, or use --level B-B");
         }
-        VisibleSignature where = visible == null ? null : VisibleSignature.parse(visible);
+        VisibleSignature where = visible(visible, visiblePage, visibleImage != null || visibleTransparent);
         DocMdpPermission mdp = certify == null ? null : DocMdpPermission.of(certify);
         org.hsmkit.core.AtomicOutput.checkTarget(out, session.forced(), in);
         char[] password = PdfCommand.password(session, data.passwordFile);
@@ -94,7 +109,9 @@ final class PdfSignCommand implements Callable<Integer> {
                 default -> throw new HsmkitException(ErrorKind.USAGE, "unknown scheme '" + scheme + "'", "use pkcs1 or pss (RSA keys)");
             };
             PadesSigner signer = PadesSigner.builder(k).level(lvl).digest(PdfCommand.digest(data.digest)).scheme(s).tsa(tsa)
-                    .reason(reason).location(location).visible(where).certify(mdp).field(field).password(password)
+                    .reason(reason).location(location).visible(where)
+                    .visibleImage(visibleImage == null ? null : session.context().resolve(visibleImage))
+                    .transparentBackground(visibleTransparent).certify(mdp).field(field).password(password)
                     .validationData(data.sources(session)).build();
             try {
                 PadesSigner.Result r = signer.sign(in, out, session.forced());
@@ -106,5 +123,14 @@ final class PdfSignCommand implements Callable<Integer> {
         } finally {
             PdfCommand.clear(password);
         }
+    }
+
+    /** The visible signature the options describe, or null for an invisible one. */
+    static VisibleSignature visible(String box, String page, boolean drawnAnyway) {
+        if (box == null && page == null && !drawnAnyway) {
+            return null;
+        }
+        VisibleSignature where = VisibleSignature.parse(box == null ? DEFAULT_BOX : box);
+        return page == null ? where : where.onPage(VisibleSignature.page(page));
     }
 }

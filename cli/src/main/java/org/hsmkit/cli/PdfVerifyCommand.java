@@ -2,28 +2,38 @@ package org.hsmkit.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.hsmkit.core.HsmkitException;
 import org.hsmkit.pdf.PdfReport;
 import org.hsmkit.pdf.PdfVerifier;
 import org.hsmkit.pdf.SignatureReport;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code hsmkit pdf verify}: what is signed, by whom, since when, and whether anything changed since. */
+/**
+ * {@code hsmkit pdf verify}: what is signed, by whom, since when, whether anything changed since,
+ * and the verdict per signature in ETSI EN 319 102-1 terms.
+ */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Verify every signature and document time-stamp of a PDF offline. Exit 0 only when all are valid and trusted.")
+        description = {"Verify every signature and document time-stamp of a PDF offline and give each an ETSI EN 319 102-1",
+            "verdict: TOTAL-PASSED, INDETERMINATE or TOTAL-FAILED with its sub-indication.",
+            "Exit 0 only when all are TOTAL-PASSED, else 1."})
 final class PdfVerifyCommand implements Callable<Integer> {
     private final CliSession session;
 
-    @Option(names = "--trust", paramLabel = "CAFILE", description = "trust anchor certificates (PEM or DER); repeatable")
-    List<String> trust = new ArrayList<>();
+    @Mixin
+    TrustOptions trust;
 
-    @Option(names = "--json", description = "print the report as JSON")
+    @Option(names = "--require-revocation",
+            description = "a signature whose path the file carries no revocation data for is INDETERMINATE/TRY_LATER"
+                    + " (default: a warning)")
+    boolean requireRevocation;
+
+    @Option(names = "--json", description = "print the report as JSON (schema in docs/pdf.md)")
     boolean json;
 
     @Option(names = "--password-file", paramLabel = "FILE", description = "password of an encrypted PDF, first line of FILE")
@@ -38,23 +48,37 @@ final class PdfVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path in = session.context().resolve(input);
-        char[] password = PdfCommand.password(session, passwordFile);
+        PrintStream out = session.context().stdout();
         PdfReport report;
         try {
-            PdfVerifier v = PdfVerifier.trusting(PdfCommand.certificates(session, trust));
-            report = (password == null ? v : v.withPassword(password)).verify(in);
-        } finally {
-            PdfCommand.clear(password);
+            report = verify();
+        } catch (HsmkitException e) {
+            if (json) {
+                JsonOutput.print(out, PdfVerifyJson.of(e));
+            }
+            throw e;
         }
-        PrintStream out = session.context().stdout();
         if (json) {
-            out.print(report.toJson());
+            JsonOutput.print(out, PdfVerifyJson.of(report));
         } else {
             print(report, out);
         }
         out.flush();
-        return report.valid() ? 0 : 1;
+        return report.valid() ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
+    }
+
+    private PdfReport verify() {
+        Path in = session.context().resolve(input);
+        PdfVerifier v = PdfVerifier.trusting(trust.anchors(session));
+        if (requireRevocation) {
+            v = v.requiringRevocation();
+        }
+        char[] password = PdfCommand.password(session, passwordFile);
+        try {
+            return (password == null ? v : v.withPassword(password)).verify(in);
+        } finally {
+            PdfCommand.clear(password);
+        }
     }
 
     private static void print(PdfReport r, PrintStream out) {
@@ -62,12 +86,20 @@ final class PdfVerifyCommand implements Callable<Integer> {
         for (String p : r.problems()) {
             out.println("  PROBLEM: " + p);
         }
+        for (String w : r.warnings()) {
+            out.println("  warning: " + w);
+        }
         int i = 1;
         for (SignatureReport s : r.signatures()) {
             out.println();
             out.println("#" + i++ + " " + (s.kind() == SignatureReport.Kind.DOCUMENT_TIMESTAMP ? "document time-stamp" : "signature")
-                    + " '" + s.field() + "': " + (s.valid() ? "VALID" : "INVALID"));
+                    + " '" + s.field() + "': " + s.indication().label()
+                    + (s.subIndication() == null ? "" : " / " + s.subIndication().name()));
+            out.println("  verdict:       " + s.summary());
             out.println("  signer:        " + s.signer());
+            if (!s.issuer().isEmpty()) {
+                out.println("  issuer:        " + s.issuer());
+            }
             out.println("  claimed time:  " + (s.claimedTime() == null ? "-" : s.claimedTime()) + " (/M, not proven)");
             out.println("  proven time:   " + (s.provenTime() == null ? "- (no trusted time-stamp)" : s.provenTime()));
             out.println("  level:         " + s.level() + "  (SubFilter " + s.subFilter() + ")");
@@ -90,6 +122,6 @@ final class PdfVerifyCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println(r.valid() ? "all signatures valid and trusted" : "NOT all signatures are valid and trusted");
+        out.println(r.summary());
     }
 }

@@ -17,7 +17,6 @@ import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.cms.CertificateFile;
-import org.hsmkit.smime.SmimeReader;
 
 /** Input, output and key lookup shared by the smime subcommands. */
 final class SmimeFiles {
@@ -92,9 +91,5 @@ final class SmimeFiles {
         } catch (IOException e) {
             throw HsmkitException.io("cannot write the output: " + e.getMessage(), e);
         }
-    }
-
-    static SmimeReader.Builder reader(CliSession session, List<String> trust) {
-        return SmimeReader.builder().trustAnchors(certificates(session, trust));
     }
 }

@@ -2,7 +2,7 @@ package org.hsmkit.cli;
 
 import java.io.PrintStream;
 
-import org.bouncycastle.asn1.x500.X500Name;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.smime.SignatureReport;
 import org.hsmkit.smime.SmimeLayer;
 import org.hsmkit.smime.SmimeReport;
@@ -18,7 +18,7 @@ final class SmimeReportText {
             out.println("part " + layer.path() + ": " + describe(layer.kind()) + " (" + layer.algorithm() + ")");
             for (SignatureReport s : layer.signatures()) {
                 out.println("  signer:       " + s.signerName());
-                s.signer().map(c -> X500Name.getInstance(c.getIssuerX500Principal().getEncoded()))
+                s.signer().map(c -> NameFormat.format(c.getIssuerX500Principal()))
                         .ifPresent(i -> out.println("  issuer:       " + i));
                 out.println("  e-mail:       " + (s.signerEmails().isEmpty() ? "(none)" : String.join(", ", s.signerEmails())));
                 out.println("  signing time: " + s.signingTime().map(Object::toString).orElse("(not given)") + " (claimed by the signer)");

@@ -1,15 +1,14 @@
 package org.hsmkit.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.smime.SmimeReader;
 import org.hsmkit.smime.SmimeReport;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -22,10 +21,8 @@ import picocli.CommandLine.Mixin;
 final class SmimeVerifyCommand implements Callable<Integer> {
     private final CliSession session;
 
-    @Option(names = "--trust", paramLabel = "CAFILE", description = "trusted root certificate(s), PEM or DER; repeat for more")
-    List<String> trust = new ArrayList<>();
-
-
+    @Mixin
+    TrustOptions trust;
 
     @Mixin
     SmimeReadOptions options;
@@ -38,7 +35,7 @@ final class SmimeVerifyCommand implements Callable<Integer> {
     public Integer call() {
         AtomicOutput out = options.output == null ? null : SmimeFiles.output(session, options.output, options.input);
         try {
-            SmimeReport report = SmimeFiles.reader(session, trust)
+            SmimeReport report = SmimeReader.builder().trustAnchors(trust.anchors(session))
                     .decryptWith(() -> SmimeFiles.decryptionKeys(session, options.key)).build()
                     .read(SmimeFiles.readMessage(session, options.input));
             if (!session.quiet()) {
@@ -47,7 +44,7 @@ final class SmimeVerifyCommand implements Callable<Integer> {
             if (!report.verified()) {
                 List<String> problems = report.problems();
                 throw HsmkitException.verification("verification failed: " + String.join("; ", problems),
-                        trust.isEmpty() ? "give the root certificate you trust with --trust" : null);
+                        trust.hint());
             }
             if (out != null) {
                 SmimeFiles.write(report.message(), out);

@@ -5,28 +5,29 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.core.AtomicOutput;
-import org.hsmkit.core.cms.CertificateFile;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.cms.CmsInspector;
 import org.hsmkit.core.cms.CmsVerifier;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hsmkit verify}: a CMS signature, its signer's path to the trust anchors, and key usage. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Verify a CMS signature: the signature, the signer's key usage, and a certificate path to",
-            "a --trust anchor valid at the signing time. Exit code 1 when anything fails or the signer is untrusted."})
+            "a --trust anchor (or, with --trust-system, a root of the platform) valid at the signing time.",
+            "Exit code 1 when anything fails or the signer is untrusted."})
 final class VerifyCommand implements Callable<Integer> {
     private final CliSession session;
 
-    @Option(names = "--trust", paramLabel = "CAFILE", description = "trusted CA certificate(s); repeatable")
-    List<String> trust = new ArrayList<>();
+    @Mixin
+    TrustOptions trust;
 
     @Option(names = "--content", paramLabel = "FILE",
             description = "the signed file of a detached signature (default: IN without .p7s, if it exists)")
@@ -45,10 +46,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<X509Certificate> anchors = new ArrayList<>();
-        for (String t : trust) {
-            anchors.addAll(CertificateFile.read(session.context().resolve(t)));
-        }
+        List<X509Certificate> anchors = trust.anchors(session);
         CmsFileArguments files = new CmsFileArguments(session);
         String contentName = content;
         if (contentName == null && input.endsWith(".p7s") && !"-".equals(input)) {
@@ -79,7 +77,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private static String name(X509Certificate c) {
-        return org.bouncycastle.asn1.x500.X500Name.getInstance(c.getSubjectX500Principal().getEncoded()).toString();
+        return NameFormat.format(c.getSubjectX500Principal());
     }
 
     private static boolean isDetached(CmsFileArguments files, String input) throws java.io.IOException {

@@ -51,16 +51,34 @@ final class CmsCliFixture {
         }
     }
 
+    /** Adds a further key with its chain to the token, under {@code label}. */
+    void importKey(TestPki.Credential c, String label) {
+        try (Token t = TokenSpec.parse("soft:" + tokenFile).open(new TokenOptions(Optional.empty(),
+                PinSource.of(PASSPHRASE.toCharArray()), false))) {
+            t.importKey(c.privateKey(), c.chain(), label, null);
+        }
+    }
+
     Result run(String... args) {
         return runWithInput(new byte[0], args);
     }
 
     /** Runs {@code hsmkit -t soft:TOKEN --pin-env VAR ARGS} in the directory. */
     Result runWithInput(byte[] stdin, String... args) {
+        return runWith(stdin, Map.of(), args);
+    }
+
+    /** The same with further environment variables. */
+    Result runWithEnv(Map<String, String> extraEnv, String... args) {
+        return runWith(new byte[0], extraEnv, args);
+    }
+
+    private Result runWith(byte[] stdin, Map<String, String> extraEnv, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = new HashMap<>();
         env.put(PIN_VAR, PASSPHRASE);
+        env.putAll(extraEnv);
         CliContext ctx = new CliContext(new ByteArrayInputStream(stdin), new PrintStream(out, true), new PrintStream(err, true), env, dir);
         String[] full = new String[args.length + 4];
         full[0] = "-t";

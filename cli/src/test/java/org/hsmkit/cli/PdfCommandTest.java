@@ -98,14 +98,46 @@ class PdfCommandTest {
         assertEquals(0, s.code(), s.err());
         Run v = hsmkit("pdf", "verify", "--trust", root.toString(), "out.pdf");
         assertEquals(0, v.code(), v.out() + v.err());
-        assertTrue(v.out().contains("VALID") && v.out().contains("B-T") && v.out().contains("proven time"), v.out());
+        assertTrue(v.out().contains("'Signature1': TOTAL-PASSED\n") && v.out().contains("B-T") && v.out().contains("proven time"),
+                v.out());
+        assertTrue(v.out().strip().endsWith("the signature is TOTAL-PASSED"), v.out());
         Run untrusted = hsmkit("pdf", "verify", "out.pdf");
         assertEquals(1, untrusted.code(), untrusted.out());
+        assertTrue(untrusted.out().contains("'Signature1': INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND"), untrusted.out());
+        assertTrue(untrusted.out().contains("verdict:       the signature is intact, but hsmkit was not told to trust its issuer:"
+                + " pass --trust or --trust-system"), untrusted.out());
         assertTrue(untrusted.out().contains("no trust anchors"), untrusted.out());
-        Run json = hsmkit("pdf", "verify", "--json", "--trust", root.toString(), "out.pdf");
-        assertEquals(0, json.code());
-        assertTrue(json.out().trim().startsWith("{") && json.out().contains("\"valid\": true") && json.out().contains("\"level\": \"B-T\""),
-                json.out());
+    }
+
+    @Test
+    void jsonCarriesTheVerdictPerSignature() throws Exception {
+        assertEquals(0, soft("pdf", "sign", "--key", "alice", "-o", "j.pdf", corpus("pdfbox-sign_me.pdf").toString()).code());
+        Run passed = hsmkit("pdf", "verify", "--json", "--trust", root.toString(), "j.pdf");
+        assertEquals(0, passed.code(), passed.err());
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(passed.out());
+        assertTrue(doc.get("valid").asBoolean());
+        var sig = doc.get("signatures").get(0);
+        assertEquals("TOTAL-PASSED", sig.get("indication").asText());
+        assertFalse(sig.has("subIndication"), "no sub-indication when it passes: " + sig);
+        assertEquals("B-B", sig.get("level").asText());
+        assertTrue(sig.get("signer").asText().startsWith("CN=Alice RSA-2048,E=alice@hsmkit.test"), sig.toString());
+        assertTrue(sig.get("claimedTime").asText().endsWith("Z"), sig.toString());
+        assertFalse(sig.has("provenTime"), "absent without a time-stamp: " + sig);
+
+        Run untrusted = hsmkit("pdf", "verify", "--json", "j.pdf");
+        assertEquals(1, untrusted.code());
+        var u = new com.fasterxml.jackson.databind.ObjectMapper().readTree(untrusted.out()).get("signatures").get(0);
+        assertEquals("INDETERMINATE", u.get("indication").asText());
+        assertEquals("NO_CERTIFICATE_CHAIN_FOUND", u.get("subIndication").asText());
+        assertTrue(u.get("summary").asText().contains("--trust-system"), u.toString());
+
+        Files.writeString(dir.resolve("not.pdf"), "plain text");
+        Run broken = hsmkit("pdf", "verify", "--json", "not.pdf");
+        assertEquals(ExitCode.INPUT, broken.code(), broken.err());
+        var error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(broken.out()).get("error");
+        assertEquals("INPUT", error.get("kind").asText());
+        assertTrue(error.get("message").asText().contains("not a PDF"), error.toString());
+        assertTrue(broken.err().startsWith("hsmkit: error: "), broken.err());
     }
 
     @Test
@@ -152,6 +184,37 @@ class PdfCommandTest {
         Run v = hsmkit("pdf", "verify", "--password-file", pw.toString(), "--trust", root.toString(), "enc.pdf");
         assertEquals(0, v.code(), v.out());
         assertTrue(v.out().contains("DocMDP P=2"), v.out());
+    }
+
+    @Test
+    void visibleSignatureOnTheLastPageWithAnImage() throws Exception {
+        Path three = dir.resolve("three.pdf");
+        try (var d = new org.apache.pdfbox.pdmodel.PDDocument()) {
+            for (int i = 0; i < 3; i++) {
+                d.addPage(new org.apache.pdfbox.pdmodel.PDPage());
+            }
+            d.save(three.toFile());
+        }
+        java.awt.image.BufferedImage logo = new java.awt.image.BufferedImage(40, 20, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        javax.imageio.ImageIO.write(logo, "jpeg", dir.resolve("logo.jpg").toFile());
+        Run s = soft("pdf", "sign", "--key", "alice", "--visible-page", "last", "--visible-image", "logo.jpg", "-o", "last.pdf",
+                "three.pdf");
+        assertEquals(0, s.code(), s.err());
+        try (var d = org.apache.pdfbox.Loader.loadPDF(dir.resolve("last.pdf").toFile())) {
+            var annots = d.getPage(2).getAnnotations();
+            assertEquals(1, annots.size(), "the default box on the last page");
+            assertEquals(new org.apache.pdfbox.pdmodel.common.PDRectangle(50, 50, 220, 70).toString(), annots.get(0).getRectangle().toString());
+            assertTrue(d.getPage(0).getAnnotations().isEmpty());
+        }
+        Files.writeString(dir.resolve("logo.txt"), "not an image");
+        Run bad = soft("pdf", "sign", "--key", "alice", "--visible", "2:10,10,100,40", "--visible-image", "logo.txt", "-o", "bad.pdf",
+                "three.pdf");
+        assertEquals(ExitCode.INPUT, bad.code(), bad.err());
+        assertTrue(bad.err().contains("neither a PNG nor a JPEG"), bad.err());
+        assertFalse(Files.exists(dir.resolve("bad.pdf")));
+        Run page = soft("pdf", "sign", "--key", "alice", "--visible-page", "first", "-o", "bad.pdf", "three.pdf");
+        assertEquals(ExitCode.USAGE, page.code(), page.err());
+        assertTrue(page.err().contains("'first' is not a page"), page.err());
     }
 
     @Test

@@ -60,6 +60,8 @@ public final class PadesSigner {
     private final String location;
     private final String contactInfo;
     private final VisibleSignature visible;
+    private final Path visibleImage;
+    private final boolean transparent;
     private final DocMdpPermission certify;
     private final String field;
     private final char[] password;
@@ -78,6 +80,15 @@ public final class PadesSigner {
         this.location = b.location;
         this.contactInfo = b.contactInfo;
         this.visible = b.visible;
+        this.visibleImage = b.visibleImage;
+        this.transparent = b.transparent;
+        if ((visibleImage != null || transparent) && visible == null) {
+            throw new HsmkitException(ErrorKind.USAGE, "an image or a transparent background needs a visible signature",
+                    "give its position too (--visible PAGE:X,Y,W,H)");
+        }
+        if (visibleImage != null) {
+            checkImage(visibleImage);
+        }
         this.certify = b.certify;
         this.field = b.field;
         this.password = b.password == null ? null : b.password.clone();
@@ -241,14 +252,17 @@ public final class PadesSigner {
                     useField(doc, sig, input);
                 }
                 if (visible != null) {
-                    if (visible.page() > doc.getNumberOfPages()) {
-                        throw new HsmkitException(ErrorKind.USAGE, "page " + visible.page() + " does not exist; "
-                                + input + " has " + doc.getNumberOfPages(), "choose a page from 1 to " + doc.getNumberOfPages());
+                    int pageNumber = visible.pageIn(doc.getNumberOfPages());
+                    if (pageNumber > doc.getNumberOfPages()) {
+                        throw new HsmkitException(ErrorKind.USAGE, "page " + pageNumber + " does not exist; "
+                                + input + " has " + doc.getNumberOfPages(), "choose a page from 1 to " + doc.getNumberOfPages()
+                                + ", or 'last'");
                     }
-                    PDPage page = doc.getPage(visible.page() - 1);
+                    PDPage page = doc.getPage(pageNumber - 1);
                     opts.setVisualSignature(SignatureAppearance.template(page.getMediaBox(), page.getRotation(), visible,
-                            signer, ZonedDateTime.ofInstant(now, ZoneOffset.UTC), reason, location));
-                    opts.setPage(visible.page() - 1);
+                            new SignatureAppearance.Content(signer, ZonedDateTime.ofInstant(now, ZoneOffset.UTC), reason, location,
+                                    visibleImage, !transparent)));
+                    opts.setPage(pageNumber - 1);
                 }
                 doc.addSignature(sig, opts);
                 ExternalSigningSupport ext = doc.saveIncrementalForExternalSigning(out);
@@ -294,6 +308,8 @@ public final class PadesSigner {
         private String location;
         private String contactInfo;
         private VisibleSignature visible;
+        private Path visibleImage;
+        private boolean transparent;
         private DocMdpPermission certify;
         private String field;
         private char[] password;
@@ -346,6 +362,21 @@ public final class PadesSigner {
             return this;
         }
 
+        /**
+         * Draws a PNG or JPEG image (a logo, a scanned handwritten signature) at the left of the
+         * visible signature, scaled to its height and at most two fifths of its width.
+         */
+        public Builder visibleImage(Path image) {
+            this.visibleImage = image;
+            return this;
+        }
+
+        /** Leaves the visible signature's background transparent instead of opaque white. */
+        public Builder transparentBackground(boolean transparent) {
+            this.transparent = transparent;
+            return this;
+        }
+
         /** Makes this a certification signature (first signature only). */
         public Builder certify(DocMdpPermission permission) {
             this.certify = permission;
@@ -371,6 +402,24 @@ public final class PadesSigner {
 
         public PadesSigner build() {
             return new PadesSigner(this);
+        }
+    }
+
+    /** Refuses, before anything is written, an image that is not a readable PNG or JPEG file. */
+    private static void checkImage(Path image) {
+        byte[] head = new byte[8];
+        int n;
+        try (InputStream in = Files.newInputStream(image)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw HsmkitException.input("the image " + image + " does not exist", "check the --visible-image path");
+        } catch (IOException e) {
+            throw HsmkitException.io("cannot read the image " + image + ": " + e.getMessage(), e);
+        }
+        boolean png = n == 8 && head[0] == (byte) 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G';
+        boolean jpeg = n >= 3 && head[0] == (byte) 0xff && head[1] == (byte) 0xd8 && head[2] == (byte) 0xff;
+        if (!png && !jpeg) {
+            throw HsmkitException.input(image + " is neither a PNG nor a JPEG image", "give the image as PNG or JPEG");
         }
     }
 

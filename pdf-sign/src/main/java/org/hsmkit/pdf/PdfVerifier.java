@@ -13,28 +13,39 @@ import org.hsmkit.pdf.internal.Verification;
  * changes later revisions made (against incremental saving attacks; allowed are validation data,
  * document time-stamps, later signatures and form filling as DocMDP permits), the PAdES level,
  * and the certificate path at the proven time against the given trust anchors with the
- * revocation data embedded in the file. Nothing is fetched from the network.
+ * revocation data embedded in the file. Nothing is fetched from the network. Each signature gets
+ * an ETSI EN 319 102-1 verdict ({@link Indication}, {@link SubIndication}).
  */
 public final class PdfVerifier {
     private final List<X509Certificate> anchors;
     private final char[] password;
+    private final boolean requireRevocation;
 
-    private PdfVerifier(List<X509Certificate> anchors, char[] password) {
+    private PdfVerifier(List<X509Certificate> anchors, char[] password, boolean requireRevocation) {
         this.anchors = List.copyOf(anchors);
         this.password = password == null ? null : password.clone();
+        this.requireRevocation = requireRevocation;
     }
 
     /** A verifier trusting the given anchors (none: nothing is trusted). */
     public static PdfVerifier trusting(List<X509Certificate> anchors) {
-        return new PdfVerifier(anchors, null);
+        return new PdfVerifier(anchors, null, false);
     }
 
     /** The same verifier for an encrypted document with this password (copied). */
     public PdfVerifier withPassword(char[] password) {
-        return new PdfVerifier(new ArrayList<>(anchors), password);
+        return new PdfVerifier(new ArrayList<>(anchors), password, requireRevocation);
+    }
+
+    /**
+     * The same verifier, but a signature whose path the file carries no revocation data for is
+     * INDETERMINATE/TRY_LATER instead of passing with a warning (the EU DSS default policy).
+     */
+    public PdfVerifier requiringRevocation() {
+        return new PdfVerifier(new ArrayList<>(anchors), password, true);
     }
 
     public PdfReport verify(Path file) {
-        return new Verification(file, password, anchors, false).run();
+        return new Verification(file, password, anchors, false, requireRevocation).run();
     }
 }

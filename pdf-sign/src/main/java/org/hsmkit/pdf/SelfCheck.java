@@ -71,7 +71,7 @@ final class SelfCheck {
      * time-stamp after it are intact with a sound byte range, and that the last revision is covered.
      */
     static void requireIntact(Path file, char[] password, X509Certificate signer) {
-        PdfReport r = new Verification(file, password, List.of(), true).run();
+        PdfReport r = new Verification(file, password, List.of(), true, false).run();
         List<SignatureReport> sigs = r.signatures();
         if (sigs.isEmpty()) {
             throw new IllegalStateException("the signed output holds no signature");
@@ -81,7 +81,7 @@ final class SelfCheck {
             from = -1;
             for (int i = sigs.size() - 1; i >= 0; i--) {
                 if (sigs.get(i).kind() == SignatureReport.Kind.SIGNATURE
-                        && sigs.get(i).signer().equals(signer.getSubjectX500Principal().getName())) {
+                        && sigs.get(i).signer().equals(org.hsmkit.core.NameFormat.format(signer.getSubjectX500Principal()))) {
                     from = i;
                     break;
                 }

@@ -25,8 +25,21 @@ import org.hsmkit.testdata.responders.PkiResponders;
  * as external resources (what a relying party would download).
  */
 final class DssOracle {
-    /** The indication and signature format DSS gives each signature, in DSS's order. */
-    record Verdict(List<String> indications, List<String> formats, String errors) {
+    /** The indication and signature format DSS gives each signature, in DSS's order, and its details by field. */
+    record Verdict(List<String> indications, List<String> formats, String errors, List<Signed> details) {
+        /** DSS's view of the signature or document time-stamp in {@code field}. */
+        Signed field(String field) {
+            return details.stream().filter(d -> d.field().equals(field)).findFirst()
+                    .orElseThrow(() -> new AssertionError("DSS reports nothing for field " + field + ": " + this));
+        }
+    }
+
+    /**
+     * One signature or document time-stamp as DSS judges it: indication and sub-indication, whether
+     * the signature value and signed digest check, and how many changes after it DSS leaves
+     * unclassified (neither signing, form filling, annotation nor extension).
+     */
+    record Signed(String field, String indication, String subIndication, boolean intact, int undefinedChanges) {
     }
 
     private static Process process;
@@ -59,7 +72,12 @@ final class DssOracle {
             for (String line; (line = fromDss.readLine()) != null; ) {
                 if (line.startsWith("VERDICT\t")) {
                     String[] p = line.split("\t", -1);
-                    return new Verdict(split(p[1]), split(p[2]), p[3]);
+                    List<Signed> details = new ArrayList<>();
+                    for (String d : p[4].isEmpty() ? List.<String>of() : Arrays.asList(p[4].split(";"))) {
+                        String[] f = d.split("\\|", -1);
+                        details.add(new Signed(f[0], f[1], f[2], Boolean.parseBoolean(f[3]), Integer.parseInt(f[4])));
+                    }
+                    return new Verdict(split(p[1]), split(p[2]), p[3], details);
                 }
             }
             throw new AssertionError("the DSS validator process ended");

@@ -8,6 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import eu.europa.esig.dss.diagnostic.DiagnosticData;
+import eu.europa.esig.dss.diagnostic.SignatureWrapper;
+import eu.europa.esig.dss.diagnostic.TimestampWrapper;
+import eu.europa.esig.dss.enumerations.TimestampType;
 import eu.europa.esig.dss.model.DSSDocument;
 import eu.europa.esig.dss.model.FileDocument;
 import eu.europa.esig.dss.model.x509.CertificateToken;
@@ -17,14 +21,44 @@ import eu.europa.esig.dss.spi.validation.CommonCertificateVerifier;
 import eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource;
 import eu.europa.esig.dss.spi.x509.revocation.crl.ExternalResourcesCRLSource;
 import eu.europa.esig.dss.validation.SignedDocumentValidator;
+import eu.europa.esig.dss.validation.reports.Reports;
 
 /**
  * The EU DSS validator in a JVM of its own (with the Bouncy Castle version DSS is built on).
  * Argument: the trusted root certificate. Reads lines {@code PDF<TAB>CRL,CRL|-[<TAB>PASSWORD]} and answers each
- * with {@code VERDICT<TAB>indications<TAB>formats<TAB>errors} (comma/semicolon separated).
+ * with {@code VERDICT<TAB>indications<TAB>formats<TAB>errors<TAB>details} (comma/semicolon separated; see
+ * {@link #details}).
  */
 public final class DssOracleMain {
     private DssOracleMain() {
+    }
+
+    /**
+     * Per signature and document time-stamp: {@code field|indication|subIndication|intact|undefinedChanges},
+     * where intact means the signature value and the signed data digest both check, and
+     * undefinedChanges counts the object modifications after it that DSS does not classify as
+     * signing, form filling, annotation or extension changes.
+     */
+    private static List<String> details(Reports reports) {
+        List<String> out = new ArrayList<>();
+        DiagnosticData dd = reports.getDiagnosticData();
+        SimpleReport sr = reports.getSimpleReport();
+        for (SignatureWrapper s : dd.getSignatures()) {
+            out.add(detail(s.getFirstFieldName(), sr.getIndication(s.getId()), sr.getSubIndication(s.getId()),
+                    s.isSignatureIntact() && s.isSignatureValid(), s.getPdfUndefinedChanges().size()));
+        }
+        for (TimestampWrapper t : dd.getTimestampList()) {
+            if (t.getType() == TimestampType.DOCUMENT_TIMESTAMP && t.getPDFRevision() != null) {
+                out.add(detail(t.getPDFRevision().getFirstFieldName(), sr.getIndication(t.getId()), sr.getSubIndication(t.getId()),
+                        t.isSignatureIntact() && t.isMessageImprintDataIntact(), t.getPDFRevision().getPdfUndefinedChanges().size()));
+            }
+        }
+        return out;
+    }
+
+    private static String detail(String field, Object indication, Object subIndication, boolean intact, int undefined) {
+        return String.join("|", String.valueOf(field).replaceAll("[|;\\t]", "_"), String.valueOf(indication),
+                subIndication == null ? "" : subIndication.toString(), String.valueOf(intact), String.valueOf(undefined));
     }
 
     public static void main(String[] args) throws Exception {
@@ -54,7 +88,8 @@ public final class DssOracleMain {
                     pdf.setPasswordProtection(parts[2].toCharArray());
                 }
                 v.setCertificateVerifier(cv);
-                SimpleReport sr = v.validateDocument().getSimpleReport();
+                Reports reports = v.validateDocument();
+                SimpleReport sr = reports.getSimpleReport();
                 List<String> ind = new ArrayList<>();
                 List<String> fmt = new ArrayList<>();
                 List<String> err = new ArrayList<>();
@@ -66,9 +101,10 @@ public final class DssOracleMain {
                     }
                     sr.getAdESValidationErrors(id).forEach(m -> err.add(m.getValue().replace('\t', ' ').replace(';', ',')));
                 }
-                out.println("VERDICT\t" + String.join(",", ind) + "\t" + String.join(",", fmt) + "\t" + String.join(";", err) + "\t");
+                out.println("VERDICT\t" + String.join(",", ind) + "\t" + String.join(",", fmt) + "\t" + String.join(";", err) + "\t"
+                        + String.join(";", details(reports)));
             } catch (Exception e) {
-                out.println("VERDICT\t\t\tDSS failed: " + String.valueOf(e).replace('\t', ' ').replace('\n', ' ') + "\t");
+                out.println("VERDICT\t\t\tDSS failed: " + String.valueOf(e).replace('\t', ' ').replace('\n', ' ') + "\t\t");
             }
         }
     }

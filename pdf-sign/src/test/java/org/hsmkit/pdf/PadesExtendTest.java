@@ -45,7 +45,7 @@ class PadesExtendTest {
         Path lt = dir.resolve("lt.pdf");
         extender(PadesLevel.B_LT).extend(bt, lt, false);
         PdfReport r = PdfTestSupport.verifier().verify(lt);
-        assertTrue(r.valid(), r.toJson());
+        assertTrue(r.valid(), r.toString());
         assertEquals("B-LT", r.signatures().get(0).level());
         assertTrue(r.signatures().get(0).changesAfter().stream().anyMatch(c -> c.allowed() && c.description().contains("/DSS")));
         DssOracle.Verdict v = DssOracle.validate(lt, false);
@@ -55,7 +55,7 @@ class PadesExtendTest {
         Path lta = dir.resolve("lta.pdf");
         extender(PadesLevel.B_LTA).extend(lt, lta, false);
         r = PdfTestSupport.verifier().verify(lta);
-        assertTrue(r.valid(), r.toJson());
+        assertTrue(r.valid(), r.toString());
         assertEquals("B-LTA", r.signatures().get(0).level());
         v = DssOracle.validate(lta, false);
         assertEquals("TOTAL_PASSED", v.indications().get(0), v.toString());
@@ -65,7 +65,7 @@ class PadesExtendTest {
         Path renewed = dir.resolve("renewed.pdf");
         extender(PadesLevel.B_LTA).extend(lta, renewed, false);
         r = PdfTestSupport.verifier().verify(renewed);
-        assertTrue(r.valid(), r.toJson());
+        assertTrue(r.valid(), r.toString());
         assertEquals(3, r.signatures().size(), "signature plus two document time-stamps");
         assertEquals(SignatureReport.Kind.DOCUMENT_TIMESTAMP, r.signatures().get(2).kind());
         v = DssOracle.validate(renewed, false);
@@ -97,14 +97,14 @@ class PadesExtendTest {
             ext.setSignature(gen.generate(new CMSProcessableByteArray(content), false).getEncoded());
         }
         PdfReport before = PdfTestSupport.verifier().verify(foreign);
-        assertEquals("PKCS#7 (not PAdES)", before.signatures().get(0).level(), before.toJson());
-        assertTrue(before.signatures().get(0).intact(), before.toJson());
+        assertEquals("PKCS#7 (not PAdES)", before.signatures().get(0).level(), before.toString());
+        assertTrue(before.signatures().get(0).intact(), before.toString());
 
         Path lta = dir.resolve("foreign-lta.pdf");
         extender(PadesLevel.B_LTA).extend(foreign, lta, false);
         PdfReport r = PdfTestSupport.verifier().verify(lta);
-        assertTrue(r.valid(), r.toJson());
-        assertTrue(r.signatures().get(0).revocation().startsWith("good"), r.toJson());
+        assertTrue(r.valid(), r.toString());
+        assertTrue(r.signatures().get(0).revocation().startsWith("good"), r.toString());
         assertEquals(SignatureReport.Kind.DOCUMENT_TIMESTAMP, r.signatures().get(1).kind());
         PdfTestSupport.assertPdfsigAccepts(lta, 2);
     }

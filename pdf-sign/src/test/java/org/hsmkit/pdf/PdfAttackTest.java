@@ -55,20 +55,15 @@ class PdfAttackTest {
     @Test
     void incrementalSavingAttackChangingPageContentIsReported() throws Exception {
         Path attacked = dir.resolve("isa.pdf");
-        try (PDDocument doc = Loader.loadPDF(signed.toFile()); OutputStream out = Files.newOutputStream(attacked)) {
-            PDPage page = doc.getPage(0);
-            try (PDPageContentStream cs = new PDPageContentStream(doc, page, PDPageContentStream.AppendMode.APPEND, true)) {
-                cs.beginText();
-                cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 24);
-                cs.newLineAtOffset(100, 100);
-                cs.showText("PAY 1,000,000 EUR");
-                cs.endText();
-            }
-            page.getCOSObject().setNeedToBeUpdated(true);
-            doc.saveIncremental(out);
-        }
+        drawOnPageOne(signed, attacked, cs -> {
+            cs.beginText();
+            cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 24);
+            cs.newLineAtOffset(100, 100);
+            cs.showText("PAY 1,000,000 EUR");
+            cs.endText();
+        });
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
+        assertFalse(r.valid(), r.toString());
         SignatureReport s = r.signatures().get(0);
         assertTrue(s.intact(), "the signed revision itself is untouched");
         assertFalse(s.coversWholeFile());
@@ -88,7 +83,7 @@ class PdfAttackTest {
             doc.saveIncremental(out);
         }
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
+        assertFalse(r.valid(), r.toString());
         assertTrue(failures(r).contains("Text annotation added"), failures(r));
     }
 
@@ -99,7 +94,7 @@ class PdfAttackTest {
         Files.writeString(attacked, "\n99 0 obj\n(this text is covered by no signature)\nendobj\n",
                 StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
+        assertFalse(r.valid(), r.toString());
         assertTrue(failures(r).contains("after the last %%EOF belong to no revision"), failures(r));
     }
 
@@ -111,7 +106,7 @@ class PdfAttackTest {
         // Universal signature forgery, shortened-range variant: the range stops 100 bytes early.
         rewriteByteRange(attacked, new long[] {br[0], br[1], br[2], br[3] - 100});
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
+        assertFalse(r.valid(), r.toString());
         assertTrue(failures(r).contains("not the end of a revision"), failures(r));
     }
 
@@ -129,8 +124,8 @@ class PdfAttackTest {
             raf.write(injected.getBytes(StandardCharsets.US_ASCII));
         }
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
-        assertTrue(r.signatures().get(0).intact(), "the hashed bytes are unchanged: " + r.toJson());
+        assertFalse(r.valid(), r.toString());
+        assertTrue(r.signatures().get(0).intact(), "the hashed bytes are unchanged: " + r.toString());
         assertTrue(failures(r).contains("signature wrapping"), failures(r));
     }
 
@@ -145,7 +140,7 @@ class PdfAttackTest {
             doc.saveIncremental(out);
         }
         PdfReport r = PdfTestSupport.verifier().verify(attacked);
-        assertFalse(r.valid(), r.toJson());
+        assertFalse(r.valid(), r.toString());
         assertTrue(failures(r).contains("universal signature forgery"), failures(r));
     }
 
@@ -173,8 +168,70 @@ class PdfAttackTest {
         }
         PdfReport r = PdfTestSupport.verifier().verify(filled);
         SignatureReport s = r.signatures().get(0);
-        assertTrue(s.changesAfter().stream().anyMatch(c -> c.allowed() && c.description().contains("filled in")), r.toJson());
-        assertTrue(r.valid(), r.toJson());
+        assertTrue(s.changesAfter().stream().anyMatch(c -> c.allowed() && c.description().contains("filled in")), r.toString());
+        assertTrue(r.valid(), r.toString());
+    }
+
+    @Test
+    void anAllowedUpdateBehindADamagedCrossReferenceChainKeepsTheSignatureValid() throws Exception {
+        // As in real files: the last section's /Prev is 0, so a reader following the chain sees
+        // only the objects that section lists. The earlier objects are not removed by that.
+        Path updated = dir.resolve("info-prev0.pdf");
+        try (PDDocument doc = Loader.loadPDF(signed.toFile()); OutputStream out = Files.newOutputStream(updated)) {
+            doc.getDocumentInformation().setTitle("Contract, final");
+            doc.getDocumentInformation().getCOSObject().setNeedToBeUpdated(true);
+            doc.saveIncremental(out);
+        }
+        breakLastPrev(updated);
+        PdfReport r = PdfTestSupport.verifier().verify(updated);
+        assertTrue(r.valid(), r.toString());
+        assertTrue(String.join(" ", r.warnings()).contains("the cross-reference chain is damaged"), r.warnings().toString());
+        assertTrue(r.signatures().get(0).changesAfter().stream().allMatch(SignatureReport.Change::allowed), r.toString());
+    }
+
+    @Test
+    void aContentChangeBehindADamagedCrossReferenceChainIsReported() throws Exception {
+        Path attacked = dir.resolve("isa-prev0.pdf");
+        drawOnPageOne(signed, attacked, cs -> {
+            cs.addRect(0, 0, 600, 800);
+            cs.fill();
+        });
+        breakLastPrev(attacked);
+        PdfReport r = PdfTestSupport.verifier().verify(attacked);
+        assertFalse(r.valid(), r.toString());
+        assertTrue(failures(r).contains("page 1 entry /Contents changed (page content)"), failures(r));
+        assertFalse(failures(r).contains("removed"), failures(r));
+    }
+
+    private interface Drawing {
+        void draw(PDPageContentStream cs) throws java.io.IOException;
+    }
+
+    /** An incremental update of {@code in} that draws on page 1, as an attacker's editor would. */
+    private static void drawOnPageOne(Path in, Path out, Drawing drawing) throws Exception {
+        try (PDDocument doc = Loader.loadPDF(in.toFile()); OutputStream os = Files.newOutputStream(out)) {
+            PDPage page = doc.getPage(0);
+            try (PDPageContentStream cs = new PDPageContentStream(doc, page, PDPageContentStream.AppendMode.APPEND, true)) {
+                drawing.draw(cs);
+            }
+            page.getCOSObject().setNeedToBeUpdated(true);
+            doc.saveIncremental(os);
+        }
+    }
+
+    /** Overwrites the last /Prev with 0 in place. */
+    private static void breakLastPrev(Path pdf) throws Exception {
+        String text = new String(Files.readAllBytes(pdf), StandardCharsets.ISO_8859_1);
+        int at = text.lastIndexOf("/Prev ");
+        int digits = at + 6;
+        int end = digits;
+        while (Character.isDigit(text.charAt(end))) {
+            end++;
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(pdf.toFile(), "rw")) {
+            raf.seek(digits);
+            raf.write(("0" + " ".repeat(end - digits - 1)).getBytes(StandardCharsets.US_ASCII));
+        }
     }
 
     private static long[] byteRange(Path pdf) throws Exception {

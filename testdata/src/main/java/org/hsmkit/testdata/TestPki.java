@@ -193,8 +193,19 @@ public final class TestPki {
      */
     public Credential issueUser(String name, KeyPair keys, String email, int keyUsage, KeyPurposeId[] ekus,
             Instant notBefore, Instant notAfter) {
+        return issueUser(name, new X500Name("CN=" + name + (email == null ? "" : ",E=" + email) + ",O=hsmkit tests,C=DE"), keys,
+                email, keyUsage, ekus, notBefore, notAfter);
+    }
+
+    /** The same with a subject of the test's choosing (attribute types and string encodings as given). */
+    public Credential issueUser(X500Name dn, KeyPair keys, String email, int keyUsage, KeyPurposeId[] ekus,
+            Instant notBefore, Instant notAfter) {
+        return issueUser(dn.toString(), dn, keys, email, keyUsage, ekus, notBefore, notAfter);
+    }
+
+    private Credential issueUser(String name, X500Name dn, KeyPair keys, String email, int keyUsage, KeyPurposeId[] ekus,
+            Instant notBefore, Instant notAfter) {
         try {
-            X500Name dn = new X500Name("CN=" + name + (email == null ? "" : ",E=" + email) + ",O=hsmkit tests,C=DE");
             X509Certificate c = issue(dn, keys.getPublic(), X500Name.getInstance(intermediate.certificate().getSubjectX500Principal().getEncoded()),
                     intermediate.keyPair(), intermediate.certificate(), Date.from(notBefore), Date.from(notAfter), false, null,
                     new KeyUsage(keyUsage), ekus == null ? null : new ExtendedKeyUsage(ekus), "intermediate", false, email);

@@ -22,6 +22,7 @@ import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.EnvelopeReader;
@@ -86,9 +87,10 @@ public final class CmsInspector {
             for (SignerInformation si : p.getSignerInfos().getSigners()) {
                 @SuppressWarnings("unchecked")
                 Collection<X509CertificateHolder> certs = p.getCertificates().getMatches(si.getSID());
-                String subject = certs.isEmpty() ? null : certs.iterator().next().getSubject().toString();
+                String subject = certs.isEmpty() ? null : NameFormat.format(certs.iterator().next().getSubject());
                 String id = si.getSID().getIssuer() != null
-                        ? "issuer \"" + si.getSID().getIssuer() + "\" serial " + si.getSID().getSerialNumber().toString(16)
+                        ? "issuer \"" + NameFormat.format(si.getSID().getIssuer()) + "\" serial "
+                            + si.getSID().getSerialNumber().toString(16)
                         : "subject key id";
                 Instant when = null;
                 if (si.getSignedAttributes() != null && si.getSignedAttributes().get(CMSAttributes.signingTime) != null) {

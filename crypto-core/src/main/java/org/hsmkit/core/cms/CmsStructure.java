@@ -44,6 +44,9 @@ public record CmsStructure(boolean pem, String contentType, String contentAlgori
         for (int i = 0; i < signers.size(); i++) {
             Signer s = signers.get(i);
             out.add("signer " + (i + 1) + ":      " + (s.subject() == null ? s.identifier() : s.subject()));
+            if (s.subject() != null) {
+                out.add("               " + s.identifier());
+            }
             out.add("               " + s.signatureAlgorithm() + " over " + s.digestAlgorithm()
                     + (s.signingTime() == null ? "" : ", signed at " + s.signingTime()));
         }

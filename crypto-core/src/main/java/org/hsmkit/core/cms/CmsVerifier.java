@@ -34,6 +34,7 @@ import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.EnvelopeReader;
@@ -122,7 +123,7 @@ public final class CmsVerifier {
             when = Time.getInstance(si.getSignedAttributes().get(CMSAttributes.signingTime).getAttrValues().getObjectAt(0))
                     .getDate().toInstant();
         }
-        String subject = cert.getSubjectX500Principal().getName();
+        String subject = NameFormat.format(cert.getSubjectX500Principal());
         boolean ok;
         try {
             ok = si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(holder));
@@ -141,7 +142,7 @@ public final class CmsVerifier {
         }
         if (anchors.isEmpty()) {
             throw HsmkitException.verification("the signature of " + subject + " is intact but the signer is untrusted: no trust anchors given",
-                    "name the CA certificate you trust with --trust");
+                    "name the CA certificate you trust with --trust, or pass --trust-system");
         }
         List<X509Certificate> path;
         try {

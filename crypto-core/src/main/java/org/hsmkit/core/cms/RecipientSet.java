@@ -25,6 +25,7 @@ import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.KeyType;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.TokenKey;
@@ -78,8 +79,7 @@ public final class RecipientSet {
          */
         public Builder add(X509Certificate certificate) {
             X509Certificate cert = RecipientKeys.toBc(certificate);
-            // Bouncy Castle's rendering names the e-mail attribute (E=) instead of printing its OID in hex
-            String name = org.bouncycastle.asn1.x500.X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()).toString();
+            String name = NameFormat.format(cert.getSubjectX500Principal());
             KeyType type = KeyTypes.of(cert.getPublicKey());
             checkKeyUsage(cert, type, name);
             entries.add(new Entry(cert, cert.getPublicKey(), null, type, name));

@@ -25,6 +25,7 @@ import org.bouncycastle.asn1.x509.X509ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 
 /** Certificate helpers: parsing, issuer search, chain building (optionally via AIA), URL extensions. */
 public final class Certificates {
@@ -170,17 +171,7 @@ public final class Certificates {
 
     /** The subject's common name, or the whole subject when it has none. */
     public static String commonName(X509Certificate c) {
-        X509CertificateHolder h;
-        try {
-            h = new X509CertificateHolder(c.getEncoded());
-        } catch (Exception e) {
-            return c.getSubjectX500Principal().getName();
-        }
-        var rdns = h.getSubject().getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.CN);
-        if (rdns.length > 0) {
-            return rdns[0].getFirst().getValue().toString();
-        }
-        return c.getSubjectX500Principal().getName();
+        return NameFormat.commonName(c.getSubjectX500Principal());
     }
 
     public static boolean hasOcspNoCheck(X509Certificate c) {

@@ -42,9 +42,8 @@ public final class RevisionDiff {
     private final int docMdp;
     private final List<Change> changes = new ArrayList<>();
     private final Set<COSObjectKey> olderDssObjects = new HashSet<>();
-    /** Appearance streams of form fields in the signed revision, by object, with the field's name. */
-    private final Map<COSObjectKey, String> fieldAppearances = new java.util.HashMap<>();
-    private final Set<COSObjectKey> signedFieldAppearances = new HashSet<>();
+    /** Appearance streams of form fields in the signed revision. */
+    private FieldAppearances appearances;
 
     private RevisionDiff(PDDocument older, PDDocument newer, int docMdp) {
         this.older = older;
@@ -81,7 +80,7 @@ public final class RevisionDiff {
                 }
             }
         }
-        collectAppearances();
+        appearances = FieldAppearances.of(older);
         Map<COSObjectKey, Long> oldX = older.getDocument().getXrefTable();
         Map<COSObjectKey, Long> newX = newer.getDocument().getXrefTable();
         COSBase oldInfo = older.getDocument().getTrailer().getItem(COSName.INFO);
@@ -134,9 +133,9 @@ public final class RevisionDiff {
             changes.add(new Change(false, what + " changed"));
             return;
         }
-        if (o instanceof COSStream && fieldAppearances.containsKey(key)) {
-            String field = fieldAppearances.get(key);
-            if (signedFieldAppearances.contains(key)) {
+        if (o instanceof COSStream && appearances.fields().containsKey(key)) {
+            String field = appearances.fields().get(key);
+            if (appearances.signed().contains(key)) {
                 changes.add(new Change(false, "the appearance of the signed field '" + field + "' was redrawn"));
             } else {
                 changes.add(new Change(formFillAllowed(), "appearance of form field '" + field + "' redrawn"));
@@ -188,6 +187,15 @@ public final class RevisionDiff {
             classifyAcroForm(od, nd);
             return;
         }
+        boolean annotation = COSName.ANNOT.equals(type) || od.containsKey(COSName.SUBTYPE) && od.containsKey(COSName.RECT);
+        if (annotation && diff.contains(COSName.TYPE) && type == null && COSName.ANNOT.equals(nd.getCOSName(COSName.TYPE))) {
+            // PDF writers (PDFBox among them) add the optional /Type /Annot when they touch an annotation or a widget.
+            changes.add(new Change(true, "annotation " + key.getNumber() + ": optional /Type /Annot added (no visible change)"));
+            diff.remove(COSName.TYPE);
+            if (diff.isEmpty()) {
+                return;
+            }
+        }
         if (isField(od) || COSName.WIDGET.equals(od.getCOSName(COSName.SUBTYPE))) {
             classifyField(od, nd, diff);
             return;
@@ -197,56 +205,11 @@ public final class RevisionDiff {
             changes.add(new Change(true, "validation data (/DSS) updated"));
             return;
         }
-        if (COSName.ANNOT.equals(type) || od.containsKey(COSName.SUBTYPE) && od.containsKey(COSName.RECT)) {
-            if (diff.equals(Set.of(COSName.TYPE)) && type == null && COSName.ANNOT.equals(nd.getCOSName(COSName.TYPE))) {
-                // PDF writers (PDFBox among them) add the optional /Type /Annot when they touch a page's annotations.
-                changes.add(new Change(true, "annotation " + key.getNumber() + ": optional /Type /Annot added (no visible change)"));
-                return;
-            }
+        if (annotation) {
             changes.add(new Change(annotationsAllowed(), "annotation " + key.getNumber() + " changed (" + names(diff) + ")"));
             return;
         }
         changes.add(new Change(false, describe(od, key) + " changed (" + names(diff) + ")"));
-    }
-
-    private void collectAppearances() {
-        org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm form = older.getDocumentCatalog().getAcroForm(null);
-        if (form == null) {
-            return;
-        }
-        for (org.apache.pdfbox.pdmodel.interactive.form.PDField f : form.getFieldTree()) {
-            if (!(f instanceof org.apache.pdfbox.pdmodel.interactive.form.PDTerminalField t)) {
-                continue;
-            }
-            boolean signed = f instanceof org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField
-                    && f.getCOSObject().getDictionaryObject(COSName.V) != null;
-            for (var w : t.getWidgets()) {
-                COSDictionary ap = w.getCOSObject().getCOSDictionary(COSName.AP);
-                if (ap == null) {
-                    continue;
-                }
-                for (COSName which : List.of(COSName.N, COSName.D, COSName.R)) {
-                    COSBase entry = ap.getItem(which);
-                    List<COSBase> refs = new ArrayList<>();
-                    if (entry instanceof COSObject) {
-                        refs.add(entry);
-                        if (((COSObject) entry).getObject() instanceof COSDictionary states && !(states instanceof COSStream)) {
-                            refs.addAll(states.getValues());
-                        }
-                    } else if (entry instanceof COSDictionary states) {
-                        refs.addAll(states.getValues());
-                    }
-                    for (COSBase r : refs) {
-                        if (r instanceof COSObject ref && ref.getKey() != null) {
-                            fieldAppearances.put(ref.getKey(), f.getFullyQualifiedName());
-                            if (signed) {
-                                signedFieldAppearances.add(ref.getKey());
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 
     private void classifyArray(COSObjectKey key, COSArray oa, COSArray na) throws IOException {

@@ -24,29 +24,32 @@ public final class RevisionIndex {
         List<long[]> ends = new ArrayList<>();
         long size = Files.size(file);
         byte[] marker = "%%EOF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
             int matched = 0;
             long pos = 0;
             long[] open = null;
-            int b;
-            while ((b = in.read()) >= 0) {
-                pos++;
-                if (open != null) {
-                    if ((b == '\r' || b == '\n') && pos - open[0] <= 2) {
-                        open[1] = pos;
-                        continue;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    pos++;
+                    if (open != null) {
+                        if ((b == '\r' || b == '\n') && pos - open[0] <= 2) {
+                            open[1] = pos;
+                            continue;
+                        }
+                        open = null;
                     }
-                    open = null;
-                }
-                if (b == marker[matched]) {
-                    matched++;
-                    if (matched == marker.length) {
-                        open = new long[] {pos, pos};
-                        ends.add(open);
-                        matched = 0;
+                    if (b == marker[matched]) {
+                        matched++;
+                        if (matched == marker.length) {
+                            open = new long[] {pos, pos};
+                            ends.add(open);
+                            matched = 0;
+                        }
+                    } else {
+                        matched = b == marker[0] ? 1 : 0;
                     }
-                } else {
-                    matched = b == marker[0] ? 1 : 0;
                 }
             }
         }
@@ -72,6 +75,21 @@ public final class RevisionIndex {
             }
         }
         return Math.max(n, 1);
+    }
+
+    /**
+     * The ends of the revisions up to the one {@code end} closes, ascending, with {@code end} itself
+     * as the last (the bytes a reader of that revision sees).
+     */
+    public List<Long> endsThrough(long end) {
+        List<Long> out = new ArrayList<>();
+        for (long[] e : ends) {
+            if (e[1] < end && !(end >= e[0] && end <= e[1])) {
+                out.add(e[1]);
+            }
+        }
+        out.add(end);
+        return out;
     }
 
     public int count() {

@@ -29,9 +29,7 @@ import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.cert.ocsp.SingleResp;
 import org.bouncycastle.operator.DigestCalculatorProvider;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.hsmkit.core.internal.Providers;
 
 /**
  * Reading and checking OCSP responses and CRLs for one certificate: does this response speak of
@@ -43,7 +41,8 @@ public final class Revocation {
 
     static {
         try {
-            DIGESTS = new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build();
+            // certificate IDs hash with SHA-1 or SHA-2, which the JDK has
+            DIGESTS = new JcaDigestCalculatorProviderBuilder().build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -98,13 +97,13 @@ public final class Revocation {
                 return null;
             }
             List<X509Certificate> signerCerts = new ArrayList<>();
-            boolean signed = basic.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Providers.bc()).build(issuer));
+            boolean signed = Verifiers.ocsp(basic, issuer);
             if (!signed) {
                 for (X509CertificateHolder h : basic.getCerts()) {
                     X509Certificate rc = Certificates.convert(h);
                     if (Certificates.issuedBy(rc, issuer) && rc.getExtendedKeyUsage() != null
                             && rc.getExtendedKeyUsage().contains(KeyPurposeId.id_kp_OCSPSigning.getId())
-                            && basic.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Providers.bc()).build(h))) {
+                            && Verifiers.ocsp(basic, rc)) {
                         signed = true;
                         signerCerts.add(rc);
                         break;
@@ -133,9 +132,7 @@ public final class Revocation {
         if (!crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
             return null;
         }
-        try {
-            crl.verify(issuer.getPublicKey(), Providers.bc());
-        } catch (Exception e) {
+        if (!Verifiers.crl(crl, issuer.getPublicKey())) {
             return null;
         }
         var entry = crl.getRevokedCertificate(cert.getSerialNumber());

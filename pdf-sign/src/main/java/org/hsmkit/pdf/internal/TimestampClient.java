@@ -10,8 +10,6 @@ import java.util.Collection;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.tsp.TimeStampRequest;
 import org.bouncycastle.tsp.TimeStampRequestGenerator;
 import org.bouncycastle.tsp.TimeStampResponse;
@@ -19,7 +17,6 @@ import org.bouncycastle.tsp.TimeStampToken;
 import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
-import org.hsmkit.core.internal.Providers;
 
 /**
  * Asks an RFC 3161 time-stamping authority for a token over a digest (with a nonce and certReq)
@@ -96,16 +93,14 @@ public final class TimestampClient {
         Collection<X509CertificateHolder> matches = token.getCertificates().getMatches(token.getSID());
         for (X509CertificateHolder h : matches) {
             try {
-                X509Certificate c = new JcaX509CertificateConverter().setProvider(Providers.bc()).getCertificate(h);
+                X509Certificate c = Certificates.convert(h);
                 if (c.getExtendedKeyUsage() == null || !c.getExtendedKeyUsage().contains(KeyPurposeId.id_kp_timeStamping.getId())) {
                     continue;
                 }
-                if (token.isSignatureValid(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(h))
-                        && essBindingMatches(token, h)) {
+                if (Verifiers.timeStampToken(token, h) && essBindingMatches(token, h)) {
                     return c;
                 }
-            } catch (CertificateException | org.bouncycastle.operator.OperatorCreationException
-                    | org.bouncycastle.tsp.TSPException e) {
+            } catch (CertificateException | RuntimeException e) {
                 // try the next candidate; none verifying means the token is rejected
             }
         }
@@ -123,7 +118,7 @@ public final class TimestampClient {
                 org.bouncycastle.asn1.ess.SigningCertificateV2 sc = org.bouncycastle.asn1.ess.SigningCertificateV2.getInstance(v2.getAttrValues().getObjectAt(0));
                 org.bouncycastle.asn1.ess.ESSCertIDv2 id = sc.getCerts()[0];
                 String oid = id.getHashAlgorithm().getAlgorithm().getId();
-                MessageDigest md = MessageDigest.getInstance(oid, Providers.bc());
+                MessageDigest md = Verifiers.digest(oid);
                 return MessageDigest.isEqual(md.digest(der), id.getCertHash());
             }
             if (v1 != null) {

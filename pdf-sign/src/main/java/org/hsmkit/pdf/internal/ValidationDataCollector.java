@@ -16,6 +16,7 @@ import java.util.Set;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.pdf.ValidationDataSources;
 
 /**
@@ -76,7 +77,7 @@ public final class ValidationDataCollector {
                     continue;
                 }
                 if (i + 1 >= chain.size()) {
-                    throw HsmkitException.input("cannot find the issuer of " + c.getSubjectX500Principal().getName(),
+                    throw HsmkitException.input("cannot find the issuer of " + NameFormat.format(c.getSubjectX500Principal()),
                             "give the chain with the key, or allow fetching from the AIA URL");
                 }
                 X509Certificate issuer = chain.get(i + 1);
@@ -93,7 +94,7 @@ public final class ValidationDataCollector {
 
     private List<X509Certificate> revocationFor(X509Certificate c, X509Certificate issuer, Collection<OCSPResp> knownOcsps,
             Collection<X509CRL> knownCrls, Map<String, byte[]> ocsps, Map<String, byte[]> crls) {
-        String name = c.getSubjectX500Principal().getName();
+        String name = NameFormat.format(c.getSubjectX500Principal());
         List<OCSPResp> given = new ArrayList<>(fileOcsps);
         given.addAll(knownOcsps);
         List<X509CRL> givenCrls = new ArrayList<>(fileCrls);

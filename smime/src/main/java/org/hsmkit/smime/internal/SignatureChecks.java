@@ -50,6 +50,7 @@ import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.util.Store;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.smime.SignatureReport;
 
@@ -115,7 +116,8 @@ public final class SignatureChecks {
         Collection<X509CertificateHolder> matches = store.getMatches(signer.getSID());
         if (matches.isEmpty()) {
             problems.add("the signer's certificate is not in the message");
-            return new SignatureReport(Optional.empty(), String.valueOf(signer.getSID().getIssuer()), signingTime, algorithm,
+            String issuer = signer.getSID().getIssuer() == null ? "an unknown issuer" : NameFormat.format(signer.getSID().getIssuer());
+            return new SignatureReport(Optional.empty(), issuer, signingTime, algorithm,
                     false, false, false, List.of(), false, false, problems, notes);
         }
         X509CertificateHolder holder = matches.iterator().next();
@@ -124,10 +126,10 @@ public final class SignatureChecks {
             cert = converter.getCertificate(holder);
         } catch (CertificateException e) {
             problems.add("the signer's certificate cannot be read: " + e.getMessage());
-            return new SignatureReport(Optional.empty(), holder.getSubject().toString(), signingTime, algorithm,
+            return new SignatureReport(Optional.empty(), NameFormat.format(holder.getSubject()), signingTime, algorithm,
                     false, false, false, List.of(), false, false, problems, notes);
         }
-        String name = holder.getSubject().toString();
+        String name = NameFormat.format(holder.getSubject());
 
         boolean signatureValid;
         try {

@@ -24,6 +24,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.util.encoders.Hex;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
 
 /** Conversions between the key and certificate forms the JDK, Bouncy Castle and CMS use. */
@@ -94,7 +95,8 @@ public final class RecipientKeys {
 
     /** Human-readable issuer and serial, as inspect and error messages show them. */
     public static String describe(IssuerAndSerialNumber ias) {
-        return "issuer \"" + X500Name.getInstance(ias.getName()) + "\" serial " + ias.getSerialNumber().getValue().toString(16);
+        return "issuer \"" + NameFormat.format(X500Name.getInstance(ias.getName())) + "\" serial "
+                + ias.getSerialNumber().getValue().toString(16);
     }
 
     public static String describeSki(byte[] ski) {

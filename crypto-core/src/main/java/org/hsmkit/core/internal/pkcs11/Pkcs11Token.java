@@ -309,7 +309,7 @@ public final class Pkcs11Token implements Token {
         PrivateKey bc = PrivateKeys.toBc(privateKey);
         PublicKey publicKey = PrivateKeys.publicKeyOf(bc);
         if (chain != null && !chain.isEmpty() && !KeyIds.sameKey(publicKey, chain.get(0).getPublicKey())) {
-            throw HsmkitException.input("the certificate '" + chain.get(0).getSubjectX500Principal().getName()
+            throw HsmkitException.input("the certificate '" + org.hsmkit.core.NameFormat.format(chain.get(0).getSubjectX500Principal())
                     + "' does not belong to the private key being imported", "check the PKCS#12 file");
         }
         KeyType type = KeyTypes.of(publicKey);
@@ -344,11 +344,7 @@ public final class Pkcs11Token implements Token {
     }
 
     private static String commonName(X509Certificate c) {
-        org.bouncycastle.asn1.x500.X500Name n = org.bouncycastle.asn1.x500.X500Name.getInstance(
-                c.getSubjectX500Principal().getEncoded());
-        org.bouncycastle.asn1.x500.RDN[] cn = n.getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.CN);
-        return cn.length > 0 ? org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(cn[0].getFirst().getValue())
-                : n.toString();
+        return org.hsmkit.core.NameFormat.commonName(c.getSubjectX500Principal());
     }
 
     private static AttributeVector privateKeyTemplate(PrivateKey key, KeyType type, String keyLabel, byte[] id) {

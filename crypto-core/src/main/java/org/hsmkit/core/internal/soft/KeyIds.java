@@ -43,7 +43,7 @@ public final class KeyIds {
      */
     public static void requireMatch(TokenKey key, X509Certificate certificate) {
         if (!sameKey(key.publicKey(), certificate.getPublicKey())) {
-            throw HsmkitException.input("the certificate for '" + certificate.getSubjectX500Principal().getName()
+            throw HsmkitException.input("the certificate for '" + org.hsmkit.core.NameFormat.format(certificate.getSubjectX500Principal())
                     + "' does not belong to the key '" + key.label() + "' (its public key differs)",
                     "import the certificate issued for this key's CSR, or choose the key it was issued for");
         }

@@ -175,7 +175,7 @@ public final class SoftToken implements Token {
         PublicKey publicKey = chain == null || chain.isEmpty() ? PrivateKeys.publicKeyOf(bcKey) : chain.get(0).getPublicKey();
         KeyTypes.of(publicKey); // refuses key types hsmkit cannot use, before anything is written
         if (!KeyIds.sameKey(publicKey, PrivateKeys.publicKeyOf(bcKey))) {
-            throw HsmkitException.input("the certificate '" + chain.get(0).getSubjectX500Principal().getName()
+            throw HsmkitException.input("the certificate '" + org.hsmkit.core.NameFormat.format(chain.get(0).getSubjectX500Principal())
                     + "' does not belong to the private key being imported", "check the PKCS#12 file");
         }
         X509Certificate cert;

@@ -1,0 +1,50 @@
+package org.hsmkit.cli;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.hsmkit.core.SystemTrust;
+import org.hsmkit.core.cms.CertificateFile;
+
+import picocli.CommandLine.Option;
+
+/**
+ * The trust anchors of the verifying commands ({@code verify}, {@code smime verify},
+ * {@code pdf verify}): certificate files named with {@code --trust}, and with
+ * {@code --trust-system} the platform's roots as well (the Java runtime's cacerts and the
+ * operating system's CA bundle; {@code SSL_CERT_FILE} names another bundle, as for OpenSSL).
+ */
+final class TrustOptions {
+    @Option(names = "--trust", paramLabel = "CAFILE",
+            description = "trust anchor certificate(s): PEM (one or several), DER or a PKCS#7 bundle; repeatable")
+    List<String> trust = new ArrayList<>();
+
+    @Option(names = "--trust-system",
+            description = "also trust the platform's roots: the Java runtime's cacerts and the operating system's CA bundle"
+                    + " (/etc/ssl/certs/ca-certificates.crt or where the distribution keeps it; SSL_CERT_FILE names another)")
+    boolean system;
+
+    /** Every anchor the options name; empty when none is given. */
+    List<X509Certificate> anchors(CliSession session) {
+        List<X509Certificate> out = new ArrayList<>();
+        for (String t : trust) {
+            out.addAll(CertificateFile.read(session.context().resolve(t)));
+        }
+        if (system) {
+            String bundle = session.context().env().get("SSL_CERT_FILE");
+            Optional<Path> given = bundle == null || bundle.isBlank() ? Optional.empty()
+                    : Optional.of(session.context().resolve(bundle));
+            out.addAll(SystemTrust.roots(given).certificates());
+        }
+        return out;
+    }
+
+    /** The hint for an untrusted signer. */
+    String hint() {
+        return trust.isEmpty() && !system ? "give the root certificate you trust with --trust CAFILE, or --trust-system"
+                : "check --trust: it must name the root (or an intermediate) CA of the signer";
+    }
+}
