@@ -84,6 +84,9 @@ final class Pkcs12Store {
                 try {
                     plain = PrivateKeys.fromPkcs8(sealed.decryptPrivateKeyInfo(decryptor).getEncoded());
                 } catch (PKCSException | IOException e) {
+                    if (e.getCause() instanceof HsmkitException h) {
+                        throw h;
+                    }
                     throw new HsmkitException(org.hsmkit.core.ErrorKind.KEY, "a key of the soft token cannot be decrypted: "
                             + e.getMessage(), "keys of a closed soft token cannot be used; otherwise the file is damaged", e);
                 }
@@ -132,13 +135,17 @@ final class Pkcs12Store {
         } catch (IOException | RuntimeException e) {
             throw HsmkitException.input(name + " is not a PKCS#12 file", "check the path after soft:", e);
         }
+        if (pfx.toASN1Structure() == null) {
+            throw HsmkitException.input(name + " is empty, not a PKCS#12 file", "check the path after soft:");
+        }
         try {
+            Pkcs12Limits.checkMac(pfx.toASN1Structure().getMacData(), name);
             // Bouncy Castle's lightweight MAC and the JDK's PBES2 where they serve: no JCA provider set-up
             if (pfx.hasMac() && !pfx.isMacValid(new BcPKCS12MacCalculatorBuilderProvider(BcDefaultDigestProvider.INSTANCE),
                     passphrase)) {
                 throw wrongPassphrase(name);
             }
-            InputDecryptorProvider decryptor = new Pbes2Decryption(passphrase);
+            InputDecryptorProvider decryptor = new Pbes2Decryption(passphrase, name);
             List<PKCS12SafeBag> keyBags = new ArrayList<>();
             List<PKCS12SafeBag> certBags = new ArrayList<>();
             for (ContentInfo ci : pfx.getContentInfos()) {
@@ -155,6 +162,9 @@ final class Pkcs12Store {
             }
             return pair(keyBags, certBags, decryptor);
         } catch (PKCSException e) {
+            if (e.getCause() instanceof HsmkitException h) {
+                throw h;
+            }
             if (!pfx.hasMac()) {
                 // without a MAC, a wrong passphrase shows only as undecryptable contents
                 throw wrongPassphrase(name);
