@@ -14,6 +14,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 corpus="$root/testdata/src/main/resources/org/hsmkit/fuzz"
 
 classpath() {
+  if [[ -n "${FUZZ_CLASSPATH:-}" ]]; then
+    printf '%s' "$FUZZ_CLASSPATH"   # a class path built before (e.g. a copy, so that edits do not reach a running campaign)
+    return
+  fi
   local deps="$root/fuzz/target/fuzz.classpath"
   # every module of the reactor writes the file; the fuzz module comes last
   (cd "$root" && mvn -B -q -o -pl fuzz -am test-compile dependency:build-classpath -Dmdep.outputFile="$deps" \

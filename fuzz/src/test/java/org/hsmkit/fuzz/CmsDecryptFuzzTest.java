@@ -32,8 +32,9 @@ class CmsDecryptFuzzTest {
         Contract.call("inspect", Contract.budget(input.length, 16), Contract.inputKinds(),
                 () -> CmsInspector.inspect(new ByteArrayInputStream(input)));
         Path target = DIR.resolve("plain");
+        Contract.clear(DIR);
         CmsDecryptor.Decryption d = Contract.call("decrypt", Contract.budget(input.length, 16),
-                Contract.inputKinds(ErrorKind.KEY, ErrorKind.VERIFICATION_FAILED), () -> {
+                Contract.inputKinds(ErrorKind.KEY, ErrorKind.VERIFICATION_FAILED), () -> Contract.clearUnchecked(DIR), () -> {
                     try (AtomicOutput out = AtomicOutput.toFile(target, false)) {
                         return CmsDecryptor.withKeys(PKI.keys()).decrypt(new ByteArrayInputStream(input), out);
                     }
