@@ -47,7 +47,10 @@ public final class CmsInspector {
             boolean signed = isSignedData(der);
             der.reset();
             return signed ? signed(opened.pem(), der) : enveloped(opened.pem(), der);
-        } catch (IOException e) {
+        } catch (HsmkitException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Bouncy Castle's ASN.1 classes report a wrong structure with unchecked exceptions
             throw EnvelopeReader.damaged(e);
         }
     }
