@@ -91,6 +91,7 @@ public final class SeedCorpus {
         c.tokenSpecs();
         c.certificates();
         c.pkcs12();
+        c.stopAgent();
         System.out.println("seeds written to " + c.root);
     }
 
@@ -363,6 +364,12 @@ public final class SeedCorpus {
             Files.writeString(gnupgHome.resolve("trustlist.txt"), fpr + " S relax\n");
         }
         runGpgsm(secret, args);
+    }
+
+    private void stopAgent() {
+        if (gnupgHome != null) {
+            ExternalTool.run(work, null, Map.of("GNUPGHOME", gnupgHome.toString()), List.of("gpgconf", "--kill", "gpg-agent"));
+        }
     }
 
     private String runGpgsm(boolean passphrase, String... args) {

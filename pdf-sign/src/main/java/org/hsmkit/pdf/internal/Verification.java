@@ -302,10 +302,19 @@ public final class Verification {
             sig.failures.add("/Contents holds no readable CMS structure (universal signature forgery)");
             return;
         }
-        if (docTs) {
-            checkDocumentTimestamp(der, br, sig, pool);
-        } else {
-            checkCms(der, br, sig, pool, "adbe.pkcs7.detached".equals(sig.subFilter) || "ETSI.CAdES.detached".equals(sig.subFilter));
+        try {
+            if (docTs) {
+                checkDocumentTimestamp(der, br, sig, pool);
+            } else {
+                checkCms(der, br, sig, pool, "adbe.pkcs7.detached".equals(sig.subFilter) || "ETSI.CAdES.detached".equals(sig.subFilter));
+            }
+        } catch (HsmkitException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Bouncy Castle parses the CMS lazily and reports a wrong structure with unchecked exceptions
+            sig.intact = false;
+            sig.trusted = false;
+            sig.failures.add("/Contents holds a malformed CMS structure (" + e.getClass().getSimpleName() + ")");
         }
     }
 
