@@ -82,9 +82,11 @@ public final class CmsDecryptor {
                         + String.join("; ", entries.stream().map(e -> e.identifier() + " (" + e.keyType() + ")").toList()),
                         "use the token (or --key) that holds one of these keys");
             }
+            int keyBytes = TokenRecipient.keyBytes(reader.contentAlgorithm());
             byte[] contentKey = entry.isKeyAgreement()
-                    ? recipient.unwrapKeyAgreement(entry.keyEncryptionAlgorithm(), entry.originator(), entry.userKeyingMaterial(), entry.encryptedKey())
-                    : recipient.unwrapKeyTransport(entry.keyEncryptionAlgorithm(), entry.encryptedKey());
+                    ? recipient.unwrapKeyAgreement(entry.keyEncryptionAlgorithm(), entry.originator(), entry.userKeyingMaterial(),
+                            entry.encryptedKey(), keyBytes)
+                    : recipient.unwrapKeyTransport(entry.keyEncryptionAlgorithm(), entry.encryptedKey(), keyBytes);
             ContentDecryption cd = ContentDecryption.of(reader.contentAlgorithm(), contentKey);
             if (cd.cipher().isAuthenticated() != reader.authenticated()) {
                 throw HsmkitException.input("the content cipher " + cd.cipher().spec() + " does not fit the content type",
