@@ -660,7 +660,7 @@ public final class Verification {
      * prefix does not serve object streams reliably).
      */
     private <T> T atRevision(long end, RevisionReader<T> reader) throws IOException {
-        Path prefix = java.nio.file.Files.createTempFile("hsmkit-revision-", ".pdf");
+        Path prefix = org.hsmkit.core.WorkFiles.temporary("revision", ".pdf");
         try {
             try (InputStream in = java.nio.file.Files.newInputStream(file);
                  java.io.OutputStream out = java.nio.file.Files.newOutputStream(prefix)) {
