@@ -107,7 +107,10 @@ public final class CmsDecryptor {
             return new Decryption(cd.cipher(), reader.authenticated(), recipient.key().reference(), entry.identifier(), n);
         } catch (IOException e) {
             throw HsmkitException.io("decryption failed: " + e.getMessage(), e);
-        } catch (IllegalStateException | IllegalArgumentException | ClassCastException e) {
+        } catch (HsmkitException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Bouncy Castle's ASN.1 classes report a wrong structure with unchecked exceptions
             throw EnvelopeReader.damaged(e);
         }
     }

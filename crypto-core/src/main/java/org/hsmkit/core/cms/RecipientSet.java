@@ -77,12 +77,26 @@ public final class RecipientSet {
          * @throws HsmkitException INPUT when the key type is unsupported or the key usage forbids encryption
          */
         public Builder add(X509Certificate certificate) {
-            X509Certificate cert = RecipientKeys.toBc(certificate);
-            // Bouncy Castle's rendering names the e-mail attribute (E=) instead of printing its OID in hex
-            String name = org.bouncycastle.asn1.x500.X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()).toString();
-            KeyType type = KeyTypes.of(cert.getPublicKey());
+            X509Certificate cert;
+            String name;
+            PublicKey key;
+            try {
+                cert = RecipientKeys.toBc(certificate);
+                // Bouncy Castle's rendering names the e-mail attribute (E=) instead of printing its OID in hex
+                name = RecipientKeys.name(org.bouncycastle.asn1.x500.X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()));
+                key = cert.getPublicKey();
+            } catch (HsmkitException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw HsmkitException.input("the certificate " + certificate.getSubjectX500Principal() + " holds a public key that cannot be read ("
+                        + e.getMessage() + ")", "give the recipient's intact certificate", e);
+            }
+            if (key == null) {
+                throw HsmkitException.input("the certificate " + name + " holds no public key hsmkit can read", "give the recipient's intact certificate");
+            }
+            KeyType type = KeyTypes.of(key);
             checkKeyUsage(cert, type, name);
-            entries.add(new Entry(cert, cert.getPublicKey(), null, type, name));
+            entries.add(new Entry(cert, key, null, type, name));
             return this;
         }
 

@@ -96,7 +96,20 @@ public final class RecipientKeys {
 
     /** Human-readable issuer and serial, as inspect and error messages show them. */
     public static String describe(IssuerAndSerialNumber ias) {
-        return "issuer \"" + X500Name.getInstance(ias.getName()) + "\" serial " + ias.getSerialNumber().getValue().toString(16);
+        return "issuer \"" + name(ias.getName()) + "\" serial " + ias.getSerialNumber().getValue().toString(16);
+    }
+
+    /** A distinguished name as text; a name that cannot be rendered (bad UTF-8, wrong structure) as its DER in hex. */
+    public static String name(X500Name name) {
+        try {
+            return X500Name.getInstance(name).toString();
+        } catch (RuntimeException e) {
+            try {
+                return "(unreadable name " + Hex.toHexString(name.getEncoded()) + ")";
+            } catch (IOException | RuntimeException again) {
+                return "(unreadable name)";
+            }
+        }
     }
 
     public static String describeSki(byte[] ski) {

@@ -83,7 +83,7 @@ final class Pkcs12Store {
             if (plain == null) {
                 try {
                     plain = PrivateKeys.fromPkcs8(sealed.decryptPrivateKeyInfo(decryptor).getEncoded());
-                } catch (PKCSException | IOException e) {
+                } catch (PKCSException | IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
                     if (e.getCause() instanceof HsmkitException h) {
                         throw h;
                     }
@@ -172,6 +172,12 @@ final class Pkcs12Store {
             throw HsmkitException.input(name + " cannot be read: " + e.getMessage(), null, e);
         } catch (IOException | CertificateException e) {
             throw HsmkitException.input(name + " cannot be read: " + e.getMessage(), null, e);
+        } catch (HsmkitException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Bouncy Castle's PKCS#12 and ASN.1 classes report a wrong structure with unchecked exceptions
+            throw HsmkitException.input(name + " is damaged (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
+                    "check the path after soft:, or restore the file from a backup", e);
         }
     }
 
