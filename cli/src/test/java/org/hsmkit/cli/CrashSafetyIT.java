@@ -154,6 +154,9 @@ class CrashSafetyIT {
         Random random = new Random(SEED ^ name.hashCode());
         long full = timed(j);
         verify(j);
+        int complete = 0;
+        int absent = 0;
+        int withLeftovers = 0;
         for (int k = 0; k < KILLS; k++) {
             Files.deleteIfExists(dir.resolve(j.output()));
             long at = (long) (random.nextDouble() * full);
@@ -161,11 +164,15 @@ class CrashSafetyIT {
             String where = name + ", kill " + (k + 1) + " at " + at + " of " + full + " ms (seed " + SEED + ")";
             if (Files.exists(dir.resolve(j.output()))) {
                 verify(j); // complete, or it would not be there
+                complete++;
+            } else {
+                absent++;
             }
             assertArrayEquals(input, sha256(dir.resolve(j.input())), "the input changed: " + where);
             for (String left : leftovers(j)) {
                 assertTrue(!finished && LEFTOVER.matcher(left).matches(), "unexpected file " + left + ": " + where);
             }
+            withLeftovers += leftovers(j).isEmpty() ? 0 : 1;
             // the same command again: it removes the leftovers (and, with the target there, refuses)
             ExternalTool.Result again = hsmkit(Map.of("PIN", TestPki.P12_PASSWORD), j.args().toArray(String[]::new));
             assertTrue(again.exitCode() == 0 || again.exitCode() == 2, where + ": " + again.stderr());
@@ -174,6 +181,9 @@ class CrashSafetyIT {
                 verify(j);
             }
         }
+        // the figures the README quotes (kills per command and what each left)
+        System.out.printf("crash safety: %s, %d ms per run: %d kills, %d left the target complete and verified, %d left none,"
+                + " %d left work files that the next run removed%n", name, full, KILLS, complete, absent, withLeftovers);
     }
 
     @ParameterizedTest(name = "kill -9 during key generate ({0})")
@@ -192,6 +202,8 @@ class CrashSafetyIT {
             int now = keyCount(); // the token still opens with its passphrase
             assertTrue(now == keys || now == keys + 1, "keys " + keys + " -> " + now + " (kill at " + at + " ms, seed " + SEED + ")");
             assertTrue(finished || now == keys || now == keys + 1);
+            System.out.printf("crash safety: key generate, kill %d at %d of %d ms: the token opens, %s%n", k + 1, at, full,
+                    now == keys ? "old keys" : "new key added");
             keys = now;
         }
         ok(hsmkit(Map.of("PIN", TestPki.P12_PASSWORD), concat(generate, "last")));
