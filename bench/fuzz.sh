@@ -8,7 +8,7 @@
 # fuzz/target/findings/TARGET-METHOD and prints the executions done. It goes on after a finding
 # (up to KEEP_GOING findings, default 50). A finding becomes a regression input by moving it into
 # the target's Inputs directory under a name that says what it is (regression-WHAT); ./run-tests
-# then replays it on every build.
+# then replays it on every build. FUZZ_ARGS adds Jazzer or libFuzzer options.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 corpus="$root/testdata/src/main/resources/org/hsmkit/fuzz"
@@ -67,7 +67,7 @@ case "${1:-}" in
       --instrumentation_includes='org.hsmkit.**:org.bouncycastle.asn1.**:org.bouncycastle.cms.**:org.bouncycastle.pkcs.**:org.bouncycastle.cert.**:org.bouncycastle.util.**:org.apache.pdfbox.**:jakarta.mail.**:org.eclipse.angus.**' \
       --custom_hook_excludes='**' --keep_going="${KEEP_GOING:-50}" \
       -max_total_time=$((minutes * 60)) -timeout=20 -rss_limit_mb=0 -print_final_stats=1 \
-      -artifact_prefix="$work/findings/$target-$method/" \
+      ${FUZZ_ARGS:-} -artifact_prefix="$work/findings/$target-$method/" \
       "$work/corpus/$target-$method" "$corpus/${target}FuzzTestInputs/$method" >"$log" 2>&1
     rc=$?
     set -e

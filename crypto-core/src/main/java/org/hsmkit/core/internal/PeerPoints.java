@@ -53,6 +53,10 @@ public final class PeerPoints {
      * @throws HsmkitException INPUT for any other encoding or a point not on {@code curve}
      */
     public static byte[] uncompressed(byte[] encoded, KeyType curve) {
+        if (!curve.isEc()) {
+            throw HsmkitException.input("a key-agreement recipient names the " + curve + " key; ECDH needs an EC key",
+                    "the file is damaged, or was made for another key");
+        }
         X9ECParameters x9 = parameters(curve);
         int size = (x9.getCurve().getFieldSize() + 7) / 8;
         boolean uncompressed = encoded.length == 2 * size + 1 && encoded[0] == 0x04;

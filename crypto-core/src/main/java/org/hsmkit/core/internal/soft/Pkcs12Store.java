@@ -218,6 +218,9 @@ final class Pkcs12Store {
                     certIndex = i;
                 }
             }
+            if (publicKey == null) {
+                throw new CertificateException("a key's certificate holds no readable public key");
+            }
             X509Certificate cert = null;
             String label = friendlyName(bag);
             if (certIndex >= 0) {
