@@ -159,9 +159,12 @@ class CrashSafetyIT {
         int withLeftovers = 0;
         for (int k = 0; k < KILLS; k++) {
             Files.deleteIfExists(dir.resolve(j.output()));
-            long at = (long) (random.nextDouble() * full);
-            boolean finished = killAfter(j, at);
-            String where = name + ", kill " + (k + 1) + " at " + at + " of " + full + " ms (seed " + SEED + ")";
+            // every other kill lands while the output is being written: most of a run is the JVM starting
+            boolean whileWriting = k % 2 == 0;
+            long at = (long) (random.nextDouble() * (whileWriting ? 300 : full));
+            boolean finished = whileWriting ? killWhileWriting(j, at, full) : killAfter(j, at);
+            String where = name + ", kill " + (k + 1) + (whileWriting ? " " + at + " ms after the output appeared" : " at " + at + " of "
+                    + full + " ms") + " (seed " + SEED + ")";
             if (Files.exists(dir.resolve(j.output()))) {
                 verify(j); // complete, or it would not be there
                 complete++;
@@ -243,15 +246,42 @@ class CrashSafetyIT {
 
     /** Starts the job and kills it (SIGKILL) after {@code ms}; returns whether it had finished by itself. */
     private static boolean killAfter(Job j, long ms) throws Exception {
-        Process p = new ProcessBuilder(command(j.args().toArray(String[]::new))).directory(dir.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = start(j);
         boolean finished = p.waitFor(ms, TimeUnit.MILLISECONDS);
         if (!finished) {
             p.destroyForcibly(); // SIGKILL
             p.waitFor();
         }
         return finished;
+    }
+
+    /**
+     * Starts the job, waits for its work file (or the target) to appear, and kills it {@code ms}
+     * later; returns whether it had finished by itself.
+     */
+    private static boolean killWhileWriting(Job j, long ms, long full) throws Exception {
+        Process p = start(j);
+        long deadline = System.nanoTime() + 4 * full * 1_000_000;
+        while (System.nanoTime() < deadline && p.isAlive() && leftovers(j).isEmpty() && !Files.exists(dir.resolve(j.output()))) {
+            Thread.sleep(2);
+        }
+        assertTrue(p.isAlive() || Files.exists(dir.resolve(j.output())), "the run ended without writing anything (exit "
+                + (p.isAlive() ? "-" : p.exitValue()) + ")");
+        boolean finished = p.waitFor(ms, TimeUnit.MILLISECONDS);
+        if (!finished) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        return finished;
+    }
+
+    private static Process start(Job j) throws IOException {
+        ProcessBuilder b = new ProcessBuilder(command(j.args().toArray(String[]::new))).directory(dir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        b.environment().put("PIN", TestPki.P12_PASSWORD);
+        b.environment().put("XDG_DATA_HOME", dir.resolve("xdg").toString());
+        return b.start();
     }
 
     private static List<String> command(String... args) {
