@@ -207,7 +207,10 @@ final class Pkcs12Store {
             byte[] localKeyId = localKeyId(bag);
             int certIndex = -1;
             for (int i = 0; i < certs.size() && localKeyId != null; i++) {
-                if (!used[i] && Arrays.equals(localKeyId, localKeyId(certBags.get(i)))) {
+                // compared only when the certificate has an id too: Jazzer's comparison hook crashes the JVM
+                // on Arrays.equals with a null argument, which kept the PKCS#12 campaign from running
+                byte[] certId = localKeyId(certBags.get(i));
+                if (!used[i] && certId != null && Arrays.equals(localKeyId, certId)) {
                     certIndex = i;
                     break;
                 }
