@@ -9,11 +9,8 @@ threads="${2:-4}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/hsmkit" --version >/dev/null   # builds the CLI and its libraries when needed
 
-module=""
-for m in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so /usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so; do
-  [[ -f "$m" ]] && module="$m" && break
-done
-[[ -n "$module" ]] || { echo "softhsm2 is not installed" >&2; exit 1; }
+source "$root/bench/lib.sh"
+bench_softhsm_module
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -23,4 +20,4 @@ printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level 
 softhsm2-util --init-token --free --label soak --so-pin 12345678 --pin 123456 >/dev/null
 
 java -Xmx256m -cp "$root/cli/target/hsmkit-cli.jar:$root/cli/target/lib/*" "$root/bench/soak-bench.java" \
-  "$module" soak 123456 "$operations" "$threads"
+  "$softhsm_module" soak 123456 "$operations" "$threads"
