@@ -15,15 +15,21 @@ bench_workdir() {
   cd "$work"
 }
 
-# bench_token: an RSA-3072 key and certificate (key.pem, cert.pem, cert.der) and a SoftHSM2 token
-# 'bench' holding both (PIN in pin.txt); sets softhsm_module and exports SOFTHSM2_CONF
-bench_token() {
+# bench_softhsm_module: sets softhsm_module to the installed SoftHSM2 PKCS#11 module
+bench_softhsm_module() {
   local m
   softhsm_module=""
-  for m in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so /usr/lib64/pkcs11/libsofthsm2.so; do
+  for m in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so \
+      /usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so /usr/lib64/pkcs11/libsofthsm2.so; do
     [[ -f "$m" ]] && softhsm_module="$m" && break
   done
   [[ -n "$softhsm_module" ]] || { echo "missing: the SoftHSM2 PKCS#11 module" >&2; exit 2; }
+}
+
+# bench_token: an RSA-3072 key and certificate (key.pem, cert.pem, cert.der) and a SoftHSM2 token
+# 'bench' holding both (PIN in pin.txt); sets softhsm_module and exports SOFTHSM2_CONF
+bench_token() {
+  bench_softhsm_module
   openssl req -x509 -newkey rsa:3072 -nodes -keyout key.pem -out cert.pem -subj "/CN=hsmkit bench" -days 2 \
     -addext keyUsage=keyEncipherment,digitalSignature 2>/dev/null
   openssl x509 -in cert.pem -outform DER -out cert.der

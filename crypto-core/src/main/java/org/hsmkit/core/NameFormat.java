@@ -67,8 +67,23 @@ public final class NameFormat {
         return format(X500Name.getInstance(der));
     }
 
-    /** The name, as Bouncy Castle holds it, for people. */
+    /**
+     * The name, as Bouncy Castle holds it, for people; a name that cannot be rendered (bad UTF-8,
+     * wrong structure — it comes from outside input) as its DER in hex.
+     */
     public static String format(X500Name name) {
+        try {
+            return rendered(name);
+        } catch (RuntimeException e) {
+            try {
+                return "(unreadable name " + HexFormat.of().formatHex(name.getEncoded()) + ")";
+            } catch (java.io.IOException | RuntimeException again) {
+                return "(unreadable name)";
+            }
+        }
+    }
+
+    private static String rendered(X500Name name) {
         List<String> rdns = new ArrayList<>();
         for (RDN rdn : name.getRDNs()) {
             List<String> parts = new ArrayList<>();

@@ -8,6 +8,9 @@ import java.util.List;
  * An open token: a PKCS#11 token in a slot, or the software key store. Obtained from
  * {@link TokenSpec#open(TokenOptions)}; close it when done. Logs in lazily, once, the first time
  * a private key is needed, using the {@link PinSource} given at opening.
+ *
+ * <p>PKCS#11 tokens and the soft token may be used from many threads at once (their keys too, see
+ * {@link TokenKey}); the login happens once whichever thread needs it first.
  */
 public interface Token extends AutoCloseable {
 

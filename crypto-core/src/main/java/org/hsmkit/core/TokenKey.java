@@ -16,7 +16,13 @@ import org.bouncycastle.operator.ContentSigner;
  * <p>Hashing happens on the host; only digests, wrapped keys or peer public keys go to the token.
  * Every method that uses the private key checks first that the key type and the token support
  * the operation, and throws {@link HsmkitException} of kind {@link ErrorKind#KEY} naming the
- * mechanism and the token when not. Implementations are safe to use from one thread at a time.
+ * mechanism and the token when not.
+ *
+ * <p>Thread safety: the keys of a PKCS#11 token and of the soft token may be used from many
+ * threads at once; each PKCS#11 operation runs in a session of the calling thread's own (sessions
+ * are pooled, one login serves them all), and ECDH secrets the token derives are destroyed before
+ * {@link #agree} returns. Checked with eight threads sharing one key on SoftHSM2 and on the soft
+ * token. Other implementations promise safety for one thread at a time only.
  */
 public interface TokenKey {
 
@@ -80,12 +86,19 @@ public interface TokenKey {
      */
     byte[] signDigest(SignatureScheme scheme, DigestAlgorithm digestAlgorithm, byte[] digest);
 
-    /** RSA decryption of one block, such as a wrapped content key. RSA keys only. */
+    /**
+     * RSA decryption of one block, such as a wrapped content key. RSA keys only. A ciphertext that
+     * does not decrypt (wrong padding, wrong length) is one {@link ErrorKind#INPUT} error, the same
+     * whatever check failed and without a cause: callers that must not reveal even that (CMS
+     * recipients) go on with a random key instead, see {@link org.hsmkit.core.cms.TokenRecipient}.
+     */
     byte[] decrypt(RsaPadding padding, byte[] ciphertext);
 
     /**
      * Elliptic-curve Diffie-Hellman with a peer public key on the same curve: returns the raw
-     * shared secret (the x coordinate, field-size bytes) for a KDF on the host. EC keys only.
+     * shared secret (the x coordinate, field-size bytes) for a KDF on the host. EC keys only. A
+     * peer point that is not on the key's curve (or the point at infinity) is refused with
+     * {@link ErrorKind#INPUT} on the host, before the private key is used.
      */
     byte[] agree(ECPublicKey peer);
 

@@ -9,6 +9,7 @@ import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.WorkFiles;
 import org.hsmkit.pdf.internal.Increments;
 import org.hsmkit.pdf.internal.TimestampClient;
 import org.hsmkit.pdf.internal.ValidationDataCollector;
@@ -50,7 +51,7 @@ public final class PadesExtender {
             if (level == PadesLevel.B_LT) {
                 Increments.addDss(input, password, collector, out.stream());
             } else {
-                stage = Files.createTempFile(output.toAbsolutePath().getParent(), "." + output.getFileName() + ".", ".stage");
+                stage = WorkFiles.beside(output, ".stage");
                 try (OutputStream s = Files.newOutputStream(stage)) {
                     Increments.addDss(input, password, collector, s);
                 }

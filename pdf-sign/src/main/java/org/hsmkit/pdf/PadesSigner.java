@@ -32,6 +32,7 @@ import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.WorkFiles;
 import org.hsmkit.pdf.internal.CadesSignature;
 import org.hsmkit.pdf.internal.Certificates;
 import org.hsmkit.pdf.internal.Increments;
@@ -163,8 +164,7 @@ public final class PadesSigner {
     }
 
     private static Path tempBeside(Path output) throws IOException {
-        Path dir = output.toAbsolutePath().getParent();
-        return Files.createTempFile(dir, "." + output.getFileName() + ".", ".stage");
+        return WorkFiles.beside(output, ".stage");
     }
 
     private static void deleteQuietly(Path p) {

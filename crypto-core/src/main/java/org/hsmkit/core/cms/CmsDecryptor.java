@@ -82,9 +82,11 @@ public final class CmsDecryptor {
                         + String.join("; ", entries.stream().map(e -> e.identifier() + " (" + e.keyType() + ")").toList()),
                         "use the token (or --key) that holds one of these keys");
             }
+            int keyBytes = TokenRecipient.keyBytes(reader.contentAlgorithm());
             byte[] contentKey = entry.isKeyAgreement()
-                    ? recipient.unwrapKeyAgreement(entry.keyEncryptionAlgorithm(), entry.originator(), entry.userKeyingMaterial(), entry.encryptedKey())
-                    : recipient.unwrapKeyTransport(entry.keyEncryptionAlgorithm(), entry.encryptedKey());
+                    ? recipient.unwrapKeyAgreement(entry.keyEncryptionAlgorithm(), entry.originator(), entry.userKeyingMaterial(),
+                            entry.encryptedKey(), keyBytes)
+                    : recipient.unwrapKeyTransport(entry.keyEncryptionAlgorithm(), entry.encryptedKey(), keyBytes);
             ContentDecryption cd = ContentDecryption.of(reader.contentAlgorithm(), contentKey);
             if (cd.cipher().isAuthenticated() != reader.authenticated()) {
                 throw HsmkitException.input("the content cipher " + cd.cipher().spec() + " does not fit the content type",
@@ -105,7 +107,10 @@ public final class CmsDecryptor {
             return new Decryption(cd.cipher(), reader.authenticated(), recipient.key().reference(), entry.identifier(), n);
         } catch (IOException e) {
             throw HsmkitException.io("decryption failed: " + e.getMessage(), e);
-        } catch (IllegalStateException | IllegalArgumentException | ClassCastException e) {
+        } catch (HsmkitException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Bouncy Castle's ASN.1 classes report a wrong structure with unchecked exceptions
             throw EnvelopeReader.damaged(e);
         }
     }

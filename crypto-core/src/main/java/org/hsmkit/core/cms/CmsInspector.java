@@ -27,6 +27,7 @@ import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.EnvelopeReader;
 import org.hsmkit.core.internal.cms.RecipientEntries;
+import org.hsmkit.core.internal.cms.SingleStructure;
 
 /**
  * Describes a CMS file — enveloped, auth-enveloped or signed, DER or PEM — without any key,
@@ -47,7 +48,10 @@ public final class CmsInspector {
             boolean signed = isSignedData(der);
             der.reset();
             return signed ? signed(opened.pem(), der) : enveloped(opened.pem(), der);
-        } catch (IOException e) {
+        } catch (HsmkitException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Bouncy Castle's ASN.1 classes report a wrong structure with unchecked exceptions
             throw EnvelopeReader.damaged(e);
         }
     }
@@ -73,8 +77,9 @@ public final class CmsInspector {
                 List.of(), n, false, tag);
     }
 
-    private static CmsStructure signed(boolean pem, InputStream der) throws IOException {
+    private static CmsStructure signed(boolean pem, InputStream raw) throws IOException {
         try {
+            SingleStructure der = new SingleStructure(raw);
             CMSSignedDataParser p = new CMSSignedDataParser(
                     new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc()).build(), der);
             CMSTypedStream content = p.getSignedContent();
@@ -100,7 +105,10 @@ public final class CmsInspector {
                 signers.add(new CmsStructure.Signer(id, subject, names.getAlgorithmName(new ASN1ObjectIdentifier(si.getDigestAlgOID())),
                         names.getAlgorithmName(si.toASN1Structure().getDigestEncryptionAlgorithm()), when));
             }
+            der.requireEnd();
             return new CmsStructure(pem, "SignedData", "", List.of(), signers, n, content == null, 0);
+        } catch (HsmkitException e) {
+            throw e;
         } catch (CMSException | OperatorCreationException | RuntimeException e) {
             throw EnvelopeReader.damaged(e);
         }

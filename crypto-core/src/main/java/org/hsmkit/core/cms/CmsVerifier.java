@@ -39,6 +39,7 @@ import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.EnvelopeReader;
 import org.hsmkit.core.internal.cms.RecipientKeys;
+import org.hsmkit.core.internal.cms.SingleStructure;
 
 /**
  * Verifies CMS SignedData (detached or attached, DER or PEM) as a stream: every signer's signature
@@ -77,10 +78,11 @@ public final class CmsVerifier {
     public List<Signer> verify(InputStream signature, InputStream content, OutputStream contentOut) {
         try {
             Armor.Opened opened = Armor.open(signature);
+            SingleStructure der = new SingleStructure(opened.der());
             JcaDigestCalculatorProviderBuilder digests = new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc());
             CMSSignedDataParser p = content != null
-                    ? new CMSSignedDataParser(digests.build(), new CMSTypedStream(content), opened.der())
-                    : new CMSSignedDataParser(digests.build(), opened.der());
+                    ? new CMSSignedDataParser(digests.build(), new CMSTypedStream(content), der)
+                    : new CMSSignedDataParser(digests.build(), der);
             CMSTypedStream signed = p.getSignedContent();
             if (signed == null) {
                 throw HsmkitException.input("the signature is detached and no content was given", "name the signed file with --content");
@@ -88,6 +90,7 @@ public final class CmsVerifier {
             signed.getContentStream().transferTo(contentOut == null ? OutputStream.nullOutputStream() : contentOut);
             List<Signer> out = new ArrayList<>();
             Collection<SignerInformation> signers = p.getSignerInfos().getSigners();
+            der.requireEnd();
             if (signers.isEmpty()) {
                 throw HsmkitException.verification("the file has no signer", "it is not a signature");
             }

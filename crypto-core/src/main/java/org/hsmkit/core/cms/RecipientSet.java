@@ -78,11 +78,25 @@ public final class RecipientSet {
          * @throws HsmkitException INPUT when the key type is unsupported or the key usage forbids encryption
          */
         public Builder add(X509Certificate certificate) {
-            X509Certificate cert = RecipientKeys.toBc(certificate);
-            String name = NameFormat.format(cert.getSubjectX500Principal());
-            KeyType type = KeyTypes.of(cert.getPublicKey());
+            X509Certificate cert;
+            String name;
+            PublicKey key;
+            try {
+                cert = RecipientKeys.toBc(certificate);
+                name = NameFormat.format(cert.getSubjectX500Principal());
+                key = cert.getPublicKey();
+            } catch (HsmkitException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw HsmkitException.input("the certificate " + certificate.getSubjectX500Principal() + " holds a public key that cannot be read ("
+                        + e.getMessage() + ")", "give the recipient's intact certificate", e);
+            }
+            if (key == null) {
+                throw HsmkitException.input("the certificate " + name + " holds no public key hsmkit can read", "give the recipient's intact certificate");
+            }
+            KeyType type = KeyTypes.of(key);
             checkKeyUsage(cert, type, name);
-            entries.add(new Entry(cert, cert.getPublicKey(), null, type, name));
+            entries.add(new Entry(cert, key, null, type, name));
             return this;
         }
 

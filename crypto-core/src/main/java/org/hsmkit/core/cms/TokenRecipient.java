@@ -29,9 +29,12 @@ import org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
+import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.Providers;
+import org.hsmkit.core.internal.cms.ImplicitRejection;
 import org.hsmkit.core.internal.cms.KeyUnwrap;
 import org.hsmkit.core.internal.cms.RecipientKeys;
 
@@ -149,7 +152,8 @@ public final class TokenRecipient {
                     @Override
                     protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg,
                             SubjectPublicKeyInfo sender, ASN1OctetString ukm, byte[] encryptedKey) throws CMSException {
-                        return aesKey(unwrapKeyAgreement(keyEncAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey));
+                        return aesKey(unwrapKeyAgreement(keyEncAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey,
+                                keyBytes(contentAlg)));
                     }
                 }.setPrivateKeyAlgorithmIdentifier(keyAlg).setContentProvider(Providers.bc());
             }
@@ -157,7 +161,8 @@ public final class TokenRecipient {
                 @Override
                 protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg,
                         SubjectPublicKeyInfo sender, ASN1OctetString ukm, byte[] encryptedKey) throws CMSException {
-                    return aesKey(unwrapKeyAgreement(keyEncAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey));
+                    return aesKey(unwrapKeyAgreement(keyEncAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey,
+                            keyBytes(contentAlg)));
                 }
             }.setPrivateKeyAlgorithmIdentifier(keyAlg).setContentProvider(Providers.bc());
         }
@@ -165,14 +170,14 @@ public final class TokenRecipient {
             return new JceKeyTransAuthEnvelopedRecipient(null) {
                 @Override
                 protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg, byte[] encryptedKey) {
-                    return aesKey(unwrapKeyTransport(keyEncAlg, encryptedKey));
+                    return aesKey(unwrapKeyTransport(keyEncAlg, encryptedKey, keyBytes(contentAlg)));
                 }
             }.setContentProvider(Providers.bc());
         }
         return new JceKeyTransEnvelopedRecipient(null) {
             @Override
             protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg, byte[] encryptedKey) {
-                return aesKey(unwrapKeyTransport(keyEncAlg, encryptedKey));
+                return aesKey(unwrapKeyTransport(keyEncAlg, encryptedKey, keyBytes(contentAlg)));
             }
         }.setContentProvider(Providers.bc());
     }
@@ -181,24 +186,59 @@ public final class TokenRecipient {
         return new SecretKeySpec(k, "AES");
     }
 
-    /** RSA key transport: one {@link TokenKey#decrypt} call. Returns the content key. */
-    public byte[] unwrapKeyTransport(AlgorithmIdentifier keyEncryptionAlgorithm, byte[] encryptedKey) {
-        return key.decrypt(KeyUnwrap.rsaPadding(keyEncryptionAlgorithm), encryptedKey);
+    /**
+     * RSA key transport: one {@link TokenKey#decrypt} call. Returns the content key.
+     *
+     * <p>When the wrapped key does not decrypt (bad padding) or decrypts to a key of the wrong
+     * length, a random key of {@code contentKeyBytes} takes its place (RFC 3218, section 2.3): the
+     * content then fails its authentication check (GCM) or padding check (CBC) exactly as tampered
+     * content would, so no error, message or early exit tells a padding failure apart from a bad
+     * tag — the oracle behind Bleichenbacher's attack stays shut.
+     *
+     * @param contentKeyBytes the length the content cipher needs, or 0 when unknown (no length check)
+     */
+    public byte[] unwrapKeyTransport(AlgorithmIdentifier keyEncryptionAlgorithm, byte[] encryptedKey, int contentKeyBytes) {
+        RsaPadding padding = KeyUnwrap.rsaPadding(keyEncryptionAlgorithm); // public: may be refused openly
+        byte[] key;
+        try {
+            key = this.key.decrypt(padding, encryptedKey);
+        } catch (HsmkitException e) {
+            if (e.kind() != ErrorKind.INPUT) {
+                throw e; // token, PIN or mechanism trouble: nothing about the data
+            }
+            key = null;
+        }
+        return ImplicitRejection.keyOrRandom(key, contentKeyBytes);
     }
 
     /**
      * ECDH key agreement: one {@link TokenKey#agree} call with the originator's key, then the X9.63
-     * KDF and AES key unwrap on the host. Returns the content key.
+     * KDF and AES key unwrap on the host. Returns the content key; like key transport, a key that
+     * does not unwrap or has the wrong length is replaced by a random one.
+     *
+     * @param contentKeyBytes the length the content cipher needs, or 0 when unknown
      */
     public byte[] unwrapKeyAgreement(AlgorithmIdentifier keyEncryptionAlgorithm, SubjectPublicKeyInfo originator,
-            byte[] userKeyingMaterial, byte[] encryptedKey) {
+            byte[] userKeyingMaterial, byte[] encryptedKey, int contentKeyBytes) {
         KeyUnwrap.Agreement plan = KeyUnwrap.agreement(keyEncryptionAlgorithm);
         ECPublicKey peer = RecipientKeys.originatorKey(originator.getAlgorithm(), originator.getPublicKeyData().getBytes(), publicKey);
         byte[] z = key.agree(peer);
+        byte[] contentKey;
         try {
-            return plan.unwrap(z, userKeyingMaterial, encryptedKey);
+            contentKey = plan.unwrap(z, userKeyingMaterial, encryptedKey);
+        } catch (HsmkitException e) {
+            if (e.kind() != ErrorKind.VERIFICATION_FAILED) {
+                throw e;
+            }
+            contentKey = null;
         } finally {
             Arrays.fill(z, (byte) 0);
         }
+        return ImplicitRejection.keyOrRandom(contentKey, contentKeyBytes);
+    }
+
+    /** The key length of a content-encryption algorithm hsmkit knows; 0 for others. */
+    static int keyBytes(AlgorithmIdentifier contentAlgorithm) {
+        return ContentCipher.fromOid(contentAlgorithm.getAlgorithm()).map(ContentCipher::keyBytes).orElse(0);
     }
 }

@@ -90,7 +90,7 @@ public final class RevisionReader {
      * streams reliably), made to be rebuilt when {@code rebuild}.
      */
     private Opened copy(long end, boolean rebuild) throws IOException {
-        Path copy = Files.createTempFile("hsmkit-revision-", ".pdf");
+        Path copy = org.hsmkit.core.WorkFiles.temporary("revision", ".pdf");
         try {
             try (InputStream in = Files.newInputStream(file); OutputStream out = Files.newOutputStream(copy)) {
                 byte[] buf = new byte[1 << 16];

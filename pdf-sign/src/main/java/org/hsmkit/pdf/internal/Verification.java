@@ -226,10 +226,19 @@ public final class Verification {
             sig.fail(SubIndication.FORMAT_FAILURE, "/Contents holds no readable CMS structure (universal signature forgery)");
             return;
         }
-        if (docTs) {
-            cms.documentTimestamp(der, br, sig, pool);
-        } else {
-            cms.signature(der, br, sig, pool);
+        try {
+            if (docTs) {
+                cms.documentTimestamp(der, br, sig, pool);
+            } else {
+                cms.signature(der, br, sig, pool);
+            }
+        } catch (HsmkitException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Bouncy Castle parses the CMS lazily and reports a wrong structure with unchecked exceptions
+            sig.intact = false;
+            sig.trusted = false;
+            sig.fail(SubIndication.FORMAT_FAILURE, "/Contents holds a malformed CMS structure (" + e.getClass().getSimpleName() + ")");
         }
     }
 

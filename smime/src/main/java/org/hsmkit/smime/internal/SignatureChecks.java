@@ -50,6 +50,7 @@ import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.util.Store;
+import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.smime.SignatureReport;
@@ -75,8 +76,25 @@ public final class SignatureChecks {
         this.validationTime = validationTime;
     }
 
-    /** One report per SignerInfo. */
+    /**
+     * One report per SignerInfo.
+     *
+     * @throws HsmkitException INPUT when the SignedData's certificates or signer infos cannot be read
+     */
     public List<SignatureReport> check(CMSSignedData signed, List<String> fromAddresses) {
+        try {
+            return checkAll(signed, fromAddresses);
+        } catch (HsmkitException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Bouncy Castle parses certificates and signer infos lazily and reports a wrong
+            // structure with unchecked exceptions (class casts, bad UTF-8 in names)
+            throw HsmkitException.input("a signature of the message is malformed (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")", "the message was damaged or altered; ask the sender to send it again", e);
+        }
+    }
+
+    private List<SignatureReport> checkAll(CMSSignedData signed, List<String> fromAddresses) {
         List<SignatureReport> reports = new ArrayList<>();
         @SuppressWarnings("unchecked")
         Store<X509CertificateHolder> store = signed.getCertificates();

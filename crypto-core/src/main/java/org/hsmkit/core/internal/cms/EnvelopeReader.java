@@ -27,7 +27,7 @@ import org.hsmkit.core.HsmkitException;
  * (authenticated attributes and MAC). Holds only the header in memory.
  */
 public final class EnvelopeReader {
-    private final InputStream source;
+    private final SingleStructure source;
     private final ASN1SequenceParser top;
     private final ASN1SequenceParser body;
     private ASN1SequenceParser encryptedContentInfo;
@@ -38,8 +38,8 @@ public final class EnvelopeReader {
     private final InputStream content;
 
     private EnvelopeReader(InputStream der) throws IOException {
-        this.source = der;
-        ASN1StreamParser parser = new ASN1StreamParser(der);
+        this.source = new SingleStructure(der);
+        ASN1StreamParser parser = new ASN1StreamParser(source);
         ASN1Encodable first = parser.readObject();
         if (!(first instanceof ASN1SequenceParser seq)) {
             throw notCms(null);
@@ -176,9 +176,7 @@ public final class EnvelopeReader {
             if (next != null || top.readObject() != null) {
                 throw HsmkitException.input("unexpected data after the encrypted content", "the file is damaged");
             }
-            if (source.read() != -1) {
-                throw HsmkitException.input("unexpected data after the end of the file's structure", "the file is damaged");
-            }
+            source.requireEnd();
             return new Trailer(authAttrs, mac);
         } catch (HsmkitException e) {
             throw e;

@@ -144,12 +144,7 @@ public final class KeyUnwrap {
                 KDF2BytesGenerator kdf = new KDF2BytesGenerator(digest());
                 kdf.init(new KDFParameters(sharedSecret, sharedInfo));
                 kdf.generateBytes(kek, 0, kek.length);
-                RFC3394WrapEngine engine = new RFC3394WrapEngine(AESEngine.newInstance());
-                engine.init(false, new KeyParameter(kek));
-                return engine.unwrap(wrappedKey, 0, wrappedKey.length);
-            } catch (InvalidCipherTextException e) {
-                throw HsmkitException.verification("the wrapped content key does not unwrap with this key",
-                        "the file is damaged, or was made for another key");
+                return unwrapWithKek(kek, wrappedKey);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             } finally {
@@ -170,6 +165,23 @@ public final class KeyUnwrap {
                 default:
                     return new SHA512Digest();
             }
+        }
+    }
+
+    /**
+     * AES key unwrap (RFC 3394) of {@code wrappedKey} under {@code kek}.
+     *
+     * @throws HsmkitException VERIFICATION_FAILED, one and the same, for any wrapped key that does
+     *         not unwrap (integrity check, length)
+     */
+    public static byte[] unwrapWithKek(byte[] kek, byte[] wrappedKey) {
+        try {
+            RFC3394WrapEngine engine = new RFC3394WrapEngine(AESEngine.newInstance());
+            engine.init(false, new KeyParameter(kek));
+            return engine.unwrap(wrappedKey, 0, wrappedKey.length);
+        } catch (InvalidCipherTextException | IllegalArgumentException e) {
+            throw HsmkitException.verification("the wrapped content key does not unwrap with this key",
+                    "the file is damaged, or was made for another key");
         }
     }
 

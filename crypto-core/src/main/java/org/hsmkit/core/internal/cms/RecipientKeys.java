@@ -25,7 +25,9 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.util.encoders.Hex;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
+import org.hsmkit.core.internal.PeerPoints;
 import org.hsmkit.core.internal.Providers;
+import org.hsmkit.core.internal.soft.KeyTypes;
 
 /** Conversions between the key and certificate forms the JDK, Bouncy Castle and CMS use. */
 public final class RecipientKeys {
@@ -114,7 +116,8 @@ public final class RecipientKeys {
                         "hsmkit supports ephemeral-static ECDH only");
             }
             AlgorithmIdentifier curveAlg = SubjectPublicKeyInfo.getInstance(recipientKey.getEncoded()).getAlgorithm();
-            SubjectPublicKeyInfo spki = new SubjectPublicKeyInfo(curveAlg, point);
+            byte[] checked = PeerPoints.uncompressed(point, KeyTypes.of(recipientKey));
+            SubjectPublicKeyInfo spki = new SubjectPublicKeyInfo(curveAlg, checked);
             return (ECPublicKey) KeyFactory.getInstance("EC", Providers.bc()).generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
         } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
             throw HsmkitException.input("the originator key of the file is not a point on the recipient's curve",

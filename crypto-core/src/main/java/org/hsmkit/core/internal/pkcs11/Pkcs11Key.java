@@ -19,12 +19,9 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA512;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA_1;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -37,8 +34,7 @@ import org.hsmkit.core.KeyType;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.core.internal.Providers;
-import org.hsmkit.core.internal.soft.KeyTypes;
+import org.hsmkit.core.internal.PeerPoints;
 import org.hsmkit.core.internal.soft.SignatureFormats;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.Mechanism;
@@ -172,49 +168,62 @@ final class Pkcs11Key implements TokenKey {
     }
 
     @Override
-    public byte[] decrypt(RsaPadding padding, byte[] ciphertext) {
+    public byte[] decrypt(RsaPadding padding, byte[] data) {
         requirePublicKey();
         if (!type.isRsa()) {
             throw HsmkitException.key("the " + type + " key " + name() + " cannot decrypt RSA data", "use an RSA key");
         }
         java.math.BigInteger modulus = ((java.security.interfaces.RSAPublicKey) publicKey).getModulus();
-        if (ciphertext.length > (type.bits() + 7) / 8 || new java.math.BigInteger(1, ciphertext).compareTo(modulus) >= 0) {
-            throw wrongData(padding, null);
+        int k = (type.bits() + 7) / 8;
+        if (data.length == 0 || data.length > k || new java.math.BigInteger(1, data).compareTo(modulus) >= 0) {
+            throw wrongData(padding);
         }
+        // an encoder that dropped leading zero bytes: tokens want exactly the modulus length
+        byte[] ciphertext = data;
+        if (data.length < k) {
+            ciphertext = new byte[k];
+            System.arraycopy(data, 0, ciphertext, k - data.length, data.length);
+        }
+        byte[] block = ciphertext;
         if (padding == RsaPadding.PKCS1) {
             if (token.hasMechanism(CKM_RSA_PKCS)) {
-                return tokenDecrypt(new Mechanism(CKM_RSA_PKCS), ciphertext, padding);
+                return tokenDecrypt(new Mechanism(CKM_RSA_PKCS), block, padding);
             }
-            return hostUnpadded(padding, ciphertext, "CKM_RSA_PKCS");
+            return hostUnpadded(padding, block, "CKM_RSA_PKCS");
         }
         boolean raw = token.hasMechanism(CKM_RSA_X_509);
+        boolean tokenOaep;
         synchronized (oaepRefused) {
-            if (token.hasMechanism(CKM_RSA_PKCS_OAEP) && !oaepRefused.contains(padding)) {
-                DigestAlgorithm d = oaepDigest(padding);
-                Mechanism oaep = new Mechanism(CKM_RSA_PKCS_OAEP, new RSA_PKCS_OAEP_PARAMS(
-                        d == null ? CKM_SHA_1 : hashMechanism(d), d == null ? CKG_MGF1_SHA1 : mgf(d)));
-                try {
-                    return token.call("decrypting with the key " + name(), true,
-                            s -> decryptBlock(s, oaep, ciphertext));
-                } catch (HsmkitException e) {
-                    long code = code(e);
-                    boolean refusedParams = code == PKCS11Constants.CKR_ARGUMENTS_BAD
-                            || code == PKCS11Constants.CKR_MECHANISM_PARAM_INVALID
-                            || code == PKCS11Constants.CKR_MECHANISM_INVALID
-                            || code == PKCS11Constants.CKR_FUNCTION_NOT_SUPPORTED;
-                    boolean badData = isBadData(code);
-                    if (refusedParams) {
-                        // this token's OAEP does not take this hash: use raw RSA from now on
-                        oaepRefused.add(padding);
+            tokenOaep = !oaepRefused.contains(padding);
+        }
+        if (tokenOaep && token.hasMechanism(CKM_RSA_PKCS_OAEP)) {
+            // not under the lock: concurrent decryptions each use a session of their own
+            DigestAlgorithm d = oaepDigest(padding);
+            Mechanism oaep = new Mechanism(CKM_RSA_PKCS_OAEP, new RSA_PKCS_OAEP_PARAMS(
+                    d == null ? CKM_SHA_1 : hashMechanism(d), d == null ? CKG_MGF1_SHA1 : mgf(d)));
+            try {
+                return token.call("decrypting with the key " + name(), true, s -> decryptBlock(s, oaep, block));
+            } catch (HsmkitException e) {
+                long code = code(e);
+                boolean refusedParams = code == PKCS11Constants.CKR_ARGUMENTS_BAD
+                        || code == PKCS11Constants.CKR_MECHANISM_PARAM_INVALID
+                        || code == PKCS11Constants.CKR_MECHANISM_INVALID
+                        || code == PKCS11Constants.CKR_FUNCTION_NOT_SUPPORTED;
+                if (refusedParams) {
+                    synchronized (oaepRefused) {
+                        oaepRefused.add(padding); // this token's OAEP does not take this hash: raw RSA from now on
                     }
-                    if (!(refusedParams || badData) || !raw) {
-                        throw badData ? wrongData(padding, e) : e;
-                    }
-                    // some tokens mishandle OAEP hashes they list: let the host decide on the padding
                 }
+                if (!refusedParams || !raw) {
+                    // a refusal of the data is final: trying the ciphertext again through raw RSA
+                    // would cost a second private-key operation only for bad paddings, a timing
+                    // difference that tells them apart (Manger's attack on OAEP)
+                    throw isBadData(code) ? wrongData(padding) : e;
+                }
+                // the token's OAEP does not take these parameters: the host removes the padding
             }
         }
-        return hostUnpadded(padding, ciphertext, "CKM_RSA_PKCS_OAEP with " + padding.oaepHashJcaName());
+        return hostUnpadded(padding, block, "CKM_RSA_PKCS_OAEP with " + padding.oaepHashJcaName());
     }
 
     private byte[] tokenDecrypt(Mechanism mech, byte[] ciphertext, RsaPadding padding) {
@@ -222,7 +231,7 @@ final class Pkcs11Key implements TokenKey {
             return token.call("decrypting with the key " + name(), true, s -> decryptBlock(s, mech, ciphertext));
         } catch (HsmkitException e) {
             if (isBadData(code(e))) {
-                throw wrongData(padding, e);
+                throw wrongData(padding);
             }
             throw e;
         }
@@ -238,10 +247,10 @@ final class Pkcs11Key implements TokenKey {
             return RawRsaDecryption.decrypt(padding, type.bits(), ciphertext,
                     block -> token.call("decrypting with the key " + name(), true, s -> decryptBlock(s, raw, block)));
         } catch (InvalidCipherTextException | org.bouncycastle.crypto.DataLengthException e) {
-            throw wrongData(padding, e);
+            throw wrongData(padding);
         } catch (HsmkitException e) {
             if (isBadData(code(e))) {
-                throw wrongData(padding, e);
+                throw wrongData(padding);
             }
             throw e;
         }
@@ -258,9 +267,13 @@ final class Pkcs11Key implements TokenKey {
                 || code == PKCS11Constants.CKR_GENERAL_ERROR;
     }
 
-    private HsmkitException wrongData(RsaPadding padding, Exception cause) {
+    /**
+     * One error for every way a ciphertext can fail to decrypt, without the underlying cause: which
+     * padding check failed (or which code the token returned) is what a padding oracle needs.
+     */
+    private HsmkitException wrongData(RsaPadding padding) {
         return new HsmkitException(ErrorKind.INPUT, "the wrapped key does not decrypt with " + name() + " (" + padding + ")",
-                "the file may be for another key, or damaged", cause);
+                "the file may be for another key, or damaged");
     }
 
     private static long code(HsmkitException e) {
@@ -282,18 +295,9 @@ final class Pkcs11Key implements TokenKey {
         if (!type.isEc()) {
             throw HsmkitException.key("the " + type + " key " + name() + " cannot do ECDH", "use an EC key");
         }
-        KeyType peerType;
-        try {
-            peerType = KeyTypes.of(peer);
-        } catch (HsmkitException e) {
-            throw HsmkitException.input("the peer key is on a curve hsmkit does not support", null, e);
-        }
-        if (peerType != type) {
-            throw HsmkitException.input("the peer key is on " + peerType.curveName().orElse("?") + ", the key " + name()
-                    + " on " + type.curveName().orElse("?"), "ECDH needs both keys on the same curve");
-        }
+        // checked on the host first: an off-curve point must never reach the token (invalid-curve attack)
+        byte[] point = PeerPoints.uncompressed(peer, type);
         token.requireMechanism(CKM_ECDH1_DERIVE, "ECDH key agreement");
-        byte[] point = uncompressedPoint(peer);
         int length = (type.bits() + 7) / 8;
         AttributeVector template = new AttributeVector().class_(CKO_SECRET_KEY).keyType(CKK_GENERIC_SECRET)
                 .token(false).sensitive(false).extractable(true).valueLen(length);
@@ -338,17 +342,6 @@ final class Pkcs11Key implements TokenKey {
             return new org.bouncycastle.asn1.DEROctetString(point).getEncoded();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** 04‖X‖Y, whatever encoding the caller's provider uses. */
-    private static byte[] uncompressedPoint(ECPublicKey peer) {
-        try {
-            org.bouncycastle.jce.interfaces.ECPublicKey bc = (org.bouncycastle.jce.interfaces.ECPublicKey) KeyFactory
-                    .getInstance("EC", Providers.bc()).generatePublic(new X509EncodedKeySpec(peer.getEncoded()));
-            return bc.getQ().getEncoded(false);
-        } catch (GeneralSecurityException | ClassCastException e) {
-            throw HsmkitException.input("the peer public key cannot be read: " + e.getMessage(), null, e);
         }
     }
 

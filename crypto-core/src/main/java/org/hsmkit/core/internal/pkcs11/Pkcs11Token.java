@@ -514,9 +514,11 @@ public final class Pkcs11Token implements Token {
                 s = borrow();
                 return work.run(s);
             } catch (PKCS11Exception e) {
+                // a session whose call failed may still hold an unfinished operation (a module that
+                // did not end it, or a device that went away mid-call): close it rather than reuse it
+                replace(s, !isGone(e.getErrorCode()));
+                s = null;
                 if (attempt < ATTEMPTS && isGone(e.getErrorCode())) {
-                    discard(s);
-                    s = null;
                     synchronized (this) {
                         if (generation == library.generation()) {
                             library.reinitialize();
@@ -585,10 +587,30 @@ public final class Pkcs11Token implements Token {
         }
     }
 
-    private synchronized void discard(Session s) {
-        if (s != null) {
+    /**
+     * Forgets a session and closes it, ignoring errors (it may be gone already). When it is the
+     * last session and the token is still there, a new one is opened first: closing a process's
+     * last session of a token ends its login, and the user would be asked for the PIN again.
+     */
+    private void replace(Session s, boolean keepLogin) {
+        if (s == null) {
+            return;
+        }
+        synchronized (this) {
             sessions.remove(s);
             idle.remove(s);
+            if (keepLogin && sessions.isEmpty() && !closed) {
+                try {
+                    idle.addFirst(borrow());
+                } catch (PKCS11Exception | RuntimeException ignored) {
+                    // no new session: the next operation opens one (and logs in again if need be)
+                }
+            }
+        }
+        try {
+            s.closeSession();
+        } catch (PKCS11Exception | RuntimeException ignored) {
+            // the module was finalised or the device removed: the session is gone anyway
         }
     }
 

@@ -147,7 +147,7 @@ public final class Pkcs11Uri {
                         if (v.isEmpty()) {
                             throw bad(text, "module-path is empty");
                         }
-                        module = Optional.of(Path.of(v));
+                        module = Optional.of(path(text, name, v));
                     }
                     case "pin-source" -> {
                         String v = decodeText(text, name, attr.substring(eq + 1));
@@ -185,7 +185,15 @@ public final class Pkcs11Uri {
         if (p.isEmpty()) {
             throw bad(text, "pin-source names no file");
         }
-        return Path.of(p);
+        return path(text, "pin-source", p);
+    }
+
+    private static Path path(String text, String name, String value) {
+        try {
+            return Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw bad(text, "the " + name + " '" + value.replace('\0', '?') + "' is not a file path (" + e.getReason() + ")");
+        }
     }
 
     private static HsmkitException bad(String text, String why) {

@@ -48,15 +48,22 @@ final class Pbes2Decryption implements InputDecryptorProvider {
             NISTObjectIdentifiers.id_aes256_CBC, 32);
 
     private final char[] passphrase;
+    private final String name;
     private InputDecryptorProvider other;
 
-    /** Keeps {@code passphrase} itself, not a copy: the token clears it at close, and its keys with it. */
-    Pbes2Decryption(char[] passphrase) {
+    /**
+     * Keeps {@code passphrase} itself, not a copy: the token clears it at close, and its keys with it.
+     *
+     * @param name the file, for messages
+     */
+    Pbes2Decryption(char[] passphrase, String name) {
         this.passphrase = passphrase;
+        this.name = name;
     }
 
     @Override
     public InputDecryptor get(AlgorithmIdentifier algorithm) throws OperatorCreationException {
+        Pkcs12Limits.checkEncryption(algorithm, name);
         if (!PKCSObjectIdentifiers.id_PBES2.equals(algorithm.getAlgorithm())) {
             return other().get(algorithm);
         }

@@ -87,7 +87,10 @@ final class Pkcs12Store {
             if (plain == null) {
                 try {
                     plain = PrivateKeys.fromPkcs8(sealed.decryptPrivateKeyInfo(decryptor).getEncoded());
-                } catch (PKCSException | IOException e) {
+                } catch (PKCSException | IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
+                    if (e.getCause() instanceof HsmkitException h) {
+                        throw h;
+                    }
                     throw new HsmkitException(org.hsmkit.core.ErrorKind.KEY, "a key of the soft token cannot be decrypted: "
                             + e.getMessage(), "keys of a closed soft token cannot be used; otherwise the file is damaged", e);
                 }
@@ -164,13 +167,17 @@ final class Pkcs12Store {
         } catch (IOException | RuntimeException e) {
             throw HsmkitException.input(name + " is not a PKCS#12 file", "check the path after soft:", e);
         }
+        if (pfx.toASN1Structure() == null) {
+            throw HsmkitException.input(name + " is empty, not a PKCS#12 file", "check the path after soft:");
+        }
         try {
+            Pkcs12Limits.checkMac(pfx.toASN1Structure().getMacData(), name);
             // Bouncy Castle's lightweight MAC and the JDK's PBES2 where they serve: no JCA provider set-up
             if (pfx.hasMac() && !pfx.isMacValid(new BcPKCS12MacCalculatorBuilderProvider(BcDefaultDigestProvider.INSTANCE),
                     passphrase)) {
                 throw wrongPassphrase(name);
             }
-            InputDecryptorProvider decryptor = new Pbes2Decryption(passphrase);
+            InputDecryptorProvider decryptor = new Pbes2Decryption(passphrase, name);
             List<PKCS12SafeBag> keyBags = new ArrayList<>();
             List<PKCS12SafeBag> certBags = new ArrayList<>();
             List<DataEntry> data = new ArrayList<>();
@@ -194,6 +201,9 @@ final class Pkcs12Store {
             Contents keysAndCerts = pair(keyBags, certBags, decryptor);
             return keysAndCerts.withData(data);
         } catch (PKCSException e) {
+            if (e.getCause() instanceof HsmkitException h) {
+                throw h;
+            }
             if (!pfx.hasMac()) {
                 // without a MAC, a wrong passphrase shows only as undecryptable contents
                 throw wrongPassphrase(name);
@@ -201,6 +211,12 @@ final class Pkcs12Store {
             throw HsmkitException.input(name + " cannot be read: " + e.getMessage(), null, e);
         } catch (IOException | CertificateException e) {
             throw HsmkitException.input(name + " cannot be read: " + e.getMessage(), null, e);
+        } catch (HsmkitException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Bouncy Castle's PKCS#12 and ASN.1 classes report a wrong structure with unchecked exceptions
+            throw HsmkitException.input(name + " is damaged (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
+                    "check the path after soft:, or restore the file from a backup", e);
         }
     }
 
@@ -230,7 +246,10 @@ final class Pkcs12Store {
             byte[] localKeyId = localKeyId(bag);
             int certIndex = -1;
             for (int i = 0; i < certs.size() && localKeyId != null; i++) {
-                if (!used[i] && Arrays.equals(localKeyId, localKeyId(certBags.get(i)))) {
+                // compared only when the certificate has an id too: Jazzer's comparison hook crashes the JVM
+                // on Arrays.equals with a null argument, which kept the PKCS#12 campaign from running
+                byte[] certId = localKeyId(certBags.get(i));
+                if (!used[i] && certId != null && Arrays.equals(localKeyId, certId)) {
                     certIndex = i;
                     break;
                 }
@@ -240,6 +259,9 @@ final class Pkcs12Store {
                 if (!used[i] && KeyIds.sameKey(publicKey, certs.get(i).getPublicKey())) {
                     certIndex = i;
                 }
+            }
+            if (publicKey == null) {
+                throw new CertificateException("a key's certificate holds no readable public key");
             }
             X509Certificate cert = null;
             String label = friendlyName(bag);

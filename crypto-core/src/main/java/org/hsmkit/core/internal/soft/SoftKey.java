@@ -23,6 +23,7 @@ import org.hsmkit.core.KeyType;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.internal.PeerPoints;
 import org.hsmkit.core.internal.Providers;
 
 /**
@@ -148,8 +149,9 @@ public final class SoftKey implements TokenKey {
             }
             return c.doFinal(ciphertext);
         } catch (GeneralSecurityException e) {
+            // one error, without the cause, for every failure: which check failed is what a padding oracle needs
             throw new HsmkitException(ErrorKind.INPUT, "the wrapped key does not decrypt with '" + label + "' (" + padding + ")",
-                    "the file may be for another key, or damaged", e);
+                    "the file may be for another key, or damaged");
         }
     }
 
@@ -158,6 +160,7 @@ public final class SoftKey implements TokenKey {
         if (!type.isEc()) {
             throw HsmkitException.key("the " + type + " key '" + label + "' cannot do ECDH", null);
         }
+        PeerPoints.uncompressed(peer, type); // refuses off-curve points before the key is used
         try {
             KeyAgreement ka = KeyAgreement.getInstance("ECDH", Providers.bc());
             ka.init(privateKey.get());

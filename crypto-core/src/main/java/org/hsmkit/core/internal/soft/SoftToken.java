@@ -52,9 +52,11 @@ import org.hsmkit.core.internal.soft.Pkcs12Store.KeyEntry;
  * Listing a token whose file does not exist yet shows no keys and asks nothing. The passphrase is
  * asked once, the first time keys are needed, and kept (as {@code char[]}) until {@link #close()}.
  *
- * <p>Every change rewrites the whole file atomically (a temporary file beside it, then a move),
- * holding an advisory lock on a {@code .lock} file beside it and re-reading the file first when
- * another process changed it, so concurrent hsmkit processes do not lose each other's keys.
+ * <p>Every change rewrites the whole file atomically (a temporary file beside it, written to the
+ * disk, then a move), holding an advisory lock on a {@code .lock} file beside it and re-reading the
+ * file first when another process changed it, so concurrent hsmkit processes do not lose each
+ * other's keys, and a process killed during a change leaves the old file or the new one, never a
+ * mix (its unfinished {@code .partial} file is removed by the next change).
  */
 public final class SoftToken implements Token {
     private static final String TOKEN_LABEL = "hsmkit soft token";
@@ -321,7 +323,7 @@ public final class SoftToken implements Token {
                 }
                 Contents next = edit.apply(base);
                 byte[] encoded = Pkcs12Store.write(next, passphrase);
-                try (AtomicOutput out = AtomicOutput.toFile(file, true)) {
+                try (AtomicOutput out = AtomicOutput.toFile(file, true).durable()) {
                     out.stream().write(encoded);
                     out.commit();
                 }

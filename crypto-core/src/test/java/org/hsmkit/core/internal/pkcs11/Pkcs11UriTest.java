@@ -104,6 +104,8 @@ class Pkcs11UriTest {
         "pkcs11:?colour=red|is unknown",
         "pkcs11:object=%FF%FE|not UTF-8",
         "pkcs:token=a|does not start with pkcs11:",
+        "pkcs11:?module-path=/usr/lib/a%00b.so|not a file path",
+        "pkcs11:?pin-source=file:/tmp/pin%00x|not a file path",
     })
     void badUrisAreUsageErrorsThatSayWhatIsWrong(String uri, String expected) {
         HsmkitException e = assertThrows(HsmkitException.class, () -> Pkcs11Uri.parse(uri));

@@ -1,0 +1,115 @@
+package org.hsmkit.core;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Files that exist only while an operation runs: the unfinished output beside its target, PDF
+ * signing stages, spools in the temporary directory. A process killed at the wrong moment
+ * (kill -9, power cut) cannot delete them, so each name carries its owner — process id and start
+ * time — and whoever creates work files of the same kind next removes those whose owner is no
+ * longer running:
+ *
+ * <ul>
+ * <li>{@code .TARGET.PID-START.RANDOM.partial} / {@code .stage} beside {@code TARGET}
+ * <li>{@code hsmkit-WHAT.PID-START.RANDOM.SUFFIX} in the temporary directory
+ * </ul>
+ *
+ * Files of an older naming (without an owner) are removed once they are a day old.
+ */
+public final class WorkFiles {
+    /** The suffixes of work files beside a target. */
+    private static final List<String> BESIDE = List.of(".partial", ".stage");
+    /** What follows the prefix's last dot: {@code .PID-START.RANDOM.suffix}. */
+    private static final Pattern OWNER = Pattern.compile("\\.(\\d+)-(\\d+)\\.[^.]*\\.[a-z]+");
+    private static final Duration OLD = Duration.ofDays(1);
+    private static final String OWNER_TAG = ownerTag();
+
+    private WorkFiles() {
+    }
+
+    /**
+     * A new, empty work file beside {@code target}, after removing abandoned ones of the same target.
+     *
+     * @param suffix {@code .partial} (the output itself) or {@code .stage} (an intermediate)
+     */
+    public static Path beside(Path target, String suffix) throws IOException {
+        if (!BESIDE.contains(suffix)) {
+            throw new IllegalArgumentException(suffix);
+        }
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        String prefix = "." + abs.getFileName() + ".";
+        removeAbandoned(dir, prefix, BESIDE);
+        return Files.createTempFile(dir, prefix + OWNER_TAG + ".", suffix);
+    }
+
+    /** Removes the abandoned work files of {@code target} (those whose process has ended). */
+    public static void removeAbandoned(Path target) {
+        Path abs = target.toAbsolutePath();
+        if (abs.getParent() != null && abs.getFileName() != null) {
+            removeAbandoned(abs.getParent(), "." + abs.getFileName() + ".", BESIDE);
+        }
+    }
+
+    /** A new, empty work file in the temporary directory, after removing abandoned ones of the same kind. */
+    public static Path temporary(String what, String suffix) throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        String prefix = "hsmkit-" + what + ".";
+        removeAbandoned(dir, prefix, List.of(suffix));
+        return Files.createTempFile(dir, prefix + OWNER_TAG + ".", suffix);
+    }
+
+    /** Removes the files in {@code dir} named {@code prefix…suffix} whose owner is not running. */
+    static void removeAbandoned(Path dir, String prefix, List<String> suffixes) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && suffixes.stream().anyMatch(n::endsWith);
+        })) {
+            for (Path p : files) {
+                if (abandoned(p, p.getFileName().toString().substring(prefix.length() - 1))) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException ignored) {
+                        // not ours to remove (permissions): it stays, and is harmless
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // an unreadable directory: creating the new work file will report it
+        }
+    }
+
+    private static boolean abandoned(Path file, String rest) {
+        Matcher m = OWNER.matcher(rest);
+        if (!m.matches()) {
+            try {
+                return Files.getLastModifiedTime(file).toInstant().isBefore(Instant.now().minus(OLD));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        long pid = Long.parseLong(m.group(1));
+        long start = Long.parseLong(m.group(2));
+        Optional<ProcessHandle> owner = ProcessHandle.of(pid);
+        if (owner.isEmpty() || !owner.get().isAlive()) {
+            return true;
+        }
+        // the process id may have been reused: the owner is the process that started then (to the second)
+        return owner.get().info().startInstant().map(i -> Math.abs(i.toEpochMilli() / 1000 - start) > 1).orElse(false);
+    }
+
+    private static String ownerTag() {
+        ProcessHandle me = ProcessHandle.current();
+        long start = me.info().startInstant().map(i -> i.toEpochMilli() / 1000).orElse(0L);
+        return me.pid() + "-" + start;
+    }
+}
