@@ -23,6 +23,10 @@ final class PdfVerifyCommand implements Callable<Integer> {
     @Option(names = "--trust", paramLabel = "CAFILE", description = "trust anchor certificates (PEM or DER); repeatable")
     List<String> trust = new ArrayList<>();
 
+    @Option(names = "--crl", paramLabel = "CRLFILE",
+            description = "a current CRL (DER or PEM) of a signer's CA, consulted beside the document's own revocation data; repeatable")
+    List<String> crls = new ArrayList<>();
+
     @Option(names = "--json", description = "print the report as JSON")
     boolean json;
 
@@ -42,7 +46,7 @@ final class PdfVerifyCommand implements Callable<Integer> {
         char[] password = PdfCommand.password(session, passwordFile);
         PdfReport report;
         try {
-            PdfVerifier v = PdfVerifier.trusting(PdfCommand.certificates(session, trust));
+            PdfVerifier v = PdfVerifier.trusting(PdfCommand.certificates(session, trust)).withCrls(CrlFiles.read(session, crls));
             report = (password == null ? v : v.withPassword(password)).verify(in);
         } finally {
             PdfCommand.clear(password);

@@ -25,7 +25,9 @@ final class SmimeVerifyCommand implements Callable<Integer> {
     @Option(names = "--trust", paramLabel = "CAFILE", description = "trusted root certificate(s), PEM or DER; repeat for more")
     List<String> trust = new ArrayList<>();
 
-
+    @Option(names = "--crl", paramLabel = "CRLFILE",
+            description = "a current CRL (DER or PEM) of the signer's CA to check revocation against, beside any in the message; repeatable")
+    List<String> crls = new ArrayList<>();
 
     @Mixin
     SmimeReadOptions options;
@@ -38,7 +40,7 @@ final class SmimeVerifyCommand implements Callable<Integer> {
     public Integer call() {
         AtomicOutput out = options.output == null ? null : SmimeFiles.output(session, options.output, options.input);
         try {
-            SmimeReport report = SmimeFiles.reader(session, trust)
+            SmimeReport report = SmimeFiles.reader(session, trust).crls(CrlFiles.read(session, crls))
                     .decryptWith(() -> SmimeFiles.decryptionKeys(session, options.key)).build()
                     .read(SmimeFiles.readMessage(session, options.input));
             if (!session.quiet()) {

@@ -71,12 +71,19 @@ public final class Verification {
     private final char[] password;
     private final List<X509Certificate> anchors;
     private final boolean integrityOnly;
+    private final List<X509CRL> givenCrls;
 
     public Verification(Path file, char[] password, List<X509Certificate> anchors, boolean integrityOnly) {
+        this(file, password, anchors, integrityOnly, List.of());
+    }
+
+    /** With CRLs the verifier holds, consulted beside the document's own revocation data. */
+    public Verification(Path file, char[] password, List<X509Certificate> anchors, boolean integrityOnly, List<X509CRL> crls) {
         this.file = file;
         this.password = password;
         this.anchors = anchors;
         this.integrityOnly = integrityOnly;
+        this.givenCrls = List.copyOf(crls);
     }
 
     /** Internal per-signature state, turned into a {@link SignatureReport} at the end. */
@@ -575,7 +582,9 @@ public final class Verification {
     private record Trust(boolean trusted, String reason, String revocation, boolean revocationComplete, List<String> revoked) {
     }
 
-    private Trust trust(X509Certificate leaf, Set<X509Certificate> pool, List<OCSPResp> ocsps, List<X509CRL> crls, Instant at) {
+    private Trust trust(X509Certificate leaf, Set<X509Certificate> pool, List<OCSPResp> ocsps, List<X509CRL> documentCrls, Instant at) {
+        List<X509CRL> crls = new ArrayList<>(documentCrls);
+        crls.addAll(givenCrls);
         List<X509Certificate> all = new ArrayList<>(pool);
         all.addAll(anchors);
         List<X509Certificate> chain = Certificates.chain(leaf, all, false);
@@ -598,7 +607,7 @@ public final class Verification {
                 }
             }
         }
-        String revocation = missing.isEmpty() ? (checked == 0 ? "nothing to check" : "good: embedded OCSP/CRL data for "
+        String revocation = missing.isEmpty() ? (checked == 0 ? "nothing to check" : (givenCrls.isEmpty() ? "good: embedded OCSP/CRL data for " : "good: embedded or given OCSP/CRL data for ")
                 + checked + " certificate(s)") : "no embedded revocation data for " + String.join(", ", missing);
         if (anchors.isEmpty()) {
             return new Trust(false, "no trust anchors were given (pass --trust CAFILE)", revocation, missing.isEmpty(), revoked);
