@@ -39,7 +39,7 @@ final class CaOcspServeCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         InetSocketAddress address = parse(listen);
         CountDownLatch stopped = new CountDownLatch(1);
         try (CertificateAuthority authority = signer.open(session, ca.resolve(session));
@@ -54,6 +54,9 @@ final class CaOcspServeCommand implements Callable<Integer> {
             session.context().stderr().flush();
             try {
                 stopped.await();
+            } catch (InterruptedException e) {
+                // stopped by whoever runs this command in-process, as a signal stops the process
+                Thread.currentThread().interrupt();
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);

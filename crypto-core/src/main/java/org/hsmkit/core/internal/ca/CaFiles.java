@@ -54,12 +54,22 @@ public final class CaFiles {
         w.flush();
     }
 
-    /** A JCA certificate from Bouncy Castle's holder. */
+    /**
+     * A JCA certificate from Bouncy Castle's holder: the JDK's (it reads certificates for keys on
+     * curves it cannot use too, and the CA only needs the encoding, dates and its own signature on
+     * them), Bouncy Castle's only when the JDK cannot read it, as setting up that provider costs
+     * more than issuing a certificate.
+     */
     public static X509Certificate certificate(X509CertificateHolder holder) {
         try {
-            return Providers.certificate(holder);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot decode a certificate just made", e);
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(holder.getEncoded()));
+        } catch (GeneralSecurityException | IOException | RuntimeException jdkCannot) {
+            try {
+                return Providers.certificate(holder);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot decode a certificate just made", e);
+            }
         }
     }
 

@@ -82,18 +82,25 @@ public final class CertificateRequests {
      * @throws HsmkitException VERIFICATION_FAILED when it does not verify
      */
     public static void requireValidSignature(PKCS10CertificationRequest csr, String name) {
-        boolean valid;
-        try {
-            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().setProvider(Providers.bc())
-                    .build(csr.getSubjectPublicKeyInfo());
-            valid = csr.isSignatureValid(verifier);
-        } catch (Exception e) {
-            valid = false;
-        }
+        // the JDK first: setting up Bouncy Castle's provider costs more than the whole check; it is
+        // needed only for what the JDK lacks (brainpool curves)
+        boolean valid = verifies(csr, new JcaContentVerifierProviderBuilder()) || verifies(csr,
+                new JcaContentVerifierProviderBuilder().setProvider(Providers.bc()));
         if (!valid) {
             throw HsmkitException.verification("the signature of the request " + name + " does not verify: it was altered"
                     + " or not signed by the key it names; nothing was issued",
                     "ask the requester for a new request made with the key itself ('hsmkit key csr' or 'openssl req')");
+        }
+    }
+
+    private static boolean verifies(PKCS10CertificationRequest csr, JcaContentVerifierProviderBuilder builder) {
+        try {
+            SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
+            ContentVerifierProvider verifier = builder.build(java.security.KeyFactory.getInstance(isRsa(spki) ? "RSA" : "EC")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(spki.getEncoded())));
+            return csr.isSignatureValid(verifier);
+        } catch (Exception e) {
+            return false;
         }
     }
 
