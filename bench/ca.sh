@@ -61,29 +61,29 @@ CNF
 openssl req -x509 -new -key key.pem -subj "/CN=bench CA" -days 30 -out oca-ca.pem \
   -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 
-openssl_loop() {
-  local f
-  for f in req/*.csr; do
-    openssl ca -batch -notext -config openssl-ca.cnf -in "$f" -out "oca/out/$(basename "$f" .csr).crt" 2>/dev/null
-  done
-}
-hsmkit_loop() {
-  local i
-  for ((i = 0; i < loop; i++)); do
-    "${hsmkit[@]}" ca issue --ca hloop --profile tls-client --yes -o "hloop-out/r$i.crt" "req/r$i.csr"
-  done
-}
+# the loops are scripts of their own, so that GNU time measures each as one command
+cat > openssl-loop.sh <<'SH'
+for f in req/*.csr; do
+  openssl ca -batch -notext -config openssl-ca.cnf -in "$f" -out "oca/out/$(basename "$f" .csr).crt" 2>/dev/null || exit 1
+done
+SH
+{
+  echo 'for ((i = 0; i < '"$loop"'; i++)); do'
+  printf '  %q ' "${hsmkit[@]}"
+  echo 'ca issue --ca hloop --profile tls-client --yes -o "hloop-out/r$i.crt" "req/r$i.csr" || exit 1'
+  echo 'done'
+} > hsmkit-loop.sh
 
 for ((r = 0; r < runs; r++)); do
   rm -rf hca hloop hloop-out hout oca
   mkdir -p hout hloop-out oca/new oca/out
   : > oca/index.txt
   openssl rand -hex 16 > oca/serial
-  "${hsmkit[@]}" ca init --ca hca --key bench --subject "/CN=bench CA" --validity 30d
-  "${hsmkit[@]}" ca init --ca hloop --key bench --subject "/CN=bench CA" --validity 30d
+  "${hsmkit[@]}" ca init --ca hca --key bench --subject "/CN=bench CA" --validity 2y
+  "${hsmkit[@]}" ca init --ca hloop --key bench --subject "/CN=bench CA" --validity 2y
   once hsmkit "${hsmkit[@]}" ca issue --ca hca --profile tls-client --yes --output-dir hout req/*.csr
-  once hsmkit-loop hsmkit_loop
-  once openssl openssl_loop
+  once hsmkit-loop bash hsmkit-loop.sh
+  once openssl bash openssl-loop.sh
   [[ "$(ls hout | wc -l)" == "$n" && "$(ls oca/out | wc -l)" == "$n" ]] || { echo "not all issued" >&2; exit 1; }
 done
 openssl verify -CAfile hca/ca.crt hout/r0.crt >/dev/null

@@ -3,6 +3,7 @@ package org.hsmkit.cli;
 import static org.hsmkit.cli.CaFixture.onToken;
 import static org.hsmkit.cli.CaFixture.openssl;
 import static org.hsmkit.cli.CaFixture.request;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -160,6 +161,19 @@ class CaRevocationCliTest {
             assertTrue(out.contains(bad + ": revoked"), out);
             assertTrue(out.contains("Reason: superseded"), out);
             assertTrue(out.contains("0x1234567890abcdef: unknown") || out.contains("1234567890ABCDEF: unknown"), out);
+
+            // the same server publishes the CA certificate and the newest CRL, and answers OCSP over GET too
+            cli.run(args("ca", "crl", "--ca", caDir.toString(), "-o", tmp.resolve("served.crl").toString())).assertOk();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            assertArrayEquals(org.hsmkit.core.cms.CertificateFile.read(caDir.resolve("ca.crt")).get(0).getEncoded(), get(http, url + "ca.crt"));
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("served.crl")), get(http, url + "ca.crl"));
+            openssl(tmp, "ocsp", "-issuer", ca, "-cert", good.toString(), "-no_nonce", "-reqout", "get.der").requireSuccess();
+            String encoded = java.net.URLEncoder.encode(java.util.Base64.getEncoder().encodeToString(
+                    Files.readAllBytes(tmp.resolve("get.der"))), java.nio.charset.StandardCharsets.US_ASCII);
+            org.bouncycastle.cert.ocsp.OCSPResp answer = new org.bouncycastle.cert.ocsp.OCSPResp(get(http, url + encoded));
+            assertEquals(org.bouncycastle.cert.ocsp.OCSPResp.SUCCESSFUL, answer.getStatus());
+            assertEquals(null, ((org.bouncycastle.cert.ocsp.BasicOCSPResp) answer.getResponseObject()).getResponses()[0].getCertStatus(),
+                    "good (Bouncy Castle's GOOD is null)");
         } finally {
             server.interrupt();
             server.join(10_000);
@@ -229,6 +243,13 @@ class CaRevocationCliTest {
         p = here.run("pdf", "verify", "--trust", ca, "--crl", "after.crl", "signed.pdf");
         p.assertExit(ExitCode.VERIFICATION_FAILED);
         assertTrue(p.stdout().contains("was revoked at"), p.stdout());
+    }
+
+    private static byte[] get(java.net.http.HttpClient http, String url) throws Exception {
+        java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode(), url);
+        return r.body();
     }
 
     private static void waitForPort(int port) throws InterruptedException {

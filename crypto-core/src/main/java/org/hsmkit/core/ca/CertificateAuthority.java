@@ -196,7 +196,21 @@ public final class CertificateAuthority implements AutoCloseable {
             throw new HsmkitException(ErrorKind.USAGE, dir + " is a certificate authority already",
                     "choose another directory with --ca DIR");
         }
-        // ca.conf is written last: without it, whatever an interrupted init left is not a CA
+        // ca.conf is written last: without it, whatever an interrupted init left is not a CA, unless
+        // its database holds certificates (then ca.conf was lost, and an init would destroy records)
+        Path db = dir.resolve(CaDatabase.FILE);
+        if (Files.exists(db)) {
+            int issued;
+            try (CaDatabase old = CaDatabase.open(db)) {
+                issued = old.all().size();
+            } catch (HsmkitException unreadable) {
+                issued = 0; // a database an interrupted init left half-made
+            }
+            if (issued > 0) {
+                throw new HsmkitException(ErrorKind.USAGE, dir + " has no " + CaSettings.FILE + " but its database records "
+                        + issued + " issued certificate(s)", "restore " + CaSettings.FILE + " from a backup rather than making a new CA here");
+            }
+        }
         CaFiles.removeLeftovers(dir, CaDatabase.FILE, CaDatabase.FILE + "-wal", CaDatabase.FILE + "-shm", CERTIFICATE_FILE,
                 CHAIN_FILE, REQUEST_FILE);
     }
@@ -522,8 +536,13 @@ public final class CertificateAuthority implements AutoCloseable {
     }
 
     private String signatureName() {
-        return SignatureScheme.defaultFor(key == null ? org.hsmkit.core.KeyType.RSA_2048 : key.type()) + " with "
-                + (key == null ? "" : DigestAlgorithm.forKey(key.type()).jcaName());
+        try {
+            org.hsmkit.core.KeyType t = key != null ? key.type()
+                    : org.hsmkit.core.internal.soft.KeyTypes.of(certificate.getPublicKey());
+            return (t.isRsa() ? "RSA PKCS#1 v1.5" : "ECDSA") + " with " + DigestAlgorithm.forKey(t).jcaName();
+        } catch (HsmkitException e) {
+            return "the CA key's";
+        }
     }
 
     static ContentSigner signer(TokenKey key) {

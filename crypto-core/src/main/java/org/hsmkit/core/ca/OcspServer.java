@@ -21,7 +21,7 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A small HTTP server for a CA: OCSP over POST ({@code application/ocsp-request} to any path) and
- * GET (RFC 6960 appendix A.1: the base64 request, URL-encoded, after the path), the CA certificate
+ * GET (RFC 6960 appendix A.1: the base64 request, URL-encoded, after the slash), the CA certificate
  * at {@code /ca.crt} (DER) and the newest CRL at {@code /ca.crl} (DER). Requests are served one at a
  * time on one thread (a token key signs one answer at a time); bodies over 64 KiB are refused.
  * Meant for tests and small deployments; put it behind a real web server for anything larger.
@@ -105,7 +105,7 @@ public final class OcspServer implements AutoCloseable {
                 request = body(ex);
             } else if (method.equals("GET") && path.length() > 1) {
                 try {
-                    request = Base64.getDecoder().decode(URLDecoder.decode(path.substring(1), StandardCharsets.US_ASCII));
+                    request = Base64.getDecoder().decode(URLDecoder.decode(path.substring(1).replace("+", "%2B"), StandardCharsets.US_ASCII));
                 } catch (IllegalArgumentException e) {
                     request = new byte[0];
                 }
