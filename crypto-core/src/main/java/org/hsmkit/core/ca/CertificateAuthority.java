@@ -91,30 +91,7 @@ public final class CertificateAuthority implements AutoCloseable {
      */
     public static X509Certificate init(Path dir, TokenKey key, X500Name subject, Validity validity, Optional<Integer> pathLength,
             CaSettings settings) {
-        prepare(dir);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded());
-        X509v3CertificateBuilder b = new X509v3CertificateBuilder(subject, newSerial(), Date.from(now.minus(1, ChronoUnit.MINUTES)),
-                Date.from(validity.after(now)), subject, spki);
-        try {
-            org.bouncycastle.asn1.x509.BasicConstraints bc = pathLength.isPresent()
-                    ? new org.bouncycastle.asn1.x509.BasicConstraints(pathLength.get())
-                    : new org.bouncycastle.asn1.x509.BasicConstraints(true);
-            b.addExtension(Extension.basicConstraints, true, bc);
-            b.addExtension(Extension.keyUsage, true, new org.bouncycastle.asn1.x509.KeyUsage(ProfileRules.caKeyUsage()));
-            org.bouncycastle.cert.bc.BcX509ExtensionUtils utils = new org.bouncycastle.cert.bc.BcX509ExtensionUtils();
-            b.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(spki));
-            b.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(spki));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        X509Certificate cert = CaFiles.certificate(b.build(signer(key)));
-        requireSignedBy(cert, key);
-        CaDatabase.create(dir.resolve(CaDatabase.FILE)).close();
-        CaFiles.write(dir.resolve(CERTIFICATE_FILE), CaFiles.pem(List.of(cert)), false);
-        CaFiles.write(dir.resolve(CHAIN_FILE), CaFiles.pem(List.of(cert)), false);
-        CaFiles.write(dir.resolve(CaSettings.FILE), settings.text(), false);
-        return cert;
+        return CaCreation.root(dir, key, subject, validity, pathLength, settings);
     }
 
     /**
@@ -125,25 +102,7 @@ public final class CertificateAuthority implements AutoCloseable {
      */
     public static PKCS10CertificationRequest initIntermediate(Path dir, TokenKey key, X500Name subject,
             Optional<Integer> pathLength, CaSettings settings) {
-        prepare(dir);
-        org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder b = new org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder(
-                subject, SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded()));
-        try {
-            org.bouncycastle.asn1.x509.ExtensionsGenerator ext = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
-            ext.addExtension(Extension.basicConstraints, true, pathLength.isPresent()
-                    ? new org.bouncycastle.asn1.x509.BasicConstraints(pathLength.get())
-                    : new org.bouncycastle.asn1.x509.BasicConstraints(true));
-            ext.addExtension(Extension.keyUsage, true, new org.bouncycastle.asn1.x509.KeyUsage(ProfileRules.caKeyUsage()));
-            b.addAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        PKCS10CertificationRequest csr = b.build(signer(key));
-        CertificateRequests.requireValidSignature(csr, "made on the token");
-        CaDatabase.create(dir.resolve(CaDatabase.FILE)).close();
-        CaFiles.write(dir.resolve(REQUEST_FILE), CaFiles.pem(List.of(csr)), false);
-        CaFiles.write(dir.resolve(CaSettings.FILE), settings.text(), false);
-        return csr;
+        return CaCreation.intermediate(dir, key, subject, pathLength, settings);
     }
 
     /**
@@ -153,66 +112,7 @@ public final class CertificateAuthority implements AutoCloseable {
      * are kept as its issuers in {@code chain.pem}.
      */
     public static X509Certificate importCertificate(Path dir, TokenKey key, List<X509Certificate> certificates) {
-        CaSettings.read(dir);
-        X509Certificate mine = certificates.stream().filter(c -> sameKey(c, key)).findFirst()
-                .orElseThrow(() -> HsmkitException.input("no certificate in the file is for the CA key " + describe(key),
-                        "import the certificate issued for " + dir.resolve(REQUEST_FILE)));
-        if (mine.getBasicConstraints() < 0) {
-            throw HsmkitException.input("the certificate for " + subject(mine) + " is not a CA certificate (basic constraints CA:FALSE)",
-                    "have it issued as a CA certificate (hsmkit: --profile sub-ca)");
-        }
-        boolean[] ku = mine.getKeyUsage();
-        if (ku != null && !(ku.length > 5 && ku[5])) {
-            throw HsmkitException.input("the certificate for " + subject(mine) + " does not allow keyCertSign",
-                    "have it issued with key usage keyCertSign and cRLSign");
-        }
-        requireCurrent(mine, Instant.now());
-        List<X509Certificate> chain = new ArrayList<>();
-        chain.add(mine);
-        X509Certificate at = mine;
-        while (!at.getIssuerX500Principal().equals(at.getSubjectX500Principal())) {
-            X509Certificate current = at;
-            Optional<X509Certificate> issuer = certificates.stream()
-                    .filter(c -> c != current && c.getSubjectX500Principal().equals(current.getIssuerX500Principal())
-                            && Providers.verifies(current, c.getPublicKey())).findFirst();
-            if (issuer.isEmpty() || chain.contains(issuer.get())) {
-                break;
-            }
-            chain.add(issuer.get());
-            at = issuer.get();
-        }
-        CaFiles.write(dir.resolve(CERTIFICATE_FILE), CaFiles.pem(List.of(mine)), true);
-        CaFiles.write(dir.resolve(CHAIN_FILE), CaFiles.pem(chain), true);
-        return mine;
-    }
-
-    private static void prepare(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw HsmkitException.io("cannot create the CA directory " + dir + ": " + e.getMessage(), e);
-        }
-        if (Files.exists(dir.resolve(CaSettings.FILE))) {
-            throw new HsmkitException(ErrorKind.USAGE, dir + " is a certificate authority already",
-                    "choose another directory with --ca DIR");
-        }
-        // ca.conf is written last: without it, whatever an interrupted init left is not a CA, unless
-        // its database holds certificates (then ca.conf was lost, and an init would destroy records)
-        Path db = dir.resolve(CaDatabase.FILE);
-        if (Files.exists(db)) {
-            int issued;
-            try (CaDatabase old = CaDatabase.open(db)) {
-                issued = old.all().size();
-            } catch (HsmkitException unreadable) {
-                issued = 0; // a database an interrupted init left half-made
-            }
-            if (issued > 0) {
-                throw new HsmkitException(ErrorKind.USAGE, dir + " has no " + CaSettings.FILE + " but its database records "
-                        + issued + " issued certificate(s)", "restore " + CaSettings.FILE + " from a backup rather than making a new CA here");
-            }
-        }
-        CaFiles.removeLeftovers(dir, CaDatabase.FILE, CaDatabase.FILE + "-wal", CaDatabase.FILE + "-shm", CERTIFICATE_FILE,
-                CHAIN_FILE, REQUEST_FILE);
+        return CaCreation.importCertificate(dir, key, certificates);
     }
 
     // --- opening ---
@@ -555,7 +455,7 @@ public final class CertificateAuthority implements AutoCloseable {
         }
     }
 
-    private static void requireSignedBy(X509Certificate cert, TokenKey key) {
+    static void requireSignedBy(X509Certificate cert, TokenKey key) {
         if (!Providers.verifies(cert, key.publicKey())) {
             throw HsmkitException.key("the token's signature does not verify with the CA key's public key",
                     "the token may hold another public key for " + describe(key) + "; check with 'hsmkit key list'");
@@ -574,7 +474,7 @@ public final class CertificateAuthority implements AutoCloseable {
         }
     }
 
-    private static boolean sameKey(X509Certificate c, TokenKey key) {
+    static boolean sameKey(X509Certificate c, TokenKey key) {
         return Arrays.equals(SubjectPublicKeyInfo.getInstance(c.getPublicKey().getEncoded()).getPublicKeyData().getBytes(),
                 SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded()).getPublicKeyData().getBytes());
     }
@@ -583,7 +483,7 @@ public final class CertificateAuthority implements AutoCloseable {
         return X500Name.getInstance(BCStyle.INSTANCE, c.getSubjectX500Principal().getEncoded()).toString();
     }
 
-    private static String describe(TokenKey k) {
+    static String describe(TokenKey k) {
         return k.type().spec() + " key '" + k.label() + "'";
     }
 
