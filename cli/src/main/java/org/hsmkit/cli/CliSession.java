@@ -168,6 +168,25 @@ public final class CliSession implements AutoCloseable {
         return token();
     }
 
+    /** Whether the token was chosen with -t or HSMKIT_TOKEN (rather than defaulted). */
+    public boolean tokenChosen() {
+        String env = context.env().get("HSMKIT_TOKEN");
+        return global.token != null || (env != null && !env.isBlank());
+    }
+
+    /**
+     * The token for a command whose own configuration names one (a CA's {@code ca.conf}): -t or
+     * HSMKIT_TOKEN when given, else {@code configured}; the module from --module or
+     * HSMKIT_PKCS11_MODULE, else {@code configuredModule}.
+     */
+    public Token tokenOr(Optional<String> configured, Optional<String> configuredModule) {
+        if (token == null && !tokenChosen() && configured.isPresent()) {
+            Optional<Path> m = module().or(() -> configuredModule.map(context::resolve));
+            token = TokenSpec.parse(configured.get()).open(new TokenOptions(m, pins(), forced()));
+        }
+        return token();
+    }
+
     /** Prints a progress or status line on stderr unless -q. */
     public void info(String line) {
         if (!quiet()) {

@@ -107,10 +107,7 @@ final class KeyCsrCommand implements Callable<Integer> {
 
     /** A hash as strong as the key (what CAs expect for P-384 and P-521 keys). */
     static DigestAlgorithm digestFor(TokenKey k) {
-        if (k.type().isRsa() || k.type().bits() <= 256) {
-            return DigestAlgorithm.SHA256;
-        }
-        return k.type().bits() <= 384 ? DigestAlgorithm.SHA384 : DigestAlgorithm.SHA512;
+        return DigestAlgorithm.forKey(k.type());
     }
 
     /** Accepts sha256, sha-256, SHA384, ... */

@@ -2,6 +2,8 @@ package org.hsmkit.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.core.HsmkitException;
@@ -32,6 +34,10 @@ final class PdfVerifyCommand implements Callable<Integer> {
             description = "a signature whose path the file carries no revocation data for is INDETERMINATE/TRY_LATER"
                     + " (default: a warning)")
     boolean requireRevocation;
+
+    @Option(names = "--crl", paramLabel = "CRLFILE",
+            description = "a current CRL (DER or PEM) of a signer's CA, consulted beside the document's own revocation data; repeatable")
+    List<String> crls = new ArrayList<>();
 
     @Option(names = "--json", description = "print the report as JSON (schema in docs/pdf.md)")
     boolean json;
@@ -69,7 +75,7 @@ final class PdfVerifyCommand implements Callable<Integer> {
 
     private PdfReport verify() {
         Path in = session.context().resolve(input);
-        PdfVerifier v = PdfVerifier.trusting(trust.anchors(session));
+        PdfVerifier v = PdfVerifier.trusting(trust.anchors(session)).withCrls(CrlFiles.read(session, crls));
         if (requireRevocation) {
             v = v.requiringRevocation();
         }

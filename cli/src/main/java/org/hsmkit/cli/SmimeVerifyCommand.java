@@ -1,5 +1,6 @@
 package org.hsmkit.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -10,6 +11,7 @@ import org.hsmkit.smime.SmimeReport;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code hsmkit smime verify}: opens every layer (decrypting with a token key when needed),
@@ -24,6 +26,10 @@ final class SmimeVerifyCommand implements Callable<Integer> {
     @Mixin
     TrustOptions trust;
 
+    @Option(names = "--crl", paramLabel = "CRLFILE",
+            description = "a current CRL (DER or PEM) of the signer's CA to check revocation against, beside any in the message; repeatable")
+    List<String> crls = new ArrayList<>();
+
     @Mixin
     SmimeReadOptions options;
 
@@ -35,7 +41,7 @@ final class SmimeVerifyCommand implements Callable<Integer> {
     public Integer call() {
         AtomicOutput out = options.output == null ? null : SmimeFiles.output(session, options.output, options.input);
         try {
-            SmimeReport report = SmimeReader.builder().trustAnchors(trust.anchors(session))
+            SmimeReport report = SmimeReader.builder().trustAnchors(trust.anchors(session)).crls(CrlFiles.read(session, crls))
                     .decryptWith(() -> SmimeFiles.decryptionKeys(session, options.key)).build()
                     .read(SmimeFiles.readMessage(session, options.input));
             if (!session.quiet()) {

@@ -26,6 +26,17 @@ public enum DigestAlgorithm {
         return oid;
     }
 
+    /**
+     * A hash as strong as the key: SHA-384 for 384-bit curves, SHA-512 for 512- and 521-bit
+     * curves, SHA-256 for the rest (what CAs and verifiers expect with P-384 and P-521 keys).
+     */
+    public static DigestAlgorithm forKey(KeyType type) {
+        if (type.isRsa() || type.bits() <= 256) {
+            return SHA256;
+        }
+        return type.bits() <= 384 ? SHA384 : SHA512;
+    }
+
     /** Digest length in bytes. */
     public int length() {
         return length;

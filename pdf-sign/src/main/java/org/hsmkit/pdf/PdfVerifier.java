@@ -1,6 +1,7 @@
 package org.hsmkit.pdf;
 
 import java.nio.file.Path;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,28 +14,30 @@ import org.hsmkit.pdf.internal.Verification;
  * changes later revisions made (against incremental saving attacks; allowed are validation data,
  * document time-stamps, later signatures and form filling as DocMDP permits), the PAdES level,
  * and the certificate path at the proven time against the given trust anchors with the
- * revocation data embedded in the file. Nothing is fetched from the network. Each signature gets
- * an ETSI EN 319 102-1 verdict ({@link Indication}, {@link SubIndication}).
+ * revocation data embedded in the file and any CRLs given. Nothing is fetched from the network.
+ * Each signature gets an ETSI EN 319 102-1 verdict ({@link Indication}, {@link SubIndication}).
  */
 public final class PdfVerifier {
     private final List<X509Certificate> anchors;
     private final char[] password;
     private final boolean requireRevocation;
+    private final List<X509CRL> crls;
 
-    private PdfVerifier(List<X509Certificate> anchors, char[] password, boolean requireRevocation) {
+    private PdfVerifier(List<X509Certificate> anchors, char[] password, boolean requireRevocation, List<X509CRL> crls) {
         this.anchors = List.copyOf(anchors);
         this.password = password == null ? null : password.clone();
         this.requireRevocation = requireRevocation;
+        this.crls = List.copyOf(crls);
     }
 
     /** A verifier trusting the given anchors (none: nothing is trusted). */
     public static PdfVerifier trusting(List<X509Certificate> anchors) {
-        return new PdfVerifier(anchors, null, false);
+        return new PdfVerifier(anchors, null, false, List.of());
     }
 
     /** The same verifier for an encrypted document with this password (copied). */
     public PdfVerifier withPassword(char[] password) {
-        return new PdfVerifier(new ArrayList<>(anchors), password, requireRevocation);
+        return new PdfVerifier(new ArrayList<>(anchors), password, requireRevocation, crls);
     }
 
     /**
@@ -42,10 +45,21 @@ public final class PdfVerifier {
      * INDETERMINATE/TRY_LATER instead of passing with a warning (the EU DSS default policy).
      */
     public PdfVerifier requiringRevocation() {
-        return new PdfVerifier(new ArrayList<>(anchors), password, true);
+        return new PdfVerifier(new ArrayList<>(anchors), password, true, crls);
+    }
+
+    /**
+     * The same verifier also consulting these CRLs (for example the current one of the signer's
+     * CA): a certificate they list as revoked before the proven signing time (or before now, for a
+     * signature without a trusted time-stamp) fails the signature.
+     */
+    public PdfVerifier withCrls(List<X509CRL> crls) {
+        List<X509CRL> all = new ArrayList<>(this.crls);
+        all.addAll(crls);
+        return new PdfVerifier(new ArrayList<>(anchors), password, requireRevocation, all);
     }
 
     public PdfReport verify(Path file) {
-        return new Verification(file, password, anchors, false, requireRevocation).run();
+        return new Verification(file, password, anchors, false, requireRevocation, crls).run();
     }
 }

@@ -71,7 +71,7 @@ final class SelfCheck {
      * time-stamp after it are intact with a sound byte range, and that the last revision is covered.
      */
     static void requireIntact(Path file, char[] password, X509Certificate signer) {
-        PdfReport r = new Verification(file, password, List.of(), true, false).run();
+        PdfReport r = new Verification(file, password, List.of(), true, false, List.of()).run();
         List<SignatureReport> sigs = r.signatures();
         if (sigs.isEmpty()) {
             throw new IllegalStateException("the signed output holds no signature");

@@ -22,8 +22,8 @@ import org.hsmkit.smime.internal.TokenKeyOpener;
  * cannot read (malformed, truncated, no key for an encrypted layer, decompression limits).
  *
  * <p>Signatures are checked against the given trust anchors at the validation time (default:
- * now). Revocation is not checked (no CRL or OCSP fetching for mail); each signature report
- * says so.
+ * now). Revocation is checked only against CRLs the message carries and those given to
+ * {@link Builder#crls} (nothing is fetched for mail); each signature report says what was checked.
  */
 public final class SmimeReader {
     private final List<X509Certificate> anchors;
@@ -31,6 +31,7 @@ public final class SmimeReader {
     private final Supplier<List<TokenKey>> lazyKeys;
     private final DecompressionLimits limits;
     private final Instant validationTime;
+    private final List<java.security.cert.X509CRL> crls;
 
     private SmimeReader(Builder b) {
         this.anchors = List.copyOf(b.anchors);
@@ -38,6 +39,7 @@ public final class SmimeReader {
         this.lazyKeys = b.lazyKeys;
         this.limits = b.limits;
         this.validationTime = b.validationTime;
+        this.crls = List.copyOf(b.crls);
     }
 
     public static Builder builder() {
@@ -59,7 +61,7 @@ public final class SmimeReader {
 
     private MessageWalker walker(boolean decryptOnly) {
         Instant at = validationTime != null ? validationTime : Instant.now();
-        return new MessageWalker(new SignatureChecks(anchors, at), opener(), limits, decryptOnly);
+        return new MessageWalker(new SignatureChecks(anchors, at, crls), opener(), limits, decryptOnly);
     }
 
     private EnvelopeOpener opener() {
@@ -80,8 +82,18 @@ public final class SmimeReader {
         private Supplier<List<TokenKey>> lazyKeys;
         private DecompressionLimits limits = DecompressionLimits.DEFAULT;
         private Instant validationTime;
+        private final List<java.security.cert.X509CRL> crls = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * CRLs to check signer certificates against, beside those the message carries: a current
+         * CRL from the signer's CA shows a revocation that happened after the message was signed.
+         */
+        public Builder crls(List<java.security.cert.X509CRL> crls) {
+            this.crls.addAll(crls);
+            return this;
         }
 
         /** Certificates trusted as roots of signer certificate paths. Without any, no signature is valid. */

@@ -31,11 +31,14 @@ final class TrustCheck {
     private final List<X509Certificate> anchors;
     private final Set<X509Certificate> anchorSet;
     private final boolean requireRevocation;
+    private final List<X509CRL> givenCrls;
 
-    TrustCheck(List<X509Certificate> anchors, boolean requireRevocation) {
+    /** @param givenCrls CRLs the verifier holds, consulted beside the document's own revocation data */
+    TrustCheck(List<X509Certificate> anchors, boolean requireRevocation, List<X509CRL> givenCrls) {
         this.anchors = anchors;
         this.anchorSet = new HashSet<>(anchors);
         this.requireRevocation = requireRevocation;
+        this.givenCrls = List.copyOf(givenCrls);
     }
 
     List<X509Certificate> anchors() {
@@ -56,7 +59,9 @@ final class TrustCheck {
     }
 
     /** Checks {@code leaf} at {@code at} with the certificates and revocation data at hand. */
-    Trust check(X509Certificate leaf, Collection<X509Certificate> pool, List<OCSPResp> ocsps, List<X509CRL> crls, Instant at) {
+    Trust check(X509Certificate leaf, Collection<X509Certificate> pool, List<OCSPResp> ocsps, List<X509CRL> documentCrls, Instant at) {
+        List<X509CRL> crls = new ArrayList<>(documentCrls);
+        crls.addAll(givenCrls);
         List<X509Certificate> all = new ArrayList<>(pool);
         all.addAll(anchors);
         List<X509Certificate> chain = Certificates.chain(leaf, all, false);
@@ -79,7 +84,8 @@ final class TrustCheck {
                 }
             }
         }
-        String revocation = missing.isEmpty() ? (checked == 0 ? "nothing to check" : "good: embedded OCSP/CRL data for "
+        String revocation = missing.isEmpty() ? (checked == 0 ? "nothing to check"
+                : (givenCrls.isEmpty() ? "good: embedded OCSP/CRL data for " : "good: embedded or given OCSP/CRL data for ")
                 + checked + " certificate(s)") : "no embedded revocation data for " + String.join(", ", missing);
         boolean complete = missing.isEmpty();
         if (anchors.isEmpty()) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,11 +48,13 @@ public final class Verification {
     /**
      * @param integrityOnly check integrity and byte ranges only (the signer's re-check of its own output)
      * @param requireRevocation a path without embedded revocation data is INDETERMINATE/TRY_LATER, not a warning
+     * @param crls CRLs the verifier holds, consulted beside the document's own revocation data
      */
-    public Verification(Path file, char[] password, List<X509Certificate> anchors, boolean integrityOnly, boolean requireRevocation) {
+    public Verification(Path file, char[] password, List<X509Certificate> anchors, boolean integrityOnly, boolean requireRevocation,
+            List<X509CRL> crls) {
         this.file = file;
         this.password = password;
-        this.trust = new TrustCheck(anchors, requireRevocation);
+        this.trust = new TrustCheck(anchors, requireRevocation, crls);
         this.integrityOnly = integrityOnly;
     }
 

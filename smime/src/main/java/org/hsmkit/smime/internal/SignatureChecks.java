@@ -67,13 +67,21 @@ public final class SignatureChecks {
     private final Set<TrustAnchor> anchors;
     private final Instant validationTime;
 
+    private final List<X509CRL> givenCrls;
+
     public SignatureChecks(Collection<X509Certificate> trustAnchors, Instant validationTime) {
+        this(trustAnchors, validationTime, List.of());
+    }
+
+    /** With CRLs the verifier holds (for example the newest of the signer's CA), used beside those in the message. */
+    public SignatureChecks(Collection<X509Certificate> trustAnchors, Instant validationTime, List<X509CRL> crls) {
         Set<TrustAnchor> a = new HashSet<>();
         for (X509Certificate c : trustAnchors) {
             a.add(new TrustAnchor(c, null));
         }
         this.anchors = a;
         this.validationTime = validationTime;
+        this.givenCrls = List.copyOf(crls);
     }
 
     /**
@@ -107,7 +115,7 @@ public final class SignatureChecks {
                 // an unreadable extra certificate cannot help any path; the signer's is checked below
             }
         }
-        List<X509CRL> crls = new ArrayList<>();
+        List<X509CRL> crls = new ArrayList<>(givenCrls);
         @SuppressWarnings("unchecked")
         Collection<X509CRLHolder> crlHolders = signed.getCRLs().getMatches(null);
         JcaX509CRLConverter crlConverter = new JcaX509CRLConverter().setProvider(Providers.bc());
@@ -229,7 +237,8 @@ public final class SignatureChecks {
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
             params.addCertPathChecker(checker);
             validator.validate(path, params);
-            notes.add("revocation checked against the CRLs carried in the message (nothing fetched)");
+            notes.add(givenCrls.isEmpty() ? "revocation checked against the CRLs carried in the message (nothing fetched)"
+                    : "revocation checked against the CRLs given and those carried in the message (nothing fetched)");
             return true;
         } catch (CertPathValidatorException e) {
             if (e.getReason() == CertPathValidatorException.BasicReason.REVOKED) {

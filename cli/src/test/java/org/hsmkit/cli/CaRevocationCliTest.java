@@ -1,0 +1,265 @@
+package org.hsmkit.cli;
+
+import static org.hsmkit.cli.CaFixture.onToken;
+import static org.hsmkit.cli.CaFixture.openssl;
+import static org.hsmkit.cli.CaFixture.request;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.hsmkit.core.KeyType;
+import org.hsmkit.core.PinSource;
+import org.hsmkit.core.Token;
+import org.hsmkit.core.TokenOptions;
+import org.hsmkit.core.TokenSpec;
+import org.hsmkit.testdata.ExternalTool;
+import org.hsmkit.testdata.SoftHsmToken;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Revocation end to end: {@code ca revoke}, CRLs checked by {@code openssl crl -verify} and
+ * {@code openssl verify -crl_check}, OCSP answers checked by {@code openssl ocsp} against
+ * {@code ca ocsp-serve} and {@code ca ocsp-respond}, and hsmkit's own S/MIME and PAdES verifiers
+ * with the CA as their only anchor, before and after the signer's certificate is revoked.
+ */
+class CaRevocationCliTest {
+    static SoftHsmToken hsm;
+    @TempDir
+    static Path shared;
+    static Path caDir;
+    static CliRun cli;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void ca() {
+        hsm = SoftHsmToken.create("cli-ca-revoke");
+        try (Token t = TokenSpec.parse(hsm.uri()).open(new TokenOptions(Optional.of(hsm.module()), PinSource.of(hsm.userPin()), false))) {
+            t.generateKey(KeyType.RSA_2048, "ca-rsa", new byte[] {1});
+            t.generateKey(KeyType.EC_P256, "alice", new byte[] {2});
+            t.generateKey(KeyType.EC_P256, "responder", new byte[] {3});
+        }
+        cli = CliRun.in(shared);
+        caDir = shared.resolve("ca");
+        cli.run(args("ca", "init", "--ca", "ca", "--key", "ca-rsa", "--subject", "CN=Team CA,O=hsmkit tests")).assertOk();
+    }
+
+    @AfterAll
+    static void done() {
+        hsm.close();
+    }
+
+    static String[] args(String... a) {
+        return onToken(hsm, a).toArray(String[]::new);
+    }
+
+    private static Path issue(Path dir, String profile, Path csr, String name) {
+        Path out = dir.resolve(name + ".crt");
+        cli.run(args("ca", "issue", "--ca", caDir.toString(), "--profile", profile, "--yes", "-o", out.toString(), csr.toString()))
+                .assertOk();
+        return out;
+    }
+
+    private static String serialOf(Path cert) {
+        return openssl(cert.getParent(), "x509", "-in", cert.toString(), "-noout", "-serial").requireSuccess().stdoutText()
+                .strip().substring("serial=".length());
+    }
+
+    /** With the CA key on SoftHSM2 (RSA); EC keys on SoftHSM2 and the soft token sign CRLs in the other CA tests. */
+    @Test
+    void revokedCertificatesAppearOnSignedCrlsWithReasonAndNumber() {
+        Path dir = caDir;
+        CliRun run = cli;
+        List<String> global = onToken(hsm);
+        Path csr = request(tmp, "holder", "ec", "/CN=Holder", "subjectAltName=email:holder@example.test");
+        Path cert = tmp.resolve("holder.crt");
+        run.run(with(global, "ca", "issue", "--ca", dir.toString(), "--profile", "tls-client", "--yes", "-o", cert.toString(),
+                csr.toString())).assertOk();
+        Path caCert = dir.resolve("ca.crt");
+        openssl(tmp, "verify", "-CAfile", caCert.toString(), cert.toString()).requireSuccess();
+
+        // revocation needs no CA key, so no PIN
+        CliRun.Result r = run.run("ca", "revoke", "--ca", dir.toString(), "--reason", "keyCompromise", "--yes", cert.toString());
+        r.assertOk();
+        run.run(with(global, "ca", "crl", "--ca", dir.toString(), "-o", tmp.resolve("first.crl").toString())).assertOk();
+
+        String crl = openssl(tmp, "crl", "-inform", "DER", "-in", "first.crl", "-CAfile", caCert.toString(), "-noout", "-text")
+                .requireSuccess().stdoutText();
+        String verified = openssl(tmp, "crl", "-inform", "DER", "-in", "first.crl", "-CAfile", caCert.toString(), "-noout")
+                .requireSuccess().stderr();
+        assertTrue(verified.contains("verify OK"), verified);
+        assertTrue(crl.contains("Serial Number: " + serialOf(cert)), crl);
+        assertTrue(crl.contains("Key Compromise"), crl);
+        assertTrue(crl.contains("X509v3 CRL Number"), crl);
+
+        ExternalTool.Result check = openssl(tmp, "verify", "-crl_check", "-CAfile", caCert.toString(), "-CRLfile", "first.crl",
+                cert.toString());
+        assertFalse(check.exitCode() == 0, check.stdoutText());
+        assertTrue((check.stdoutText() + check.stderr()).contains("certificate revoked"), check.stdoutText() + check.stderr());
+
+        run.run(with(global, "ca", "crl", "--ca", dir.toString(), "--pem", "-o", tmp.resolve("next.crl").toString())).assertOk();
+        String next = openssl(tmp, "crl", "-in", "next.crl", "-noout", "-text").requireSuccess().stdoutText();
+        assertEquals(crlNumber(crl) + 1, crlNumber(next), "CRL numbers count up");
+        String list = run.run("ca", "list", "--ca", dir.toString()).assertOk().stdout();
+        assertTrue(list.contains("revoked (keyCompromise)"), list);
+        r = run.run("ca", "revoke", "--ca", dir.toString(), "--yes", serialOf(cert));
+        r.assertExit(ExitCode.INPUT);
+        assertTrue(r.errorLine().contains("revoked already"), r.stderr());
+    }
+
+    private static long crlNumber(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("CRL Number:\\s*\\n?\\s*(\\d+)").matcher(text);
+        assertTrue(m.find(), text);
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String[] with(List<String> global, String... a) {
+        List<String> all = new ArrayList<>(global);
+        all.addAll(List.of(a));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void ocspServeAnswersGoodRevokedAndUnknownToOpensslOcsp() throws Exception {
+        Path good = issue(tmp, "tls-client", request(tmp, "good", "ec", "/CN=Good", "subjectAltName=email:g@example.test"), "good");
+        Path bad = issue(tmp, "tls-client", request(tmp, "bad", "ec", "/CN=Bad", "subjectAltName=email:b@example.test"), "bad");
+        cli.run("ca", "revoke", "--ca", caDir.toString(), "--reason", "superseded", "--yes", bad.toString()).assertOk();
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        AtomicReference<CliRun.Result> served = new AtomicReference<>();
+        Thread server = new Thread(() -> served.set(cli.run(args("ca", "ocsp-serve", "--ca", caDir.toString(),
+                "--listen", "127.0.0.1:" + port))));
+        server.start();
+        try {
+            waitForPort(port);
+            String url = "http://127.0.0.1:" + port + "/";
+            String ca = caDir.resolve("ca.crt").toString();
+            ExternalTool.Result r = openssl(tmp, "ocsp", "-issuer", ca, "-CAfile", ca, "-url", url, "-cert", good.toString(),
+                    "-cert", bad.toString(), "-serial", "0x1234567890abcdef");
+            r.requireSuccess();
+            String out = r.stdoutText();
+            assertTrue(r.stderr().contains("Response verify OK"), r.stderr());
+            assertTrue(out.contains(good + ": good"), out);
+            assertTrue(out.contains(bad + ": revoked"), out);
+            assertTrue(out.contains("Reason: superseded"), out);
+            assertTrue(out.contains("0x1234567890abcdef: unknown") || out.contains("1234567890ABCDEF: unknown"), out);
+
+            // the same server publishes the CA certificate and the newest CRL, and answers OCSP over GET too
+            cli.run(args("ca", "crl", "--ca", caDir.toString(), "-o", tmp.resolve("served.crl").toString())).assertOk();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            assertArrayEquals(org.hsmkit.core.cms.CertificateFile.read(caDir.resolve("ca.crt")).get(0).getEncoded(), get(http, url + "ca.crt"));
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("served.crl")), get(http, url + "ca.crl"));
+            openssl(tmp, "ocsp", "-issuer", ca, "-cert", good.toString(), "-no_nonce", "-reqout", "get.der").requireSuccess();
+            String encoded = java.net.URLEncoder.encode(java.util.Base64.getEncoder().encodeToString(
+                    Files.readAllBytes(tmp.resolve("get.der"))), java.nio.charset.StandardCharsets.US_ASCII);
+            org.bouncycastle.cert.ocsp.OCSPResp answer = new org.bouncycastle.cert.ocsp.OCSPResp(get(http, url + encoded));
+            assertEquals(org.bouncycastle.cert.ocsp.OCSPResp.SUCCESSFUL, answer.getStatus());
+            assertEquals(null, ((org.bouncycastle.cert.ocsp.BasicOCSPResp) answer.getResponseObject()).getResponses()[0].getCertStatus(),
+                    "good (Bouncy Castle's GOOD is null)");
+        } finally {
+            server.interrupt();
+            server.join(10_000);
+        }
+        served.get().assertOk();
+        assertTrue(served.get().stderr().contains("listening on http://127.0.0.1:" + port), served.get().stderr());
+    }
+
+    @Test
+    void ocspRespondAnswersOneRequestSignedByADelegatedResponderKey() throws IOException {
+        Path responderCsr = tmp.resolve("responder.csr");
+        cli.run(args("key", "csr", "--key", "responder", "--subject", "CN=Team OCSP Responder", "-o", responderCsr.toString())).assertOk();
+        Path responder = issue(tmp, "ocsp-signer", responderCsr, "responder");
+        cli.run(args("key", "import-cert", "--key", "responder", responder.toString())).assertOk();
+        Path holder = issue(tmp, "code-signing", request(tmp, "coder", "ec", "/CN=Coder"), "coder");
+        String ca = caDir.resolve("ca.crt").toString();
+        openssl(tmp, "ocsp", "-issuer", ca, "-cert", holder.toString(), "-no_nonce", "-reqout", "req.der").requireSuccess();
+        Path req = tmp.resolve("req.der");
+        Path resp = tmp.resolve("resp.der");
+
+        cli.run(args("ca", "ocsp-respond", "--ca", caDir.toString(), "--signer-key", "responder", "-o", resp.toString(),
+                req.toString()))
+                .assertOk();
+        ExternalTool.Result r = openssl(tmp, "ocsp", "-no_nonce", "-respin", "resp.der", "-issuer", ca, "-CAfile", ca, "-cert", holder.toString(),
+                "-resp_text");
+        r.requireSuccess();
+        assertTrue(r.stderr().contains("Response verify OK"), r.stderr());
+        assertTrue(r.stdoutText().contains(holder + ": good"), r.stdoutText());
+        assertTrue(r.stdoutText().contains("CN = Team OCSP Responder") || r.stdoutText().contains("CN=Team OCSP Responder"),
+                r.stdoutText());
+
+        Files.write(tmp.resolve("junk.der"), new byte[] {0x30, 0x03, 0x02, 0x01, 0x00});
+        cli.run(args("ca", "ocsp-respond", "--ca", caDir.toString(), "-o", tmp.resolve("junk-resp.der").toString(),
+                tmp.resolve("junk.der").toString())).assertOk();
+        String junk = openssl(tmp, "ocsp", "-respin", "junk-resp.der", "-resp_text", "-noverify").stdoutText();
+        assertTrue(junk.contains("malformedrequest"), junk);
+    }
+
+    @Test
+    void hsmkitsSmimeAndPadesVerifiersSeeTheRevocationThroughTheCasCrl() throws IOException {
+        Path csr = tmp.resolve("alice.csr");
+        cli.run(args("key", "csr", "--key", "alice", "--subject", "CN=Alice,O=hsmkit tests", "--san", "email:alice@example.test",
+                "-o", csr.toString())).assertOk();
+        Path cert = issue(tmp, "smime", csr, "alice");
+        cli.run(args("key", "import-cert", "--key", "alice", cert.toString())).assertOk();
+        String ca = caDir.resolve("ca.crt").toString();
+        CliRun here = CliRun.in(tmp);
+
+        Files.writeString(tmp.resolve("msg.eml"), "From: alice@example.test\r\nTo: bob@example.test\r\nSubject: contract\r\n"
+                + "Content-Type: text/plain\r\n\r\nSigned with a key the team CA certified.\r\n");
+        here.run(args("smime", "sign", "--key", "alice", "-o", "signed.eml", "msg.eml")).assertOk();
+        Path pdf = Path.of("../testdata/src/main/resources/pdf-corpus/pdfbox-sign_me.pdf").toAbsolutePath();
+        here.run(args("pdf", "sign", "--key", "alice", "--level", "B-B", "-o", "signed.pdf", pdf.toString())).assertOk();
+        cli.run(args("ca", "crl", "--ca", caDir.toString(), "-o", tmp.resolve("before.crl").toString())).assertOk();
+
+        CliRun.Result s = here.run("smime", "verify", "--trust", ca, "--crl", "before.crl", "signed.eml").assertOk();
+        assertTrue(s.stdout().contains("revocation:   checked"), s.stdout());
+        CliRun.Result p = here.run("pdf", "verify", "--trust", ca, "--crl", "before.crl", "signed.pdf").assertOk();
+        assertTrue(p.stdout().contains("embedded or given OCSP/CRL data for 1"), p.stdout());
+
+        cli.run("ca", "revoke", "--ca", caDir.toString(), "--reason", "keyCompromise", "--yes", cert.toString()).assertOk();
+        cli.run(args("ca", "crl", "--ca", caDir.toString(), "-o", tmp.resolve("after.crl").toString())).assertOk();
+
+        s = here.run("smime", "verify", "--trust", ca, "--crl", "after.crl", "signed.eml");
+        s.assertExit(ExitCode.VERIFICATION_FAILED);
+        assertTrue(s.errorLine().contains("revoked"), s.stderr());
+        p = here.run("pdf", "verify", "--trust", ca, "--crl", "after.crl", "signed.pdf");
+        p.assertExit(ExitCode.VERIFICATION_FAILED);
+        assertTrue(p.stdout().contains("was revoked at"), p.stdout());
+    }
+
+    private static byte[] get(java.net.http.HttpClient http, String url) throws Exception {
+        java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode(), url);
+        return r.body();
+    }
+
+    private static void waitForPort(int port) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("the OCSP responder did not start listening on port " + port);
+    }
+}

@@ -1,0 +1,158 @@
+package org.hsmkit.core.ca;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509CRL;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.hsmkit.core.HsmkitException;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A small HTTP server for a CA: OCSP over POST ({@code application/ocsp-request} to any path) and
+ * GET (RFC 6960 appendix A.1: the base64 request, URL-encoded, after the slash), the CA certificate
+ * at {@code /ca.crt} (DER) and the newest CRL at {@code /ca.crl} (DER). Requests are served one at a
+ * time on one thread (a token key signs one answer at a time); bodies over 64 KiB are refused.
+ * Meant for tests and small deployments; put it behind a real web server for anything larger.
+ */
+public final class OcspServer implements AutoCloseable {
+    private static final int MAX_REQUEST = 64 * 1024;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final AtomicLong answered = new AtomicLong();
+
+    private OcspServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * Binds {@code address} (port 0: any free port) and starts serving.
+     *
+     * @throws HsmkitException IO when the address cannot be bound
+     */
+    public static OcspServer start(InetSocketAddress address, CertificateAuthority ca, OcspResponder responder) {
+        // small answers would otherwise wait for the client's delayed ACK (about 40 ms each on Linux)
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        HttpServer server;
+        try {
+            server = HttpServer.create(address, 64);
+        } catch (IOException e) {
+            throw HsmkitException.io("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage(), e);
+        }
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "hsmkit-ocsp");
+            t.setDaemon(true);
+            return t;
+        });
+        OcspServer s = new OcspServer(server, executor);
+        server.createContext("/", ex -> s.handle(ex, ca, responder));
+        server.setExecutor(executor);
+        server.start();
+        return s;
+    }
+
+    /** The address bound, with the port chosen when 0 was asked. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:8080/}. */
+    public String url() {
+        InetSocketAddress a = address();
+        String host = a.getAddress().getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/";
+    }
+
+    /** How many OCSP requests have been answered. */
+    public long answered() {
+        return answered.get();
+    }
+
+    private void handle(HttpExchange ex, CertificateAuthority ca, OcspResponder responder) throws IOException {
+        try (ex) {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getRawPath();
+            if (method.equals("GET") && path.equals("/ca.crt")) {
+                send(ex, 200, "application/pkix-cert", der(ca));
+                return;
+            }
+            if (method.equals("GET") && path.equals("/ca.crl")) {
+                Optional<X509CRL> crl = ca.latestCrl();
+                if (crl.isEmpty()) {
+                    send(ex, 404, "text/plain", "no CRL made yet: hsmkit ca crl\n".getBytes(StandardCharsets.US_ASCII));
+                } else {
+                    send(ex, 200, "application/pkix-crl", crl.get().getEncoded());
+                }
+                return;
+            }
+            byte[] request;
+            if (method.equals("POST")) {
+                request = body(ex);
+            } else if (method.equals("GET") && path.length() > 1) {
+                try {
+                    request = Base64.getDecoder().decode(URLDecoder.decode(path.substring(1).replace("+", "%2B"), StandardCharsets.US_ASCII));
+                } catch (IllegalArgumentException e) {
+                    request = new byte[0];
+                }
+            } else {
+                send(ex, 405, "text/plain", "POST an OCSP request\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            if (request == null) {
+                send(ex, 413, "text/plain", "request too large\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            byte[] answer = responder.respond(request);
+            answered.incrementAndGet();
+            send(ex, 200, "application/ocsp-response", answer);
+        } catch (java.security.cert.CRLException e) {
+            ex.sendResponseHeaders(500, -1);
+        }
+    }
+
+    private static byte[] der(CertificateAuthority ca) throws IOException {
+        try {
+            return ca.certificate().getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** The body, or null when it is larger than allowed. */
+    private static byte[] body(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] b = in.readNBytes(MAX_REQUEST + 1);
+            return b.length > MAX_REQUEST ? null : b;
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** Stops listening, finishing the request being served. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
