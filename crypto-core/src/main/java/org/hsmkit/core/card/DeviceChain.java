@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.internal.card.CvcPublicKey;
+import org.hsmkit.core.internal.card.DeviceKeys;
 
 /**
  * Checks the certificate chain a SmartCard-HSM presents in EF.C_DevAut (its device certificate,
@@ -129,16 +130,11 @@ public final class DeviceChain {
      * is trusted: the live check says whether the device holds it).
      */
     static CvcPublicKey deviceKey(byte[] efCDevAut, CvCertificate root) {
-        List<CvCertificate> certs = CvCertificate.parseAll(efCDevAut);
-        CvcPublicKey key = root.rawPublicKey();
-        for (int i = certs.size() - 1; i >= 0; i--) {
-            key = certs.get(i).rawPublicKey().withParametersOf(key);
-        }
-        return key;
+        return DeviceKeys.deviceKey(efCDevAut, root.encoded());
     }
 
     /** The device serial number: the CHR without the 5-digit sequence number at its end (as OpenSC shows it). */
-    static String serialOf(String chr) {
+    public static String serialOf(String chr) {
         return chr.length() > 8 ? chr.substring(0, chr.length() - 5) : chr;
     }
 }

@@ -37,8 +37,8 @@ import org.hsmkit.core.KeyType;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.internal.KeyChecks;
 import org.hsmkit.core.internal.Providers;
-import org.hsmkit.core.internal.soft.KeyTypes;
 import org.hsmkit.core.internal.soft.SignatureFormats;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.Mechanism;
@@ -116,13 +116,7 @@ final class Pkcs11Key implements TokenKey {
 
     @Override
     public byte[] signDigest(SignatureScheme scheme, DigestAlgorithm digestAlgorithm, byte[] digest) {
-        if (!scheme.fits(type)) {
-            throw HsmkitException.key(scheme + " cannot be used with the " + type + " key " + name(),
-                    type.isRsa() ? "use RSA_PKCS1 or RSA_PSS" : "use ECDSA");
-        }
-        if (digest.length != digestAlgorithm.length()) {
-            throw new IllegalArgumentException("digest length " + digest.length + " does not fit " + digestAlgorithm);
-        }
+        KeyChecks.signature(type, name(), scheme, digestAlgorithm, digest);
         Mechanism mech;
         byte[] input;
         switch (scheme) {
@@ -260,19 +254,7 @@ final class Pkcs11Key implements TokenKey {
 
     @Override
     public byte[] agree(ECPublicKey peer) {
-        if (!type.isEc()) {
-            throw HsmkitException.key("the " + type + " key " + name() + " cannot do ECDH", "use an EC key");
-        }
-        KeyType peerType;
-        try {
-            peerType = KeyTypes.of(peer);
-        } catch (HsmkitException e) {
-            throw HsmkitException.input("the peer key is on a curve hsmkit does not support", null, e);
-        }
-        if (peerType != type) {
-            throw HsmkitException.input("the peer key is on " + peerType.curveName().orElse("?") + ", the key " + name()
-                    + " on " + type.curveName().orElse("?"), "ECDH needs both keys on the same curve");
-        }
+        KeyChecks.agreement(type, name(), peer);
         token.requireMechanism(CKM_ECDH1_DERIVE, "ECDH key agreement");
         byte[] point = uncompressedPoint(peer);
         int length = (type.bits() + 7) / 8;
