@@ -99,6 +99,8 @@ public final class Pkcs11Token implements Token {
     /** Tries of {@link #call} after a lost session or removed card. */
     private static final int ATTEMPTS = 2;
     private static final int RANDOM_CHUNK = 1024;
+    /** Removals one key deletion may take before it gives up (a token that reports removals it does not make). */
+    private static final int MAX_OBJECTS_PER_KEY = 32;
 
     private final Pkcs11Library library;
     private final PinSource pins;
@@ -370,6 +372,14 @@ public final class Pkcs11Token implements Token {
         }
     }
 
+    /**
+     * Deletes the certificates, public keys and the private key with the key's CKA_ID (its label
+     * when it has no id), finding the objects again before each removal: on OpenSC's SmartCard-HSM
+     * driver removing one object can take others with it (a public key made from the certificate
+     * goes with the certificate), so handles found earlier may be stale. A handle that became
+     * invalid because its object is gone counts as removed. Afterwards nothing with the id is left,
+     * or the deletion fails naming what is.
+     */
     @Override
     public void deleteKey(TokenKey key) {
         call("deleting a key", true, s -> {
@@ -377,15 +387,46 @@ public final class Pkcs11Token implements Token {
             AttributeVector attrs = s.getAttrValues(priv, CKA_ID, CKA_LABEL);
             byte[] id = attrs.id() == null ? new byte[0] : attrs.id();
             String keyLabel = attrs.label() == null ? "" : attrs.label();
-            List<Long> doomed = new ArrayList<>();
-            doomed.addAll(certificatesFor(s, id, keyLabel));
-            doomed.addAll(objectsFor(s, CKO_PUBLIC_KEY, id, keyLabel));
-            doomed.add(priv);
-            for (long h : doomed) {
-                s.destroyObject(h);
+            if (id.length == 0 && keyLabel.isEmpty()) {
+                destroyIfPresent(s, priv);
+                return null;
             }
-            return null;
+            for (int removals = 0; removals < MAX_OBJECTS_PER_KEY; removals++) {
+                Optional<Long> next = nextObjectOfKey(s, id, keyLabel);
+                if (next.isEmpty()) {
+                    return null;
+                }
+                destroyIfPresent(s, next.get());
+            }
+            throw HsmkitException.key("deleting the key " + describe(id, keyLabel) + " left objects on " + name(),
+                    "list them with pkcs11-tool --list-objects and remove them with pkcs11-tool --delete-object");
         });
+    }
+
+    /** The first object still on the token for the key: certificates first, then public keys, the private key last. */
+    private static Optional<Long> nextObjectOfKey(Session s, byte[] id, String keyLabel) throws PKCS11Exception {
+        for (long cls : new long[] {CKO_CERTIFICATE, CKO_PUBLIC_KEY, CKO_PRIVATE_KEY}) {
+            List<Long> found = objectsFor(s, cls, id, keyLabel);
+            if (!found.isEmpty()) {
+                return Optional.of(found.get(0));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void destroyIfPresent(Session s, long handle) throws PKCS11Exception {
+        try {
+            s.destroyObject(handle);
+        } catch (PKCS11Exception e) {
+            if (e.getErrorCode() != PKCS11Constants.CKR_OBJECT_HANDLE_INVALID) {
+                throw e;
+            }
+            // removed already, together with another object of the key
+        }
+    }
+
+    private static String describe(byte[] id, String keyLabel) {
+        return id.length > 0 ? "with id " + HexFormat.of().formatHex(id) : "'" + keyLabel + "'";
     }
 
     @Override
