@@ -164,18 +164,13 @@ final class CardKey implements TokenKey {
     }
 
     /**
-     * One private-key operation: logs in first, and once more when the card says the login is gone
-     * (another program reset it). A key whose use counter is spent is a clear KEY error.
+     * One private-key operation: logs in first (and again, through the session, when the card says
+     * the login is gone). A key whose use counter is spent is a clear KEY error.
      */
     private byte[] operation(String what, Supplier<Apdu.Response> command) {
         return token.session().run(what + " with the key " + name(), () -> {
             token.session().login();
             Apdu.Response r = command.get();
-            if (r.sw() == 0x6982) {
-                token.session().forgetLogin();
-                token.session().login();
-                r = command.get();
-            }
             if (r.ok()) {
                 return r.data();
             }

@@ -70,9 +70,25 @@ final class CardSession implements AutoCloseable {
         return transport.commandCount();
     }
 
-    /** Runs {@code operation} in one transaction. */
+    /**
+     * Runs {@code operation} in one transaction. When the card asks for the PIN although this
+     * session had logged in (another program reset the card or logged out), the operation runs
+     * once more after a new login: the command it failed on was the first that needed the PIN,
+     * so nothing had been changed.
+     */
     <T> T run(String what, Supplier<T> operation) {
-        return transport.exclusive(what, operation);
+        return transport.exclusive(what, () -> {
+            boolean wasLoggedIn = loggedIn;
+            try {
+                return operation.get();
+            } catch (ScHsmApplet.LoginRequired e) {
+                if (!wasLoggedIn) {
+                    throw e;
+                }
+                loggedIn = false;
+                return operation.get();
+            }
+        });
     }
 
     void run(String what, Runnable operation) {

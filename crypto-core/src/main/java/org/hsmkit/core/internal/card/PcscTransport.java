@@ -245,10 +245,53 @@ public final class PcscTransport implements AutoCloseable {
             if (cause instanceof CardException ce) {
                 throw failure("sending a command", ce);
             }
-            throw new HsmkitException(ErrorKind.IO, "PC/SC failure on reader '" + readerName + "': " + cause, null, cause);
+            // jnasmartcardio fails this way on an empty answer, which is what a card pulled in the
+            // middle of a command leaves behind
+            drop();
+            if (!presentSoon()) {
+                throw new HsmkitException(ErrorKind.KEY, "the card was removed from reader '" + readerName
+                        + "' while sending a command", "insert the card and run the command again; nothing was written", cause);
+            }
+            throw new HsmkitException(ErrorKind.IO, "the card in reader '" + readerName + "' gave no usable answer",
+                    "run the command again; if it recurs, reconnect the reader", cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HsmkitException(ErrorKind.IO, "interrupted while waiting for the card", null, e);
+        }
+    }
+
+    /**
+     * Whether the reader still reports a card once pcscd has caught up with the reader (it polls
+     * readers a few times a second).
+     */
+    private boolean presentSoon() {
+        long end = System.nanoTime() + 1_500_000_000L;
+        while (true) {
+            CardTerminals t;
+            try {
+                t = terminals();
+            } catch (HsmkitException e) {
+                return false;
+            }
+            try {
+                CardTerminal terminal = t.getTerminal(readerName);
+                if (terminal == null || !terminal.isCardPresent()) {
+                    return false;
+                }
+            } catch (CardException e) {
+                return false;
+            } finally {
+                closeQuietly(t);
+            }
+            if (System.nanoTime() > end) {
+                return true;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
         }
     }
 

@@ -242,9 +242,25 @@ public final class ScHsmApplet {
         throw failure(r, what);
     }
 
+    /**
+     * The card wants the user PIN (SW 6982): when the host believed it logged in, another program
+     * reset the card or logged out, and the operation is run again after a new login.
+     */
+    static final class LoginRequired extends HsmkitException {
+        private static final long serialVersionUID = 1L;
+
+        LoginRequired(String message, String hint) {
+            super(ErrorKind.KEY, message, hint);
+        }
+    }
+
     /** The exception for a refused command. */
     public static HsmkitException failure(Apdu.Response r, String what) {
         String meaning = meaning(r.sw());
+        if (r.sw() == 0x6982) {
+            return new LoginRequired("the card refused " + what + ": " + meaning + " (SW " + r.swHex() + ")",
+                    "log in first (the PIN was not verified)");
+        }
         String hint = switch (r.sw()) {
             case 0x6982 -> "log in first (the PIN was not verified)";
             case 0x6A84 -> "the card is full: delete keys or data you no longer need";
