@@ -124,6 +124,24 @@ class CardCliTest {
     }
 
     @Test
+    void aVeraCryptKeyfileFromTheCardsGeneratorReadableByOpenscsTool() throws Exception {
+        cli.run(CardCli.on(0, "data", "write", "--random", "64", "--label", "veracrypt")).assertOk();
+        String list = cli.run(CardCli.on(0, "data", "list")).assertOk().stdout();
+        assertTrue(list.contains("veracrypt"), list);
+        cli.run(CardCli.on(0, "data", "read", "--label", "veracrypt", "-o", "keyfile")).assertOk();
+        assertEquals(64, Files.size(dir.resolve("keyfile")));
+        org.hsmkit.testdata.ExternalTool.run(dir, null, CardCli.PCSC.environment(), java.util.List.of("pkcs11-tool", "--module",
+                org.hsmkit.testdata.schsm.SmartCardHsmFixture.openscModule().toString(), "--login", "--pin",
+                SmartCardHsmSimulator.DEFAULT_USER_PIN, "--read-object", "--type", "data", "--label", "veracrypt", "-o",
+                "keyfile.opensc")).requireSuccess();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(dir.resolve("keyfile")),
+                Files.readAllBytes(dir.resolve("keyfile.opensc")));
+        cli.run(CardCli.on(0, "data", "delete", "--label", "veracrypt", "--yes")).assertOk();
+        cli.run(CardCli.on(0, "data", "read", "--label", "veracrypt", "-o", "again")).assertExit(3);
+        assertFalse(Files.exists(dir.resolve("again")));
+    }
+
+    @Test
     void aBadShareFileIsRefusedBeforeAnyPasswordIsAskedFor() throws Exception {
         Files.write(dir.resolve("short.dkek"), new byte[63]);
         CliRun.Result r = cli.withTerminal("never asked").run(CardCli.on(0, "card", "dkek", "import", "short.dkek")).assertExit(4);

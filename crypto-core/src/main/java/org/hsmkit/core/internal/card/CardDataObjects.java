@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.hsmkit.core.DataObject;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.internal.DataObjectRules;
 
 /**
  * Data objects on a SmartCard-HSM as OpenSC stores them: a PKCS#15 description in C9xx and the
@@ -64,10 +65,10 @@ final class CardDataObjects {
     }
 
     DataObject write(String label, String application, byte[] value, boolean privateObject) {
+        DataObjectRules.check(label, value);
         List<Integer> fids = applet().enumerate();
         if (entries(fids).stream().anyMatch(e -> e.description().label().equals(label))) {
-            throw HsmkitException.key("a data object labelled '" + label + "' is already on " + token.name(),
-                    "delete it first (hsmkit data delete --label '" + label + "' --yes) or choose another label");
+            throw DataObjectRules.exists(label, token.name());
         }
         int id = freeId(fids);
         int dataFile = ((privateObject ? PROT_DATA_PREFIX : DATA_PREFIX) << 8) | id;
@@ -98,7 +99,7 @@ final class CardDataObjects {
     private Entry find(String label) {
         List<Entry> found = entries(applet().enumerate()).stream().filter(e -> e.description().label().equals(label)).toList();
         if (found.isEmpty()) {
-            throw HsmkitException.key("no data object labelled '" + label + "' on " + token.name(), "list them with: hsmkit data list");
+            throw DataObjectRules.missing(label, token.name());
         }
         if (found.size() > 1) {
             throw HsmkitException.key(found.size() + " data objects are labelled '" + label + "' on " + token.name(),
