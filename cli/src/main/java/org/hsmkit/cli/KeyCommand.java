@@ -83,6 +83,7 @@ final class KeyCommand {
 
     /** One line describing a key for messages: type, label, id. */
     static String describe(TokenKey k) {
-        return k.type().spec() + " key '" + k.label() + "' (id " + KeyId.hex(k.id()) + ")";
+        return (k.publicKeyKnown() ? k.type().spec() + " key" : "key (public key unknown)") + " '" + k.label() + "' (id "
+                + KeyId.hex(k.id()) + ")";
     }
 }

@@ -55,6 +55,9 @@ final class KeyImportCertCommand implements Callable<Integer> {
         Path file = session.context().resolve(certFile);
         List<X509Certificate> certs = readCertificates(file);
         TokenKey k = session.tokenFor(key).key(key);
+        if (!k.publicKeyKnown()) {
+            session.token().storeCertificate(k, certs.get(0)); // refuses, saying what to do instead
+        }
         X509Certificate match = certs.stream().filter(c -> samePublicKey(c.getPublicKey(), k.publicKey())).findFirst()
                 .orElseThrow(() -> HsmkitException.input("the certificate in " + certFile + " (" + subject(certs.get(0))
                         + (certs.size() > 1 ? " and " + (certs.size() - 1) + " more" : "") + ") is not for the "

@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = {"List the private keys on the token: id (hex), label, type and size, and the subject of the"
             + " certificate stored with the key (or 'no certificate'); for keys with a use counter (SmartCard-HSM), the uses left.",
+            "A private key the token gives no public key for (for instance after its certificate was deleted)"
+            + " is listed with type 'unknown' and 'public key unknown'; delete it or import its certificate.",
             "Keys made by other tools (pkcs11-tool, OpenSC) are listed too."})
 final class KeyListCommand implements Callable<Integer> {
     private final CliSession session;
@@ -44,11 +46,14 @@ final class KeyListCommand implements Callable<Integer> {
         }
         TextTable table = new TextTable(header.toArray(String[]::new));
         for (TokenKey k : keys.stream().sorted(KeyCommand.BY_ID).toList()) {
-            List<String> row = new ArrayList<>(List.of(KeyId.hex(k.id()), k.label().isEmpty() ? "-" : k.label(), k.type().spec()));
+            String label = k.label().isEmpty() ? "-" : k.label();
+            String type = k.publicKeyKnown() ? k.type().spec() : "unknown";
+            List<String> row = new ArrayList<>(List.of(KeyId.hex(k.id()), label, type));
             if (counted) {
                 row.add(k.usesLeft().isPresent() ? Long.toString(k.usesLeft().getAsLong()) : "unlimited");
             }
-            row.add(k.certificate().map(KeyImportCertCommand::subject).orElse("no certificate"));
+            row.add(k.certificate().map(KeyImportCertCommand::subject)
+                    .orElse(k.publicKeyKnown() ? "no certificate" : "no certificate, public key unknown"));
             if (uri) {
                 row.add(k.reference());
             }

@@ -29,9 +29,30 @@ public interface TokenKey {
     /** A reference that finds this key again: a PKCS#11 URI or the soft token's label. */
     String reference();
 
+    /**
+     * The key type and size.
+     *
+     * @throws HsmkitException KEY when {@link #publicKeyKnown()} is false
+     */
     KeyType type();
 
+    /**
+     * The public key.
+     *
+     * @throws HsmkitException KEY when {@link #publicKeyKnown()} is false
+     */
     PublicKey publicKey();
+
+    /**
+     * False for a private key whose public key the token does not give: no public key object, no
+     * certificate, no public attributes on the private key (what OpenSC shows for a SmartCard-HSM
+     * key after its certificate was deleted). Such a key is still listed, found by its label or id,
+     * can be deleted and can be given its certificate back; everything else with it fails with
+     * {@link ErrorKind#KEY}. Key lists show it as "public key unknown".
+     */
+    default boolean publicKeyKnown() {
+        return true;
+    }
 
     /** The certificate stored with the key, if any: the first of {@link #certificateChain()}. */
     default Optional<X509Certificate> certificate() {

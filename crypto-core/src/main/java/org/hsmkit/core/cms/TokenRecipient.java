@@ -106,7 +106,7 @@ public final class TokenRecipient {
      */
     public static Selected select(RecipientInformationStore store, Collection<TokenKey> keys) {
         List<TokenRecipient> candidates = keys.stream()
-                .filter(k -> k.type().isRsa() || k.type().isEc())
+                .filter(k -> k.publicKeyKnown() && (k.type().isRsa() || k.type().isEc()))
                 .map(TokenRecipient::new).toList();
         for (RecipientInformation ri : store.getRecipients()) {
             for (TokenRecipient tr : candidates) {

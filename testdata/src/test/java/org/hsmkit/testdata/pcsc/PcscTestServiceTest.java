@@ -85,10 +85,10 @@ class PcscTestServiceTest {
             answer[i] = (byte) i;
         }
         answer[256] = (byte) 0x90;
-        RecordingCard card = new RecordingCard("3BDE18FF8191FE1FC38031815448534D3173802140810718", answer);
+        RecordingCard card = new RecordingCard("3B8A800145737473696D636172642A", answer);
         pcsc.insert(0, card);
         String atr = openscTool("-r", "0", "-a").requireSuccess().stdoutText();
-        assertTrue(atr.replace(":", "").strip().equalsIgnoreCase("3BDE18FF8191FE1FC38031815448534D3173802140810718"), atr);
+        assertTrue(atr.replace(":", "").strip().equalsIgnoreCase("3B8A800145737473696D636172642A"), atr);
         String out = openscTool("-r", "0", "-s", "00 B0 00 00 00").requireSuccess().stdoutText();
         assertTrue(card.apdus.contains("00B0000000"), card.apdus.toString());
         assertTrue(out.contains("SW1=0x90, SW2=0x00"), out);

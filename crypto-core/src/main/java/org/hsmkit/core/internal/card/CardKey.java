@@ -89,7 +89,8 @@ final class CardKey implements TokenKey {
         return publicKey;
     }
 
-    boolean publicKeyKnown() {
+    @Override
+    public boolean publicKeyKnown() {
         return publicKey != null;
     }
 

@@ -97,12 +97,28 @@ final class Pkcs11Key implements TokenKey {
 
     @Override
     public KeyType type() {
+        requirePublicKey();
         return type;
     }
 
     @Override
     public PublicKey publicKey() {
+        requirePublicKey();
         return publicKey;
+    }
+
+    @Override
+    public boolean publicKeyKnown() {
+        return publicKey != null;
+    }
+
+    /** Refuses to go on with a key whose public key the token does not give. */
+    private void requirePublicKey() {
+        if (publicKey == null) {
+            throw HsmkitException.key("the public key of the key " + name() + " (id " + java.util.HexFormat.of().formatHex(id)
+                    + ") on " + token.name() + " is unknown: the token holds neither a public key object nor a certificate for it",
+                    "import its certificate with 'hsmkit key import-cert', or remove it with 'hsmkit key delete'");
+        }
     }
 
     @Override
@@ -116,6 +132,7 @@ final class Pkcs11Key implements TokenKey {
 
     @Override
     public byte[] signDigest(SignatureScheme scheme, DigestAlgorithm digestAlgorithm, byte[] digest) {
+        requirePublicKey();
         KeyChecks.signature(type, name(), scheme, digestAlgorithm, digest);
         Mechanism mech;
         byte[] input;
@@ -150,6 +167,7 @@ final class Pkcs11Key implements TokenKey {
 
     @Override
     public byte[] decrypt(RsaPadding padding, byte[] ciphertext) {
+        requirePublicKey();
         if (!type.isRsa()) {
             throw HsmkitException.key("the " + type + " key " + name() + " cannot decrypt RSA data", "use an RSA key");
         }
@@ -254,6 +272,7 @@ final class Pkcs11Key implements TokenKey {
 
     @Override
     public byte[] agree(ECPublicKey peer) {
+        requirePublicKey();
         KeyChecks.agreement(type, name(), peer);
         token.requireMechanism(CKM_ECDH1_DERIVE, "ECDH key agreement");
         byte[] point = uncompressedPoint(peer);

@@ -259,11 +259,19 @@ public final class Pkcs11Token implements Token {
 
     @Override
     public TokenKey storeCertificate(TokenKey key, X509Certificate certificate) {
+        if (!key.publicKeyKnown()) {
+            // without the public key nothing shows the certificate is this key's (a test signature
+            // is no way out: OpenSC cannot size a signature for such a SmartCard-HSM key)
+            throw HsmkitException.key("cannot check that the certificate belongs to the key '" + key.label() + "' (id "
+                    + HexFormat.of().formatHex(key.id()) + ") on " + name() + ": the token gives no public key for it",
+                    "store the certificate with the token's own tool (pkcs11-tool --write-object CERT --type cert --id "
+                    + HexFormat.of().formatHex(key.id()) + "), or delete the key with 'hsmkit key delete'");
+        }
         KeyIds.requireMatch(key, certificate);
         return call("storing a certificate", true, s -> {
             long priv = privateKeyHandle(s, key.id(), key.label());
             Pkcs11Key onToken = readKey(s, priv, List.of());
-            if (onToken == null || !KeyIds.sameKey(onToken.publicKey(), certificate.getPublicKey())) {
+            if (onToken == null || !onToken.publicKeyKnown() || !KeyIds.sameKey(onToken.publicKey(), certificate.getPublicKey())) {
                 throw HsmkitException.input("the certificate does not belong to the key with id "
                         + HexFormat.of().formatHex(key.id()) + " on " + name(), "choose the key the certificate was issued for");
             }
@@ -271,7 +279,7 @@ public final class Pkcs11Token implements Token {
             byte[] id = keyAttrs.id() == null ? new byte[0] : keyAttrs.id();
             String keyLabel = keyAttrs.label() == null ? key.label() : keyAttrs.label();
             for (long old : certificatesFor(s, id, keyLabel)) {
-                s.destroyObject(old);
+                destroyIfPresent(s, old);
             }
             createCertificate(s, certificate, id, keyLabel);
             return readKey(s, priv, readCertificates(s));
@@ -806,8 +814,8 @@ public final class Pkcs11Token implements Token {
     /**
      * Reads one private key with what belongs to it: the public key (from the public key object,
      * the certificate, or the RSA private key's public attributes) and the certificate with the
-     * same CKA_ID. Returns null for a key whose public key cannot be found or is of a type hsmkit
-     * does not support.
+     * same CKA_ID. A key whose public key cannot be found is returned with the public key unknown;
+     * null is returned for a key of a type hsmkit does not support.
      */
     private Pkcs11Key readKey(Session s, long handle, List<X509Certificate> certs) throws PKCS11Exception {
         AttributeVector a = s.getAttrValues(handle, CKA_ID, CKA_LABEL, CKA_KEY_TYPE);
@@ -840,7 +848,8 @@ public final class Pkcs11Token implements Token {
             publicKey = publicKeyOf(s, handle, keyType);
         }
         if (publicKey == null) {
-            return null;
+            // listed all the same, so that it can be found, deleted or given its certificate back
+            return new Pkcs11Key(this, id, keyLabel, null, null, List.of(), alwaysAuthenticate(s, handle));
         }
         KeyType type;
         try {

@@ -18,6 +18,8 @@ import java.util.Set;
 
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.hsmkit.core.DigestAlgorithm;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.KeyType;
 import org.hsmkit.core.PinSource;
 import org.hsmkit.core.RsaPadding;
@@ -101,6 +103,55 @@ class OpenscSmartCardHsmTest {
         TokenKey again = token.generateKey(KeyType.EC_P256, "short-lived", new byte[] {0x44});
         assertArrayEquals(new byte[] {0x44}, again.id());
         token.deleteKey(again);
+    }
+
+    /**
+     * A key whose certificate pkcs11-tool deleted has, read afresh through OpenSC, no public key:
+     * hsmkit lists it, refuses to use it or to attach a certificate it cannot check with a clear KEY
+     * error, and deletes it.
+     */
+    @Test
+    void aKeyWithoutPublicKeyIsListedRepairedAndDeleted() throws Exception {
+        String pin = SmartCardHsmSimulator.DEFAULT_USER_PIN;
+        card.pkcs11Tool("--login", "--pin", pin, "--keypairgen", "--key-type", "EC:prime256v1", "--id", "51", "--label",
+                "orphan").requireSuccess();
+        int ref = card.card().keyReferences().stream().max(Integer::compare).orElseThrow();
+        java.security.PublicKey onCard = card.card().publicKey(ref).orElseThrow();
+        X509Certificate cert = TestPki.standard().issueUser("Orphan", new KeyPair(onCard, null), null,
+                KeyUsage.digitalSignature, null, Instant.now().minus(1, ChronoUnit.HOURS), Instant.now().plus(1, ChronoUnit.DAYS))
+                .certificate();
+        Path der = java.nio.file.Files.write(dir.resolve("orphan.der"), cert.getEncoded());
+        card.pkcs11Tool("--login", "--pin", pin, "--write-object", der.toString(), "--type", "cert", "--id", "51",
+                "--label", "orphan").requireSuccess();
+        card.pkcs11Tool("--login", "--pin", pin, "--delete-object", "--type", "cert", "--id", "51").requireSuccess();
+
+        try (Token later = reopened()) {
+            TokenKey orphan = later.keys().stream().filter(k -> java.util.Arrays.equals(k.id(), new byte[] {0x51}))
+                    .findFirst().orElseThrow(() -> new AssertionError("the key is listed"));
+            assertFalse(orphan.publicKeyKnown());
+            HsmkitException unknown = org.junit.jupiter.api.Assertions.assertThrows(HsmkitException.class, orphan::type);
+            assertEquals(ErrorKind.KEY, unknown.kind());
+            assertTrue(unknown.getMessage().contains("is unknown"), unknown.getMessage());
+            assertEquals(ErrorKind.KEY, org.junit.jupiter.api.Assertions.assertThrows(HsmkitException.class,
+                    () -> orphan.signDigest(SignatureScheme.ECDSA, DigestAlgorithm.SHA256, new byte[32])).kind());
+            TokenKey picked = later.key("pkcs11:id=%51");
+            assertFalse(picked.publicKeyKnown());
+
+            HsmkitException refused = org.junit.jupiter.api.Assertions.assertThrows(HsmkitException.class,
+                    () -> later.storeCertificate(picked, cert));
+            assertEquals(ErrorKind.KEY, refused.kind());
+            assertTrue(refused.hint().orElseThrow().contains("pkcs11-tool --write-object"), refused.hint().orElseThrow());
+        }
+        // the way out the hint names gives the key its public key back
+        card.pkcs11Tool("--login", "--pin", pin, "--write-object", der.toString(), "--type", "cert", "--id", "51",
+                "--label", "orphan").requireSuccess();
+        try (Token again = reopened()) {
+            TokenKey k = again.key("pkcs11:id=%51");
+            assertTrue(k.publicKeyKnown(), "the certificate gives the public key back");
+            assertEquals(cert, k.certificate().orElseThrow());
+            again.deleteKey(k);
+            assertTrue(again.keys().stream().noneMatch(x -> java.util.Arrays.equals(x.id(), new byte[] {0x51})));
+        }
     }
 
     @Test

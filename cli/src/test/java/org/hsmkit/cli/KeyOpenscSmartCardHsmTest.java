@@ -1,0 +1,166 @@
+package org.hsmkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.hsmkit.testdata.ExternalTool;
+import org.hsmkit.testdata.TestPki;
+import org.hsmkit.testdata.pcsc.PcscTestService;
+import org.hsmkit.testdata.schsm.SmartCardHsmFixture;
+import org.hsmkit.testdata.schsm.SmartCardHsmSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The key ceremony on a SmartCard-HSM as a Nitrokey HSM 2 user runs it, {@code --module
+ * opensc-pkcs11.so -t 'pkcs11:token=SmartCard-HSM (UserPIN)'}, with the simulator behind the test
+ * pcscd: generate, CSR, import-cert, encrypt and decrypt (RSA-OAEP and ECDH), sign and verify,
+ * delete; a later command (the card taken out and put back, so OpenSC reads it afresh) deletes a
+ * certified key and lists a key whose public key is unknown.
+ */
+class KeyOpenscSmartCardHsmTest {
+    static SmartCardHsmSimulator simulator;
+    static SmartCardHsmFixture card;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void insert() {
+        simulator = new SmartCardHsmSimulator();
+        card = SmartCardHsmFixture.insert(0, simulator);
+    }
+
+    @AfterAll
+    static void remove() {
+        card.close();
+    }
+
+    CliRun.Result hsmkit(String... args) {
+        List<String> all = new ArrayList<>(List.of("--module", card.module().toString(), "-t",
+                "pkcs11:token=" + card.tokenLabel(), "--pin-file", card.pinFile().toString()));
+        all.addAll(List.of(args));
+        return CliRun.in(tmp).run(all.toArray(String[]::new));
+    }
+
+    /** What a later hsmkit process sees: OpenSC reads the card again after it was out of the reader. */
+    static void reinsert() {
+        PcscTestService.shared().remove(0);
+        PcscTestService.shared().insert(0, simulator);
+    }
+
+    private Path certificate(PublicKey key, String name) throws Exception {
+        X509Certificate c = TestPki.standard().issueUser(name, new KeyPair(key, null), name.replace(' ', '.') + "@hsmkit.test",
+                KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement,
+                new KeyPurposeId[] {KeyPurposeId.id_kp_emailProtection}, Instant.now().minus(Duration.ofDays(1)),
+                Instant.now().plus(Duration.ofDays(30))).certificate();
+        Path file = tmp.resolve(name.replace(' ', '-') + ".crt");
+        Files.writeString(file, TestPki.pem(List.of(c)));
+        return file;
+    }
+
+    /** The public key as hsmkit exports it and openssl reads it. */
+    private PublicKey exported(String key) throws Exception {
+        hsmkit("key", "export", "--key", key, "-o", key + ".pub.pem").assertOk();
+        return new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter().setProvider(org.hsmkit.testdata.schsm.CvcSignatures.PROVIDER)
+                .getPublicKey(KeyCeremonyChecks.opensslReadsPublicKey(tmp, tmp.resolve(key + ".pub.pem")));
+    }
+
+    @Test
+    void theCeremonyThroughOpenscsModule() throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "mail", "--id", "01").assertOk();
+        hsmkit("key", "generate", "--type", "rsa:2048", "--label", "files", "--id", "02").assertOk();
+        String list = hsmkit("key", "list").assertOk().stdout();
+        assertTrue(list.lines().anyMatch(l -> l.matches("01 +mail +ec:P-256 +no certificate")), list);
+        assertTrue(list.lines().anyMatch(l -> l.matches("02 +files +rsa:2048 +no certificate")), list);
+
+        hsmkit("key", "csr", "--key", "mail", "--subject", "CN=Alice,O=Example", "--san", "email:alice@example.org",
+                "-o", "alice.csr").assertOk();
+        assertTrue(KeyCeremonyChecks.opensslVerifiesCsr(tmp, tmp.resolve("alice.csr")).contains("email:alice@example.org"));
+        Path alice = certificate(exported("mail"), "Alice Mail");
+        Path files = certificate(exported("files"), "Alice Files");
+        hsmkit("key", "import-cert", "--key", "mail", alice.toString()).assertOk();
+        hsmkit("key", "import-cert", "--key", "files", files.toString()).assertOk();
+        assertTrue(hsmkit("key", "list").assertOk().stdout().contains("CN=Alice Mail"));
+
+        Path plain = Files.writeString(tmp.resolve("report.txt"), "quarterly figures, 2 recipients", StandardCharsets.UTF_8);
+        hsmkit("encrypt", "-r", alice.toString(), "-r", files.toString(), "-o", "report.p7m", plain.toString()).assertOk();
+        for (String key : new String[] {"mail", "files"}) { // ECDH on the card, then RSA-OAEP on the card
+            Path out = tmp.resolve("back-" + key + ".txt");
+            hsmkit("decrypt", "--key", key, "-o", out.toString(), "report.p7m").assertOk();
+            assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(out));
+        }
+
+        hsmkit("sign", "--key", "mail", "-o", "report.p7s", plain.toString()).assertOk();
+        Path roots = tmp.resolve("root.pem");
+        Files.writeString(roots, TestPki.pem(List.of(TestPki.standard().root().certificate())));
+        hsmkit("verify", "--trust", roots.toString(), "--trust", ca(), "--content", plain.toString(), "report.p7s").assertOk();
+        Path chain = tmp.resolve("chain.pem");
+        Files.writeString(chain, TestPki.pem(List.of(TestPki.standard().intermediate().certificate(),
+                TestPki.standard().root().certificate())));
+        ExternalTool.run(tmp, "openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "report.p7s", "-content",
+                plain.toString(), "-CAfile", chain.toString(), "-out", "/dev/null").requireSuccess();
+
+        // a later command deletes the certified keys (issue 9: OpenSC drops the public key with the certificate)
+        reinsert();
+        hsmkit("key", "delete", "--key", "mail", "--yes").assertOk();
+        hsmkit("key", "delete", "--key", "files", "--yes").assertOk();
+        String after = hsmkit("key", "list").stdout();
+        assertFalse(after.contains("mail") || after.contains("files"), after);
+        assertEquals(0, card.pkcs11Tool("--login", "--pin", SmartCardHsmSimulator.DEFAULT_USER_PIN, "--list-objects")
+                .requireSuccess().stdoutText().lines().filter(l -> l.contains("ID:")).count());
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "mail", "--id", "01").assertOk();
+        hsmkit("key", "delete", "--key", "mail", "--yes").assertOk();
+    }
+
+    private String ca() throws Exception {
+        Path p = tmp.resolve("intermediate.pem");
+        Files.writeString(p, TestPki.pem(List.of(TestPki.standard().intermediate().certificate())));
+        return p.toString();
+    }
+
+    @Test
+    void aKeyWithoutPublicKeyIsListedAndDeleted() throws Exception {
+        String pin = SmartCardHsmSimulator.DEFAULT_USER_PIN;
+        card.pkcs11Tool("--login", "--pin", pin, "--keypairgen", "--key-type", "EC:prime256v1", "--id", "61", "--label",
+                "orphan").requireSuccess();
+        int ref = simulator.keyReferences().stream().max(Integer::compare).orElseThrow();
+        Path crt = certificate(simulator.publicKey(ref).orElseThrow(), "Orphan");
+        Path der = tmp.resolve("orphan.der");
+        ExternalTool.run(tmp, "openssl", "x509", "-in", crt.toString(), "-outform", "DER", "-out", der.toString()).requireSuccess();
+        card.pkcs11Tool("--login", "--pin", pin, "--write-object", der.toString(), "--type", "cert", "--id", "61",
+                "--label", "orphan").requireSuccess();
+        card.pkcs11Tool("--login", "--pin", pin, "--delete-object", "--type", "cert", "--id", "61").requireSuccess();
+        reinsert();
+
+        String list = hsmkit("key", "list").assertOk().stdout();
+        assertTrue(list.lines().anyMatch(l -> l.matches("61 +orphan +unknown +no certificate, public key unknown")), list);
+        hsmkit("sign", "--key", "orphan", "-o", "x.p7s", crt.toString()).assertExit(ExitCode.KEY);
+        assertFalse(Files.exists(tmp.resolve("x.p7s")));
+        CliRun.Result export = hsmkit("key", "export", "--key", "orphan", "-o", "orphan.pem").assertExit(ExitCode.KEY);
+        assertTrue(export.errorLine().contains("is unknown"), export.stderr());
+        assertFalse(Files.exists(tmp.resolve("orphan.pem")));
+        CliRun.Result cert = hsmkit("key", "import-cert", "--key", "orphan", crt.toString()).assertExit(ExitCode.KEY);
+        assertTrue(cert.hintLine().contains("pkcs11-tool --write-object"), cert.stderr());
+        hsmkit("key", "delete", "--key", "orphan", "--yes").assertOk();
+        assertFalse(hsmkit("key", "list").stdout().contains("orphan"));
+        assertFalse(simulator.keyReferences().contains(ref));
+    }
+}
