@@ -176,6 +176,15 @@ class SmartCardHsmTokenTest {
             assertFalse(fixture.simulator.fileIds().contains((prefix << 8) | ref), Integer.toHexString(prefix));
         }
         assertTrue(card.keys().stream().noneMatch(x -> x.label().equals("gone")));
+
+        // the freed slot takes the next key; the stale handle of the deleted one does not reach it
+        TokenKey next = card.generateKey(KeyType.EC_P256, "next in the slot", HexFormat.of().parseHex("0b"));
+        assertTrue(fixture.simulator.keyReferences().contains(ref));
+        HsmkitException e = assertThrows(HsmkitException.class, () -> card.deleteKey(k));
+        assertEquals(ErrorKind.KEY, e.kind());
+        assertTrue(e.getMessage().contains("'gone' is not on"), e.getMessage());
+        assertTrue(fixture.simulator.keyReferences().contains(ref));
+        card.deleteKey(next);
     }
 
     @Test

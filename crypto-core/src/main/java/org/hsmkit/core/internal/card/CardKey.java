@@ -55,6 +55,11 @@ final class CardKey implements TokenKey {
         this.usesLeft = usesLeft;
     }
 
+    /** The device the key is on. */
+    CardToken token() {
+        return token;
+    }
+
     /** The key reference: the low byte of the key's file CCxx. */
     int keyRef() {
         return reference;

@@ -66,6 +66,19 @@ final class CardKeyStore {
         throw HsmkitException.key(token.name() + " has no free key slot (255 keys)", "delete keys you no longer need");
     }
 
+    /** The CKA_ID of the key in slot {@code ref} as {@link #read} gives it; empty when the slot is free. */
+    Optional<byte[]> idAt(int ref) {
+        Optional<byte[]> prkd = applet().read((PRKD_PREFIX << 8) | ref);
+        if (prkd.isPresent() && prkd.get().length > 0) {
+            try {
+                return Optional.of(Pkcs15Files.PrivateKey.parse(prkd.get(), ref).id());
+            } catch (IllegalArgumentException e) {
+                // fall through: a key without a readable description has its reference as id
+            }
+        }
+        return applet().enumerate().contains((KEY_PREFIX << 8) | ref) ? Optional.of(new byte[] {(byte) ref}) : Optional.empty();
+    }
+
     CardKey read(int ref, boolean hasMeta) {
         Optional<byte[]> prkd = applet().read((PRKD_PREFIX << 8) | ref);
         Optional<byte[]> certFile = applet().read((EE_CERT_PREFIX << 8) | ref);

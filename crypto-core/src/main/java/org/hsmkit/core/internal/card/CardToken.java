@@ -239,8 +239,13 @@ public final class CardToken implements SmartCardHsm {
         });
     }
 
+    /**
+     * The key as this device's key, checked to be still in its slot: the slot's id now must be the
+     * key's (a slot freed and filled again holds another key). One read, not a listing of all keys.
+     */
     CardKey own(TokenKey key) {
-        if (key instanceof CardKey k && cardKeys().stream().anyMatch(c -> c.keyRef() == k.keyRef() && Arrays.equals(c.id(), k.id()))) {
+        if (key instanceof CardKey k && k.token() == this
+                && session.run("finding the key", () -> store.idAt(k.keyRef())).filter(id -> Arrays.equals(id, k.id())).isPresent()) {
             return k;
         }
         throw HsmkitException.key("the key '" + key.label() + "' is not on " + name(), "list the keys with: hsmkit key list");
@@ -284,8 +289,8 @@ public final class CardToken implements SmartCardHsm {
     public CardInfo cardInfo() {
         return session.run("reading the device state", () -> {
             CardSession.PinState pin = session.pinState(ScHsmApplet.PIN_USER);
-            OptionalInt so = session.applet().pinStatus(ScHsmApplet.PIN_SO).triesLeft() >= 0
-                    ? OptionalInt.of(session.applet().pinStatus(ScHsmApplet.PIN_SO).triesLeft()) : OptionalInt.empty();
+            int soTries = session.applet().pinStatus(ScHsmApplet.PIN_SO).triesLeft();
+            OptionalInt so = soTries >= 0 ? OptionalInt.of(soTries) : OptionalInt.empty();
             return new CardInfo(session.readerName(), session.appletInfo().version(), serial, label, pin.initialized(),
                     pin.words(), pin.triesLeft(), so, management.dkekStatusIfAny());
         });
