@@ -53,9 +53,9 @@ final class CardCommand {
             field(out, "initialised", i.initialized() ? "yes" : "no (run: hsmkit card init)");
             field(out, "user PIN", i.pinState() + (i.pinTriesLeft().isPresent() ? " (" + i.pinTriesLeft().getAsInt() + " tries left)" : ""));
             field(out, "SO-PIN", i.soPinTriesLeft().isPresent() ? i.soPinTriesLeft().getAsInt() + " tries left" : "-");
-            field(out, "DKEK", i.dkek().map(d -> d.complete()
-                    ? d.shares() + (d.shares() == 1 ? " share" : " shares") + ", key check value " + d.keyCheckValueHex()
-                    : d.shares() + " shares, " + d.outstanding() + " still to import").orElse("none (key backup disabled)"));
+            field(out, "DKEK", i.dkek().map(d -> (d.shares() == 1 ? "1 share" : d.shares() + " shares") + (d.complete()
+                    ? ", key check value " + d.keyCheckValueHex() : ", " + d.outstanding() + " still to import"))
+                    .orElse("none (key backup disabled)"));
             out.flush();
             return ExitCode.OK;
         }

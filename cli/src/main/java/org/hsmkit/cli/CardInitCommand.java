@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = {"Initialise the SmartCard-HSM: SO-PIN, user PIN, PIN tries and the number of DKEK shares.",
             "THIS DELETES EVERY KEY, CERTIFICATE AND DATA OBJECT ON THE DEVICE; it runs only with --yes.",
-            "The user PIN comes from --pin-file/--pin-env or a prompt (asked twice); the SO-PIN from",
-            "--so-pin-file/--so-pin-env or a prompt. On a device initialised before, give its current SO-PIN."})
+            "The user PIN comes from --pin-file/--pin-env or a prompt (asked twice); the SO-PIN from"
+            + " --so-pin-file/--so-pin-env or a prompt. On a device initialised before, give its current SO-PIN."})
 final class CardInitCommand implements Callable<Integer> {
     private final CliSession session;
 

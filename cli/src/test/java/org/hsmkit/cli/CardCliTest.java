@@ -47,7 +47,7 @@ class CardCliTest {
         int tries = sim.userPinTriesLeft();
         String out = cli.run(CardCli.on(0, "card", "info")).assertOk().stdout();
         assertTrue(out.contains("serial:       " + sim.serial()), out);
-        assertTrue(out.contains("1 shares, 1 still to import"), out);
+        assertTrue(out.contains("1 share, 1 still to import"), out);
         assertTrue(out.contains("(" + tries + " tries left)"), out);
         assertEquals(tries, sim.userPinTriesLeft());
         String json = cli.run(CardCli.on(0, "card", "info", "--json")).assertOk().stdout();
@@ -77,7 +77,31 @@ class CardCliTest {
         assertTrue(r.errorLine().contains("deletes every key"), r.stderr());
         assertTrue(r.hintLine().contains("--yes"), r.stderr());
         assertEquals(keys, sim.keyReferences().size());
-        assertTrue(cli.run(CardCli.on(0, "card", "info")).stdout().contains("1 shares"));
+        assertTrue(cli.run(CardCli.on(0, "card", "info")).stdout().contains("DKEK:         1 share, "), "the number of shares is still the one set before");
+    }
+
+    @Test
+    void initWithYesSetsBothPinsTheLabelAndTheDkekSharesOnANewDevice() {
+        SmartCardHsmSimulator fresh = CardCli.insert(1, SmartCardHsmSimulator.builder().uninitialized().build());
+        try {
+            CliRun init = cli.withEnv("SO", SmartCardHsmSimulator.DEFAULT_SO_PIN).withEnv(CardCli.PIN_VAR, "24681357");
+            String before = init.run(CardCli.on(1, "card", "info")).assertOk().stdout();
+            assertTrue(before.contains("transport PIN"), before);
+            init.run(CardCli.on(1, "card", "init", "--yes", "--so-pin-env", "SO", "--dkek-shares", "2",
+                    "--pin-retries", "5", "--label", "signing A")).assertOk();
+            String after = init.run(CardCli.on(1, "card", "info")).assertOk().stdout();
+            assertTrue(after.contains("label:        signing A"), after);
+            assertTrue(after.contains("user PIN:     ok (5 tries left)"), after);
+            assertTrue(after.contains("DKEK:         2 shares, 2 still to import"), after);
+            init.run(CardCli.on(1, "key", "generate", "--type", "ec:P-256", "--label", "first")).assertOk();
+            assertEquals(1, fresh.keyReferences().size(), "the new user PIN logs in");
+            CliRun.Result old = cli.run(CardCli.on(1, "key", "list")).assertOk();
+            assertTrue(old.stdout().contains("first"), "listing needs no PIN: " + old.stdout());
+            cli.run(CardCli.on(1, "key", "delete", "--key", "first", "--yes")).assertExit(3);
+            assertEquals(4, fresh.userPinTriesLeft(), "the delivery PIN is no longer the PIN");
+        } finally {
+            CardCli.PCSC.remove(1);
+        }
     }
 
     @Test

@@ -149,7 +149,7 @@ final class CardSession implements AutoCloseable {
         }
         if (state.words().startsWith("transport")) {
             throw new PinException("the user PIN of " + name + " is a transport PIN that must be changed first",
-                    "change it with: pkcs11-tool --change-pin", null);
+                    "change it with pkcs11-tool --change-pin; on a new device, set both PINs with hsmkit card init (this wipes it)", null);
         }
         int left = state.triesLeft().orElse(-1);
         if (left == 1 && !allowFinalTry) {

@@ -289,9 +289,11 @@ public final class CardToken implements SmartCardHsm {
     public CardInfo cardInfo() {
         return session.run("reading the device state", () -> {
             CardSession.PinState pin = session.pinState(ScHsmApplet.PIN_USER);
-            int soTries = session.applet().pinStatus(ScHsmApplet.PIN_SO).triesLeft();
-            OptionalInt so = soTries >= 0 ? OptionalInt.of(soTries) : OptionalInt.empty();
-            return new CardInfo(session.readerName(), session.appletInfo().version(), serial, label, pin.initialized(),
+            Apdu.Response soState = session.applet().pinStatus(ScHsmApplet.PIN_SO);
+            OptionalInt so = soState.triesLeft() >= 0 ? OptionalInt.of(soState.triesLeft()) : OptionalInt.empty();
+            // as sc-hsm-tool reads it: a device without an SO-PIN (6A88) was never initialised
+            boolean initialized = pin.initialized() && soState.sw() != 0x6A88;
+            return new CardInfo(session.readerName(), session.appletInfo().version(), serial, label, initialized,
                     pin.words(), pin.triesLeft(), so, management.dkekStatusIfAny());
         });
     }
