@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
  * (-t card: or card:READER; the first SmartCard-HSM when -t is not given).
  */
 @Command(name = "card", mixinStandardHelpOptions = true,
-        description = {"Manage a SmartCard-HSM / Nitrokey HSM over PC/SC: state, initialisation, DKEK shares for key backup,",
-            "and proof that the device is genuine. Select it with -t card: (first one) or -t card:READER."},
+        description = {"Manage a SmartCard-HSM / Nitrokey HSM over PC/SC: state, initialisation, DKEK shares for key backup,"
+            + " and proof that the device is genuine. Select it with -t card: (first one) or -t card:READER."},
         subcommands = {CardCommand.InfoCommand.class, CardInitCommand.class, CardDkekCommand.class,
             CardCommand.VerifyDeviceCommand.class})
 final class CardCommand {
@@ -66,10 +66,10 @@ final class CardCommand {
     }
 
     @Command(name = "verify-device", mixinStandardHelpOptions = true,
-            description = {"Check that the device is a genuine SmartCard-HSM: its certificate chain (device, device issuer CA)",
-                "up to the SmartCard-HSM root CA DESRCACC100001 that hsmkit ships, every ECDSA signature and validity date,",
-                "and live that the device holds its device key. Exit 0 when genuine, 1 when any check fails",
-                "(a development device or an emulator, issued under another root, fails the chain check)."})
+            description = {"Check that the device is a genuine SmartCard-HSM: its certificate chain (device, device issuer CA)"
+                + " up to the SmartCard-HSM root CA DESRCACC100001 that hsmkit ships, every ECDSA signature and validity date,"
+                + " and live that the device holds its device key. Exit 0 when genuine, 1 when any check fails"
+                + " (a development device or an emulator, issued under another root, fails the chain check)."})
     static final class VerifyDeviceCommand implements Callable<Integer> {
         private final CliSession session;
 

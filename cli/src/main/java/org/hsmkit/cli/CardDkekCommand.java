@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code hsmkit card dkek …}: the Device Key Encryption Key that key backups are wrapped under. */
 @Command(name = "dkek", mixinStandardHelpOptions = true,
-        description = {"DKEK shares: create a share file (optionally with an n-of-m password), import shares into the",
-            "device, show the DKEK state. Share files are those of sc-hsm-tool --create-dkek-share."},
+        description = {"DKEK shares: create a share file (optionally with an n-of-m password), import shares into the"
+            + " device, show the DKEK state. Share files are those of sc-hsm-tool --create-dkek-share."},
         subcommands = {CardDkekCreateCommand.class, CardDkekImportCommand.class, CardDkekCommand.StatusCommand.class})
 final class CardDkekCommand {
 

@@ -23,11 +23,11 @@ import picocli.CommandLine.Parameters;
  * a password, or under a random password split n-of-m among holders (each part shown once).
  */
 @Command(name = "create", mixinStandardHelpOptions = true,
-        description = {"Create a DKEK share file (32 random bytes from the device's generator and the host's, encrypted",
-            "as sc-hsm-tool --create-dkek-share does). The password comes from --password-file/--password-env or a",
-            "prompt (asked twice, at least 10 characters). With --threshold N --holders M a random password is made",
-            "instead and split so that any N of M holders can rebuild it: each holder's part is shown once (on a",
-            "terminal, one screen per holder) and kept nowhere."})
+        description = {"Create a DKEK share file (32 random bytes from the device's generator and the host's, encrypted"
+            + " as sc-hsm-tool --create-dkek-share does). The password comes from --password-file/--password-env or a"
+            + " prompt (asked twice, at least 10 characters). With --threshold N --holders M a random password is made"
+            + " instead and split so that any N of M holders can rebuild it: each holder's part is shown once (on a"
+            + " terminal, one screen per holder) and kept nowhere."})
 final class CardDkekCreateCommand implements Callable<Integer> {
     static final int MIN_PASSWORD = 10;
     private final CliSession session;

@@ -25,8 +25,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Import a DKEK share file (from hsmkit or sc-hsm-tool) into the device and show the DKEK state after.",
-            "The password comes from --password-file/--password-env or a prompt. With --threshold N the holders type",
-            "in the prime and N parts on the terminal instead (a mistyped entry may be typed again)."})
+            "The password comes from --password-file/--password-env or a prompt. With --threshold N the holders type"
+            + " in the prime and N parts on the terminal instead (a mistyped entry may be typed again)."})
 final class CardDkekImportCommand implements Callable<Integer> {
     /** Attempts at one typed entry, and rounds of all parts, before giving up. */
     static final int TRIES = 3;

@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code hsmkit key backup}: a key wrapped under the device's DKEK, in sc-hsm-tool's wrapped-key format. */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = {"Back up a key of a SmartCard-HSM: the device encrypts it under its DKEK; the file also holds the",
-            "key's description and certificate. It restores on any device with the same DKEK (hsmkit key restore,",
-            "or sc-hsm-tool --unwrap-key). Needs -t card:."})
+        description = {"Back up a key of a SmartCard-HSM: the device encrypts it under its DKEK; the file also holds the"
+            + " key's description and certificate. It restores on any device with the same DKEK (hsmkit key restore,"
+            + " or sc-hsm-tool --unwrap-key). Needs -t card:."})
 final class KeyBackupCommand implements Callable<Integer> {
     private final CliSession session;
 

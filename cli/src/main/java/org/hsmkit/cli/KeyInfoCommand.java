@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code hsmkit key info}: everything known about one key, without a login. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = {"Describe one key: label, id, type, reference, public key fingerprint, certificate, the uses left of",
-            "a key with a use counter, and on a SmartCard-HSM whether its attestation is still on the device."})
+        description = {"Describe one key: label, id, type, reference, public key fingerprint, certificate, the uses left of"
+            + " a key with a use counter, and on a SmartCard-HSM whether its attestation is still on the device."})
 final class KeyInfoCommand implements Callable<Integer> {
     private final CliSession session;
 

@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hsmkit key restore FILE}: unwraps a key backup into a SmartCard-HSM with the same DKEK. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"Restore a key backup (from hsmkit key backup or sc-hsm-tool --wrap-key) into a free key slot of a",
-            "SmartCard-HSM with the same DKEK, with its description and certificate. Prints the restored key's reference.",
+        description = {"Restore a key backup (from hsmkit key backup or sc-hsm-tool --wrap-key) into a free key slot of a"
+            + " SmartCard-HSM with the same DKEK, with its description and certificate. Prints the restored key's reference.",
             "Needs -t card:."})
 final class KeyRestoreCommand implements Callable<Integer> {
     private final CliSession session;

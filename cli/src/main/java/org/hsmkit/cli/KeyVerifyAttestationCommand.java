@@ -15,9 +15,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hsmkit key verify-attestation FILE}: checks that a key was generated inside a genuine SmartCard-HSM. */
 @Command(name = "verify-attestation", mixinStandardHelpOptions = true,
-        description = {"Check a key attestation (written by hsmkit key generate --attestation FILE): the device's certificate",
-            "chain up to the SmartCard-HSM root, the device's signature over the key's request, the key's own signature,",
-            "and with --key that the attested key is that key. Works offline. Exit 0 when all checks pass, else 1."})
+        description = {"Check a key attestation (written by hsmkit key generate --attestation FILE): the device's certificate"
+            + " chain up to the SmartCard-HSM root, the device's signature over the key's request, the key's own signature,"
+            + " and with --key that the attested key is that key. Works offline. Exit 0 when all checks pass, else 1."})
 final class KeyVerifyAttestationCommand implements Callable<Integer> {
     private final CliSession session;
 
