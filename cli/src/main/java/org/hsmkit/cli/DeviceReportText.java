@@ -29,7 +29,8 @@ final class DeviceReportText {
             };
             out.printf("  %-8s %s%s%n", status, c.name(), c.detail().isEmpty() ? "" : ": " + c.detail());
         }
-        CardCommand.field(out, "result", r.genuine() ? success
+        CardCommand.field(out, "result", r.genuine()
+                ? success + (shippedRoot ? "" : " under the root given with --root (" + r.trustedRoot() + "), not the shipped one")
                 : "NOT verified: " + r.firstFailure().map(c -> c.name() + ": " + c.detail()).orElse("a check did not run"));
         out.flush();
     }

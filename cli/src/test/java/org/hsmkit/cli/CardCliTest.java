@@ -113,7 +113,8 @@ class CardCliTest {
         assertTrue(shipped.stderr().isEmpty(), "a verdict, not an error: " + shipped.stderr());
         CliRun.Result test = cli.run(CardCli.on(0, "card", "verify-device", "--root", "test-root.cvc")).assertOk();
         assertTrue(test.stdout().contains("serial:       " + sim.serial()), test.stdout());
-        assertTrue(test.stdout().contains("result:       genuine SmartCard-HSM"), test.stdout());
+        assertTrue(test.stdout().contains("result:       genuine SmartCard-HSM under the root given with --root (UTSRCACC100001)"),
+                test.stdout());
         CliRun.Result json = cli.run(CardCli.on(0, "card", "verify-device", "--root", "test-root.cvc", "--json")).assertOk();
         assertTrue(json.stdout().contains("\"genuine\" : true"), json.stdout());
     }
