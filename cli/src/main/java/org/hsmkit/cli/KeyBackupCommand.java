@@ -38,7 +38,8 @@ final class KeyBackupCommand implements Callable<Integer> {
             out.stream().write(backup.encode());
             out.commit();
             session.info("hsmkit: backed up the " + KeyCommand.describe(k) + " to " + output + " (DKEK key check value "
-                    + backup.keyCheckValueHex() + (backup.certificateFile().isPresent() ? ", with its certificate" : "") + ")");
+                    + backup.keyCheckValueHex() + (backup.certificate().isPresent() ? ", with its certificate"
+                    : backup.certificateFile().isPresent() ? ", with the device's request for it" : "") + ")");
         }
         return ExitCode.OK;
     }
