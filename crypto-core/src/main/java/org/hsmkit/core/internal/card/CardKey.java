@@ -180,6 +180,9 @@ final class CardKey implements TokenKey {
             if (r.ok()) {
                 return r.data();
             }
+            // 6984 is what the SmartCard-HSM answers for a spent counter (CardContact's own PKCS#11
+            // module reads it so; OpenSC has no case of its own and reports "referenced data not
+            // usable"); 6A84 is what Pico HSM, a reimplementation of the applet, answers instead.
             if (r.sw() == 0x6984 || r.sw() == 0x6A84) {
                 throw HsmkitException.key("the key " + name() + " on " + token.name() + " has no uses left: its use counter is spent",
                         "generate a new key (the card will not use this one again)");
