@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * turns: a DKEK share under a 2-of-3 password made by hsmkit, imported by sc-hsm-tool from parts
  * 1 and 2 and by hsmkit from parts 3 and 2 (after a mistyped part); the same key check value on
  * both devices; a key backed up by hsmkit and restored by sc-hsm-tool, one backed up by sc-hsm-tool
- * and restored by hsmkit, both signing verifiably after; a share file of sc-hsm-tool's opened by
- * hsmkit after a wrong password; and the refusals: a wrong password, a backup for another DKEK.
+ * and restored by hsmkit, both signing verifiably after; share files sc-hsm-tool made, one under a
+ * password and one under a 2-of-3 split password, opened by hsmkit; and the refusals: a wrong
+ * password, a backup for another DKEK.
  *
  * <p>Every share file costs ten million MD5 rounds to open or make (sc-hsm-tool's format), so this
  * test makes as few as it can.
@@ -161,22 +162,34 @@ class CardCeremonyCliTest {
         ExternalTool.run(dir, "openssl", "req", "-verify", "-noout", "-in", "archive.csr").requireSuccess();
     }
 
+    /** Copies a share file sc-hsm-tool made (testdata's card-vectors) into the working directory. */
+    private static void vector(String name) throws Exception {
+        try (java.io.InputStream in = CardCeremonyCliTest.class.getResourceAsStream("/card-vectors/" + name)) {
+            Files.copy(in, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     @Test
-    void aShareFromScHsmToolOpensAfterAWrongPasswordAndAWrongPasswordAloneImportsNothing() throws Exception {
-        scHsmTool(0, null, "--create-dkek-share", "custodian.dkek", "--password", "correct horse battery").requireSuccess();
+    void sharesFromScHsmToolOpenWithTheirPasswordOrTwoOfThreePartsAndAWrongPasswordImportsNothing() throws Exception {
+        vector("sc-hsm-tool-password.dkek");
+        vector("sc-hsm-tool-2-of-3.dkek");
         SmartCardHsmSimulator c = CardCli.insert(1, SmartCardHsmSimulator.builder().dkekShares(1).build());
         try {
-            CliRun.Result wrong = cli.withEnv("SHARE_PW", "wrong horse battery")
-                    .run(CardCli.on(1, "card", "dkek", "import", "custodian.dkek", "--password-env", "SHARE_PW")).assertExit(3);
-            assertTrue(wrong.errorLine().contains("does not open the DKEK share custodian.dkek; nothing was imported"),
+            CliRun.Result wrong = cli.withEnv("SHARE_PW", "custodian password 2")
+                    .run(CardCli.on(1, "card", "dkek", "import", "sc-hsm-tool-password.dkek", "--password-env", "SHARE_PW"))
+                    .assertExit(3);
+            assertTrue(wrong.errorLine().contains("does not open the DKEK share sc-hsm-tool-password.dkek; nothing was imported"),
                     wrong.stderr());
             assertTrue(wrong.hintLine().contains("password"), wrong.stderr());
             assertTrue(cli.run(CardCli.on(1, "card", "dkek", "status")).stdout().contains("outstanding:  1"));
 
-            CliRun.Result retried = cli.withTerminal("wrong horse battery", "correct horse battery")
-                    .run(CardCli.on(1, "card", "dkek", "import", "custodian.dkek")).assertOk();
-            assertTrue(retried.stderr().contains("try again (2 left)"), retried.stderr());
-            assertTrue(retried.stdout().contains("key check:    " + kcv(c)), retried.stdout());
+            // the parts sc-hsm-tool printed for this file (card-vectors/README.md): custodians 3 and 1
+            CliRun.Result split = cli.withTerminal("d2:e3:69:2d:bc:df:f8:5b", "3", "3f:1e:dd:67:71:99:43:71",
+                    "1", "94:ad:2d:df:2d:b8:a6:7a")
+                    .run(CardCli.on(1, "card", "dkek", "import", "sc-hsm-tool-2-of-3.dkek", "--threshold", "2")).assertOk();
+            // the key check value recorded with the file, which sc-hsm-tool's import prints too
+            assertTrue(split.stdout().contains("key check:    271F82F5FF6E9464"), split.stdout());
+            assertEquals("271F82F5FF6E9464", kcv(c));
         } finally {
             CardCli.insert(1, b);
         }
