@@ -101,6 +101,20 @@ public final class CliSession implements AutoCloseable {
         return answer != null && answer.trim().toLowerCase(Locale.ROOT).startsWith("y");
     }
 
+    /**
+     * Whether to go ahead and delete {@code what}: yes when {@code yes} (--yes) was given, else the
+     * answer on the terminal; a refusal prints "nothing deleted". Without a terminal and --yes it
+     * fails with a hint naming {@code listCommand}, where the user can check first.
+     */
+    public boolean confirmDeletion(String what, boolean yes, String listCommand) {
+        if (yes || confirm("Delete the " + what + "?",
+                "pass --yes to delete without asking (check first with '" + listCommand + "')")) {
+            return true;
+        }
+        info("hsmkit: nothing deleted");
+        return false;
+    }
+
     /** The PKCS#11 module from --module or HSMKIT_PKCS11_MODULE; empty means search. */
     public Optional<Path> module() {
         if (global.module != null) {

@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
 public final class HsmkitCommand {
     /** The top-level subcommands, in the order the help lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(
-            TokenCommand.class, KeyCommand.class, RandomCommand.class,
+            TokenCommand.class, KeyCommand.class, DataCommand.class, RandomCommand.class,
             EncryptCommand.class, DecryptCommand.class, InspectCommand.class, SignCommand.class, VerifyCommand.class,
             PdfCommand.class, SmimeCommand.class, DemoCommand.class,
             AutoComplete.GenerateCompletion.class);

@@ -35,9 +35,7 @@ final class KeyDeleteCommand implements Callable<Integer> {
         String what = KeyCommand.describe(k) + (k.certificate().isPresent()
                 ? " and its certificate " + KeyImportCertCommand.subject(k.certificate().get()) : "")
                 + " from token '" + token.info().label() + "'";
-        if (!yes && !session.confirm("Delete the " + what + "?",
-                "pass --yes to delete without asking (check first with 'hsmkit key list')")) {
-            session.info("hsmkit: nothing deleted");
+        if (!session.confirmDeletion(what, yes, "hsmkit key list")) {
             return ExitCode.OK;
         }
         token.deleteKey(k);

@@ -11,4 +11,9 @@ package org.hsmkit.core;
  * @param privateObject whether reading needs a login (CKA_PRIVATE)
  */
 public record DataObject(String label, String application, int size, boolean privateObject) {
+    /**
+     * The largest value hsmkit stores: a SmartCard-HSM file holds at most 32 KiB, and tokens keep
+     * data objects in scarce memory; a bigger value is most likely the wrong file.
+     */
+    public static final int MAX_SIZE = 32 * 1024;
 }

@@ -63,6 +63,7 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.util.BigIntegers;
+import org.hsmkit.core.DataObject;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.KeyType;
@@ -109,6 +110,7 @@ public final class Pkcs11Token implements Token {
     private final String model;
     private final Deque<Session> idle = new ArrayDeque<>();
     private final List<Session> sessions = new ArrayList<>();
+    private final Pkcs11DataObjects dataObjectStore = new Pkcs11DataObjects(this);
     private Slot slot;
     private int generation;
     private long[] mechanisms;
@@ -386,6 +388,26 @@ public final class Pkcs11Token implements Token {
             }
             return null;
         });
+    }
+
+    @Override
+    public List<DataObject> dataObjects() {
+        return dataObjectStore.list();
+    }
+
+    @Override
+    public DataObject writeData(String objectLabel, String application, byte[] value, boolean privateObject) {
+        return dataObjectStore.write(objectLabel, application, value, privateObject);
+    }
+
+    @Override
+    public byte[] readData(String objectLabel) {
+        return dataObjectStore.read(objectLabel);
+    }
+
+    @Override
+    public void deleteData(String objectLabel) {
+        dataObjectStore.delete(objectLabel);
     }
 
     @Override

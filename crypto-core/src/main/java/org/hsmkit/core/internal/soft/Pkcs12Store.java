@@ -19,6 +19,8 @@ import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.DERBMPString;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.ContentInfo;
@@ -34,6 +36,8 @@ import org.bouncycastle.pkcs.PKCS12PfxPduBuilder;
 import org.bouncycastle.pkcs.PKCS12SafeBag;
 import org.bouncycastle.pkcs.PKCS12SafeBagBuilder;
 import org.bouncycastle.pkcs.PKCS12SafeBagFactory;
+import org.bouncycastle.pkcs.PKCS12SecretBag;
+import org.bouncycastle.pkcs.PKCS12SecretBagBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.bc.BcPKCS12MacCalculatorBuilderProvider;
@@ -104,15 +108,43 @@ final class Pkcs12Store {
         }
     }
 
-    /** Everything in the file: key entries and the certificates that belong to no key (issuers). */
-    record Contents(List<KeyEntry> keys, List<X509Certificate> otherCertificates) {
+    /**
+     * A data object: a PKCS#12 secret bag of type id-data holding the value as an OCTET STRING, with
+     * the label as friendlyName and the application as an X.520 description attribute. Private
+     * objects are kept in the encrypted safe, public ones in a plain (MAC-protected) safe.
+     */
+    record DataEntry(String label, String application, byte[] value, boolean privateObject) {
+        DataEntry {
+            value = value.clone();
+        }
+
+        @Override
+        public byte[] value() {
+            return value.clone();
+        }
+    }
+
+    /**
+     * Everything in the file: key entries, the certificates that belong to no key (issuers), and
+     * data objects.
+     */
+    record Contents(List<KeyEntry> keys, List<X509Certificate> otherCertificates, List<DataEntry> data) {
         Contents {
             keys = List.copyOf(keys);
             otherCertificates = List.copyOf(otherCertificates);
+            data = List.copyOf(data);
         }
 
         static Contents empty() {
-            return new Contents(List.of(), List.of());
+            return new Contents(List.of(), List.of(), List.of());
+        }
+
+        Contents withKeys(List<KeyEntry> newKeys, List<X509Certificate> newOthers) {
+            return new Contents(newKeys, newOthers, data);
+        }
+
+        Contents withData(List<DataEntry> newData) {
+            return new Contents(keys, otherCertificates, newData);
         }
     }
 
@@ -141,19 +173,26 @@ final class Pkcs12Store {
             InputDecryptorProvider decryptor = new Pbes2Decryption(passphrase);
             List<PKCS12SafeBag> keyBags = new ArrayList<>();
             List<PKCS12SafeBag> certBags = new ArrayList<>();
+            List<DataEntry> data = new ArrayList<>();
             for (ContentInfo ci : pfx.getContentInfos()) {
-                PKCS12SafeBagFactory f = ci.getContentType().equals(PKCSObjectIdentifiers.encryptedData)
-                        ? new PKCS12SafeBagFactory(ci, decryptor) : new PKCS12SafeBagFactory(ci);
+                boolean encrypted = ci.getContentType().equals(PKCSObjectIdentifiers.encryptedData);
+                PKCS12SafeBagFactory f = encrypted ? new PKCS12SafeBagFactory(ci, decryptor) : new PKCS12SafeBagFactory(ci);
                 for (PKCS12SafeBag bag : f.getSafeBags()) {
                     if (bag.getType().equals(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag)
                             || bag.getType().equals(PKCSObjectIdentifiers.keyBag)) {
                         keyBags.add(bag);
                     } else if (bag.getType().equals(PKCSObjectIdentifiers.certBag)) {
                         certBags.add(bag);
+                    } else if (bag.getType().equals(PKCSObjectIdentifiers.secretBag)) {
+                        DataEntry d = dataEntry(bag, encrypted);
+                        if (d != null) {
+                            data.add(d);
+                        }
                     }
                 }
             }
-            return pair(keyBags, certBags, decryptor);
+            Contents keysAndCerts = pair(keyBags, certBags, decryptor);
+            return keysAndCerts.withData(data);
         } catch (PKCSException e) {
             if (!pfx.hasMac()) {
                 // without a MAC, a wrong passphrase shows only as undecryptable contents
@@ -220,7 +259,20 @@ final class Pkcs12Store {
                 others.add(certs.get(i));
             }
         }
-        return new Contents(keys, others);
+        return new Contents(keys, others, List.of());
+    }
+
+    /** A secret bag of type id-data as a data object; null for other secret types (not hsmkit's). */
+    private static DataEntry dataEntry(PKCS12SafeBag bag, boolean encrypted) {
+        PKCS12SecretBag secret = (PKCS12SecretBag) bag.getBagValue();
+        if (!secret.getSecretTypeId().equals(PKCSObjectIdentifiers.data)
+                || !(secret.getSecretValue() instanceof ASN1OctetString value)) {
+            return null;
+        }
+        String label = friendlyName(bag);
+        ASN1Encodable app = attribute(bag, BCStyle.DESCRIPTION);
+        return new DataEntry(label == null ? "" : label, app instanceof ASN1String a ? a.getString() : "",
+                value.getOctets(), encrypted);
     }
 
     private static byte[] localKeyId(PKCS12SafeBag bag) {
@@ -261,8 +313,15 @@ final class Pkcs12Store {
             for (X509Certificate c : contents.otherCertificates()) {
                 certBags.add(new JcaPKCS12SafeBagBuilder(c).build());
             }
+            List<PKCS12SafeBag> publicData = new ArrayList<>();
+            for (DataEntry d : contents.data()) {
+                (d.privateObject() ? certBags : publicData).add(dataBag(d));
+            }
             if (!certBags.isEmpty()) {
                 pfx.addEncryptedData(encryptor(passphrase), certBags.toArray(new PKCS12SafeBag[0]));
+            }
+            for (PKCS12SafeBag d : publicData) {
+                pfx.addData(d);
             }
             for (PKCS12SafeBag k : keyBags) {
                 pfx.addData(k);
@@ -290,6 +349,16 @@ final class Pkcs12Store {
         attrs.add(new Attribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DERSet(new DEROctetString(k.id()))));
         return new PKCS12SafeBag(new SafeBag(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag,
                 stored.sealed.toASN1Structure(), new DERSet(attrs)));
+    }
+
+    private static PKCS12SafeBag dataBag(DataEntry d) {
+        PKCS12SafeBagBuilder b = new PKCS12SafeBagBuilder(
+                new PKCS12SecretBagBuilder(PKCSObjectIdentifiers.data, new DEROctetString(d.value())).build());
+        b.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERBMPString(d.label()));
+        if (!d.application().isEmpty()) {
+            b.addBagAttribute(BCStyle.DESCRIPTION, new DERUTF8String(d.application()));
+        }
+        return b.build();
     }
 
     private static void addNameAndId(PKCS12SafeBagBuilder b, KeyEntry k) {

@@ -26,6 +26,7 @@ import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
 
 import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.DataObject;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.KeyType;
@@ -34,9 +35,11 @@ import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenInfo;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.TokenOptions;
+import org.hsmkit.core.internal.DataObjectRules;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.pkcs11.KeySelector;
 import org.hsmkit.core.internal.soft.Pkcs12Store.Contents;
+import org.hsmkit.core.internal.soft.Pkcs12Store.DataEntry;
 import org.hsmkit.core.internal.soft.Pkcs12Store.KeyEntry;
 
 /**
@@ -160,7 +163,7 @@ public final class SoftToken implements Token {
             stored[0] = new KeyEntry(old.privateKey(), old.publicKey(), certificate, old.label(), old.id());
             List<X509Certificate> others = new ArrayList<>(c.otherCertificates());
             others.remove(certificate);
-            return with(without(new Contents(c.keys(), others), old), stored[0], List.of());
+            return with(without(c.withKeys(c.keys(), others), old), stored[0], List.of());
         });
         return toKey(stored[0], after);
     }
@@ -195,6 +198,50 @@ public final class SoftToken implements Token {
     public synchronized void deleteKey(TokenKey key) {
         byte[] id = key.id();
         change(c -> without(c, entryWithId(c, id, key.label())));
+    }
+
+    @Override
+    public synchronized List<DataObject> dataObjects() {
+        return load().data().stream().map(SoftToken::describe).toList();
+    }
+
+    @Override
+    public synchronized DataObject writeData(String label, String application, byte[] value, boolean privateObject) {
+        DataObjectRules.check(label, value);
+        DataEntry entry = new DataEntry(label, application == null ? "" : application, value, privateObject);
+        change(c -> {
+            if (c.data().stream().anyMatch(d -> d.label().equals(label))) {
+                throw DataObjectRules.exists(label, name());
+            }
+            List<DataEntry> data = new ArrayList<>(c.data());
+            data.add(entry);
+            return c.withData(data);
+        });
+        return describe(entry);
+    }
+
+    @Override
+    public synchronized byte[] readData(String label) {
+        return dataEntry(load(), label).value();
+    }
+
+    @Override
+    public synchronized void deleteData(String label) {
+        change(c -> {
+            DataEntry doomed = dataEntry(c, label);
+            List<DataEntry> data = new ArrayList<>(c.data());
+            data.remove(doomed);
+            return c.withData(data);
+        });
+    }
+
+    private DataEntry dataEntry(Contents c, String label) {
+        return c.data().stream().filter(d -> d.label().equals(label)).findFirst()
+                .orElseThrow(() -> DataObjectRules.missing(label, name()));
+    }
+
+    private static DataObject describe(DataEntry d) {
+        return new DataObject(d.label(), d.application(), d.value().length, d.privateObject());
     }
 
     @Override
@@ -379,13 +426,13 @@ public final class SoftToken implements Token {
         for (KeyEntry k : keys) {
             others.remove(k.certificate());
         }
-        return withPlaceholders(new Contents(keys, List.copyOf(others)));
+        return withPlaceholders(c.withKeys(keys, List.copyOf(others)));
     }
 
     private static Contents without(Contents c, KeyEntry entry) {
         List<KeyEntry> keys = new ArrayList<>(c.keys());
         keys.removeIf(k -> Arrays.equals(k.id(), entry.id()));
-        return withPlaceholders(new Contents(keys, c.otherCertificates()));
+        return withPlaceholders(c.withKeys(keys, c.otherCertificates()));
     }
 
     /** Files made by other tools may hold keys without certificates: give them placeholders. */
@@ -395,7 +442,7 @@ public final class SoftToken implements Token {
             keys.add(k.certificate() != null ? k : new KeyEntry(k.privateKey(), k.publicKey(),
                     PlaceholderCertificate.create(new KeyPair(k.publicKey(), k.privateKey().get())), k.label(), k.id()));
         }
-        return new Contents(keys, c.otherCertificates());
+        return c.withKeys(keys, c.otherCertificates());
     }
 
     private static List<X509Certificate> realCertificates(Contents c) {
