@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import org.bouncycastle.bcpg.KeyIdentifier;
+import org.bouncycastle.bcpg.SymmetricEncIntegrityPacket;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPEncryptedData;
@@ -30,6 +31,7 @@ import org.bouncycastle.openpgp.operator.jcajce.JceSessionKeyDataDecryptorFactor
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.WriteFailure;
+import org.hsmkit.core.internal.io.WriteBehindStream;
 import org.hsmkit.core.openpgp.PacketFormat;
 import org.hsmkit.core.openpgp.PgpTokenKey;
 
@@ -167,25 +169,38 @@ public final class MessageDecryption {
     private static Result content(PGPPublicKeyEncryptedData r, PgpTokenKey k, PGPPublicKey pub, PGPSessionKey sessionKey, OutputStream out) {
         boolean aead = r.isAEAD();
         PacketFormat format = aead ? PacketFormat.SEIPD_V2 : PacketFormat.SEIPD_V1;
-        Provider provider = aead ? Providers.bc() : jdkOrBc();
+        CfbMdcInputStream cfb = null;
         InputStream data;
         try {
-            data = r.getDataStream(new JceSessionKeyDataDecryptorFactoryBuilder().setProvider(provider).build(sessionKey));
+            if (!aead && isAes(sessionKey.getAlgorithm()) && r.getEncData() instanceof SymmetricEncIntegrityPacket
+                    && ((SymmetricEncIntegrityPacket) r.getEncData()).getVersion() == SymmetricEncIntegrityPacket.VERSION_1) {
+                cfb = new CfbMdcInputStream(r.getInputStream(), sessionKey.getKey());
+                data = cfb;
+            } else {
+                Provider provider = aead ? Providers.bc() : jdkOrBc();
+                data = r.getDataStream(new JceSessionKeyDataDecryptorFactoryBuilder().setProvider(provider).build(sessionKey));
+            }
         } catch (PGPException | RuntimeException e) {
             throw HsmkitException.input("cannot start decrypting: " + e.getMessage(), "the message is damaged or uses an unsupported cipher");
         }
         Content content = new Content();
-        OutputStream sink = WriteFailure.guard(out);
+        // the writing runs on a second thread, overlapping the decryption
+        WriteBehindStream behind = new WriteBehindStream(out);
+        OutputStream sink = WriteFailure.guard(behind);
         try {
             content.read(PgpPackets.objects(data), sink);
             sink.flush();
             drain(data);
         } catch (HsmkitException e) {
-            throw afterIntegrityCheck(r, data, e);
+            throw afterIntegrityCheck(r, cfb, data, e);
         } catch (IOException | RuntimeException e) {
-            throw afterIntegrityCheck(r, data, PgpPackets.damaged("cannot read the decrypted content", e));
+            throw afterIntegrityCheck(r, cfb, data, PgpPackets.damaged("cannot read the decrypted content", e));
+        } finally {
+            behind.stop();
         }
-        checkIntegrity(r);
+        if (cfb != null ? !cfb.verified() : !bcVerified(r)) {
+            throw altered();
+        }
         if (content.fileName == null) {
             throw HsmkitException.input("the message holds no literal data", "the file is damaged");
         }
@@ -193,32 +208,35 @@ public final class MessageDecryption {
                 content.fileName, content.compressed, List.copyOf(content.signers), content.bytes);
     }
 
+    private static boolean isAes(int alg) {
+        return alg == SymmetricKeyAlgorithmTags.AES_128 || alg == SymmetricKeyAlgorithmTags.AES_192 || alg == SymmetricKeyAlgorithmTags.AES_256;
+    }
+
     /**
      * A failure while reading the content of a modified message usually shows as garbage packets
      * before the integrity check is reached: if the check fails, that is the error to report.
      */
-    private static HsmkitException afterIntegrityCheck(PGPPublicKeyEncryptedData r, InputStream data, HsmkitException e) {
+    private static HsmkitException afterIntegrityCheck(PGPPublicKeyEncryptedData r, CfbMdcInputStream cfb, InputStream data, HsmkitException e) {
         if (e.kind() == org.hsmkit.core.ErrorKind.IO) {
             return e;
         }
         try {
             drain(data);
-            if (r.isIntegrityProtected() && !r.isAEAD() && !r.verify()) {
+            if (cfb != null ? !cfb.verified() : !bcVerified(r)) {
                 return altered();
             }
-        } catch (IOException | PGPException | RuntimeException ignored) {
+        } catch (IOException | RuntimeException ignored) {
             return altered(); // the integrity check itself could not complete: the ciphertext is not what was sent
         }
         return e;
     }
 
-    private static void checkIntegrity(PGPPublicKeyEncryptedData r) {
+    /** Bouncy Castle's check: the MDC of SEIPD v1 (AEAD tags were checked while reading). */
+    private static boolean bcVerified(PGPPublicKeyEncryptedData r) {
         try {
-            if (!r.isAEAD() && !r.verify()) {
-                throw altered();
-            }
-        } catch (PGPException | IOException e) {
-            throw altered();
+            return r.isAEAD() || r.verify();
+        } catch (PGPException | IOException | RuntimeException e) {
+            return false;
         }
     }
 
