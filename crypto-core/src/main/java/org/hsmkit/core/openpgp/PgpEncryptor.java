@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.security.Security;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.Objects;
 
 import org.bouncycastle.bcpg.AEADAlgorithmTags;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
+import org.bouncycastle.bcpg.BCPGOutputStream;
+import org.bouncycastle.bcpg.ContainedPacket;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
 import org.bouncycastle.openpgp.PGPException;
@@ -29,6 +32,7 @@ import org.hsmkit.core.internal.cms.WriteFailure;
 import org.hsmkit.core.internal.io.WriteBehindStream;
 import org.hsmkit.core.internal.openpgp.OpenPgpKeys;
 import org.hsmkit.core.internal.openpgp.RecipientKeys;
+import org.hsmkit.core.internal.openpgp.Seipd1OutputStream;
 
 /**
  * Encrypts a stream to OpenPGP certificates, in constant memory: AES-256, always
@@ -141,20 +145,16 @@ public final class PgpEncryptor {
             OutputStream target = WriteFailure.guardKeepingOpen(behind);
             ArmoredOutputStream armored = armor ? ArmoredOutputStream.builder().clearHeaders().build(target) : null;
             OutputStream packets = armored != null ? armored : target;
-            PGPEncryptedDataGenerator gen = new PGPEncryptedDataGenerator(dataEncryptor());
-            for (PGPPublicKey k : keys) {
-                gen.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(k).setProvider(Providers.bc()).setSecureRandom(new SecureRandom()));
-            }
-            long total = 0;
-            try (OutputStream encrypted = gen.open(packets, new byte[BUFFER])) {
-                PGPLiteralDataGenerator lit = new PGPLiteralDataGenerator();
-                try (OutputStream plain = lit.open(encrypted, PGPLiteralData.BINARY, fileName, new Date(), new byte[BUFFER])) {
-                    byte[] buf = new byte[BUFFER];
-                    int n;
-                    while ((n = in.readNBytes(buf, 0, BUFFER)) > 0) {
-                        plain.write(buf, 0, n);
-                        total += n;
-                    }
+            long total;
+            if (format == PacketFormat.SEIPD_V1) {
+                total = encryptV1(in, packets);
+            } else {
+                PGPEncryptedDataGenerator gen = new PGPEncryptedDataGenerator(dataEncryptor());
+                for (PGPPublicKey k : keys) {
+                    gen.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(k).setProvider(Providers.bc()).setSecureRandom(new SecureRandom()));
+                }
+                try (OutputStream encrypted = gen.open(packets, new byte[BUFFER])) {
+                    total = literal(in, encrypted);
                 }
             }
             if (armored != null) {
@@ -169,6 +169,46 @@ public final class PgpEncryptor {
         } finally {
             behind.stop();
         }
+    }
+
+    /**
+     * SEIPD v1 with hsmkit's own packet writer (the hashing on a second thread); the session key
+     * packets come from Bouncy Castle.
+     */
+    private long encryptV1(InputStream in, OutputStream packets) throws IOException, PGPException {
+        SecureRandom random = new SecureRandom();
+        byte[] sessionKey = new byte[32];
+        random.nextBytes(sessionKey);
+        try {
+            BCPGOutputStream header = new BCPGOutputStream(packets, org.bouncycastle.bcpg.PacketFormat.CURRENT);
+            for (PGPPublicKey k : keys) {
+                ContainedPacket p = new JcePublicKeyKeyEncryptionMethodGenerator(k).setProvider(Providers.bc()).setSecureRandom(random)
+                        .generate(dataEncryptor(), sessionKey);
+                p.encode(header);
+            }
+            header.flush();
+            Seipd1OutputStream seipd = new Seipd1OutputStream(packets, sessionKey, random);
+            long total = literal(in, seipd);
+            seipd.close();
+            return total;
+        } finally {
+            Arrays.fill(sessionKey, (byte) 0);
+        }
+    }
+
+    /** Writes the literal data packet (streamed in partial lengths) into {@code encrypted}. */
+    private long literal(InputStream in, OutputStream encrypted) throws IOException {
+        long total = 0;
+        PGPLiteralDataGenerator lit = new PGPLiteralDataGenerator();
+        try (OutputStream plain = lit.open(encrypted, PGPLiteralData.BINARY, fileName, new Date(), new byte[BUFFER])) {
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = in.readNBytes(buf, 0, BUFFER)) > 0) {
+                plain.write(buf, 0, n);
+                total += n;
+            }
+        }
+        return total;
     }
 
     private JcePGPDataEncryptorBuilder dataEncryptor() {
