@@ -41,24 +41,25 @@ final class KeyValidity {
                     + certificate.fingerprint() + " at " + signed, "a subkey signs only with a valid binding (and back-)signature; "
                     + "get the signer's complete certificate");
         }
+        // Bouncy Castle's "is a signing key at" does not look at key expiration: check that here
+        Date expiredAtSigning = expiry(oc, ck, t);
+        if (expiredAtSigning != null && !expiredAtSigning.after(t)) {
+            throw HsmkitException.verification("the key " + fpr + " had expired (" + expiredAtSigning.toInstant() + ") when it signed ("
+                    + signed + ")", "ask the signer for a signature by a current key");
+        }
         if (!safeSigning(ck, t)) {
-            Date exp = expiry(oc, ck, t);
-            if (exp != null && !exp.after(t)) {
-                throw HsmkitException.verification("the key " + fpr + " had expired (" + exp.toInstant() + ") when it signed (" + signed + ")",
-                        "ask the signer for a signature by a current key");
-            }
             throw HsmkitException.verification("the key " + fpr + " was not valid for signing at " + signed
                     + " (no valid self-signature allowing it to sign)", "get the signer's current certificate");
         }
-        if (!safeSigning(ck, now)) {
-            Date exp = expiry(oc, ck, now);
-            if (exp != null && !exp.after(now)) {
-                if (acceptExpiredSince) {
-                    return Optional.of(exp.toInstant());
-                }
-                throw HsmkitException.verification("the key " + fpr + " has expired (" + exp.toInstant() + "); it was valid when it signed",
-                        "get the signer's renewed certificate, or accept keys that expired after signing with --accept-expired");
+        Date expiredNow = expiry(oc, ck, now);
+        if (expiredNow != null && !expiredNow.after(now)) {
+            if (acceptExpiredSince) {
+                return Optional.of(expiredNow.toInstant());
             }
+            throw HsmkitException.verification("the key " + fpr + " has expired (" + expiredNow.toInstant() + "); it was valid when it signed",
+                    "get the signer's renewed certificate, or accept keys that expired after signing with --accept-expired");
+        }
+        if (!safeSigning(ck, now)) {
             throw HsmkitException.verification("the key " + fpr + " is no longer valid for signing", "get the signer's current certificate");
         }
         return Optional.empty();

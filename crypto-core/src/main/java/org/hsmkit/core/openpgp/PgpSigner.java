@@ -37,12 +37,14 @@ public final class PgpSigner {
     private final SignatureMode mode;
     private final boolean armor;
     private final String fileName;
+    private final Instant time;
 
     private PgpSigner(Builder b) {
         this.key = b.key;
         this.mode = b.mode;
         this.armor = b.armor || b.mode == SignatureMode.CLEARTEXT;
         this.fileName = b.fileName;
+        this.time = b.time;
     }
 
     public static Builder with(PgpTokenKey key) {
@@ -55,6 +57,7 @@ public final class PgpSigner {
         private SignatureMode mode = SignatureMode.DETACHED;
         private boolean armor;
         private String fileName = "";
+        private Instant time;
 
         private Builder(PgpTokenKey key) {
             this.key = key;
@@ -74,6 +77,12 @@ public final class PgpSigner {
         /** The file name an inline signature stores with the data (informational). */
         public Builder fileName(String name) {
             this.fileName = name == null ? "" : name;
+            return this;
+        }
+
+        /** The signing time the signature states (default: the moment of signing). */
+        public Builder signedAt(Instant time) {
+            this.time = time;
             return this;
         }
 
@@ -127,7 +136,7 @@ public final class PgpSigner {
         PGPSignatureGenerator g = new PGPSignatureGenerator(new TokenSignerBuilder(key.key(), pub.getAlgorithm()), pub);
         g.init(type, OpenPgpKeys.handle(pub));
         PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
-        hashed.setSignatureCreationTime(false, Date.from(Instant.now()));
+        hashed.setSignatureCreationTime(false, Date.from(time != null ? time : Instant.now()));
         hashed.setIssuerFingerprint(false, pub);
         g.setHashedSubpackets(hashed.generate());
         PGPSignatureSubpacketGenerator unhashed = new PGPSignatureSubpacketGenerator();
