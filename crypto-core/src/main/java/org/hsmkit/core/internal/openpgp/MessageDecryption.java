@@ -181,6 +181,10 @@ public final class MessageDecryption {
                 data = r.getDataStream(new JceSessionKeyDataDecryptorFactoryBuilder().setProvider(provider).build(sessionKey));
             }
         } catch (PGPException | RuntimeException e) {
+            if (aead) {
+                // Bouncy Castle reads and authenticates the first chunk here: a message shorter than a chunk fails now
+                throw altered();
+            }
             throw HsmkitException.input("cannot start decrypting: " + e.getMessage(), "the message is damaged or uses an unsupported cipher");
         }
         Content content = new Content();
