@@ -162,7 +162,7 @@ public final class PgpSigner {
     private static void writeSignature(PGPSignatureGenerator g, OutputStream out, boolean armored) throws IOException, PGPException {
         PGPSignature sig = g.generate();
         if (armored) {
-            try (ArmoredOutputStream a = ArmoredOutputStream.builder().clearHeaders().build(nonClosing(out))) {
+            try (ArmoredOutputStream a = ArmoredOutputStream.builder().clearHeaders().build(WriteFailure.guardKeepingOpen(out))) {
                 sig.encode(a);
             }
         } else {
@@ -171,13 +171,13 @@ public final class PgpSigner {
     }
 
     private long inline(InputStream in, PGPSignatureGenerator g, OutputStream target) throws IOException, PGPException {
-        ArmoredOutputStream armored = armor ? ArmoredOutputStream.builder().clearHeaders().build(nonClosing(target)) : null;
+        ArmoredOutputStream armored = armor ? ArmoredOutputStream.builder().clearHeaders().build(WriteFailure.guardKeepingOpen(target)) : null;
         OutputStream base = armored != null ? armored : target;
         BCPGOutputStream packets = new BCPGOutputStream(base);
         g.generateOnePassVersion(false).encode(packets);
         long n;
         PGPLiteralDataGenerator lit = new PGPLiteralDataGenerator();
-        try (OutputStream literal = lit.open(nonClosing(packets), PGPLiteralData.BINARY, fileName, new Date(), new byte[BUFFER])) {
+        try (OutputStream literal = lit.open(WriteFailure.guardKeepingOpen(packets), PGPLiteralData.BINARY, fileName, new Date(), new byte[BUFFER])) {
             n = hash(in, g, literal);
         }
         g.generate().encode(packets);
@@ -213,19 +213,5 @@ public final class PgpSigner {
         lines.finish();
         writeSignature(g, target, true);
         return total;
-    }
-
-    private static OutputStream nonClosing(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush();
-            }
-        };
     }
 }

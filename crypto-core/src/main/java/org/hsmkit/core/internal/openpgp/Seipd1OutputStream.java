@@ -12,6 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.bouncycastle.bcpg.BCPGOutputStream;
 import org.bouncycastle.bcpg.PacketTags;
+import org.hsmkit.core.internal.cms.WriteFailure;
 
 /**
  * Writes one SEIPD v1 packet (tag 18, RFC 4880 section 5.13): what is written to it (the inner
@@ -40,17 +41,8 @@ public final class Seipd1OutputStream extends OutputStream {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-        this.packet = new BCPGOutputStream(new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush();
-            }
-        }, PacketTags.SYM_ENC_INTEGRITY_PRO, new byte[CHUNK]);
+        // closing the packet ends it and must leave the stream below open
+        this.packet = new BCPGOutputStream(WriteFailure.guardKeepingOpen(out), PacketTags.SYM_ENC_INTEGRITY_PRO, new byte[CHUNK]);
         packet.write(1); // version
         this.sha1 = Sha1Thread.start(CHUNK);
         this.plain = sha1.take();
