@@ -70,6 +70,24 @@ class PgpCliTest {
     }
 
     @Test
+    void whatGpgEncryptsToTheExportedCertificateDecryptsOnTheSoftToken() throws Exception {
+        ExternalTool.require("gpg", "gpg");
+        Path home = Files.createTempDirectory(Path.of("/tmp"), "gpg");
+        java.util.Map<String, String> env = java.util.Map.of("GNUPGHOME", home.toString());
+        try {
+            ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--import", "alice.asc")).requireSuccess();
+            ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--trust-model", "always", "-r", fingerprint, "-o", "from-gpg.gpg",
+                    "--encrypt", "notes.txt")).requireSuccess();
+        } finally {
+            ExternalTool.run(tmp, null, env, List.of("gpgconf", "--kill", "all"));
+            ExternalTool.run(tmp, "rm", "-rf", home.toString());
+        }
+        CliRun.Result r = hsmkit("pgp", "decrypt", "from-gpg.gpg").assertOk();
+        assertTrue(r.stderr().contains("SEIPD v1"), r.stderr());
+        assertArrayEquals(text, Files.readAllBytes(tmp.resolve("from-gpg")));
+    }
+
+    @Test
     void encryptThenDecryptWithTheTokenKey() throws Exception {
         hsmkit("pgp", "encrypt", "-r", "alice.asc", "--armor", "-o", "notes.asc", "notes.txt").assertOk();
         String inspected = hsmkit("pgp", "inspect", "notes.asc").assertOk().stdout();
