@@ -2,6 +2,9 @@ package org.hsmkit.core.internal.openpgp;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -19,10 +22,12 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Why not Bouncy Castle's stream: CFB decryption of block i needs only ciphertext block i-1, so
  * the keystream for a whole buffer is one AES-ECB encryption of the ciphertext shifted by a block,
  * which the JDK runs with the CPU's AES instructions several times faster than its block-by-block
- * CFB mode (measured here: 3.2 GB/s against 0.46 GB/s).
+ * CFB mode (measured here: 3.2 GB/s against 0.46 GB/s). The SHA-1 of the MDC runs on a second
+ * thread, on copies of the plaintext. {@link #close()} ends that thread.
  */
 public final class CfbMdcInputStream extends InputStream {
     private static final int CHUNK = 1 << 20;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final int BLOCK = 16;
     private static final int PREFIX = BLOCK + 2;
     /** The MDC packet: tag byte 0xD3, length 0x14, 20 bytes of SHA-1. */
@@ -39,7 +44,7 @@ public final class CfbMdcInputStream extends InputStream {
 
     private final InputStream ciphertext;
     private final Cipher ecb;
-    private final MessageDigest sha1;
+    private final Sha1Thread sha1;
     /** The previous ciphertext block at [0,16), then the ciphertext read. */
     private final byte[] cbuf = new byte[BLOCK + CHUNK];
     private final byte[] keystream = new byte[CHUNK];
@@ -57,15 +62,46 @@ public final class CfbMdcInputStream extends InputStream {
         try {
             this.ecb = Cipher.getInstance("AES/ECB/NoPadding");
             ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
-            this.sha1 = MessageDigest.getInstance("SHA-1");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+        this.sha1 = Sha1Thread.start(CHUNK);
     }
 
     /** Whether the MDC has been checked and matched (the stream was read to its end). */
     public boolean verified() {
         return verified;
+    }
+
+    /** Ends the hashing thread; the stream reads nothing more. */
+    @Override
+    public void close() {
+        ended = true;
+        releasable = 0;
+        sha1.stop();
+    }
+
+    /** Hands a copy to the hashing thread, which runs while this one decrypts the next buffer. */
+    private void hash(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            byte[] buffer = sha1.take();
+            int n = Math.min(len, buffer.length);
+            System.arraycopy(b, off, buffer, 0, n);
+            sha1.submit(buffer, n);
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** {@code out[o..o+n) = a[ao..ao+n) ^ k[0..n)}, eight bytes at a time. */
+    private static void xor(byte[] a, int ao, byte[] k, byte[] out, int o, int n) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            LONGS.set(out, o + i, (long) LONGS.get(a, ao + i) ^ (long) LONGS.get(k, i));
+        }
+        for (; i < n; i++) {
+            out[o + i] = (byte) (a[ao + i] ^ k[i]);
+        }
     }
 
     @Override
@@ -107,9 +143,7 @@ public final class CfbMdcInputStream extends InputStream {
             } catch (ShortBufferException e) {
                 throw new IllegalStateException(e);
             }
-            for (int i = 0; i < n; i++) {
-                plain[plainEnd + i] = (byte) (cbuf[BLOCK + i] ^ keystream[i]);
-            }
+            xor(cbuf, BLOCK, keystream, plain, plainEnd, n);
             if (n % BLOCK == 0) {
                 System.arraycopy(cbuf, n, cbuf, 0, BLOCK);
             }
@@ -120,7 +154,7 @@ public final class CfbMdcInputStream extends InputStream {
             // the prefix is hashed but never released
             if (before < PREFIX) {
                 int p = (int) Math.min(PREFIX - before, n);
-                sha1.update(plain, start, p);
+                hash(plain, start, p);
                 System.arraycopy(plain, start + p, plain, start, plainEnd - start - p);
                 plainEnd -= p;
             }
@@ -130,7 +164,7 @@ public final class CfbMdcInputStream extends InputStream {
                 return;
             }
             releasable = Math.max(0, plainEnd - MDC);
-            sha1.update(plain, 0, releasable);
+            hash(plain, 0, releasable);
             return;
         }
         finish();
@@ -144,12 +178,13 @@ public final class CfbMdcInputStream extends InputStream {
         }
         int body = total - MDC;
         // what an earlier fill released was hashed then; hash the rest of the body now
-        sha1.update(plain, 0, body);
+        hash(plain, 0, body);
         if ((plain[body] & 0xff) != 0xD3 || plain[body + 1] != 0x14) {
             throw new MdcMismatch("the modification detection code is missing");
         }
-        sha1.update(plain, body, 2);
-        byte[] expected = sha1.digest();
+        hash(plain, body, 2);
+        byte[] expected = sha1.finish();
+        sha1.stop();
         byte[] found = Arrays.copyOfRange(plain, body + 2, body + MDC);
         if (!MessageDigest.isEqual(expected, found)) {
             throw new MdcMismatch("the modification detection code does not match");

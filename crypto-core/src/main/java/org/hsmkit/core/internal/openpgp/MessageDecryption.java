@@ -201,6 +201,9 @@ public final class MessageDecryption {
             throw afterIntegrityCheck(r, cfb, data, PgpPackets.damaged("cannot read the decrypted content", e));
         } finally {
             behind.stop();
+            if (cfb != null) {
+                cfb.close();
+            }
         }
         if (cfb != null ? !cfb.verified() : !bcVerified(r)) {
             throw altered();
