@@ -30,13 +30,15 @@ import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.WriteFailure;
 import org.hsmkit.core.internal.io.WriteBehindStream;
+import org.hsmkit.core.internal.openpgp.JdkThenBcProvider;
 import org.hsmkit.core.internal.openpgp.OpenPgpKeys;
 import org.hsmkit.core.internal.openpgp.RecipientKeys;
 import org.hsmkit.core.internal.openpgp.Seipd1OutputStream;
 
 /**
  * Encrypts a stream to OpenPGP certificates, in constant memory: AES-256, always
- * integrity-protected, uncompressed. The format is SEIPD v2 (AES-OCB, RFC 9580) when every
+ * integrity-protected, uncompressed. The format is SEIPD v2 (RFC 9580; AES-GCM, or AES-OCB when a
+ * recipient does not list GCM) when every
  * recipient's certificate advertises it, else SEIPD v1 with MDC, which GnuPG 2.2 reads. Each
  * recipient gets the session key encrypted to its newest valid encryption key; certificates that
  * are revoked, expired or have no encryption key are refused when the encryptor is built. Uses no
@@ -60,8 +62,10 @@ public final class PgpEncryptor {
     private final PacketFormat format;
     private final boolean armor;
     private final String fileName;
+    private final boolean gcm;
 
-    private PgpEncryptor(Builder b, List<PGPPublicKey> keys, List<String> fingerprints, PacketFormat format) {
+    private PgpEncryptor(Builder b, List<PGPPublicKey> keys, List<String> fingerprints, PacketFormat format, boolean gcm) {
+        this.gcm = gcm;
         this.keys = keys;
         this.recipientFingerprints = fingerprints;
         this.format = format;
@@ -115,13 +119,16 @@ public final class PgpEncryptor {
             List<PGPPublicKey> keys = new ArrayList<>();
             List<String> fprs = new ArrayList<>();
             boolean allV2 = !v1Only;
+            boolean allGcm = true;
             for (PgpCertificate c : recipients) {
                 PGPPublicKey k = RecipientKeys.encryptionKey(c.checked(), now);
                 keys.add(k);
                 fprs.add(OpenPgpKeys.hex(k.getFingerprint()));
                 allV2 &= RecipientKeys.advertisesSeipdV2(c.ring());
+                allGcm &= RecipientKeys.prefersAes256Gcm(c.ring());
             }
-            return new PgpEncryptor(this, List.copyOf(keys), List.copyOf(fprs), allV2 ? PacketFormat.SEIPD_V2 : PacketFormat.SEIPD_V1);
+            return new PgpEncryptor(this, List.copyOf(keys), List.copyOf(fprs), allV2 ? PacketFormat.SEIPD_V2 : PacketFormat.SEIPD_V1,
+                    allGcm);
         }
     }
 
@@ -211,16 +218,25 @@ public final class PgpEncryptor {
         return total;
     }
 
+    /** The JDK's AES uses the CPU's AES instructions. */
+    private static java.security.Provider jdkAes() {
+        return Security.getProvider("SunJCE") != null ? Security.getProvider("SunJCE") : Providers.bc();
+    }
+
     private JcePGPDataEncryptorBuilder dataEncryptor() {
         JcePGPDataEncryptorBuilder b = new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256).setSecureRandom(new SecureRandom());
         if (format == PacketFormat.SEIPD_V2) {
-            // OCB is Bouncy Castle's; the JDK has no OCB
-            b.setWithAEAD(AEADAlgorithmTags.OCB, AEAD_CHUNK_OCTET).setUseV6AEAD();
-            b.setProvider(Providers.bc());
+            if (gcm) {
+                b.setWithAEAD(AEADAlgorithmTags.GCM, AEAD_CHUNK_OCTET).setUseV6AEAD();
+                b.setProvider(JdkThenBcProvider.instance());
+            } else {
+                // OCB is Bouncy Castle's; the JDK has no OCB
+                b.setWithAEAD(AEADAlgorithmTags.OCB, AEAD_CHUNK_OCTET).setUseV6AEAD();
+                b.setProvider(Providers.bc());
+            }
         } else {
             b.setWithIntegrityPacket(true);
-            // the JDK's AES uses the CPU's AES instructions
-            b.setProvider(Security.getProvider("SunJCE") != null ? Security.getProvider("SunJCE") : Providers.bc());
+            b.setProvider(jdkAes());
         }
         return b;
     }

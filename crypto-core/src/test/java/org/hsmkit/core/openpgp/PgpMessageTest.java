@@ -77,6 +77,29 @@ class PgpMessageTest {
     }
 
     @Test
+    void seipdV2WithOcbAsOtherImplementationsWriteItDecrypts() throws Exception {
+        PgpCertificate bob = PgpTestKeys.certificate(TestUser.BOB_P256);
+        org.bouncycastle.openpgp.PGPPublicKey enc = org.hsmkit.core.internal.openpgp.RecipientKeys.encryptionKey(bob.checked(), Instant.now());
+        org.bouncycastle.openpgp.PGPEncryptedDataGenerator g = new org.bouncycastle.openpgp.PGPEncryptedDataGenerator(
+                new org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder(org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags.AES_256)
+                        .setWithAEAD(org.bouncycastle.bcpg.AEADAlgorithmTags.OCB, 10).setUseV6AEAD()
+                        .setProvider(org.hsmkit.core.internal.Providers.bc()));
+        g.addMethod(new org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodGenerator(enc)
+                .setProvider(org.hsmkit.core.internal.Providers.bc()));
+        byte[] plain = random(CHUNK + 1, 11);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.io.OutputStream e = g.open(out, new byte[1 << 12]);
+                java.io.OutputStream l = new org.bouncycastle.openpgp.PGPLiteralDataGenerator().open(e,
+                        org.bouncycastle.openpgp.PGPLiteralData.BINARY, "", new java.util.Date(), new byte[1 << 12])) {
+            l.write(plain);
+        }
+        Path target = dir.resolve("ocb");
+        PgpDecryptor.Decryption d = decrypt(out.toByteArray(), PgpTestKeys.key(TestUser.BOB_P256), target);
+        assertEquals(PacketFormat.SEIPD_V2, d.format());
+        assertArrayEquals(plain, Files.readAllBytes(target));
+    }
+
+    @Test
     void everyRecipientOfASeveralRecipientMessageDecryptsIt() throws Exception {
         byte[] plain = random(5000, 5);
         List<TestUser> users = List.of(TestUser.ALICE_RSA2048, TestUser.CAROL_P384, TestUser.GRACE_BP512);

@@ -177,7 +177,10 @@ public final class MessageDecryption {
                 cfb = new CfbMdcInputStream(r.getInputStream(), sessionKey.getKey());
                 data = cfb;
             } else {
-                Provider provider = aead ? Providers.bc() : jdkOrBc();
+                // the JDK for CFB and GCM (CPU instructions), Bouncy Castle for OCB and EAX
+                boolean gcm = r.getEncData() instanceof SymmetricEncIntegrityPacket
+                        && ((SymmetricEncIntegrityPacket) r.getEncData()).getAeadAlgorithm() == org.bouncycastle.bcpg.AEADAlgorithmTags.GCM;
+                Provider provider = !aead ? jdkOrBc() : gcm ? JdkThenBcProvider.instance() : Providers.bc();
                 data = r.getDataStream(new JceSessionKeyDataDecryptorFactoryBuilder().setProvider(provider).build(sessionKey));
             }
         } catch (PGPException | RuntimeException e) {

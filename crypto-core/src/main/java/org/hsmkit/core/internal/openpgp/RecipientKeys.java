@@ -6,8 +6,11 @@ import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
 
+import org.bouncycastle.bcpg.AEADAlgorithmTags;
 import org.bouncycastle.bcpg.SignatureSubpacketTags;
+import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.bcpg.sig.Features;
+import org.bouncycastle.bcpg.sig.PreferredAEADCiphersuites;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
@@ -68,6 +71,19 @@ public final class RecipientKeys {
 
     /** Whether the primary key's newest self-signature advertises SEIPD v2 (RFC 9580 feature 0x08). */
     public static boolean advertisesSeipdV2(PGPPublicKeyRing ring) {
+        PGPSignature newest = newestSelfSignature(ring);
+        Features f = newest == null ? null : newest.getHashedSubPackets().getFeatures();
+        return f != null && f.supportsSEIPDv2();
+    }
+
+    /** Whether the newest self-signature lists AES-256 with GCM among its preferred AEAD ciphersuites. */
+    public static boolean prefersAes256Gcm(PGPPublicKeyRing ring) {
+        PGPSignature newest = newestSelfSignature(ring);
+        PreferredAEADCiphersuites p = newest == null ? null : newest.getHashedSubPackets().getPreferredAEADCiphersuites();
+        return p != null && p.isSupported(new PreferredAEADCiphersuites.Combination(SymmetricKeyAlgorithmTags.AES_256, AEADAlgorithmTags.GCM));
+    }
+
+    private static PGPSignature newestSelfSignature(PGPPublicKeyRing ring) {
         PGPPublicKey primary = ring.getPublicKey();
         PGPSignature newest = null;
         for (Iterator<PGPSignature> it = primary.getSignatures(); it.hasNext();) {
@@ -82,10 +98,6 @@ public final class RecipientKeys {
                 newest = s;
             }
         }
-        if (newest == null) {
-            return false;
-        }
-        Features f = newest.getHashedSubPackets().getFeatures();
-        return f != null && f.supportsSEIPDv2();
+        return newest;
     }
 }
