@@ -79,7 +79,7 @@ echo "| encrypt (SEIPD v1), wall | ${wall[hsmkit-encrypt]} s | ${wall[gpg-encryp
 echo "| decrypt gpg's file, wall | ${wall[hsmkit-decrypt]} s | ${wall[gpg-decrypt]} s | $(ratios hsmkit-decrypt gpg-decrypt) |"
 echo "| encrypt, peak RSS | $(peak_mb hsmkit-encrypt) MB | $(peak_mb gpg-encrypt) MB | |"
 echo "| decrypt, peak RSS | $(peak_mb hsmkit-decrypt) MB | $(peak_mb gpg-decrypt) MB | |"
-echo "| encrypt / decrypt SEIPD v2 (AES-OCB), wall | ${wall[hsmkit-encrypt-v2]} s / ${wall[hsmkit-decrypt-v2]} s | (GnuPG 2.2 has no SEIPD v2) | |"
+echo "| encrypt / decrypt SEIPD v2 (AES-GCM), wall | ${wall[hsmkit-encrypt-v2]} s / ${wall[hsmkit-decrypt-v2]} s | (GnuPG 2.2 has no SEIPD v2) | |"
 echo "| private-key operations on the token per decryption | $ops | | |"
 echo
 echo "Operations counted with: $counter. gpg $(gpg --version | head -1 | awk '{print $3}'), -z 0. CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores."
