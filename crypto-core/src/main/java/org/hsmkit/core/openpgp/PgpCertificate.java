@@ -148,7 +148,7 @@ public final class PgpCertificate {
     /** Bouncy Castle's view with signature checks (made once). */
     OpenPGPCertificate checked() {
         if (checked == null) {
-            checked = new OpenPGPCertificate(ring, Bc.implementation());
+            checked = new OpenPGPCertificate(ring, Bc.implementationFor(ring));
         }
         return checked;
     }

@@ -158,7 +158,7 @@ public final class PgpEncryptor {
             } else {
                 PGPEncryptedDataGenerator gen = new PGPEncryptedDataGenerator(dataEncryptor());
                 for (PGPPublicKey k : keys) {
-                    gen.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(k).setProvider(Providers.bc()).setSecureRandom(new SecureRandom()));
+                    gen.addMethod(sessionKeyEncryption(k).setSecureRandom(new SecureRandom()));
                 }
                 try (OutputStream encrypted = gen.open(packets, new byte[BUFFER])) {
                     total = literal(in, encrypted);
@@ -189,7 +189,7 @@ public final class PgpEncryptor {
         try {
             BCPGOutputStream header = new BCPGOutputStream(packets, org.bouncycastle.bcpg.PacketFormat.CURRENT);
             for (PGPPublicKey k : keys) {
-                ContainedPacket p = new JcePublicKeyKeyEncryptionMethodGenerator(k).setProvider(Providers.bc()).setSecureRandom(random)
+                ContainedPacket p = sessionKeyEncryption(k).setSecureRandom(random)
                         .generate(dataEncryptor(), sessionKey);
                 p.encode(header);
             }
@@ -216,6 +216,12 @@ public final class PgpEncryptor {
             }
         }
         return total;
+    }
+
+    /** RSA with the JDK's provider; ECDH (with its RFC 6637 KDF) with Bouncy Castle's. */
+    private static JcePublicKeyKeyEncryptionMethodGenerator sessionKeyEncryption(PGPPublicKey k) {
+        JcePublicKeyKeyEncryptionMethodGenerator g = new JcePublicKeyKeyEncryptionMethodGenerator(k);
+        return OpenPgpKeys.needsBc(k) ? g.setProvider(Providers.bc()) : g;
     }
 
     /** The JDK's AES uses the CPU's AES instructions. */

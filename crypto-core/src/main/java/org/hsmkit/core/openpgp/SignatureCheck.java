@@ -4,11 +4,7 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
-import org.bouncycastle.bcpg.ECPublicBCPGKey;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.KeyIdentifier;
 import org.bouncycastle.openpgp.PGPException;
@@ -26,9 +22,6 @@ import org.hsmkit.core.internal.openpgp.OpenPgpKeys;
  * hashed as it streams by, then the mathematics and the key's validity at the signing time checked.
  */
 final class SignatureCheck {
-    /** Curves the JDK verifies; others (brainpool) go to Bouncy Castle. */
-    private static final Set<ASN1ObjectIdentifier> JDK_CURVES = Set.of(SECObjectIdentifiers.secp256r1, SECObjectIdentifiers.secp384r1,
-            SECObjectIdentifiers.secp521r1);
 
     private final PgpCertificate certificate;
     private final PGPPublicKey key;
@@ -147,11 +140,8 @@ final class SignatureCheck {
     }
 
     private static PGPContentVerifierBuilderProvider verifiers(PGPPublicKey key) {
-        if (key.getPublicKeyPacket().getKey() instanceof ECPublicBCPGKey
-                && !JDK_CURVES.contains(((ECPublicBCPGKey) key.getPublicKeyPacket().getKey()).getCurveOID())) {
-            return new JcaPGPContentVerifierBuilderProvider().setProvider(Providers.bc());
-        }
-        // the JDK's hashes use the CPU's SHA instructions
-        return new JcaPGPContentVerifierBuilderProvider();
+        // the JDK's hashes use the CPU's SHA instructions; Bouncy Castle only for curves the JDK lacks
+        return OpenPgpKeys.needsBc(key) ? new JcaPGPContentVerifierBuilderProvider().setProvider(Providers.bc())
+                : new JcaPGPContentVerifierBuilderProvider();
     }
 }

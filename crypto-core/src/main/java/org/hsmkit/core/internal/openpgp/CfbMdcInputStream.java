@@ -29,6 +29,7 @@ public final class CfbMdcInputStream extends InputStream {
     private static final int CHUNK = 1 << 20;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final int BLOCK = 16;
+    private static final int SLICE = 1 << 15;
     private static final int PREFIX = BLOCK + 2;
     /** The MDC packet: tag byte 0xD3, length 0x14, 20 bytes of SHA-1. */
     private static final int MDC = 22;
@@ -47,7 +48,7 @@ public final class CfbMdcInputStream extends InputStream {
     private final Sha1Thread sha1;
     /** The previous ciphertext block at [0,16), then the ciphertext read. */
     private final byte[] cbuf = new byte[BLOCK + CHUNK];
-    private final byte[] keystream = new byte[CHUNK];
+    private final byte[] keystream = new byte[SLICE];
     /** Plaintext not yet handed out: the held-back tail at its start, then the new bytes. */
     private final byte[] plain = new byte[MDC + CHUNK];
     private int plainStart;
@@ -137,13 +138,17 @@ public final class CfbMdcInputStream extends InputStream {
         plainEnd = kept;
         int n = ciphertext.readNBytes(cbuf, BLOCK, CHUNK);
         if (n > 0) {
-            int blocks = (n + BLOCK - 1) / BLOCK;
-            try {
-                ecb.update(cbuf, 0, blocks * BLOCK, keystream, 0);
-            } catch (ShortBufferException e) {
-                throw new IllegalStateException(e);
+            // in slices, so that the keystream is still in the CPU's cache when it is XORed
+            for (int off = 0; off < n; off += SLICE) {
+                int len = Math.min(SLICE, n - off);
+                int blocks = (len + BLOCK - 1) / BLOCK;
+                try {
+                    ecb.update(cbuf, off, blocks * BLOCK, keystream, 0);
+                } catch (ShortBufferException e) {
+                    throw new IllegalStateException(e);
+                }
+                xor(cbuf, BLOCK + off, keystream, plain, plainEnd + off, len);
             }
-            xor(cbuf, BLOCK, keystream, plain, plainEnd, n);
             if (n % BLOCK == 0) {
                 System.arraycopy(cbuf, n, cbuf, 0, BLOCK);
             }

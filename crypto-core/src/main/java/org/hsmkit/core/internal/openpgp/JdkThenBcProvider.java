@@ -7,10 +7,12 @@ import java.security.Security;
 import org.hsmkit.core.internal.Providers;
 
 /**
- * A provider that answers with the JDK's SunJCE where it has the algorithm and with Bouncy Castle
- * otherwise. SEIPD v2 with GCM needs both in one provider: Bouncy Castle's OpenPGP code takes one,
- * and the key derivation (HKDF) exists only in Bouncy Castle while the JDK's AES-GCM uses the CPU's
- * AES and carry-less multiply instructions. The implementations are the providers' own; this one
+ * A provider that answers with the JDK's installed providers where one has the algorithm and with
+ * Bouncy Castle otherwise, which it makes only then. Bouncy Castle's OpenPGP code takes one provider:
+ * SEIPD v2 with GCM needs both (HKDF exists only in Bouncy Castle while the JDK's AES-GCM uses the
+ * CPU's AES and carry-less multiply instructions), and checking the self-signatures of RSA and NIST
+ * curve certificates needs only the JDK (SunRsaSign, SunEC, SUN), which spares the half second that
+ * setting up Bouncy Castle's provider costs. The implementations are the providers' own; this one
  * only routes.
  */
 public final class JdkThenBcProvider extends Provider {
@@ -21,7 +23,7 @@ public final class JdkThenBcProvider extends Provider {
     }
 
     private JdkThenBcProvider() {
-        super("hsmkit-jdk-then-bc", "1.0", "SunJCE where it has the algorithm, else Bouncy Castle");
+        super("hsmkit-jdk-then-bc", "1.0", "the JDK's providers where they have the algorithm, else Bouncy Castle");
     }
 
     public static Provider instance() {
@@ -30,8 +32,13 @@ public final class JdkThenBcProvider extends Provider {
 
     @Override
     public synchronized Service getService(String type, String algorithm) {
-        Provider jdk = Security.getProvider("SunJCE");
-        Service s = jdk == null ? null : jdk.getService(type, algorithm);
+        Service s = null;
+        for (Provider p : Security.getProviders()) {
+            s = p.getService(type, algorithm);
+            if (s != null) {
+                break;
+            }
+        }
         if (s == null) {
             s = Providers.bc().getService(type, algorithm);
         }

@@ -3,7 +3,11 @@ package org.hsmkit.core.internal.openpgp;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Set;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.bcpg.ECPublicBCPGKey;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyPacket;
@@ -18,7 +22,6 @@ import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.KeyType;
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.core.internal.Providers;
 
 /**
  * The OpenPGP (version 4) key packets of token keys. An RSA key is one packet whatever it does
@@ -44,7 +47,8 @@ public final class OpenPgpKeys {
         KeyType type = key.type();
         PublicKey jca = key.publicKey();
         try {
-            JcaPGPKeyConverter converter = new JcaPGPKeyConverter().setProvider(Providers.bc());
+            // reads the JCA key's own encoding; no provider work, so none is made
+            JcaPGPKeyConverter converter = new JcaPGPKeyConverter();
             Date date = Date.from(created);
             if (type.isRsa()) {
                 return converter.getPGPPublicKey(PublicKeyPacket.VERSION_4, PublicKeyAlgorithmTags.RSA_GENERAL, null, jca, date);
@@ -58,6 +62,24 @@ public final class OpenPgpKeys {
             throw HsmkitException.key("cannot express the " + type + " key '" + key.label() + "' as an OpenPGP key: " + e.getMessage(),
                     "OpenPGP keys on the token are RSA 2048-4096, NIST P-256/384/521 or brainpool P256/384/512 keys");
         }
+    }
+
+    /** Curves the JDK's providers know; keys on others (brainpool, 25519) need Bouncy Castle's provider. */
+    private static final Set<ASN1ObjectIdentifier> JDK_CURVES = Set.of(
+            SECObjectIdentifiers.secp256r1, SECObjectIdentifiers.secp384r1,
+            SECObjectIdentifiers.secp521r1);
+
+    /** Whether verifying with or encrypting to {@code key} needs Bouncy Castle's JCA provider. */
+    public static boolean needsBc(PGPPublicKey key) {
+        int alg = key.getAlgorithm();
+        if (alg == PublicKeyAlgorithmTags.RSA_GENERAL || alg == PublicKeyAlgorithmTags.RSA_SIGN || alg == PublicKeyAlgorithmTags.RSA_ENCRYPT) {
+            return false;
+        }
+        if (alg == PublicKeyAlgorithmTags.ECDH) {
+            return true; // the RFC 6637 agreement with its KDF is Bouncy Castle's
+        }
+        return !(key.getPublicKeyPacket().getKey() instanceof ECPublicBCPGKey)
+                || !JDK_CURVES.contains(((ECPublicBCPGKey) key.getPublicKeyPacket().getKey()).getCurveOID());
     }
 
     /** A private key handle that only names the key; the signing itself goes to the token. */
