@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code hsmkit pgp} on the software token: export (stable fingerprint, the creation time kept as
  * a data object, the fingerprint gpg computes), encrypt and decrypt, the three signature shapes and
- * their verification, inspect, and the refusals with their exit codes and nothing written.
+ * their verification (a key outside the keyring fails), a keyring file as recipients, inspect without
+ * a token, and the refusals with their exit codes and nothing written.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PgpCliTest {
@@ -67,6 +68,11 @@ class PgpCliTest {
         ExternalTool.Result shown = ExternalTool.run(tmp, null, java.util.Map.of("GNUPGHOME", tmp.toString()),
                 List.of("gpg", "--batch", "--with-colons", "--show-keys", "alice.asc")).requireSuccess();
         assertTrue(shown.stdoutText().contains("fpr:::::::::" + fingerprint + ":"), shown.stdoutText());
+        // --expires 2y: gpg reads the expiry of the first export, two years after the creation
+        String pub = shown.stdoutText().lines().filter(l -> l.startsWith("pub:")).findFirst().orElseThrow();
+        String[] f = pub.split(":", -1);
+        long days = (Long.parseLong(f[6]) - Long.parseLong(f[5])) / 86_400;
+        assertTrue(days >= 730 && days <= 731, pub);
     }
 
     @Test
@@ -153,5 +159,26 @@ class PgpCliTest {
         assertTrue(created.errorLine().contains("already has the OpenPGP creation time"), created.stderr());
         assertFalse(Files.exists(tmp.resolve("z.asc")));
         assertEquals(2, hsmkit("pgp", "export", "--key", "pgp", "-o", "w.asc").exitCode());
+    }
+
+    @Test
+    void aKeyringFileEncryptsToEachOfItsCertificatesAndInspectNeedsNoToken() throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-384", "--label", "bob").assertOk();
+        hsmkit("pgp", "export", "--key", "bob", "--encryption-key", "bob", "--user-id", "Bob <bob@example.org>", "-o", "bob.asc").assertOk();
+        // two armoured certificates in one file, as 'cat alice.asc bob.asc' makes
+        Files.writeString(tmp.resolve("ring.asc"), Files.readString(tmp.resolve("alice.asc")) + Files.readString(tmp.resolve("bob.asc")));
+        hsmkit("pgp", "encrypt", "-r", "ring.asc", "--seipd-v1", "-o", "both.gpg", "notes.txt").assertOk();
+
+        String inspected = cli.run("pgp", "inspect", "both.gpg").assertOk().stdout(); // no token, no PIN
+        assertEquals(2, inspected.split("\n    recipient ", -1).length - 1, inspected);
+        for (String key : List.of("pgp", "bob")) {
+            hsmkit("pgp", "decrypt", "--key", key, "-o", "both-" + key + ".out", "both.gpg").assertOk();
+            assertArrayEquals(text, Files.readAllBytes(tmp.resolve("both-" + key + ".out")));
+        }
+
+        hsmkit("pgp", "sign", "--key", "bob", "--detached", "-o", "bob.sig", "notes.txt").assertOk();
+        CliRun.Result unknown = hsmkit("pgp", "verify", "--keyring", "alice.asc", "notes.txt", "bob.sig").assertExit(1);
+        assertTrue(unknown.errorLine().contains("unknown key"), unknown.stderr());
+        hsmkit("pgp", "verify", "--keyring", "ring.asc", "notes.txt", "bob.sig").assertOk();
     }
 }

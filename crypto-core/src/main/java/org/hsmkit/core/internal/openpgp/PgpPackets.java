@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.bouncycastle.bcpg.ArmoredInputStream;
 import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPObjectFactory;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
@@ -42,18 +43,25 @@ public final class PgpPackets {
     public static List<PGPPublicKeyRing> readCertificates(InputStream in) {
         List<PGPPublicKeyRing> out = new ArrayList<>();
         InputStream decoded = decoded(in);
-        PGPObjectFactory f = objects(decoded);
-        Object o;
-        while ((o = next(f)) != null) {
-            if (o instanceof PGPPublicKeyRing) {
-                out.add((PGPPublicKeyRing) o);
-            } else if (o instanceof PGPSecretKeyRing) {
-                throw HsmkitException.input("this is a secret key, not a certificate",
-                        "give the public certificate (gpg --export --armor ID); never hand out a secret key file");
-            } else if (!(o instanceof PGPMarker)) {
-                throw HsmkitException.input("this is not an OpenPGP certificate but " + describe(o),
-                        "give a public key file (gpg --export --armor ID)");
+        // several armour blocks one after the other (cat a.asc b.asc) are one keyring too
+        boolean more = true;
+        while (more) {
+            PGPObjectFactory f = objects(decoded);
+            Object o;
+            boolean any = false;
+            while ((o = next(f)) != null) {
+                any = true;
+                if (o instanceof PGPPublicKeyRing) {
+                    out.add((PGPPublicKeyRing) o);
+                } else if (o instanceof PGPSecretKeyRing) {
+                    throw HsmkitException.input("this is a secret key, not a certificate",
+                            "give the public certificate (gpg --export --armor ID); never hand out a secret key file");
+                } else if (!(o instanceof PGPMarker)) {
+                    throw HsmkitException.input("this is not an OpenPGP certificate but " + describe(o),
+                            "give a public key file (gpg --export --armor ID)");
+                }
             }
+            more = any && decoded instanceof ArmoredInputStream armored && !armored.isEndOfStream();
         }
         if (out.isEmpty()) {
             throw HsmkitException.input("no OpenPGP certificate found", "give a public key file (gpg --export --armor ID)");
