@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -60,10 +61,11 @@ class PgpGnupgInteropTest {
             secrets.append(PgpTestKeys.secretKey(u, c));
         }
         Files.writeString(dir.resolve("secret.asc"), secrets);
-        // the public certificates first: what is checked below is that gpg accepts hsmkit's self-signatures
-        for (TestUser u : PgpTestKeys.users()) {
-            gpg.run("--import", u.fileName() + ".asc").requireSuccess();
-        }
+        // the public certificates first (one gpg run for all): what is checked below is that gpg
+        // accepts hsmkit's self-signatures
+        List<String> importAll = new ArrayList<>(List.of("--import"));
+        PgpTestKeys.users().forEach(u -> importAll.add(u.fileName() + ".asc"));
+        gpg.run(importAll.toArray(String[]::new)).requireSuccess();
         gpg.run("--import", "secret.asc").requireSuccess();
     }
 
