@@ -25,7 +25,7 @@ public final class HsmkitCommand {
     static final List<Class<?>> SUBCOMMANDS = List.of(
             TokenCommand.class, KeyCommand.class, DataCommand.class, RandomCommand.class, CardCommand.class,
             EncryptCommand.class, DecryptCommand.class, InspectCommand.class, SignCommand.class, VerifyCommand.class,
-            PdfCommand.class, SmimeCommand.class, CaCommand.class, DemoCommand.class,
+            PdfCommand.class, SmimeCommand.class, PgpCommand.class, CaCommand.class, DemoCommand.class,
             AutoComplete.GenerateCompletion.class);
 
     @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", scope = ScopeType.INHERIT,
