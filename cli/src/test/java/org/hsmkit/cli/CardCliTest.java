@@ -142,6 +142,30 @@ class CardCliTest {
     }
 
     @Test
+    void aCaKeyWithAUseCounterSaysHowManyIssuancesAreLeftAndStopsWhenSpent() throws Exception {
+        // three signatures: the self-signed root, then two certificates
+        cli.run(CardCli.on(0, "key", "generate", "--type", "ec:P-256", "--label", "counted-ca", "--use-counter", "3")).assertOk();
+        cli.run(CardCli.on(0, "ca", "init", "--ca", "counted", "--key", "counted-ca", "--subject", "CN=Counted CA")).assertOk();
+        for (String who : new String[] {"one", "two", "three"}) {
+            org.hsmkit.testdata.ExternalTool.run(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", who + ".key", "-subj", "/CN=" + who, "-out", who + ".csr").requireSuccess();
+        }
+        CliRun.Result first = cli.run(CardCli.on(0, "ca", "issue", "--ca", "counted", "--profile", "tls-client", "--yes",
+                "-o", "one.crt", "one.csr")).assertOk();
+        assertTrue(first.stderr().contains("the CA key has 1 signature(s) left"), first.stderr());
+        CliRun.Result second = cli.run(CardCli.on(0, "ca", "issue", "--ca", "counted", "--profile", "tls-client", "--yes",
+                "-o", "two.crt", "two.csr")).assertOk();
+        assertTrue(second.stderr().contains("the CA key has 0 signature(s) left"), second.stderr());
+
+        CliRun.Result spent = cli.run(CardCli.on(0, "ca", "issue", "--ca", "counted", "--profile", "tls-client", "--yes",
+                "-o", "three.crt", "three.csr")).assertExit(3);
+        assertTrue(spent.errorLine().contains("no uses left"), spent.stderr());
+        assertFalse(Files.exists(dir.resolve("three.crt")));
+        String list = cli.run("ca", "list", "--ca", "counted").assertOk().stdout();
+        assertTrue(list.contains("CN=one") && list.contains("CN=two") && !list.contains("CN=three"), list);
+    }
+
+    @Test
     void aCardOnlyOptionOnAnotherTokenIsAKeyErrorBeforeAnythingIsMade() {
         CliRun.Result r = cli.withEnv("P", "passphrase-1234").run("-t", "soft:" + dir.resolve("soft.p12"), "--pin-env", "P",
                 "key", "generate", "--type", "ec:P-256", "--label", "x", "--use-counter", "3").assertExit(3);

@@ -58,7 +58,8 @@ class CliTest {
     void keyCeremonyCommandsAreAllThere() {
         CommandLine cl = HsmkitCli.create(CliContext.system());
         assertEquals(List.of("list", "info"), List.copyOf(cl.getSubcommands().get("token").getSubcommands().keySet()));
-        assertEquals(List.of("list", "generate", "csr", "import-cert", "import", "export", "delete"),
+        assertEquals(List.of("list", "generate", "csr", "import-cert", "import", "export", "delete",
+                        "info", "backup", "restore", "verify-attestation"),
                 List.copyOf(cl.getSubcommands().get("key").getSubcommands().keySet()));
         assertTrue(cl.getSubcommands().containsKey("random"));
     }
@@ -106,7 +107,7 @@ class CliTest {
     void aCommandGroupWithoutSubcommandIsAUsageError() {
         CliRun.Result r = CliRun.in(tmp).run("key").assertExit(ExitCode.USAGE);
         assertTrue(r.errorLine().contains("Missing required subcommand"), r.stderr());
-        assertEquals("hsmkit: hint: add one of: list, generate, csr, import-cert, import, export, delete (see 'hsmkit key --help')", r.hintLine());
+        assertEquals("hsmkit: hint: add one of: list, generate, csr, import-cert, import, export, delete, info, backup, restore, verify-attestation (see 'hsmkit key --help')", r.hintLine());
         assertEquals("", r.stdout());
     }
 

@@ -104,9 +104,13 @@ final class CardKey implements TokenKey {
         return chain;
     }
 
+    /** Read from the card each time: the count read when the key was listed is stale after a use. */
     @Override
     public OptionalLong usesLeft() {
-        return usesLeft;
+        if (usesLeft.isEmpty()) {
+            return usesLeft;
+        }
+        return token.session().run("reading the use counter of " + name(), () -> token.store().usesLeft(reference));
     }
 
     private String name() {

@@ -128,7 +128,7 @@ final class CardKeyStore {
     }
 
     /** The use counter the device keeps for the key (tag 90 of its metadata), if it has one. */
-    private OptionalLong usesLeft(int ref) {
+    OptionalLong usesLeft(int ref) {
         Optional<byte[]> meta = applet().read((KEY_META_PREFIX << 8) | ref);
         if (meta.isEmpty()) {
             return OptionalLong.empty();
