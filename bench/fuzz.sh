@@ -2,7 +2,8 @@
 # Coverage-guided fuzzing campaigns with Jazzer on the fuzz module's targets.
 #   bench/fuzz.sh list                  the targets (class and method)
 #   bench/fuzz.sh TARGET MINUTES        fuzz one target, e.g. bench/fuzz.sh CmsDecrypt 10
-#   bench/fuzz.sh seeds                 remake the seed corpora (needs openssl and gpgsm)
+#   bench/fuzz.sh seeds [card]          remake the seed corpora (needs openssl and gpgsm; "card": only
+#                                       the SmartCard-HSM targets', which need neither)
 # A campaign starts from the committed corpus in testdata/src/main/resources/org/hsmkit/fuzz/,
 # keeps what it learns in fuzz/target/corpus/TARGET-METHOD, writes findings to
 # fuzz/target/findings/TARGET-METHOD and prints the executions done. It goes on after a finding
@@ -43,7 +44,7 @@ case "${1:-}" in
     ;;
   seeds)
     cp="$(classpath)"
-    java -cp "$cp" org.hsmkit.fuzz.SeedCorpus "$corpus"
+    java -cp "$cp" org.hsmkit.fuzz.SeedCorpus "$corpus" "${@:2}"
     ;;
   ""|-h|--help)
     sed -n '2,10p' "$0"; exit 2
