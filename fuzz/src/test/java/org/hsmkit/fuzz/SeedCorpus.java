@@ -83,8 +83,13 @@ public final class SeedCorpus {
             System.out.println("card seeds written to " + args[0]);
             return;
         }
+        if (args.length == 2 && args[1].equals("pgp")) {
+            new PgpSeeds(Path.of(args[0])).write(); // the OpenPGP seeds alone: gpg only
+            System.out.println("OpenPGP seeds written to " + args[0]);
+            return;
+        }
         if (args.length != 1) {
-            System.err.println("usage: SeedCorpus DIR [card] (DIR: testdata/src/main/resources/org/hsmkit/fuzz)");
+            System.err.println("usage: SeedCorpus DIR [card|pgp] (DIR: testdata/src/main/resources/org/hsmkit/fuzz)");
             System.exit(2);
         }
         SeedCorpus c = new SeedCorpus(Path.of(args[0]));
@@ -97,6 +102,7 @@ public final class SeedCorpus {
         c.certificates();
         c.pkcs12();
         new CardSeeds(c.root).write();
+        new PgpSeeds(c.root).write();
         c.stopAgent();
         System.out.println("seeds written to " + c.root);
     }

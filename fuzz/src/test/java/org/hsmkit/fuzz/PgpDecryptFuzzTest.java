@@ -1,0 +1,62 @@
+package org.hsmkit.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.openpgp.PgpDecryptor;
+import org.hsmkit.core.openpgp.PgpInspector;
+
+/**
+ * OpenPGP messages (binary or armoured; SEIPD v1 and v2, compressed, signed inside), as made by
+ * hsmkit and gpg for the corpus keys. Inspecting refuses with INPUT only. Decrypting with the
+ * corpus keys refuses with INPUT, KEY or VERIFICATION_FAILED only and then leaves nothing in the
+ * output directory; a decryption that succeeds released one of the plaintexts the seeds encrypted
+ * (only authenticated plaintext is ever released, so nothing else can come out).
+ */
+class PgpDecryptFuzzTest {
+    private static final PgpDecryptor DECRYPTOR = PgpDecryptor.withKeys(PgpCorpus.get().keys());
+    private static final Set<String> PLAINTEXTS = FuzzPki.plaintextDigests();
+    private static final Path DIR = Scratch.directory("pgp-decrypt");
+
+    static {
+        // the corpus keys still open what hsmkit and gpg encrypted to them (else: remake the seeds)
+        for (String seed : List.of("seed-hsmkit-0.pgp", "seed-gpg-ec.asc", "seed-gpg-rsa.pgp")) {
+            DECRYPTOR.decrypt(new ByteArrayInputStream(FuzzPki.resource("/org/hsmkit/fuzz/PgpDecryptFuzzTestInputs/decrypt/" + seed)),
+                    AtomicOutput.toStream(java.io.OutputStream.nullOutputStream()));
+        }
+    }
+
+    @FuzzTest
+    void decrypt(byte[] input) throws Exception {
+        Contract.call("inspect", Contract.budget(input.length, 16), Contract.inputKinds(),
+                () -> PgpInspector.inspect(new ByteArrayInputStream(input)));
+        Path target = DIR.resolve("plain");
+        Contract.clear(DIR);
+        PgpDecryptor.Decryption d = Contract.call("decrypt", Contract.budget(input.length, 16),
+                Contract.inputKinds(ErrorKind.KEY, ErrorKind.VERIFICATION_FAILED), () -> Contract.clearUnchecked(DIR), () -> {
+                    try (AtomicOutput out = AtomicOutput.toFile(target, false)) {
+                        return DECRYPTOR.decrypt(new ByteArrayInputStream(input), out);
+                    }
+                });
+        try {
+            if (d == null) {
+                assertEquals(List.of(), Contract.files(DIR), "a refused decryption left files");
+                return;
+            }
+            byte[] plain = Files.readAllBytes(target);
+            assertEquals(plain.length, d.plaintextBytes());
+            assertTrue(PLAINTEXTS.contains(FuzzPki.sha256(plain)), "a decryption released bytes no seed encrypted");
+        } finally {
+            Contract.clear(DIR);
+        }
+    }
+}
