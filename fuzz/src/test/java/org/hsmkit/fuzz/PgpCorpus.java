@@ -19,8 +19,6 @@ final class PgpCorpus {
     static final String EC_USER = "Fuzz EC <" + FuzzPki.EC_EMAIL + ">";
     static final String GNUPG_CERTIFICATE = "/org/hsmkit/fuzz/pgp/gnupg.asc";
 
-    private static volatile PgpCorpus loaded;
-
     final PgpTokenKey rsa;
     final PgpTokenKey ec;
     final PgpCertificate rsaCertificate;
@@ -35,16 +33,12 @@ final class PgpCorpus {
     }
 
     static PgpCorpus get() {
-        PgpCorpus p = loaded;
-        if (p == null) {
-            synchronized (PgpCorpus.class) {
-                if (loaded == null) {
-                    loaded = new PgpCorpus();
-                }
-                p = loaded;
-            }
-        }
-        return p;
+        return Holder.CORPUS;
+    }
+
+    /** Made on first use (class initialisation is thread-safe and lazy). */
+    private static final class Holder {
+        static final PgpCorpus CORPUS = new PgpCorpus();
     }
 
     List<PgpTokenKey> keys() {

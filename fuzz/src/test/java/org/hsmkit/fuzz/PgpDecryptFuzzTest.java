@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -39,24 +38,12 @@ class PgpDecryptFuzzTest {
     void decrypt(byte[] input) throws Exception {
         Contract.call("inspect", Contract.budget(input.length, 16), Contract.inputKinds(),
                 () -> PgpInspector.inspect(new ByteArrayInputStream(input)));
-        Path target = DIR.resolve("plain");
-        Contract.clear(DIR);
-        PgpDecryptor.Decryption d = Contract.call("decrypt", Contract.budget(input.length, 16),
-                Contract.inputKinds(ErrorKind.KEY, ErrorKind.VERIFICATION_FAILED), () -> Contract.clearUnchecked(DIR), () -> {
-                    try (AtomicOutput out = AtomicOutput.toFile(target, false)) {
-                        return DECRYPTOR.decrypt(new ByteArrayInputStream(input), out);
-                    }
-                });
-        try {
-            if (d == null) {
-                assertEquals(List.of(), Contract.files(DIR), "a refused decryption left files");
-                return;
-            }
-            byte[] plain = Files.readAllBytes(target);
-            assertEquals(plain.length, d.plaintextBytes());
-            assertTrue(PLAINTEXTS.contains(FuzzPki.sha256(plain)), "a decryption released bytes no seed encrypted");
-        } finally {
-            Contract.clear(DIR);
+        Contract.Released<PgpDecryptor.Decryption> r = Contract.decryptToFile("decrypt", Contract.budget(input.length, 16),
+                Contract.inputKinds(ErrorKind.KEY, ErrorKind.VERIFICATION_FAILED), DIR,
+                out -> DECRYPTOR.decrypt(new ByteArrayInputStream(input), out));
+        if (r != null) {
+            assertEquals(r.plaintext().length, r.result().plaintextBytes());
+            assertTrue(PLAINTEXTS.contains(FuzzPki.sha256(r.plaintext())), "a decryption released bytes no seed encrypted");
         }
     }
 }
