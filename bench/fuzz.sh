@@ -2,7 +2,8 @@
 # Coverage-guided fuzzing campaigns with Jazzer on the fuzz module's targets.
 #   bench/fuzz.sh list                  the targets (class and method)
 #   bench/fuzz.sh TARGET MINUTES        fuzz one target, e.g. bench/fuzz.sh CmsDecrypt 10
-#   bench/fuzz.sh seeds                 remake the seed corpora (needs openssl and gpgsm)
+#   bench/fuzz.sh seeds [card|pgp]      remake the seed corpora (needs openssl, gpgsm and gpg; "card": only
+#                                       the SmartCard-HSM targets, which need none; "pgp": only OpenPGP)
 # A campaign starts from the committed corpus in testdata/src/main/resources/org/hsmkit/fuzz/,
 # keeps what it learns in fuzz/target/corpus/TARGET-METHOD, writes findings to
 # fuzz/target/findings/TARGET-METHOD and prints the executions done. It goes on after a finding
@@ -43,7 +44,7 @@ case "${1:-}" in
     ;;
   seeds)
     cp="$(classpath)"
-    java -cp "$cp" org.hsmkit.fuzz.SeedCorpus "$corpus"
+    java -cp "$cp" org.hsmkit.fuzz.SeedCorpus "$corpus" "${@:2}"
     ;;
   ""|-h|--help)
     sed -n '2,10p' "$0"; exit 2
@@ -64,7 +65,7 @@ case "${1:-}" in
     set +e
     java -Xmx1g -XX:+UseSerialGC -cp "$cp" com.code_intelligence.jazzer.Jazzer \
       --target_class="$cls" --target_method="$method" \
-      --instrumentation_includes='org.hsmkit.**:org.bouncycastle.asn1.**:org.bouncycastle.cms.**:org.bouncycastle.pkcs.**:org.bouncycastle.cert.**:org.bouncycastle.util.**:org.apache.pdfbox.**:jakarta.mail.**:org.eclipse.angus.**' \
+      --instrumentation_includes='org.hsmkit.**:org.bouncycastle.asn1.**:org.bouncycastle.cms.**:org.bouncycastle.pkcs.**:org.bouncycastle.cert.**:org.bouncycastle.util.**:org.bouncycastle.bcpg.**:org.bouncycastle.openpgp.**:org.apache.pdfbox.**:jakarta.mail.**:org.eclipse.angus.**' \
       --custom_hook_excludes='**' --keep_going="${KEEP_GOING:-50}" \
       -max_total_time=$((minutes * 60)) -timeout=20 -rss_limit_mb=0 -print_final_stats=1 \
       ${FUZZ_ARGS:-} -artifact_prefix="$work/findings/$target-$method/" \

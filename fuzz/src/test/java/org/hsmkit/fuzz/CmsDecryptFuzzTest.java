@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.cms.CmsDecryptor;
 import org.hsmkit.core.cms.CmsInspector;
@@ -31,26 +28,14 @@ class CmsDecryptFuzzTest {
     void decrypt(byte[] input) throws Exception {
         Contract.call("inspect", Contract.budget(input.length, 16), Contract.inputKinds(),
                 () -> CmsInspector.inspect(new ByteArrayInputStream(input)));
-        Path target = DIR.resolve("plain");
-        Contract.clear(DIR);
-        CmsDecryptor.Decryption d = Contract.call("decrypt", Contract.budget(input.length, 16),
-                Contract.inputKinds(ErrorKind.KEY, ErrorKind.VERIFICATION_FAILED), () -> Contract.clearUnchecked(DIR), () -> {
-                    try (AtomicOutput out = AtomicOutput.toFile(target, false)) {
-                        return CmsDecryptor.withKeys(PKI.keys()).decrypt(new ByteArrayInputStream(input), out);
-                    }
-                });
-        try {
-            if (d == null) {
-                assertEquals(List.of(), Contract.files(DIR), "a refused decryption left files");
-                return;
+        Contract.Released<CmsDecryptor.Decryption> r = Contract.decryptToFile("decrypt", Contract.budget(input.length, 16),
+                Contract.inputKinds(ErrorKind.KEY, ErrorKind.VERIFICATION_FAILED), DIR,
+                out -> CmsDecryptor.withKeys(PKI.keys()).decrypt(new ByteArrayInputStream(input), out));
+        if (r != null) {
+            assertEquals(r.plaintext().length, r.result().plaintextBytes());
+            if (r.result().authenticated()) {
+                assertTrue(PLAINTEXTS.contains(FuzzPki.sha256(r.plaintext())), "an authenticated decryption released bytes no seed encrypted");
             }
-            byte[] plain = Files.readAllBytes(target);
-            assertEquals(plain.length, d.plaintextBytes());
-            if (d.authenticated()) {
-                assertTrue(PLAINTEXTS.contains(FuzzPki.sha256(plain)), "an authenticated decryption released bytes no seed encrypted");
-            }
-        } finally {
-            Contract.clear(DIR);
         }
     }
 }

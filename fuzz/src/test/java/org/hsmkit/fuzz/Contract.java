@@ -94,6 +94,42 @@ final class Contract {
         return new Measured<>(result, THREADS.getCurrentThreadAllocatedBytes() - before);
     }
 
+    /** A decryption into a file: what it says about itself, and the bytes it committed. */
+    record Released<D>(D result, byte[] plaintext) {
+    }
+
+    /** A decryption writing to {@code out}. */
+    @FunctionalInterface
+    interface Decryption<D> {
+        D run(org.hsmkit.core.AtomicOutput out) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} through {@link #call} into a file in the empty scratch directory {@code dir}:
+     * the result with the committed bytes, or {@code null} when it refused the input, after
+     * checking that the refusal left nothing in {@code dir}. Leaves {@code dir} empty.
+     */
+    static <D> Released<D> decryptToFile(String what, long budget, Set<ErrorKind> allowed, Path dir, Decryption<D> work) throws Exception {
+        Path target = dir.resolve("plain");
+        clear(dir);
+        D d = call(what, budget, allowed, () -> clearUnchecked(dir), () -> {
+            try (org.hsmkit.core.AtomicOutput out = org.hsmkit.core.AtomicOutput.toFile(target, false)) {
+                return work.run(out);
+            }
+        });
+        try {
+            if (d == null) {
+                if (!files(dir).isEmpty()) {
+                    throw new AssertionError("a refused decryption left files: " + files(dir));
+                }
+                return null;
+            }
+            return new Released<>(d, Files.readAllBytes(target));
+        } finally {
+            clear(dir);
+        }
+    }
+
     /** The names of the files in {@code dir}. */
     static List<String> files(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {

@@ -78,8 +78,18 @@ public final class SeedCorpus {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[1].equals("card")) {
+            new CardSeeds(Path.of(args[0])).write(); // the card seeds alone: no openssl or gpgsm needed
+            System.out.println("card seeds written to " + args[0]);
+            return;
+        }
+        if (args.length == 2 && args[1].equals("pgp")) {
+            new PgpSeeds(Path.of(args[0])).write(); // the OpenPGP seeds alone: gpg only
+            System.out.println("OpenPGP seeds written to " + args[0]);
+            return;
+        }
         if (args.length != 1) {
-            System.err.println("usage: SeedCorpus DIR (testdata/src/main/resources/org/hsmkit/fuzz)");
+            System.err.println("usage: SeedCorpus DIR [card|pgp] (DIR: testdata/src/main/resources/org/hsmkit/fuzz)");
             System.exit(2);
         }
         SeedCorpus c = new SeedCorpus(Path.of(args[0]));
@@ -91,6 +101,8 @@ public final class SeedCorpus {
         c.tokenSpecs();
         c.certificates();
         c.pkcs12();
+        new CardSeeds(c.root).write();
+        new PgpSeeds(c.root).write();
         c.stopAgent();
         System.out.println("seeds written to " + c.root);
     }
@@ -168,6 +180,11 @@ public final class SeedCorpus {
     // --- corpora ---
 
     private Path inputs(String target, String method) throws IOException {
+        return inputs(root, target, method);
+    }
+
+    /** The seed directory of a target's method under {@code root}, emptied of earlier seeds. */
+    static Path inputs(Path root, String target, String method) throws IOException {
         Path d = Files.createDirectories(root.resolve(target + "Inputs").resolve(method));
         try (var s = Files.list(d)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith("seed-")).toList()) {

@@ -107,7 +107,12 @@ public final class CvCertificate {
                 throw new IllegalArgumentException("a date digit " + b);
             }
         }
-        return LocalDate.of(2000 + d[0] * 10 + d[1], d[2] * 10 + d[3], d[4] * 10 + d[5]);
+        try {
+            return LocalDate.of(2000 + d[0] * 10 + d[1], d[2] * 10 + d[3], d[4] * 10 + d[5]);
+        } catch (java.time.DateTimeException e) {
+            // digits that make no day (month 00, day 97, 31 February)
+            throw new IllegalArgumentException("no such date: " + e.getMessage(), e);
+        }
     }
 
     /** The whole certificate as it was read. */

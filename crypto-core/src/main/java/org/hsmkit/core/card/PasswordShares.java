@@ -117,16 +117,24 @@ public final class PasswordShares {
      * Rebuilds the password from parts by Lagrange interpolation at 0, as sc-hsm-tool does: the
      * result is the number's bytes without leading zeros.
      *
-     * @throws HsmkitException INPUT for repeated part numbers or values not below the prime
+     * @throws HsmkitException INPUT for repeated part numbers, values not below the prime, or a prime too
+     *         small for the part numbers
      */
     public static byte[] combine(BigInteger prime, List<Part> parts) {
         if (prime.bitLength() < 2 || !prime.isProbablePrime(64)) {
             throw HsmkitException.input("the prime " + hex(prime) + " is not a prime", "check the prime each holder has");
         }
         Set<Integer> ids = new HashSet<>();
+        Set<BigInteger> points = new HashSet<>();
         for (Part p : parts) {
             if (!ids.add(p.id())) {
                 throw HsmkitException.input("part " + p.id() + " was given twice", "each holder enters their own part once");
+            }
+            // two part numbers equal modulo the prime make the interpolation divide by zero; only a
+            // prime below 256 (never one sc-hsm-tool or hsmkit makes) allows that
+            if (!points.add(BigInteger.valueOf(p.id()).mod(prime))) {
+                throw HsmkitException.input("the prime " + hex(prime) + " is too small for part numbers up to " + p.id(),
+                        "check the prime each holder has");
             }
             if (p.value().compareTo(prime) >= 0) {
                 throw HsmkitException.input("the value of part " + p.id() + " is not below the prime",

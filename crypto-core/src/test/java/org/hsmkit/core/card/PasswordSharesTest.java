@@ -89,4 +89,12 @@ class PasswordSharesTest {
         assertThrows(HsmkitException.class, () -> PasswordShares.combine(split.prime(), List.of(a, big)));
         assertThrows(HsmkitException.class, () -> PasswordShares.combine(BigInteger.valueOf(91), List.of(a)));
     }
+
+    @Test
+    void aPrimeTooSmallForThePartNumbersIsAnInputErrorNotADivisionByZero() {
+        // parts 1 and 4 are the same point modulo 3: the interpolation would divide by zero
+        List<PasswordShares.Part> parts = List.of(new PasswordShares.Part(1, BigInteger.ONE), new PasswordShares.Part(4, BigInteger.TWO));
+        HsmkitException e = assertThrows(HsmkitException.class, () -> PasswordShares.combine(BigInteger.valueOf(3), parts));
+        assertEquals(org.hsmkit.core.ErrorKind.INPUT, e.kind());
+    }
 }

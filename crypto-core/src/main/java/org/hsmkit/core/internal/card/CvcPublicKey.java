@@ -156,9 +156,19 @@ public final class CvcPublicKey {
 
     /**
      * Whether {@code signature} is this key's signature over {@code data} with this key's algorithm
-     * (ECDSA as r‖s, RSA PKCS#1 v1.5 or PSS).
+     * (ECDSA as r‖s, RSA PKCS#1 v1.5 or PSS). False, never an exception, for a key that cannot
+     * verify anything: an unknown algorithm, domain parameters whose order is not prime (the key
+     * of a request or certificate is whatever its writer put there).
      */
     public boolean verify(byte[] data, byte[] signature) {
+        try {
+            return verifyOrThrow(data, signature);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return false;
+        }
+    }
+
+    private boolean verifyOrThrow(byte[] data, byte[] signature) {
         if (isRsa()) {
             return verifyRsa(data, signature);
         }
