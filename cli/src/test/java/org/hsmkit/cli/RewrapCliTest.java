@@ -132,4 +132,21 @@ class RewrapCliTest {
         assertArrayEquals(plain, Files.readAllBytes(dir.resolve("ski.out")));
         assertTrue(opensslDecrypts("ski.bin.p7m", TestUser.CAROL_P384, plain));
     }
+
+    @Test
+    void smimeDecryptTakesTheCertificateOfAKeyWithoutOne() throws Exception {
+        Files.writeString(dir.resolve("mail.eml"), "From: alice@hsmkit.test\r\nTo: amy@hsmkit.test\r\nSubject: figures\r\n"
+                + "Content-Type: text/plain; charset=us-ascii\r\n\r\nthe figures\r\n");
+        CmsCliFixture.Result enc = cli.run("smime", "encrypt", "--no-self", "-r", "amy-rsa4096.pem", "-o", "mail.p7m.eml", "mail.eml");
+        assertEquals(0, enc.exit(), enc.stderr());
+        assertRefused(cli.run("smime", "decrypt", "-o", "mail.none.eml", "mail.p7m.eml"), 3, "recipient");
+        CmsCliFixture.Result dec = cli.run("smime", "decrypt", "--key", "amy-nocert", "--cert", "amy-rsa4096.pem", "-o", "mail.out.eml",
+                "mail.p7m.eml");
+        assertEquals(0, dec.exit(), dec.stderr());
+        assertTrue(Files.readString(dir.resolve("mail.out.eml")).contains("the figures"));
+        assertRefused(cli.run("smime", "decrypt", "--key", "amy-nocert", "--cert", "alice-rsa2048.pem", "-o", "mail.bad.eml",
+                "mail.p7m.eml"), 3, "is not the certificate of key");
+        assertFalse(Files.exists(dir.resolve("mail.bad.eml")));
+        assertFalse(Files.exists(dir.resolve("mail.none.eml")));
+    }
 }

@@ -137,9 +137,16 @@ public final class TokenRecipient {
      * @throws HsmkitException KEY when none matches, listing the recipients the data names
      */
     public static Selected select(RecipientInformationStore store, Collection<TokenKey> keys) {
-        List<TokenRecipient> candidates = keys.stream()
-                .filter(k -> k.publicKeyKnown() && (k.type().isRsa() || k.type().isEc()))
-                .map(TokenRecipient::new).toList();
+        return selectAmong(store, usable(keys));
+    }
+
+    /** The keys that can be recipients at all (RSA or EC with a known public key), as recipients. */
+    public static List<TokenRecipient> usable(Collection<TokenKey> keys) {
+        return keys.stream().filter(k -> k.publicKeyKnown() && (k.type().isRsa() || k.type().isEc())).map(TokenRecipient::new).toList();
+    }
+
+    /** As {@link #select}, among recipients already made (for instance with {@link #withCertificate}). */
+    public static Selected selectAmong(RecipientInformationStore store, List<TokenRecipient> candidates) {
         for (RecipientInformation ri : store.getRecipients()) {
             for (TokenRecipient tr : candidates) {
                 if (tr.matches(ri.getRID())) {
