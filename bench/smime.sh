@@ -2,7 +2,8 @@
 # S/MIME throughput: hsmkit (one JVM, RSA-2048 key on a SoftHSM2 token) against openssl
 # (one process per step, key in a PEM file) on the same messages.
 #   bench/smime.sh [COUNT] [SIZE_BYTES]      default 1000 messages of 51200 bytes
-# Needs: JDK 17, Maven (first build), softhsm2, openssl.
+# Needs: JDK 17, Maven (first build), softhsm2, openssl. JAVA_OPTS goes to the JVM (for example
+# JAVA_OPTS=-XX:StartFlightRecording=filename=smime.jfr,settings=profile to profile with JFR).
 set -euo pipefail
 count="${1:-1000}"
 size="${2:-51200}"
@@ -35,7 +36,7 @@ softhsm2-util --init-token --free --label bench --so-pin 12345678 --pin 123456 >
 export BENCH_PIN=123456
 
 echo "== hsmkit: $count messages of $size bytes, one JVM, key on SoftHSM2 (AES-256-GCM, RSA-OAEP, SHA-256 RSA signature)"
-java -cp "$root/cli/target/hsmkit-cli.jar:$root/cli/target/lib/*" "$root/bench/smime-bench.java" \
+java ${JAVA_OPTS:-} -cp "$root/cli/target/hsmkit-cli.jar:$root/cli/target/lib/*" "$root/bench/smime-bench.java" \
   "$module" bench user.p12 bench ca.pem "$count" "$size"
 
 # the same content for openssl

@@ -22,6 +22,9 @@ final class DecryptCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "KEY", description = "the key to use (default: whichever token key is a recipient)")
     String key;
 
+    @Option(names = "--cert", paramLabel = "CERTFILE", description = "the certificate of --key, when the token holds none for it")
+    String cert;
+
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output)")
     String output;
 
@@ -39,7 +42,7 @@ final class DecryptCommand implements Callable<Integer> {
         long start = System.nanoTime();
         CmsDecryptor.Decryption d;
         try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output")) {
-            CmsDecryptor decryptor = key != null ? CmsDecryptor.withKey(session.token().key(key)) : CmsDecryptor.withKeysOf(session.token());
+            CmsDecryptor decryptor = CryptoKeys.decryptor(session, key, cert);
             d = decryptor.decrypt(in, out);
         }
         if (!d.authenticated()) {

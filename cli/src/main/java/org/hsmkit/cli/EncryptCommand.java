@@ -13,6 +13,7 @@ import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.cms.CertificateFile;
 import org.hsmkit.core.cms.CmsEncryptor;
 import org.hsmkit.core.cms.ContentCipher;
+import org.hsmkit.core.cms.RecipientNaming;
 import org.hsmkit.core.cms.RecipientSet;
 
 import picocli.CommandLine.Command;
@@ -41,6 +42,11 @@ final class EncryptCommand implements Callable<Integer> {
             description = "oaep (RSA-OAEP SHA-256, default) or pkcs1 (PKCS#1 v1.5, for older peers)")
     String rsaPadding;
 
+    @Option(names = "--recipient-id", paramLabel = "ID", defaultValue = "issuer-serial",
+            description = "how the file names recipients: issuer-serial (default) or ski (subject key identifier: found by key, "
+                    + "also when the recipient's token holds no certificate)")
+    String recipientId;
+
     @Option(names = "--armor", description = "write PEM instead of DER")
     boolean armor;
 
@@ -65,6 +71,17 @@ final class EncryptCommand implements Callable<Integer> {
         }
     }
 
+    static RecipientNaming parseNaming(String text) {
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "issuer-serial":
+                return RecipientNaming.ISSUER_AND_SERIAL;
+            case "ski":
+                return RecipientNaming.SUBJECT_KEY_ID;
+            default:
+                throw new HsmkitException(ErrorKind.USAGE, "unknown recipient id '" + text + "'", "use issuer-serial or ski");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         ContentCipher c = ContentCipher.parse(cipher);
@@ -72,7 +89,7 @@ final class EncryptCommand implements Callable<Integer> {
         if (recipients.isEmpty() && toKeys.isEmpty()) {
             throw new HsmkitException(ErrorKind.USAGE, "no recipients", "name recipient certificates with -r, or a token key with --to-key");
         }
-        RecipientSet.Builder set = RecipientSet.builder();
+        RecipientSet.Builder set = RecipientSet.builder().naming(parseNaming(recipientId));
         for (String r : recipients) {
             set.addAll(CertificateFile.read(session.context().resolve(r)));
         }

@@ -24,7 +24,7 @@ public final class HsmkitCommand {
     /** The top-level subcommands, in the order the help lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(
             TokenCommand.class, KeyCommand.class, DataCommand.class, RandomCommand.class, CardCommand.class,
-            EncryptCommand.class, DecryptCommand.class, InspectCommand.class, SignCommand.class, VerifyCommand.class,
+            EncryptCommand.class, DecryptCommand.class, RewrapCommand.class, InspectCommand.class, SignCommand.class, VerifyCommand.class,
             PdfCommand.class, SmimeCommand.class, PgpCommand.class, CaCommand.class, DemoCommand.class,
             AutoComplete.GenerateCompletion.class);
 

@@ -28,7 +28,7 @@ final class SmimeDecryptCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (AtomicOutput out = SmimeFiles.output(session, options.output, options.input)) {
-            SmimeReport report = SmimeReader.builder().decryptWith(() -> SmimeFiles.decryptionKeys(session, options.key)).build()
+            SmimeReport report = SmimeFiles.reader(session, options.key, options.cert, SmimeReader.builder()).build()
                     .decrypt(SmimeFiles.readMessage(session, options.input));
             if (!report.isEncrypted()) {
                 session.warn("the message was not encrypted");

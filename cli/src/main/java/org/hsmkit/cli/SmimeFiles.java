@@ -17,6 +17,7 @@ import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.cms.CertificateFile;
+import org.hsmkit.smime.SmimeReader;
 
 /** Input, output and key lookup shared by the smime subcommands. */
 final class SmimeFiles {
@@ -71,6 +72,18 @@ final class SmimeFiles {
     static List<TokenKey> decryptionKeys(CliSession session, String reference) {
         Token token = session.token();
         return reference != null ? List.of(token.key(reference)) : token.keys();
+    }
+
+    /** Sets how a reader opens encrypted layers: --key (with --cert: that key identified by its certificate), or any token key. */
+    static SmimeReader.Builder reader(CliSession session, String key, String cert, SmimeReader.Builder b) {
+        if (cert == null) {
+            return b.decryptWith(() -> decryptionKeys(session, key));
+        }
+        if (key == null) {
+            throw new HsmkitException(ErrorKind.USAGE, "--cert needs --key", "name the key the certificate belongs to with --key");
+        }
+        X509Certificate c = CryptoKeys.certificate(session, cert);
+        return b.decryptWith(() -> session.token().key(key), c);
     }
 
     /** Opens the output (file via -o, else standard output) after checking it, before any work. */

@@ -9,6 +9,9 @@ final class SmimeReadOptions {
             description = "decryption key (PKCS#11 URI or label); default: whichever key on the token is a recipient")
     String key;
 
+    @Option(names = "--cert", paramLabel = "CERTFILE", description = "the certificate of --key, when the token holds none for it")
+    String cert;
+
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output .eml (default: standard output)")
     String output;
 

@@ -41,8 +41,8 @@ final class SmimeVerifyCommand implements Callable<Integer> {
     public Integer call() {
         AtomicOutput out = options.output == null ? null : SmimeFiles.output(session, options.output, options.input);
         try {
-            SmimeReport report = SmimeReader.builder().trustAnchors(trust.anchors(session)).crls(CrlFiles.read(session, crls))
-                    .decryptWith(() -> SmimeFiles.decryptionKeys(session, options.key)).build()
+            SmimeReport report = SmimeFiles.reader(session, options.key, options.cert,
+                    SmimeReader.builder().trustAnchors(trust.anchors(session)).crls(CrlFiles.read(session, crls))).build()
                     .read(SmimeFiles.readMessage(session, options.input));
             if (!session.quiet()) {
                 SmimeReportText.print(report, session.context().stdout());

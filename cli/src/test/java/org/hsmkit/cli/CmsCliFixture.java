@@ -51,6 +51,14 @@ final class CmsCliFixture {
         }
     }
 
+    /** Adds a further key without any certificate (as pkcs11-tool would make it), under {@code label}. */
+    void importKeyWithoutCertificate(TestPki.Credential c, String label) {
+        try (Token t = TokenSpec.parse("soft:" + tokenFile).open(new TokenOptions(Optional.empty(),
+                PinSource.of(PASSPHRASE.toCharArray()), false))) {
+            t.importKey(c.privateKey(), List.of(), label, null);
+        }
+    }
+
     /** Adds a further key with its chain to the token, under {@code label}. */
     void importKey(TestPki.Credential c, String label) {
         try (Token t = TokenSpec.parse("soft:" + tokenFile).open(new TokenOptions(Optional.empty(),

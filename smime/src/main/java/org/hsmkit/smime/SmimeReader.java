@@ -13,6 +13,7 @@ import org.hsmkit.core.TokenKey;
 import org.hsmkit.smime.internal.EnvelopeOpener;
 import org.hsmkit.smime.internal.MessageWalker;
 import org.hsmkit.smime.internal.SignatureChecks;
+import org.hsmkit.core.cms.TokenRecipient;
 import org.hsmkit.smime.internal.TokenKeyOpener;
 
 /**
@@ -29,6 +30,7 @@ public final class SmimeReader {
     private final List<X509Certificate> anchors;
     private final List<TokenKey> keys;
     private final Supplier<List<TokenKey>> lazyKeys;
+    private final Supplier<List<TokenRecipient>> identified;
     private final DecompressionLimits limits;
     private final Instant validationTime;
     private final List<java.security.cert.X509CRL> crls;
@@ -37,6 +39,7 @@ public final class SmimeReader {
         this.anchors = List.copyOf(b.anchors);
         this.keys = List.copyOf(b.keys);
         this.lazyKeys = b.lazyKeys;
+        this.identified = b.identified;
         this.limits = b.limits;
         this.validationTime = b.validationTime;
         this.crls = List.copyOf(b.crls);
@@ -65,6 +68,9 @@ public final class SmimeReader {
     }
 
     private EnvelopeOpener opener() {
+        if (identified != null) {
+            return TokenKeyOpener.ofRecipients(identified);
+        }
         if (lazyKeys != null) {
             return new TokenKeyOpener(() -> {
                 List<TokenKey> all = new ArrayList<>(keys);
@@ -77,6 +83,7 @@ public final class SmimeReader {
 
     /** Options for a {@link SmimeReader}. */
     public static final class Builder {
+        private Supplier<List<TokenRecipient>> identified;
         private final List<X509Certificate> anchors = new ArrayList<>();
         private final List<TokenKey> keys = new ArrayList<>();
         private Supplier<List<TokenKey>> lazyKeys;
@@ -119,6 +126,16 @@ public final class SmimeReader {
          */
         public Builder decryptWith(Supplier<List<TokenKey>> keys) {
             this.lazyKeys = Objects.requireNonNull(keys);
+            return this;
+        }
+
+        /**
+         * Decrypts with this key identified by {@code certificate} (a key whose certificate is not
+         * on the token); the certificate must hold the key's public key. Replaces other keys.
+         */
+        public Builder decryptWith(Supplier<TokenKey> key, X509Certificate certificate) {
+            Objects.requireNonNull(certificate);
+            this.identified = () -> List.of(TokenRecipient.withCertificate(key.get(), certificate));
             return this;
         }
 

@@ -3,11 +3,13 @@ package org.hsmkit.core.cms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 
 import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
@@ -27,20 +29,38 @@ import org.hsmkit.core.internal.cms.WriteFailure;
  * and callers should say so.
  */
 public final class CmsDecryptor {
-    private final Supplier<? extends Collection<TokenKey>> keys;
+    private final Supplier<List<TokenRecipient>> keys;
+    private final boolean named;
 
-    private CmsDecryptor(Supplier<? extends Collection<TokenKey>> keys) {
+    private CmsDecryptor(Supplier<List<TokenRecipient>> keys, boolean named) {
         this.keys = keys;
+        this.named = named;
     }
 
     /** Decrypts with whichever of {@code keys} the file names as a recipient. */
     public static CmsDecryptor withKeys(Collection<TokenKey> keys) {
         List<TokenKey> copy = List.copyOf(keys);
-        return new CmsDecryptor(() -> copy);
+        return new CmsDecryptor(() -> copy.stream().map(TokenRecipient::new).toList(), false);
     }
 
+    /**
+     * Decrypts with this key: the entry that names it, or — when the file does not name it (the
+     * token holds no certificate for it) — each entry whose algorithm and size fit it, one
+     * private-key operation per entry, with one error for every kind of failure.
+     */
     public static CmsDecryptor withKey(TokenKey key) {
-        return withKeys(List.of(key));
+        return new CmsDecryptor(() -> List.of(new TokenRecipient(key)), true);
+    }
+
+    /**
+     * Decrypts with this key identified by {@code certificate} (for keys whose certificate is not
+     * on the token); the certificate must hold the key's public key.
+     *
+     * @throws HsmkitException KEY when it holds another key
+     */
+    public static CmsDecryptor withKey(TokenKey key, X509Certificate certificate) {
+        TokenRecipient r = TokenRecipient.withCertificate(key, certificate);
+        return new CmsDecryptor(() -> List.of(r), true);
     }
 
     /**
@@ -48,7 +68,16 @@ public final class CmsDecryptor {
      * (and the token logged in) only once the file's header has been read and found sound.
      */
     public static CmsDecryptor withKeysOf(Token token) {
-        return new CmsDecryptor(token::keys);
+        return new CmsDecryptor(() -> token.keys().stream().map(TokenRecipient::new).toList(), false);
+    }
+
+    /** The keys to try, for the classes of this package that open a file the same way. */
+    List<TokenRecipient> candidates() {
+        return keys.get();
+    }
+
+    boolean named() {
+        return named;
     }
 
     /** What was decrypted. */
@@ -63,48 +92,16 @@ public final class CmsDecryptor {
      */
     public Decryption decrypt(InputStream in, AtomicOutput out) {
         try {
-            Armor.Opened opened = Armor.open(in);
-            EnvelopeReader reader = EnvelopeReader.open(opened.der());
+            Armor.Opened armored = Armor.open(in);
+            EnvelopeReader reader = EnvelopeReader.open(armored.der());
             List<RecipientEntries.Entry> entries = RecipientEntries.of(reader.recipientInfos());
-            List<TokenRecipient> candidates = keys.get().stream().map(TokenRecipient::new).toList();
-            RecipientEntries.Entry entry = null;
-            TokenRecipient recipient = null;
-            for (RecipientEntries.Entry e : entries) {
-                for (TokenRecipient r : candidates) {
-                    if (recipient == null && e.matches(r)) {
-                        entry = e;
-                        recipient = r;
-                    }
-                }
-            }
-            if (recipient == null) {
-                throw HsmkitException.key("no available key is a recipient of this file; its recipients are: "
-                        + String.join("; ", entries.stream().map(e -> e.identifier() + " (" + e.keyType() + ")").toList()),
-                        "use the token (or --key) that holds one of these keys");
-            }
-            int keyBytes = TokenRecipient.keyBytes(reader.contentAlgorithm());
-            byte[] contentKey = entry.isKeyAgreement()
-                    ? recipient.unwrapKeyAgreement(entry.keyEncryptionAlgorithm(), entry.originator(), entry.userKeyingMaterial(),
-                            entry.encryptedKey(), keyBytes)
-                    : recipient.unwrapKeyTransport(entry.keyEncryptionAlgorithm(), entry.encryptedKey(), keyBytes);
-            ContentDecryption cd = ContentDecryption.of(reader.contentAlgorithm(), contentKey);
-            if (cd.cipher().isAuthenticated() != reader.authenticated()) {
-                throw HsmkitException.input("the content cipher " + cd.cipher().spec() + " does not fit the content type",
-                        "the file is damaged");
-            }
-            long n;
-            OutputStream sink = WriteFailure.guard(out.stream());
+            ContentKeyRecovery.Opened opened = ContentKeyRecovery.open(entries, keys.get(), named,
+                    TokenRecipient.keyBytes(reader.contentAlgorithm()));
             try {
-                n = cd.run(reader.content(), sink);
-                sink.flush();
-            } catch (IOException e) {
-                // write failures left as HsmkitException IO above; what remains came from reading
-                throw EnvelopeReader.damaged(e);
+                return decrypt(reader, opened, out);
+            } catch (HsmkitException e) {
+                throw opened.tried() && e.kind() == ErrorKind.VERIFICATION_FAILED ? ContentKeyRecovery.notOpened(opened, e) : e;
             }
-            EnvelopeReader.Trailer trailer = reader.finish();
-            cd.verify(trailer, out.temporaryFile());
-            out.commit();
-            return new Decryption(cd.cipher(), reader.authenticated(), recipient.key().reference(), entry.identifier(), n);
         } catch (IOException e) {
             throw HsmkitException.io("decryption failed: " + e.getMessage(), e);
         } catch (HsmkitException e) {
@@ -113,5 +110,28 @@ public final class CmsDecryptor {
             // Bouncy Castle's ASN.1 classes report a wrong structure with unchecked exceptions
             throw EnvelopeReader.damaged(e);
         }
+    }
+
+    private static Decryption decrypt(EnvelopeReader reader, ContentKeyRecovery.Opened opened, AtomicOutput out) throws IOException {
+        RecipientEntries.Entry entry = opened.entry();
+        TokenRecipient recipient = opened.recipient();
+        ContentDecryption cd = ContentDecryption.of(reader.contentAlgorithm(), opened.contentKey());
+        if (cd.cipher().isAuthenticated() != reader.authenticated()) {
+            throw HsmkitException.input("the content cipher " + cd.cipher().spec() + " does not fit the content type",
+                    "the file is damaged");
+        }
+        long n;
+        OutputStream sink = WriteFailure.guard(out.stream());
+        try {
+            n = cd.run(reader.content(), sink);
+            sink.flush();
+        } catch (IOException e) {
+            // write failures left as HsmkitException IO above; what remains came from reading
+            throw EnvelopeReader.damaged(e);
+        }
+        EnvelopeReader.Trailer trailer = reader.finish();
+        cd.verify(trailer, out.temporaryFile());
+        out.commit();
+        return new Decryption(cd.cipher(), reader.authenticated(), recipient.key().reference(), entry.identifier(), n);
     }
 }

@@ -98,19 +98,33 @@ public final class CmsEncryptor {
      * but not closed. Returns the number of plaintext bytes.
      */
     public long encrypt(InputStream in, OutputStream out) {
+        return encrypt(plain -> {
+            long total = 0;
+            byte[] buf = new byte[CHUNK];
+            int n;
+            while ((n = in.readNBytes(buf, 0, CHUNK)) > 0) {
+                plain.write(buf, 0, n);
+                total += n;
+            }
+            return total;
+        }, out);
+    }
+
+    /** Writes the plaintext into the encrypting stream it is given; returns the number of bytes. */
+    interface PlaintextWriter {
+        long writeTo(OutputStream plain) throws IOException;
+    }
+
+    /** As {@link #encrypt(InputStream, OutputStream)}, with the plaintext pushed by {@code source}. */
+    long encrypt(PlaintextWriter source, OutputStream out) {
         // the encryption runs on this thread, the writing of what it produced on another
         WriteBehindStream behind = new WriteBehindStream(out);
         try {
             OutputStream target = WriteFailure.guardKeepingOpen(behind);
             OutputStream der = armor ? Armor.armored(target, "CMS") : target;
-            long total = 0;
+            long total;
             try (OutputStream plain = open(der)) {
-                byte[] buf = new byte[CHUNK];
-                int n;
-                while ((n = in.readNBytes(buf, 0, CHUNK)) > 0) {
-                    plain.write(buf, 0, n);
-                    total += n;
-                }
+                total = source.writeTo(plain);
             }
             if (armor) {
                 der.close();

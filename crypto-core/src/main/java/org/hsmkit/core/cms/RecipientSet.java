@@ -46,12 +46,14 @@ import org.hsmkit.core.internal.soft.KeyTypes;
  */
 public final class RecipientSet {
     private final List<Entry> entries;
+    private final RecipientNaming naming;
 
     private record Entry(X509Certificate certificate, PublicKey publicKey, byte[] ski, KeyType type, String name) {
     }
 
-    private RecipientSet(List<Entry> entries) {
+    private RecipientSet(List<Entry> entries, RecipientNaming naming) {
         this.entries = List.copyOf(entries);
+        this.naming = naming;
     }
 
     public static Builder builder() {
@@ -68,8 +70,15 @@ public final class RecipientSet {
     /** Collects recipients; {@link #build()} refuses an empty set. */
     public static final class Builder {
         private final List<Entry> entries = new ArrayList<>();
+        private RecipientNaming naming = RecipientNaming.ISSUER_AND_SERIAL;
 
         private Builder() {
+        }
+
+        /** How the file names recipients that have a certificate (default: issuer and serial). */
+        public Builder naming(RecipientNaming naming) {
+            this.naming = java.util.Objects.requireNonNull(naming);
+            return this;
         }
 
         /**
@@ -124,7 +133,7 @@ public final class RecipientSet {
             if (entries.isEmpty()) {
                 throw new HsmkitException(ErrorKind.USAGE, "no recipients", "name at least one recipient certificate or key");
             }
-            return new RecipientSet(entries);
+            return new RecipientSet(entries, naming);
         }
     }
 
@@ -170,11 +179,14 @@ public final class RecipientSet {
         List<RecipientInfoGenerator> out = new ArrayList<>();
         try {
             for (Entry e : entries) {
+                boolean byCert = e.certificate() != null && naming == RecipientNaming.ISSUER_AND_SERIAL;
+                byte[] ski = e.ski() != null ? e.ski() : e.certificate() == null ? null
+                        : RecipientKeys.skiExtension(e.certificate()).orElseGet(() -> RecipientKeys.subjectKeyIdentifier(e.publicKey()));
                 if (e.type().isRsa()) {
                     AlgorithmIdentifier alg = rsaAlgorithm(padding);
-                    JceKeyTransRecipientInfoGenerator g = e.certificate() != null
+                    JceKeyTransRecipientInfoGenerator g = byCert
                             ? new JceKeyTransRecipientInfoGenerator(e.certificate(), alg)
-                            : new JceKeyTransRecipientInfoGenerator(e.ski(), alg, e.publicKey());
+                            : new JceKeyTransRecipientInfoGenerator(ski, alg, e.publicKey());
                     out.add(g); // the JDK's RSA-OAEP and PKCS#1: no Bouncy Castle provider to load
                 } else {
                     KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC", Providers.bc());
@@ -183,10 +195,10 @@ public final class RecipientSet {
                     JceKeyAgreeRecipientInfoGenerator g = new JceKeyAgreeRecipientInfoGenerator(kdfFor(e.type()),
                             eph.getPrivate(), eph.getPublic(), cipher.keyWrapOid());
                     g.setProvider(Providers.bc());
-                    if (e.certificate() != null) {
+                    if (byCert) {
                         g.addRecipient(e.certificate());
                     } else {
-                        g.addRecipient(e.ski(), e.publicKey());
+                        g.addRecipient(ski, e.publicKey());
                     }
                     out.add(g);
                 }

@@ -31,11 +31,14 @@ import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.ImplicitRejection;
 import org.hsmkit.core.internal.cms.KeyUnwrap;
+import org.hsmkit.core.internal.cms.RecipientEntries;
+import org.hsmkit.core.internal.cms.RecipientIdentity;
 import org.hsmkit.core.internal.cms.RecipientKeys;
 
 /**
@@ -51,33 +54,59 @@ import org.hsmkit.core.internal.cms.RecipientKeys;
 public final class TokenRecipient {
     private final TokenKey key;
     private final PublicKey publicKey;
-    private final IssuerAndSerialNumber issuerAndSerial;
-    private final List<byte[]> keyIds;
+    private final RecipientIdentity identity;
 
     public TokenRecipient(TokenKey key) {
+        this(key, key.certificate());
+    }
+
+    private TokenRecipient(TokenKey key, Optional<X509Certificate> cert) {
         this.key = key;
         this.publicKey = RecipientKeys.toBc(key.publicKey());
-        Optional<X509Certificate> cert = key.certificate();
-        this.issuerAndSerial = cert.map(RecipientKeys::issuerAndSerial).orElse(null);
-        List<byte[]> ids = new ArrayList<>();
-        ids.add(RecipientKeys.subjectKeyIdentifier(publicKey));
-        cert.flatMap(RecipientKeys::skiExtension).ifPresent(ids::add);
-        this.keyIds = List.copyOf(ids);
+        this.identity = RecipientIdentity.of(publicKey, cert);
+    }
+
+    /**
+     * A token key identified by a certificate kept outside the token (a key made with
+     * {@code pkcs11-tool}, a read-only module).
+     *
+     * @throws HsmkitException KEY when the certificate holds another public key than the token key
+     */
+    public static TokenRecipient withCertificate(TokenKey key, X509Certificate certificate) {
+        PublicKey certKey = RecipientKeys.toBc(RecipientKeys.toBc(certificate).getPublicKey());
+        PublicKey tokenKey = RecipientKeys.toBc(key.publicKey());
+        if (!Arrays.equals(certKey.getEncoded(), tokenKey.getEncoded())) {
+            throw HsmkitException.key("the certificate " + NameFormat.format(certificate.getSubjectX500Principal())
+                    + " is not the certificate of key '" + key.label() + "' (it holds another public key)",
+                    "give the certificate issued for this key, or name the key the certificate belongs to");
+        }
+        return new TokenRecipient(key, Optional.of(certificate));
     }
 
     public TokenKey key() {
         return key;
     }
 
+    /** Whether this key could be the recipient of an entry by algorithm and size (for trying keys the file does not name). */
+    public boolean fits(RecipientEntries.Entry entry) {
+        if (entry.isKeyTransport()) {
+            return key.type().isRsa() && entry.encryptedKey().length == (key.type().bits() + 7) / 8;
+        }
+        if (entry.isKeyAgreement() && key.type().isEc()) {
+            int field = (key.type().bits() + 7) / 8;
+            return entry.originator().getPublicKeyData().getBytes().length == 2 * field + 1;
+        }
+        return false;
+    }
+
     /** Whether a recipient identified by issuer and serial number is this key's certificate. */
     public boolean matches(IssuerAndSerialNumber ias) {
-        return issuerAndSerial != null && issuerAndSerial.getSerialNumber().getValue().equals(ias.getSerialNumber().getValue())
-                && X500Name.getInstance(issuerAndSerial.getName()).equals(X500Name.getInstance(ias.getName()));
+        return identity.matches(ias);
     }
 
     /** Whether a subject key identifier names this key (its certificate's, or the SHA-1 of its key). */
     public boolean matches(byte[] subjectKeyIdentifier) {
-        return keyIds.stream().anyMatch(id -> Arrays.equals(id, subjectKeyIdentifier));
+        return identity.matches(subjectKeyIdentifier);
     }
 
     /** Whether a Bouncy Castle recipient id names this key. */
@@ -108,9 +137,16 @@ public final class TokenRecipient {
      * @throws HsmkitException KEY when none matches, listing the recipients the data names
      */
     public static Selected select(RecipientInformationStore store, Collection<TokenKey> keys) {
-        List<TokenRecipient> candidates = keys.stream()
-                .filter(k -> k.publicKeyKnown() && (k.type().isRsa() || k.type().isEc()))
-                .map(TokenRecipient::new).toList();
+        return selectAmong(store, usable(keys));
+    }
+
+    /** The keys that can be recipients at all (RSA or EC with a known public key), as recipients. */
+    public static List<TokenRecipient> usable(Collection<TokenKey> keys) {
+        return keys.stream().filter(k -> k.publicKeyKnown() && (k.type().isRsa() || k.type().isEc())).map(TokenRecipient::new).toList();
+    }
+
+    /** As {@link #select}, among recipients already made (for instance with {@link #withCertificate}). */
+    public static Selected selectAmong(RecipientInformationStore store, List<TokenRecipient> candidates) {
         for (RecipientInformation ri : store.getRecipients()) {
             for (TokenRecipient tr : candidates) {
                 if (tr.matches(ri.getRID())) {
@@ -198,17 +234,20 @@ public final class TokenRecipient {
      * @param contentKeyBytes the length the content cipher needs, or 0 when unknown (no length check)
      */
     public byte[] unwrapKeyTransport(AlgorithmIdentifier keyEncryptionAlgorithm, byte[] encryptedKey, int contentKeyBytes) {
+        return ImplicitRejection.keyOrRandom(tryKeyTransport(keyEncryptionAlgorithm, encryptedKey), contentKeyBytes);
+    }
+
+    /** RSA key transport; null when the wrapped key does not decrypt. Callers must not reveal which. */
+    byte[] tryKeyTransport(AlgorithmIdentifier keyEncryptionAlgorithm, byte[] encryptedKey) {
         RsaPadding padding = KeyUnwrap.rsaPadding(keyEncryptionAlgorithm); // public: may be refused openly
-        byte[] key;
         try {
-            key = this.key.decrypt(padding, encryptedKey);
+            return this.key.decrypt(padding, encryptedKey);
         } catch (HsmkitException e) {
             if (e.kind() != ErrorKind.INPUT) {
                 throw e; // token, PIN or mechanism trouble: nothing about the data
             }
-            key = null;
+            return null;
         }
-        return ImplicitRejection.keyOrRandom(key, contentKeyBytes);
     }
 
     /**
@@ -220,21 +259,26 @@ public final class TokenRecipient {
      */
     public byte[] unwrapKeyAgreement(AlgorithmIdentifier keyEncryptionAlgorithm, SubjectPublicKeyInfo originator,
             byte[] userKeyingMaterial, byte[] encryptedKey, int contentKeyBytes) {
+        return ImplicitRejection.keyOrRandom(tryKeyAgreement(keyEncryptionAlgorithm, originator, userKeyingMaterial, encryptedKey),
+                contentKeyBytes);
+    }
+
+    /** ECDH key agreement; null when the wrapped key does not unwrap. */
+    byte[] tryKeyAgreement(AlgorithmIdentifier keyEncryptionAlgorithm, SubjectPublicKeyInfo originator,
+            byte[] userKeyingMaterial, byte[] encryptedKey) {
         KeyUnwrap.Agreement plan = KeyUnwrap.agreement(keyEncryptionAlgorithm);
         ECPublicKey peer = RecipientKeys.originatorKey(originator.getAlgorithm(), originator.getPublicKeyData().getBytes(), publicKey);
         byte[] z = key.agree(peer);
-        byte[] contentKey;
         try {
-            contentKey = plan.unwrap(z, userKeyingMaterial, encryptedKey);
+            return plan.unwrap(z, userKeyingMaterial, encryptedKey);
         } catch (HsmkitException e) {
             if (e.kind() != ErrorKind.VERIFICATION_FAILED) {
                 throw e;
             }
-            contentKey = null;
+            return null;
         } finally {
             Arrays.fill(z, (byte) 0);
         }
-        return ImplicitRejection.keyOrRandom(contentKey, contentKeyBytes);
     }
 
     /** The key length of a content-encryption algorithm hsmkit knows; 0 for others. */

@@ -14,16 +14,25 @@ import org.hsmkit.core.cms.TokenRecipient;
 
 /** Opens enveloped layers with token keys through the shared CMS recipient code. */
 public final class TokenKeyOpener implements EnvelopeOpener {
-    private final Supplier<List<TokenKey>> keys;
+    private final Supplier<List<TokenRecipient>> keys;
+
+    private TokenKeyOpener(Supplier<List<TokenRecipient>> keys, boolean unused) {
+        this.keys = keys;
+    }
 
     /** @param keys asked only when an encrypted layer is met (so a token is opened only when needed) */
     public TokenKeyOpener(Supplier<List<TokenKey>> keys) {
-        this.keys = keys;
+        this(() -> TokenRecipient.usable(keys.get()), true);
+    }
+
+    /** Opens with token keys as recipients already identified (for a key whose certificate is not on the token). */
+    public static TokenKeyOpener ofRecipients(Supplier<List<TokenRecipient>> recipients) {
+        return new TokenKeyOpener(recipients, true);
     }
 
     @Override
     public InputStream open(RecipientInformationStore recipients, boolean authenticated) {
-        TokenRecipient.Selected s = TokenRecipient.select(recipients, keys.get());
+        TokenRecipient.Selected s = TokenRecipient.selectAmong(recipients, keys.get());
         try {
             Recipient recipient = s.recipient().recipient(s.information(), authenticated);
             return s.information().getContentStream(recipient).getContentStream();

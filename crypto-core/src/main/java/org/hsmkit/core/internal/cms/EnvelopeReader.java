@@ -10,6 +10,7 @@ import org.bouncycastle.asn1.ASN1TaggedObjectParser;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1OctetStringParser;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1SequenceParser;
 import org.bouncycastle.asn1.ASN1Set;
 import org.bouncycastle.asn1.ASN1SetParser;
@@ -34,6 +35,9 @@ public final class EnvelopeReader {
     private final ASN1ObjectIdentifier contentType;
     private final boolean authenticated;
     private final ASN1Set recipientInfos;
+    private final int version;
+    private final ASN1Primitive originatorInfo;
+    private final ASN1ObjectIdentifier encryptedContentType;
     private final AlgorithmIdentifier contentAlgorithm;
     private final InputStream content;
 
@@ -55,15 +59,17 @@ public final class EnvelopeReader {
             throw notCms(contentType);
         }
         this.body = (ASN1SequenceParser) ci.getContent(BERTags.SEQUENCE);
-        ASN1Integer.getInstance(body.readObject());
+        this.version = ASN1Integer.getInstance(body.readObject()).intValueExact();
         ASN1Encodable next = body.readObject();
+        ASN1Primitive originator = null;
         if (next instanceof ASN1TaggedObjectParser tagged) {
             if (tagged.getTagNo() != 0) {
                 throw HsmkitException.input("unexpected field [" + tagged.getTagNo() + "] in the header", "the file is damaged");
             }
-            tagged.getLoadedObject(); // originatorInfo: certificates, not needed to decrypt
+            originator = tagged.getLoadedObject(); // originatorInfo: certificates, not needed to decrypt
             next = body.readObject();
         }
+        this.originatorInfo = originator;
         if (!(next instanceof ASN1SetParser recipients)) {
             throw HsmkitException.input("the file has no recipient list", "the file is damaged");
         }
@@ -74,6 +80,7 @@ public final class EnvelopeReader {
         }
         this.encryptedContentInfo = eciSeq;
         EncryptedContentInfoParser eci = new EncryptedContentInfoParser(eciSeq);
+        this.encryptedContentType = eci.getContentType();
         this.contentAlgorithm = eci.getContentEncryptionAlgorithm();
         ASN1Encodable enc = eci.getEncryptedContent(BERTags.OCTET_STRING);
         if (enc == null) {
@@ -125,6 +132,21 @@ public final class EnvelopeReader {
         return recipientInfos;
     }
 
+    /** The syntax version the file declares. */
+    public int version() {
+        return version;
+    }
+
+    /** The header's originatorInfo as read ({@code [0]} tagged), or null. */
+    public ASN1Primitive originatorInfo() {
+        return originatorInfo;
+    }
+
+    /** The type of the content inside the encryption (id-data for files). */
+    public ASN1ObjectIdentifier encryptedContentType() {
+        return encryptedContentType;
+    }
+
     public AlgorithmIdentifier contentAlgorithm() {
         return contentAlgorithm;
     }
@@ -134,8 +156,11 @@ public final class EnvelopeReader {
         return content;
     }
 
-    /** What follows the content of AuthEnvelopedData. */
-    public record Trailer(ASN1Set authAttributes, byte[] mac) {
+    /**
+     * What follows the encrypted content: for AuthEnvelopedData the authenticated attributes and
+     * the MAC; for both types the unprotected (unauthenticated) attributes as read, tagged, or null.
+     */
+    public record Trailer(ASN1Set authAttributes, byte[] mac, ASN1Primitive unprotectedAttributes) {
     }
 
     /**
@@ -148,6 +173,7 @@ public final class EnvelopeReader {
         try {
             ASN1Set authAttrs = null;
             byte[] mac = null;
+            ASN1Primitive unprotected = null;
             if (encryptedContentInfo.readObject() != null) {
                 throw HsmkitException.input("unexpected data after the encrypted content", "the file is damaged");
             }
@@ -166,18 +192,18 @@ public final class EnvelopeReader {
                 }
                 next = body.readObject();
                 if (next instanceof ASN1TaggedObjectParser t && t.getTagNo() == 2) {
-                    t.getLoadedObject();
+                    unprotected = t.getLoadedObject();
                     next = body.readObject();
                 }
             } else if (next instanceof ASN1TaggedObjectParser t && t.getTagNo() == 1) {
-                t.getLoadedObject();
+                unprotected = t.getLoadedObject();
                 next = body.readObject();
             }
             if (next != null || top.readObject() != null) {
                 throw HsmkitException.input("unexpected data after the encrypted content", "the file is damaged");
             }
             source.requireEnd();
-            return new Trailer(authAttrs, mac);
+            return new Trailer(authAttrs, mac, unprotected);
         } catch (HsmkitException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
@@ -30,6 +31,11 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Plaintext per cipher call once warmed up. */
     private static final int CHUNK = 1 << 16;
+    /**
+     * Bytes encrypted in small slices so far in this JVM. The warm-up is per JVM, not per instance:
+     * counted per instance, every S/MIME message (a new instance each) ran in 256-byte calls.
+     */
+    private static final AtomicLong WARMED = new AtomicLong();
 
     private final AlgorithmIdentifier algorithm;
     private final SecretKey key;
@@ -91,7 +97,6 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
     public OutputStream getOutputStream(OutputStream out) {
         return new OutputStream() {
             private final byte[] buf = new byte[CHUNK + TAG_BYTES];
-            private long total;
             private boolean closed;
 
             @Override
@@ -105,13 +110,16 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
                     for (int o = 0; o < len; o += CHUNK) {
                         int n = Math.min(CHUNK, len - o);
                         // small slices at first so that the JIT compiles the JDK's AES-GCM intrinsics early
-                        int slice = total < ContentDecryption.WARMUP_BYTES ? ContentDecryption.WARMUP_SLICE : n;
+                        boolean warming = WARMED.get() < ContentDecryption.WARMUP_BYTES;
+                        int slice = warming ? ContentDecryption.WARMUP_SLICE : n;
+                        if (warming) {
+                            WARMED.addAndGet(n);
+                        }
                         int m = 0;
                         for (int s = 0; s < n; s += slice) {
                             m += cipher.update(b, off + o + s, Math.min(slice, n - s), buf, m);
                         }
                         out.write(buf, 0, m);
-                        total += n;
                     }
                 } catch (GeneralSecurityException e) {
                     throw new IOException("AES-GCM failed: " + e.getMessage(), e);

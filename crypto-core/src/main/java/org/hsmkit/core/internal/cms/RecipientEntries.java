@@ -28,9 +28,22 @@ public final class RecipientEntries {
     private RecipientEntries() {
     }
 
-    /** One recipient: how it is identified and what it takes to recover the content key. */
+    /**
+     * One recipient: how it is identified and what it takes to recover the content key;
+     * {@code info} is the position of its RecipientInfo in the set, {@code key} its position among
+     * the encrypted keys of a key-agreement info (0 otherwise).
+     */
     public record Entry(String kind, IssuerAndSerialNumber issuerAndSerial, byte[] ski, AlgorithmIdentifier keyEncryptionAlgorithm,
-            byte[] encryptedKey, SubjectPublicKeyInfo originator, byte[] userKeyingMaterial) {
+            byte[] encryptedKey, SubjectPublicKeyInfo originator, byte[] userKeyingMaterial, int info, int key) {
+
+        /** Whether the file can say who this recipient is (issuer and serial, or key identifier). */
+        public boolean identified() {
+            return issuerAndSerial != null || ski != null;
+        }
+
+        public boolean isKeyTransport() {
+            return "key transport".equals(kind);
+        }
 
         public boolean isKeyAgreement() {
             return originator != null;
@@ -71,35 +84,44 @@ public final class RecipientEntries {
         public boolean matches(TokenRecipient r) {
             return (ski != null && r.matches(ski)) || (issuerAndSerial != null && r.matches(issuerAndSerial));
         }
+
+        /** Whether this entry is the same recipient key as {@code other} (same info and position). */
+        public boolean samePlace(Entry other) {
+            return info == other.info && key == other.key;
+        }
     }
 
     public static List<Entry> of(ASN1Set recipientInfos) {
         List<Entry> out = new ArrayList<>();
+        int index = -1;
         for (ASN1Encodable e : recipientInfos) {
+            index++;
             ASN1Encodable info = RecipientInfo.getInstance(e).getInfo();
             if (info instanceof KeyTransRecipientInfo kt) {
                 RecipientIdentifier rid = kt.getRecipientIdentifier();
                 IssuerAndSerialNumber ias = rid.isTagged() ? null : IssuerAndSerialNumber.getInstance(rid.getId());
                 byte[] ski = rid.isTagged() ? ASN1OctetString.getInstance(rid.getId()).getOctets() : null;
-                out.add(new Entry("key transport", ias, ski, kt.getKeyEncryptionAlgorithm(), kt.getEncryptedKey().getOctets(), null, null));
+                out.add(new Entry("key transport", ias, ski, kt.getKeyEncryptionAlgorithm(), kt.getEncryptedKey().getOctets(), null, null, index, 0));
             } else if (info instanceof KeyAgreeRecipientInfo ka) {
                 OriginatorPublicKey opk = ka.getOriginator().getOriginatorKey();
                 SubjectPublicKeyInfo originator = opk == null ? null : new SubjectPublicKeyInfo(opk.getAlgorithm(), opk.getPublicKeyData());
                 byte[] ukm = ka.getUserKeyingMaterial() == null ? null : ka.getUserKeyingMaterial().getOctets();
+                int k = -1;
                 for (ASN1Encodable r : ka.getRecipientEncryptedKeys()) {
+                    k++;
                     RecipientEncryptedKey rek = RecipientEncryptedKey.getInstance(r);
                     KeyAgreeRecipientIdentifier id = rek.getIdentifier();
                     IssuerAndSerialNumber ias = id.getIssuerAndSerialNumber();
                     byte[] ski = id.getRKeyID() == null ? null : id.getRKeyID().getSubjectKeyIdentifier().getOctets();
                     out.add(new Entry(originator == null ? "key agreement (static originator, unsupported)" : "key agreement",
-                            ias, ski, ka.getKeyEncryptionAlgorithm(), rek.getEncryptedKey().getOctets(), originator, ukm));
+                            ias, ski, ka.getKeyEncryptionAlgorithm(), rek.getEncryptedKey().getOctets(), originator, ukm, index, k));
                 }
             } else if (info instanceof KEKRecipientInfo) {
-                out.add(new Entry("pre-shared key (unsupported)", null, null, null, null, null, null));
+                out.add(new Entry("pre-shared key (unsupported)", null, null, null, null, null, null, index, 0));
             } else if (info instanceof PasswordRecipientInfo) {
-                out.add(new Entry("password (unsupported)", null, null, null, null, null, null));
+                out.add(new Entry("password (unsupported)", null, null, null, null, null, null, index, 0));
             } else {
-                out.add(new Entry("other (unsupported)", null, null, null, null, null, null));
+                out.add(new Entry("other (unsupported)", null, null, null, null, null, null, index, 0));
             }
         }
         return out;

@@ -48,7 +48,7 @@ class SymmetricVectorsTest {
         ContentDecryption d = gcm(key, iv, tag.length);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         d.run(new ByteArrayInputStream(ct), out);
-        d.verify(new EnvelopeReader.Trailer(null, tag), null);
+        d.verify(new EnvelopeReader.Trailer(null, tag, null), null);
         return out.toByteArray();
     }
 

@@ -1,0 +1,46 @@
+package org.hsmkit.cli;
+
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.cms.CertificateFile;
+import org.hsmkit.core.cms.CmsDecryptor;
+import org.hsmkit.core.cms.CmsRewrapper;
+
+/**
+ * How {@code --key} and {@code --cert} choose the key that opens an encrypted file: any token key
+ * the file names; the named key (tried on fitting entries when the file does not name it); or the
+ * named key identified by a certificate file.
+ */
+final class CryptoKeys {
+    private CryptoKeys() {
+    }
+
+    static CmsDecryptor decryptor(CliSession session, String key, String cert) {
+        if (key == null) {
+            requireNoCert(cert);
+            return CmsDecryptor.withKeysOf(session.token());
+        }
+        TokenKey k = session.token().key(key);
+        return cert == null ? CmsDecryptor.withKey(k) : CmsDecryptor.withKey(k, certificate(session, cert));
+    }
+
+    static CmsRewrapper.Builder rewrapper(CliSession session, String key, String cert) {
+        if (key == null) {
+            requireNoCert(cert);
+            return CmsRewrapper.withKeysOf(session.token());
+        }
+        TokenKey k = session.token().key(key);
+        return cert == null ? CmsRewrapper.withKey(k) : CmsRewrapper.withKey(k, certificate(session, cert));
+    }
+
+    static java.security.cert.X509Certificate certificate(CliSession session, String cert) {
+        return RewrapCommand.single(CertificateFile.read(session.context().resolve(cert)), cert);
+    }
+
+    private static void requireNoCert(String cert) {
+        if (cert != null) {
+            throw new HsmkitException(ErrorKind.USAGE, "--cert needs --key", "name the key the certificate belongs to with --key");
+        }
+    }
+}

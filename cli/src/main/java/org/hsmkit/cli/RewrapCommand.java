@@ -1,0 +1,118 @@
+package org.hsmkit.cli;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.cms.CertificateFile;
+import org.hsmkit.core.cms.CmsRewrapper;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code hsmkit rewrap}: add or remove recipients of an encrypted file without re-encrypting it. */
+@Command(name = "rewrap", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Add or remove recipients of an encrypted file without re-encrypting its content.",
+            "The content key is opened once with your token key; the encrypted content and its tag are",
+            "copied byte for byte (checked on the way). This is access management, not re-encryption:",
+            "a removed recipient who kept the old file can still read it; use --reencrypt for a fresh key.",
+            "Writes IN.rewrapped.p7m (or IN.rewrapped) unless -o is given."})
+final class RewrapCommand implements Callable<Integer> {
+    private final CliSession session;
+
+    @Option(names = "--key", paramLabel = "KEY", description = "your key that opens the file (default: whichever token key is a recipient)")
+    String key;
+
+    @Option(names = "--cert", paramLabel = "CERTFILE", description = "the certificate of --key, when the token holds none for it")
+    String cert;
+
+    @Option(names = "--add-recipient", paramLabel = "CERTFILE", description = "give this certificate's holder access; repeatable")
+    List<String> add = new ArrayList<>();
+
+    @Option(names = "--remove-recipient", paramLabel = "CERTFILE|KEYID",
+            description = "take access away from this recipient (a certificate file, or a subject key id in hex); repeatable")
+    List<String> remove = new ArrayList<>();
+
+    @Option(names = "--reencrypt", description = "re-encrypt under a fresh content key (every recipient who stays must be given with "
+            + "--add-recipient, except your own key)")
+    boolean reencrypt;
+
+    @Option(names = "--rsa-padding", paramLabel = "PADDING", defaultValue = "oaep",
+            description = "for added RSA recipients: oaep (default) or pkcs1")
+    String rsaPadding;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output)")
+    String output;
+
+    @Parameters(index = "0", paramLabel = "IN", description = "the encrypted file, or '-' for standard input")
+    String input;
+
+    RewrapCommand(CliSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (add.isEmpty() && remove.isEmpty() && !reencrypt) {
+            throw new HsmkitException(ErrorKind.USAGE, "nothing to change", "name recipients with --add-recipient or --remove-recipient");
+        }
+        CmsRewrapper.Builder b = CryptoKeys.rewrapper(session, key, cert).rsaPadding(EncryptCommand.parsePadding(rsaPadding))
+                .reencrypt(reencrypt).allowRemovingOwnKey(session.forced());
+        for (String a : add) {
+            CertificateFile.read(session.context().resolve(a)).forEach(b::addRecipient);
+        }
+        for (String r : remove) {
+            Path p = session.context().resolve(r);
+            if (Files.isRegularFile(p)) {
+                CertificateFile.read(p).forEach(b::removeRecipient);
+            } else {
+                b.removeKeyId(keyId(r));
+            }
+        }
+        CmsFileArguments files = new CmsFileArguments(session);
+        String derived = "-".equals(input) ? null
+                : input.endsWith(".p7m") && input.length() > 4 ? input.substring(0, input.length() - 4) + ".rewrapped.p7m" : input + ".rewrapped";
+        long start = System.nanoTime();
+        CmsRewrapper.Rewrap r;
+        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output")) {
+            r = b.build().rewrap(in, out);
+        }
+        session.info(String.format(Locale.ROOT, "hsmkit: %s %d bytes (%s) with key '%s' into %s in %.2f s; %d recipient%s now",
+                r.reencrypted() ? "re-encrypted" : "re-wrapped", r.contentBytes(), r.cipher().spec(), r.keyReference(),
+                CmsFileArguments.describe(output, input, derived), (System.nanoTime() - start) / 1e9, r.recipients().size(),
+                r.recipients().size() == 1 ? "" : "s"));
+        r.added().forEach(a -> session.info("  added: " + a));
+        r.removed().forEach(a -> session.info("  removed: " + a));
+        if (!r.removed().isEmpty() && !r.reencrypted()) {
+            session.info("hsmkit: note: the content key is unchanged; a removed recipient who kept the old file can still read it"
+                    + " (--reencrypt changes the key)");
+        }
+        return 0;
+    }
+
+    private static byte[] keyId(String text) {
+        try {
+            return KeyId.bytesOf(KeyId.parse(text));
+        } catch (TypeConversionException e) {
+            throw new HsmkitException(ErrorKind.USAGE, "'" + text + "' is neither a certificate file nor a key id",
+                    "give the recipient's certificate file, or its subject key id in hex (hsmkit inspect FILE lists them)");
+        }
+    }
+
+    static X509Certificate single(List<X509Certificate> certs, String file) {
+        if (certs.size() != 1) {
+            throw new HsmkitException(ErrorKind.USAGE, file + " holds " + certs.size() + " certificates", "give a file with the key's certificate only");
+        }
+        return certs.get(0);
+    }
+}
