@@ -129,7 +129,7 @@ public final class CliSession implements AutoCloseable {
     }
 
     /** The token, opened on first use. */
-    public Token token() {
+    public synchronized Token token() {
         if (token == null) {
             token = tokenSpec().open(tokenOptions());
         }
@@ -159,7 +159,7 @@ public final class CliSession implements AutoCloseable {
      * nor HSMKIT_TOKEN is given and the key is a PKCS#11 URI, the token is the one that URI names
      * (so {@code --key 'pkcs11:token=SmartCard-HSM;id=%10'} works on its own).
      */
-    public Token tokenFor(String keyReference) {
+    public synchronized Token tokenFor(String keyReference) {
         String env = context.env().get("HSMKIT_TOKEN");
         if (token == null && global.token == null && (env == null || env.isBlank()) && keyReference != null
                 && keyReference.regionMatches(true, 0, "pkcs11:", 0, 7)) {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code hsmkit smime decrypt}: removes encryption (and compression); a signature stays for verify. */
 @Command(name = "decrypt", mixinStandardHelpOptions = true,
-        description = "Decrypt a message with a key on the token; an inner signature is kept so 'smime verify' can check it.")
+        description = {"Decrypt messages with a key on the token, keeping an inner signature for 'smime verify'.",
+            "One message goes to standard output (or -o); several need --output-dir."})
 final class SmimeDecryptCommand implements Callable<Integer> {
     private final CliSession session;
 
@@ -21,22 +22,35 @@ final class SmimeDecryptCommand implements Callable<Integer> {
     @Mixin
     SmimeReadOptions options;
 
+    @Mixin
+    BatchOptions batch = new BatchOptions();
+
     SmimeDecryptCommand(CliSession session) {
         this.session = session;
     }
 
     @Override
-    public Integer call() {
-        try (AtomicOutput out = SmimeFiles.output(session, options.output, options.input)) {
-            SmimeReport report = SmimeReader.builder().decryptWith(() -> SmimeFiles.decryptionKeys(session, options.key)).build()
-                    .decrypt(SmimeFiles.readMessage(session, options.input));
-            if (!report.isEncrypted()) {
-                session.warn("the message was not encrypted");
-            }
-            SmimeFiles.write(report.message(), out);
-            out.commit();
-            report.layers().forEach(l -> session.info("removed part " + l.path() + ": " + l.kind() + " (" + l.algorithm() + ")"));
+    public Integer call() throws Exception {
+        BatchRunner runner = new BatchRunner(session, batch, "decrypted").outputDirRequired();
+        java.util.List<String> all = runner.inputs(options.inputs);
+        SmimeReader reader;
+        if (runner.isBatch(all)) {
+            java.util.List<org.hsmkit.core.TokenKey> keys = SmimeFiles.decryptionKeys(session, options.key); // one login, before the first file
+            reader = SmimeReader.builder().decryptWith(() -> keys).build();
+        } else {
+            reader = SmimeReader.builder().decryptWith(() -> SmimeFiles.decryptionKeys(session, options.key)).build();
         }
-        return 0;
+        return runner.run(all, options.output, f -> {
+            try (AtomicOutput out = SmimeFiles.output(session, f.output(null), f.input())) {
+                SmimeReport report = reader.decrypt(SmimeFiles.readMessage(session, f.input()));
+                if (!report.isEncrypted()) {
+                    f.warn("the message was not encrypted");
+                }
+                SmimeFiles.write(report.message(), out);
+                out.commit();
+                report.layers().forEach(l -> f.info("removed part " + l.path() + ": " + l.kind() + " (" + l.algorithm() + ")"));
+            }
+            return 0;
+        });
     }
 }
