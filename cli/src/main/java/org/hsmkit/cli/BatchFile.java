@@ -16,6 +16,7 @@ final class BatchFile {
     private final PrintStream err;
     private final boolean quiet;
     private final String prefix;
+    private Object report;
 
     BatchFile(String input, String output, Path outputDir, PrintStream out, PrintStream err, boolean quiet, boolean inBatch) {
         this.prefix = inBatch ? input + ": " : "";
@@ -56,6 +57,23 @@ final class BatchFile {
     /** Where the command's report goes (standard output, or this file's buffer in a batch). */
     PrintStream out() {
         return out;
+    }
+
+    /**
+     * Hands over the file's --json report: printed at once for one file, or kept for the batch
+     * summary, which lists every file's report.
+     */
+    void report(Object report) {
+        if (prefix.isEmpty()) {
+            JsonOutput.print(out, report);
+        } else {
+            this.report = report;
+        }
+    }
+
+    /** The report handed over in a batch, or null. */
+    Object report() {
+        return report;
     }
 
     /** A status line on standard error unless -q. */

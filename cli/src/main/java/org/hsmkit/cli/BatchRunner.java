@@ -40,7 +40,7 @@ final class BatchRunner {
     }
 
     /** How one file ended. */
-    record Outcome(String input, int code, ErrorReporter.Failure failure) {
+    record Outcome(String input, int code, ErrorReporter.Failure failure, Object report) {
         boolean skipped() {
             return code < 0;
         }
@@ -203,25 +203,28 @@ final class BatchRunner {
 
     private Buffered one(String in, Path outputDir, Work work, AtomicBoolean stop) {
         if (options.failFast && stop.get()) {
-            return new Buffered(new Outcome(in, -1, null), new byte[0], new byte[0]);
+            return new Buffered(new Outcome(in, -1, null, null), new byte[0], new byte[0]);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         ErrorReporter.Failure failure = null;
+        BatchFile file;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             try {
-                code = work.run(new BatchFile(in, null, outputDir, o, e, session.quiet(), true));
+                file = new BatchFile(in, null, outputDir, o, e, session.quiet(), true);
+                code = work.run(file);
             } catch (Exception | LinkageError ex) {
                 failure = ErrorReporter.describe(ex);
                 code = failure.code();
+                file = null;
             }
         }
         if (code != 0) {
             stop.set(true);
         }
-        return new Buffered(new Outcome(in, code, failure), out.toByteArray(), err.toByteArray());
+        return new Buffered(new Outcome(in, code, failure, file == null ? null : file.report()), out.toByteArray(), err.toByteArray());
     }
 
     private int report(Summary s) {
@@ -238,6 +241,9 @@ final class BatchRunner {
         }
         if (s.exitCode() != 0 || !session.quiet()) {
             session.context().stderr().println(line);
+        }
+        if (session.json()) {
+            JsonOutput.print(session.context().stdout(), JsonReports.Batch.of(s));
         }
         return s.exitCode();
     }

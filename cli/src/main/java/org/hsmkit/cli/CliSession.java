@@ -34,6 +34,11 @@ public final class CliSession implements AutoCloseable {
         return global.quiet;
     }
 
+    /** Whether --json was given: reports and errors as JSON on standard output. */
+    public boolean json() {
+        return global.json;
+    }
+
     public boolean verbose() {
         return global.verbose;
     }

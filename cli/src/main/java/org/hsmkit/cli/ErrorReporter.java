@@ -48,6 +48,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             err.println("hsmkit: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
         }
         err.flush();
+        if (java.util.Arrays.asList(args).contains("--json")) {
+            JsonOutput.print(context.stdout(), new JsonReports.Failure(new JsonReports.Error("USAGE", shown.getMessage(),
+                    "see '" + cmd.getCommandSpec().qualifiedName() + " --help'")));
+        }
         return ExitCode.USAGE;
     }
 
@@ -59,7 +63,12 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
-        return report(ex, optionGiven(parseResult, "--stacktrace"), optionGiven(parseResult, "--verbose"));
+        int code = report(ex, optionGiven(parseResult, "--stacktrace"), optionGiven(parseResult, "--verbose"));
+        if (optionGiven(parseResult, "--json")) {
+            // a script reads standard output only: the same error, as a document
+            JsonOutput.print(context.stdout(), JsonReports.Failure.of(describe(ex)));
+        }
+        return code;
     }
 
     int report(Throwable ex, boolean stacktrace) {

@@ -53,6 +53,10 @@ public final class HsmkitCommand {
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT, description = "print a stack trace with errors")
     boolean stacktrace;
 
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "print reports, batch summaries and errors as JSON on standard output (schemas in docs/json.md)")
+    boolean json;
+
     @Option(names = "--force", scope = ScopeType.INHERIT,
             description = "replace an existing output file; spend the final PIN try")
     boolean force;

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.hsmkit.core.HsmkitException;
 import org.hsmkit.pdf.PdfReport;
 import org.hsmkit.pdf.PdfVerifier;
 import org.hsmkit.pdf.SignatureReport;
@@ -39,9 +38,6 @@ final class PdfVerifyCommand implements Callable<Integer> {
             description = "a current CRL (DER or PEM) of a signer's CA, consulted beside the document's own revocation data; repeatable")
     List<String> crls = new ArrayList<>();
 
-    @Option(names = "--json", description = "print the report as JSON (schema in docs/pdf.md)")
-    boolean json;
-
     @Option(names = "--password-file", paramLabel = "FILE", description = "password of an encrypted PDF, first line of FILE")
     String passwordFile;
 
@@ -57,32 +53,16 @@ final class PdfVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PdfVerifier verifier;
-        try {
-            verifier = verifier();
-        } catch (HsmkitException e) {
-            if (json) {
-                JsonOutput.print(session.context().stdout(), PdfVerifyJson.of(e));
-            }
-            throw e;
-        }
+        PdfVerifier verifier = verifier();
         BatchRunner runner = new BatchRunner(session, batch, "verified");
         return runner.run(runner.inputs(inputs), null, f -> verify(f, verifier));
     }
 
     private int verify(BatchFile f, PdfVerifier verifier) {
         PrintStream out = f.out();
-        PdfReport report;
-        try {
-            report = verify(verifier, f.input());
-        } catch (HsmkitException e) {
-            if (json) {
-                JsonOutput.print(out, PdfVerifyJson.of(e));
-            }
-            throw e;
-        }
-        if (json) {
-            JsonOutput.print(out, PdfVerifyJson.of(report));
+        PdfReport report = verify(verifier, f.input());
+        if (session.json()) {
+            f.report(PdfVerifyJson.of(report));
         } else {
             print(report, out);
         }

@@ -33,6 +33,10 @@ final class SmimeDecryptCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BatchRunner runner = new BatchRunner(session, batch, "decrypted").outputDirRequired();
         java.util.List<String> all = runner.inputs(options.inputs);
+        if (session.json() && !runner.isBatch(all) && (options.output == null || options.output.equals("-")) && batch.outputDir == null) {
+            throw new org.hsmkit.core.HsmkitException(org.hsmkit.core.ErrorKind.USAGE,
+                    "with --json standard output carries the report, not the message", "write the message with -o FILE");
+        }
         SmimeReader reader;
         if (runner.isBatch(all)) {
             java.util.List<org.hsmkit.core.TokenKey> keys = SmimeFiles.decryptionKeys(session, options.key); // one login, before the first file
@@ -48,6 +52,9 @@ final class SmimeDecryptCommand implements Callable<Integer> {
                 }
                 SmimeFiles.write(report.message(), out);
                 out.commit();
+                if (session.json()) {
+                    f.report(JsonReports.Smime.of(f.input(), report, false));
+                }
                 report.layers().forEach(l -> f.info("removed part " + l.path() + ": " + l.kind() + " (" + l.algorithm() + ")"));
             }
             return 0;

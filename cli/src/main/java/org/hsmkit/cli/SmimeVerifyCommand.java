@@ -88,7 +88,15 @@ final class SmimeVerifyCommand implements Callable<Integer> {
         AtomicOutput out = target == null ? null : SmimeFiles.output(session, target, f.input());
         try {
             SmimeReport report = reader.read(SmimeFiles.readMessage(session, f.input()));
-            if (!session.quiet()) {
+            if (session.json()) {
+                f.report(JsonReports.Smime.of(f.input(), report, true));
+                if (!report.verified()) {
+                    // the report says why; a second document (the error) would break a parser
+                    session.context().stderr().println("hsmkit: error: " + f.input() + ": verification failed: "
+                            + String.join("; ", report.problems()));
+                    return ExitCode.VERIFICATION_FAILED;
+                }
+            } else if (!session.quiet()) {
                 SmimeReportText.print(report, f.out());
             }
             if (!report.verified()) {

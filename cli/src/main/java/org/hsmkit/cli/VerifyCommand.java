@@ -84,6 +84,10 @@ final class VerifyCommand implements Callable<Integer> {
                 out.commit();
             }
         }
+        if (session.json()) {
+            f.report(JsonReports.Verification.of(input, signers));
+            return 0;
+        }
         java.io.PrintStream out = f.out();
         for (CmsVerifier.Signer s : signers) {
             out.println(runnerPrefix(f) + "signature OK");
