@@ -18,7 +18,9 @@ import picocli.CommandLine.ScopeType;
         footer = {
             "  HSMKIT_TOKEN           token selector used when -t is not given",
             "  HSMKIT_PKCS11_MODULE   PKCS#11 module used when --module is not given",
-            "  HSMKIT_PIN_FILE        file holding the PIN when no --pin-* option is given"
+            "  HSMKIT_PIN_FILE        file holding the PIN when no --pin-* option is given",
+            "  XDG_DATA_HOME, HOME    the soft token's default file: $XDG_DATA_HOME/hsmkit/soft-token.p12, else",
+            "                         $HOME/.local/share/hsmkit/soft-token.p12"
         })
 public final class HsmkitCommand {
     /** The top-level subcommands, in the order the help lists them. */
@@ -29,7 +31,8 @@ public final class HsmkitCommand {
             AutoComplete.GenerateCompletion.class);
 
     @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", scope = ScopeType.INHERIT,
-            description = "'soft' (default: the software token, created on first use), 'soft:PATH.p12', or a PKCS#11 URI such as pkcs11:token=SmartCard-HSM")
+            description = "'soft' (the software token, created on first use), 'soft:PATH.p12', or a PKCS#11 URI such as pkcs11:token=SmartCard-HSM;"
+                    + " default: the token of --module (or HSMKIT_PKCS11_MODULE) when given, else 'soft'")
     String token;
 
     @Option(names = "--module", paramLabel = "PATH", scope = ScopeType.INHERIT,
@@ -58,6 +61,10 @@ public final class HsmkitCommand {
     boolean json;
 
     @Option(names = "--force", scope = ScopeType.INHERIT,
-            description = "replace an existing output file; spend the final PIN try")
+            description = "replace existing output files (deprecated second meaning, until the next release: --allow-final-pin-try)")
     boolean force;
+
+    @Option(names = "--allow-final-pin-try", scope = ScopeType.INHERIT,
+            description = "log in even when the token says one more wrong PIN locks it (default: refuse, try nothing)")
+    boolean allowFinalPinTry;
 }
