@@ -165,6 +165,7 @@ final class BatchRunner {
         PrintStream stderr = session.context().stderr();
         List<Outcome> outcomes = new ArrayList<>();
         int worst = 0;
+        Progress progress = Progress.of(session, inputs.size(), "files");
         try {
             List<Future<Buffered>> futures = new ArrayList<>();
             for (String in : inputs) {
@@ -179,6 +180,9 @@ final class BatchRunner {
                 }
                 stdout.write(b.out, 0, b.out.length);
                 stdout.flush();
+                if (progress != null && (b.err.length > 0 || b.outcome.failure() != null)) {
+                    progress.close(); // the bar is drawn again below these lines
+                }
                 stderr.write(b.err, 0, b.err.length);
                 Outcome o = b.outcome;
                 if (o.failure() != null) {
@@ -190,8 +194,14 @@ final class BatchRunner {
                 stderr.flush();
                 outcomes.add(o);
                 worst = Math.max(worst, o.code());
+                if (progress != null) {
+                    progress.advance(1);
+                }
             }
         } finally {
+            if (progress != null) {
+                progress.close();
+            }
             pool.shutdownNow();
         }
         return new Summary(verb, List.copyOf(outcomes), worst);

@@ -43,6 +43,7 @@ final class DecryptCommand implements Callable<Integer> {
         CmsFileArguments files = new CmsFileArguments(session);
         BatchRunner runner = new BatchRunner(session, batch, "decrypted");
         List<String> all = runner.inputs(inputs);
+        files.inBatch(runner.isBatch(all));
         // one file: the token is opened (and the PIN asked) only once the file's header proved sound;
         // several: the keys are listed, and the token logged in, once before the first file
         CmsDecryptor decryptor = key != null ? CmsDecryptor.withKey(session.token().key(key))

@@ -88,7 +88,9 @@ final class EncryptCommand implements Callable<Integer> {
         CmsEncryptor encryptor = CmsEncryptor.to(rs).cipher(c).rsaPadding(padding).armor(armor).build();
         CmsFileArguments files = new CmsFileArguments(session);
         BatchRunner runner = new BatchRunner(session, batch, "encrypted");
-        return runner.run(runner.inputs(inputs), output, f -> {
+        List<String> all = runner.inputs(inputs);
+        files.inBatch(runner.isBatch(all));
+        return runner.run(all, output, f -> {
             String input = f.input();
             String target = f.output("-".equals(input) ? null : input + ".p7m");
             long start = System.nanoTime();

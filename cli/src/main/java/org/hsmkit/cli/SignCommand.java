@@ -58,7 +58,9 @@ final class SignCommand implements Callable<Integer> {
         CmsSigner signer = b.build();
         CmsFileArguments files = new CmsFileArguments(session);
         BatchRunner runner = new BatchRunner(session, batch, "signed");
-        return runner.run(runner.inputs(inputs), output, f -> {
+        List<String> all = runner.inputs(inputs);
+        files.inBatch(runner.isBatch(all));
+        return runner.run(all, output, f -> {
             String input = f.input();
             String target = f.output("-".equals(input) ? null : input + ".p7s");
             try (InputStream in = files.open(input); AtomicOutput out = files.output(target, input, target, "signature")) {

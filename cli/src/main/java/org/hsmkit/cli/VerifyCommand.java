@@ -57,6 +57,7 @@ final class VerifyCommand implements Callable<Integer> {
         CmsFileArguments files = new CmsFileArguments(session);
         BatchRunner runner = new BatchRunner(session, batch, "verified");
         List<String> all = runner.inputs(inputs);
+        files.inBatch(runner.isBatch(all));
         if (content != null && runner.isBatch(all)) {
             throw new HsmkitException(ErrorKind.USAGE, "--content names the signed file of one signature, but " + all.size()
                     + " signatures are given", "leave --content out: each FILE.p7s is checked against FILE beside it");
