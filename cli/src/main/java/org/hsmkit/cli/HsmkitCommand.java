@@ -28,7 +28,7 @@ public final class HsmkitCommand {
             TokenCommand.class, KeyCommand.class, DataCommand.class, RandomCommand.class,
             EncryptCommand.class, DecryptCommand.class, InspectCommand.class, SignCommand.class, VerifyCommand.class,
             PdfCommand.class, SmimeCommand.class, CaCommand.class, DemoCommand.class,
-            AutoComplete.GenerateCompletion.class);
+            AutoComplete.GenerateCompletion.class, InstallManCommand.class);
 
     @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", scope = ScopeType.INHERIT,
             description = "'soft' (the software token, created on first use), 'soft:PATH.p12', or a PKCS#11 URI such as pkcs11:token=SmartCard-HSM;"
