@@ -15,18 +15,11 @@ size_mib="${SIZE_MIB:-1024}"
 runs="${RUNS:-5}"
 source "$root/bench/lib.sh"
 bench_require java openssl age age-keygen softhsm2-util pkcs11-tool /usr/bin/time
-spy_module=""
-for m in /usr/lib/x86_64-linux-gnu/pkcs11-spy.so /usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so /usr/lib64/pkcs11-spy.so; do
-  [[ -f "$m" ]] && spy_module="$m" && break
-done
-[[ -n "$spy_module" ]] || { echo "missing: OpenSC's pkcs11-spy" >&2; exit 2; }
 
 # Build once (./hsmkit builds when needed, and prepares its class archive), then time the launcher
 # exactly as users run it.
 "$root/hsmkit" --version >/dev/null
 hsmkit=("$root/hsmkit")
-# the same program as a plain JVM command line, for gdb (which cannot start a shell script)
-hsmkit_jvm=(java -cp "$root/cli/target/hsmkit-cli.jar:$root/cli/target/lib/*" org.hsmkit.cli.Main)
 
 bench_workdir
 bench_token
@@ -58,27 +51,8 @@ for label in "${!walls[@]}"; do
   printf '%-16s wall %s s   peak RSS %s KB\n' "$label" "${walls[$label]}" "${rsss[$label]}" >&2
 done
 
-# Correctness and the private-key operation count, once. First choice: OpenSC's pkcs11-spy in front of
-# SoftHSM2. pkcs11-spy of OpenSC before 0.26 crashes in C_GetInterfaceList when the module behind it is
-# PKCS#11 2.x (SoftHSM2 2.6); then gdb counts the calls into SoftHSM2's private-key functions instead.
-counter="pkcs11-spy"
-if PKCS11SPY="$softhsm_module" PKCS11SPY_OUTPUT="$work/spy.log" "${hsmkit[@]}" -t "pkcs11:token=bench" --module "$spy_module" \
-    --pin-file pin.txt --force decrypt -o out.check hsmkit.p7m >/dev/null 2>&1; then
-  ops="$(grep -cE '^[0-9]+: C_(Decrypt|DeriveKey|Sign|UnwrapKey)$' spy.log || true)"
-else
-  command -v gdb >/dev/null || { echo "pkcs11-spy failed and gdb is missing: cannot count operations" >&2; exit 2; }
-  counter="gdb breakpoints on SoftHSM2's C_Decrypt/C_DeriveKey/C_Sign/C_UnwrapKey (pkcs11-spy $(dpkg-query -W -f='${Version}' opensc 2>/dev/null) crashed)"
-  {
-    echo "set pagination off"; echo "handle all nostop noprint pass"; echo "set breakpoint pending on"
-    for f in C_Decrypt C_DeriveKey C_Sign C_UnwrapKey; do
-      printf 'break %s\ncommands\nsilent\nprintf "PRIVATE-KEY-OP %s\\n"\ncontinue\nend\n' "$f" "$f"
-    done
-    echo "run"
-  } > count.gdb
-  gdb -q -batch -x count.gdb --args "${hsmkit_jvm[@]}" -t "pkcs11:token=bench" --module "$softhsm_module" --pin-file pin.txt \
-    --force decrypt -o out.check hsmkit.p7m > gdb.log 2>&1
-  ops="$(grep -c '^PRIVATE-KEY-OP' gdb.log || true)"
-fi
+# Correctness and the private-key operation count, once.
+bench_count_operations -t "pkcs11:token=bench" --pin-file pin.txt --force decrypt -o out.check hsmkit.p7m
 cmp -s plain.bin out.check || { echo "hsmkit decryption differs from the input" >&2; exit 1; }
 
 echo

@@ -73,3 +73,34 @@ ratios() {
     | awk '{print $1/$2}' | sort -g | awk '{v[NR]=$1} END{ m = NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2;
         printf "%.2f× (%.2f–%.2f)", m, v[1], v[NR] }'
 }
+
+# bench_count_operations HSMKIT-ARGS... : runs hsmkit once with a SoftHSM2 key (after bench_token) and
+# counts its private-key operations on the token; sets ops and counter (how they were counted).
+# First choice: OpenSC's pkcs11-spy in front of SoftHSM2. pkcs11-spy of OpenSC before 0.26 crashes in
+# C_GetInterfaceList when the module behind it is PKCS#11 2.x (SoftHSM2 2.6); then gdb counts the
+# calls into SoftHSM2's private-key functions instead.
+bench_count_operations() {
+  local spy_module="" m
+  for m in /usr/lib/x86_64-linux-gnu/pkcs11-spy.so /usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so /usr/lib64/pkcs11-spy.so; do
+    [[ -f "$m" ]] && spy_module="$m" && break
+  done
+  [[ -n "$spy_module" ]] || { echo "missing: OpenSC's pkcs11-spy" >&2; exit 2; }
+  counter="pkcs11-spy"
+  if PKCS11SPY="$softhsm_module" PKCS11SPY_OUTPUT="$work/spy.log" "$root/hsmkit" --module "$spy_module" "$@" >/dev/null 2>&1; then
+    ops="$(grep -cE '^[0-9]+: C_(Decrypt|DeriveKey|Sign|UnwrapKey)$' spy.log || true)"
+    return
+  fi
+  command -v gdb >/dev/null || { echo "pkcs11-spy failed and gdb is missing: cannot count operations" >&2; exit 2; }
+  counter="gdb breakpoints on SoftHSM2's C_Decrypt/C_DeriveKey/C_Sign/C_UnwrapKey (pkcs11-spy $(dpkg-query -W -f='${Version}' opensc 2>/dev/null) crashed)"
+  {
+    echo "set pagination off"; echo "handle all nostop noprint pass"; echo "set breakpoint pending on"
+    for m in C_Decrypt C_DeriveKey C_Sign C_UnwrapKey; do
+      printf 'break %s\ncommands\nsilent\nprintf "PRIVATE-KEY-OP %s\\n"\ncontinue\nend\n' "$m" "$m"
+    done
+    echo "run"
+  } > count.gdb
+  # the program as a plain JVM command line: gdb cannot start the launcher script
+  gdb -q -batch -x count.gdb --args java -cp "$root/cli/target/hsmkit-cli.jar:$root/cli/target/lib/*" org.hsmkit.cli.Main \
+    --module "$softhsm_module" "$@" > gdb.log 2>&1
+  ops="$(grep -c '^PRIVATE-KEY-OP' gdb.log || true)"
+}

@@ -11,6 +11,7 @@ import org.hsmkit.core.PinSource;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenOptions;
 import org.hsmkit.core.TokenSpec;
+import org.hsmkit.core.card.SmartCardHsm;
 
 /**
  * State shared by the commands of one invocation: the global options, the context, and the token,
@@ -220,6 +221,39 @@ public final class CliSession implements AutoCloseable {
             token = TokenSpec.parse(configured.get()).open(tokenOptions(m));
         }
         return token();
+    }
+
+    /**
+     * The SmartCard-HSM for the {@code card} commands: the token -t or HSMKIT_TOKEN selects when
+     * it is a {@code card:} selector, else the first SmartCard-HSM ({@code card:}).
+     *
+     * @throws HsmkitException USAGE when -t selects another kind of token
+     */
+    public SmartCardHsm card() {
+        String t = global.token != null ? global.token : context.env().get("HSMKIT_TOKEN");
+        TokenSpec spec = t == null || t.isBlank() ? TokenSpec.parse("card:") : TokenSpec.parse(t);
+        if (!spec.isCard()) {
+            throw new HsmkitException(ErrorKind.USAGE, "this works on a SmartCard-HSM over PC/SC, not on the token '" + spec + "'",
+                    "select the SmartCard-HSM with -t card: (or -t card:PART-OF-THE-READER-NAME)");
+        }
+        if (token == null) {
+            token = spec.open(tokenOptions());
+        }
+        return cardOf(token, "this");
+    }
+
+    /**
+     * The token as a SmartCard-HSM, for commands only that device supports.
+     *
+     * @param what names the operation in the error
+     * @throws HsmkitException KEY when the token is another kind
+     */
+    static SmartCardHsm cardOf(Token token, String what) {
+        if (token instanceof SmartCardHsm card) {
+            return card;
+        }
+        throw HsmkitException.key(what + " needs a SmartCard-HSM (Nitrokey HSM) driven over PC/SC, not " + token,
+                "select it with -t card: (through a PKCS#11 module the device cannot do this)");
     }
 
     /** Prints a progress or status line on stderr unless -q. */

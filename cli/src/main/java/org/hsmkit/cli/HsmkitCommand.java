@@ -25,13 +25,14 @@ import picocli.CommandLine.ScopeType;
 public final class HsmkitCommand {
     /** The top-level subcommands, in the order the help lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(
-            TokenCommand.class, KeyCommand.class, DataCommand.class, RandomCommand.class,
+            TokenCommand.class, KeyCommand.class, DataCommand.class, RandomCommand.class, CardCommand.class,
             EncryptCommand.class, DecryptCommand.class, InspectCommand.class, SignCommand.class, VerifyCommand.class,
-            PdfCommand.class, SmimeCommand.class, CaCommand.class, DemoCommand.class,
+            PdfCommand.class, SmimeCommand.class, PgpCommand.class, CaCommand.class, DemoCommand.class,
             AutoComplete.GenerateCompletion.class, InstallManCommand.class);
 
     @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", scope = ScopeType.INHERIT,
-            description = "'soft' (the software token, created on first use), 'soft:PATH.p12', or a PKCS#11 URI such as pkcs11:token=SmartCard-HSM;"
+            description = "'soft' (the software token, created on first use), 'soft:PATH.p12', a PKCS#11 URI such as pkcs11:token=SmartCard-HSM,"
+                    + " or card: / card:READER for a SmartCard-HSM over PC/SC;"
                     + " default: the token of --module (or HSMKIT_PKCS11_MODULE) when given, else 'soft'")
     String token;
 

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
 @Command(name = "key", mixinStandardHelpOptions = true,
         description = "Manage key pairs on the token: generate, list, make a CSR, import a certificate or a PKCS#12 file, export the public key, delete.",
         subcommands = {KeyListCommand.class, KeyGenerateCommand.class, KeyCsrCommand.class, KeyImportCertCommand.class,
-            KeyImportCommand.class, KeyExportCommand.class, KeyDeleteCommand.class})
+            KeyImportCommand.class, KeyExportCommand.class, KeyDeleteCommand.class, KeyInfoCommand.class,
+            KeyBackupCommand.class, KeyRestoreCommand.class, KeyVerifyAttestationCommand.class})
 final class KeyCommand {
     /** Help for every --key option, in lines short enough not to be wrapped mid-URI. */
     static final String KEY_HELP_1 = "the key: its label, or a PKCS#11 URI such as";

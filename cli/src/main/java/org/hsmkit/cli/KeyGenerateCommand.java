@@ -1,13 +1,18 @@
 package org.hsmkit.cli;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
 
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.KeyType;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.card.KeyAttestation;
+import org.hsmkit.core.card.SmartCardHsm;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -33,22 +38,47 @@ final class KeyGenerateCommand implements Callable<Integer> {
             description = "id (CKA_ID) in hex, e.g. 01; refused when a key already has it (default: derived from the public key)")
     KeyId id;
 
+    @Option(names = "--use-counter", paramLabel = "N",
+            description = "SmartCard-HSM only: the private key can be used N times (1 to 4294967295), then never again")
+    Long useCounter;
+
+    @Option(names = "--attestation", paramLabel = "FILE",
+            description = "SmartCard-HSM only: write the key's attestation (the device-signed request for the key and the"
+                + " device's certificate chain) to FILE; check it with hsmkit key verify-attestation")
+    String attestation;
+
     KeyGenerateCommand(CliSession session) {
         this.session = session;
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         KeyCommand.requireLabel(label);
+        if (useCounter != null && (useCounter < 1 || useCounter > 0xFFFFFFFFL)) {
+            throw new HsmkitException(ErrorKind.USAGE, "--use-counter must be 1 to 4294967295, not " + useCounter, null);
+        }
         boolean existed = KeyCommand.softTokenExists(session);
-        Token token = session.token();
-        KeyCommand.requireFreeId(token, KeyId.bytesOf(id));
-        session.info("hsmkit: generating a " + type.spec() + " key on token '" + token.info().label() + "'...");
-        TokenKey key = token.generateKey(type, label, KeyId.bytesOf(id));
-        KeyCommand.reportNewSoftToken(session, existed);
-        session.info("hsmkit: generated " + KeyCommand.describe(key));
-        session.context().stdout().println(key.reference());
-        session.context().stdout().flush();
+        try (AtomicOutput attestationOut = attestation == null ? null : session.output(attestation, true)) {
+            Token token = session.token();
+            SmartCardHsm card = useCounter != null || attestation != null
+                    ? CliSession.cardOf(token, useCounter != null ? "a key use counter" : "a key attestation") : null;
+            KeyCommand.requireFreeId(token, KeyId.bytesOf(id));
+            session.info("hsmkit: generating a " + type.spec() + " key on token '" + token.info().label() + "'...");
+            TokenKey key = card != null ? card.generateKey(type, label, KeyId.bytesOf(id), useCounter == null ? 0 : useCounter)
+                    : token.generateKey(type, label, KeyId.bytesOf(id));
+            KeyCommand.reportNewSoftToken(session, existed);
+            session.info("hsmkit: generated " + KeyCommand.describe(key)
+                    + (useCounter == null ? "" : ", usable " + useCounter + (useCounter == 1 ? " time" : " times")));
+            if (attestationOut != null) {
+                KeyAttestation a = card.attestation(key).orElseThrow(() -> HsmkitException.key(
+                        "the device kept no attestation for the new key", "the device firmware may not make one"));
+                attestationOut.stream().write(a.encode());
+                attestationOut.commit();
+                session.info("hsmkit: attestation written to " + attestation + " (signed by device " + a.signer() + ")");
+            }
+            session.context().stdout().println(key.reference());
+            session.context().stdout().flush();
+        }
         return ExitCode.OK;
     }
 

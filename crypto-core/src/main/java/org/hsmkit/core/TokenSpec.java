@@ -3,13 +3,16 @@ package org.hsmkit.core;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.hsmkit.core.card.SmartCardHsm;
 import org.hsmkit.core.internal.pkcs11.Pkcs11Tokens;
 import org.hsmkit.core.internal.soft.SoftToken;
 
 /**
  * Which token to use, as the user wrote it: {@code soft} (the software token in the user's data
- * directory, created on first use), {@code soft:PATH.p12}, or a PKCS#11 URI (RFC 7512) such as
- * {@code pkcs11:token=SmartCard-HSM} or {@code pkcs11:serial=DENK0100000;slot-id=0}.
+ * directory, created on first use), {@code soft:PATH.p12}, a PKCS#11 URI (RFC 7512) such as
+ * {@code pkcs11:token=SmartCard-HSM} or {@code pkcs11:serial=DENK0100000;slot-id=0}, or
+ * {@code card:} / {@code card:READER} for a SmartCard-HSM driven directly over PC/SC (the first
+ * one, or the first in a reader whose name contains READER).
  */
 public final class TokenSpec {
     private final String text;
@@ -21,11 +24,25 @@ public final class TokenSpec {
     /** Parses a token selector; {@code null} or blank means the default software token. */
     public static TokenSpec parse(String text) {
         String t = text == null || text.isBlank() ? "soft" : text.trim();
-        if (!t.equals("soft") && !t.startsWith("soft:") && !t.regionMatches(true, 0, "pkcs11:", 0, 7)) {
+        if (!t.equals("soft") && !t.startsWith("soft:") && !t.regionMatches(true, 0, "pkcs11:", 0, 7)
+                && !t.equals("card") && !t.startsWith("card:")) {
             throw new HsmkitException(ErrorKind.USAGE, "unknown token '" + t + "'",
-                    "use 'soft', 'soft:PATH.p12' or a PKCS#11 URI such as pkcs11:token=SmartCard-HSM");
+                    "use 'soft', 'soft:PATH.p12', a PKCS#11 URI such as pkcs11:token=SmartCard-HSM, or card: for a SmartCard-HSM");
         }
         return new TokenSpec(t);
+    }
+
+    /** Whether this selects a SmartCard-HSM over PC/SC ({@code card:} or {@code card:READER}). */
+    public boolean isCard() {
+        return text.equals("card") || text.startsWith("card:");
+    }
+
+    /** The reader name part of {@code card:READER}, empty for any reader. */
+    public String cardReader() {
+        if (!isCard()) {
+            throw new IllegalStateException("not a card selector: " + text);
+        }
+        return text.equals("card") ? "" : text.substring(5);
     }
 
     public boolean isSoft() {
@@ -50,11 +67,26 @@ public final class TokenSpec {
 
     /** Opens the token; for PKCS#11 loads the module and finds exactly one matching token. */
     public Token open(TokenOptions options) {
+        if (isCard()) {
+            return SmartCardHsm.open(cardReader(), options);
+        }
         return isSoft() ? SoftToken.open(softPath(), options) : Pkcs11Tokens.open(text, options);
     }
 
-    /** Describes every token this selector could mean (all slots with tokens of the module). */
+    /**
+     * Describes every token this selector could mean (all slots with tokens of the module; for
+     * {@code card:} every reader whose name fits, with a SmartCard-HSM in it or not).
+     */
     public List<TokenInfo> list(TokenOptions options) {
+        if (isCard()) {
+            String part = cardReader().toLowerCase(java.util.Locale.ROOT);
+            return SmartCardHsm.readers().stream().filter(r -> r.name().toLowerCase(java.util.Locale.ROOT).contains(part))
+                    .map(r -> new TokenInfo("card", r.name(), -1, r.smartCardHsm().isPresent() ? "SmartCard-HSM" : "",
+                            r.smartCardHsm().isPresent() ? "www.CardContact.de" : "",
+                            r.smartCardHsm().map(v -> "SmartCard-HSM " + v).orElse(r.cardPresent() ? "other card" : "no card"),
+                            "", List.of(), "", java.util.OptionalInt.empty(), "card:" + r.name()))
+                    .toList();
+        }
         return isSoft() ? List.of(SoftToken.describe(softPath())) : Pkcs11Tokens.list(text, options);
     }
 

@@ -17,6 +17,8 @@ final class CardState {
     static final int DEV_AUT = 0x2F02;
     static final int TOKEN_INFO = 0x2F03;
     static final int KEY_PREFIX = 0xCC;
+    /** The key's metadata as the card keeps it: use counter (90) and algorithm list (91). */
+    static final int KEY_META_PREFIX = 0xCB;
     /** Key reference 0 holds the device key (attestation and device authentication); no command uses it as a key. */
     static final int DEVICE_KEY = 0;
     static final int PROTECTED_DATA_PREFIX = 0xCD;
@@ -38,7 +40,10 @@ final class CardState {
     byte[] soPin;
     int soTries = SO_PIN_MAX_TRIES;
     int options;
-    /** Number of DKEK shares the card was initialised for; 0: the card made a random DKEK itself. */
+    /**
+     * Number of DKEK shares the card was initialised for; 0: the card made a random DKEK itself;
+     * -1: initialised without DKEK (no key wrap / unwrap, as sc-hsm-tool --initialize without --dkek-shares).
+     */
     int dkekShares;
     int dkekImported;
     byte[] dkek = new byte[32];
@@ -116,7 +121,7 @@ final class CardState {
     }
 
     boolean dkekComplete() {
-        return dkekImported >= dkekShares;
+        return dkekShares >= 0 && dkekImported >= dkekShares;
     }
 
     KeyEntry key(int ref) {

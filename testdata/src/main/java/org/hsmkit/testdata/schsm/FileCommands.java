@@ -88,7 +88,7 @@ final class FileCommands {
         if ((fid >>> 8) == CardState.KEY_PREFIX) {
             throw Sw.fail(Sw.SECURITY_STATUS_NOT_SATISFIED, "keys are never read");
         }
-        byte[] content = card.files.get(fid);
+        byte[] content = (fid >>> 8) == CardState.KEY_META_PREFIX ? metadata(fid & 0xFF) : card.files.get(fid);
         if (content == null) {
             throw Sw.fail(Sw.FILE_NOT_FOUND, "no file " + Integer.toHexString(fid));
         }
@@ -173,6 +173,10 @@ final class FileCommands {
         for (int ref : card.keys.keySet()) {
             out.write(CardState.KEY_PREFIX);
             out.write(ref);
+            if (metadata(ref) != null) {
+                out.write(CardState.KEY_META_PREFIX);
+                out.write(ref);
+            }
         }
         for (int fid : card.files.keySet()) {
             int prefix = fid >>> 8;
@@ -182,6 +186,12 @@ final class FileCommands {
             }
         }
         return Response.ok(out.toByteArray());
+    }
+
+    /** The metadata of key {@code ref} (use counter, algorithms), kept with the key and gone with it. */
+    private byte[] metadata(int ref) {
+        KeyEntry k = card.keys.get(ref);
+        return k == null ? null : k.metadata();
     }
 
     private int current() {

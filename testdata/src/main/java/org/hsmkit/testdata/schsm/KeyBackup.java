@@ -13,6 +13,10 @@ final class KeyBackup {
     }
 
     Response importShare(Apdu a) {
+        if (card.dkekShares < 0) {
+            // what sc-hsm-tool reads as "not supported or not initialized for key shares"
+            throw Sw.fail(Sw.INS_NOT_SUPPORTED, "the card was initialised without DKEK");
+        }
         if (a.data().length > 0) {
             if (a.data().length != 32) {
                 throw Sw.fail(Sw.WRONG_LENGTH, "a DKEK share has 32 bytes");
@@ -57,6 +61,9 @@ final class KeyBackup {
     }
 
     private void requireDkek() {
+        if (card.dkekShares < 0) {
+            throw Sw.fail(Sw.INS_NOT_SUPPORTED, "the card was initialised without DKEK");
+        }
         if (!card.dkekComplete()) {
             throw Sw.fail(Sw.CONDITIONS_NOT_SATISFIED, (card.dkekShares - card.dkekImported) + " DKEK share(s) outstanding");
         }

@@ -52,19 +52,35 @@ final class KeyEntry {
         return false;
     }
 
-    /** Refuses a key whose use counter is spent (the card's 6A84), else counts one use. */
+    /**
+     * Refuses a key whose use counter is spent (6984, which CardContact's PKCS#11 module reads as
+     * "key use counter expired"), else counts one use.
+     */
     void spendOneUse() {
         if (usesLeft == 0) {
-            throw Sw.fail(Sw.FILE_FULL, "the key use counter is 0");
+            throw Sw.fail(Sw.REFERENCE_DATA_NOT_USABLE, "the key use counter is 0");
         }
         if (usesLeft > 0) {
             usesLeft--;
         }
     }
 
+    /** The key's metadata file CBxx: use counter (90, four bytes) and algorithm list (91), or null when it has neither. */
+    byte[] metadata() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (usesLeft >= 0) {
+            out.writeBytes(Tlv.encode(0x90, new byte[] {(byte) (usesLeft >>> 24), (byte) (usesLeft >>> 16),
+                (byte) (usesLeft >>> 8), (byte) usesLeft}));
+        }
+        if (algorithms.length > 0) {
+            out.writeBytes(Tlv.encode(0x91, algorithms));
+        }
+        return out.size() == 0 ? null : out.toByteArray();
+    }
+
     void refuseIfSpent() {
         if (usesLeft == 0) {
-            throw Sw.fail(Sw.FILE_FULL, "the key use counter is 0");
+            throw Sw.fail(Sw.REFERENCE_DATA_NOT_USABLE, "the key use counter is 0");
         }
     }
 }

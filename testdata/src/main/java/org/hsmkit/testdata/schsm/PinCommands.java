@@ -136,9 +136,9 @@ final class PinCommands {
         card.soPin = so.clone();
         card.soTries = CardState.SO_PIN_MAX_TRIES;
         card.options = Tlv.find(parts, 0x80).map(t -> FileCommands.unsigned(t.value())).orElse(0x0001);
-        card.dkekShares = Tlv.find(parts, 0x92).map(t -> FileCommands.unsigned(t.value())).orElse(0);
+        // without tag 92 there is no DKEK at all; with 0 shares the card makes a DKEK of its own that nobody knows
+        card.dkekShares = Tlv.find(parts, 0x92).map(t -> FileCommands.unsigned(t.value())).orElse(-1);
         card.dkekImported = 0;
-        // without shares the card makes a DKEK of its own that nobody knows
         card.dkek = card.dkekShares == 0 ? card.random(32) : new byte[32];
         return Response.ok();
     }

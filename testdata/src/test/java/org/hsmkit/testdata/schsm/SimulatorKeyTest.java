@@ -2,6 +2,7 @@ package org.hsmkit.testdata.schsm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
@@ -191,15 +192,39 @@ class SimulatorKeyTest {
     }
 
     @Test
-    void aKeyWithAUseCounterSignsThatOftenAndThenAnswers6A84() {
+    void aKeyWithAUseCounterSignsThatOftenAndThenAnswers6984() {
         generate(7, ecRequest(EcCurves.SECP256R1, Tlv.encode(0x90, new byte[] {0, 0, 0, 2})));
         assertEquals(Optional.of(2L), s.card.usesLeft(7));
         sign(7, 0x70, new byte[32]);
         sign(7, 0x70, new byte[32]);
         assertEquals(Optional.of(0L), s.card.usesLeft(7));
-        s.send(CardSession.extended(0x80, 0x68, 7, 0x70, new byte[32], true)).expect(0x6A84);
-        s.send(CardSession.extended(0x80, 0x62, 7, 0x80, new byte[65], true)).expect(0x6A84);
+        // 6984: what CardContact's PKCS#11 module reads as "key use counter expired"
+        s.send(CardSession.extended(0x80, 0x68, 7, 0x70, new byte[32], true)).expect(0x6984);
+        s.send(CardSession.extended(0x80, 0x62, 7, 0x80, new byte[65], true)).expect(0x6984);
         assertEquals(Optional.empty(), s.card.usesLeft(8));
+    }
+
+    @Test
+    void theUseCounterIsReadableInTheKeyMetadataFileWhichGoesWithTheKey() {
+        generate(7, ecRequest(EcCurves.SECP256R1, Tlv.encode(0x90, new byte[] {0, 0, 0, 3})));
+        generate(8, ecRequest(EcCurves.SECP256R1));
+        byte[] list = s.send("80580000 000000").expect(0x9000).data();
+        assertTrue(contains(list, 0xCB, 7), "CB07 listed");
+        assertFalse(contains(list, 0xCB, 8), "a key without counter or algorithm list has no metadata");
+        sign(7, 0x70, new byte[32]);
+        byte[] meta = s.send("00B1CB07 000004 54020000 0000").expect(0x9000).data();
+        assertArrayEquals(Tlv.encode(0x90, new byte[] {0, 0, 0, 2}), meta);
+        s.send("00E40200 02 CC07").expect(0x9000);
+        s.send("00B1CB07 000004 54020000 0000").expect(0x6A82);
+    }
+
+    private static boolean contains(byte[] list, int prefix, int id) {
+        for (int i = 0; i + 1 < list.length; i += 2) {
+            if ((list[i] & 0xFF) == prefix && (list[i + 1] & 0xFF) == id) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -109,6 +109,8 @@ class SimulatorPinAndFileTest {
         fresh.send(apdu("80500000", "8002 0001 8106 313233343536 8208 " + SmartCardHsmSimulator.DEFAULT_SO_PIN))
                 .expect(0x9000);
         fresh.send("00200081").expect(0x63C3);
+        // initialised without a number of DKEK shares: no DKEK, as sc-hsm-tool --initialize without --dkek-shares
+        fresh.send("80520000 00").expect(0x6D00);
     }
 
     @Test

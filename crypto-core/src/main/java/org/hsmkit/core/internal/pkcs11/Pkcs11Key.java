@@ -34,7 +34,7 @@ import org.hsmkit.core.KeyType;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.core.internal.PeerPoints;
+import org.hsmkit.core.internal.KeyChecks;
 import org.hsmkit.core.internal.soft.SignatureFormats;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.Mechanism;
@@ -129,13 +129,7 @@ final class Pkcs11Key implements TokenKey {
     @Override
     public byte[] signDigest(SignatureScheme scheme, DigestAlgorithm digestAlgorithm, byte[] digest) {
         requirePublicKey();
-        if (!scheme.fits(type)) {
-            throw HsmkitException.key(scheme + " cannot be used with the " + type + " key " + name(),
-                    type.isRsa() ? "use RSA_PKCS1 or RSA_PSS" : "use ECDSA");
-        }
-        if (digest.length != digestAlgorithm.length()) {
-            throw new IllegalArgumentException("digest length " + digest.length + " does not fit " + digestAlgorithm);
-        }
+        KeyChecks.signature(type, name(), scheme, digestAlgorithm, digest);
         Mechanism mech;
         byte[] input;
         switch (scheme) {
@@ -292,11 +286,7 @@ final class Pkcs11Key implements TokenKey {
     @Override
     public byte[] agree(ECPublicKey peer) {
         requirePublicKey();
-        if (!type.isEc()) {
-            throw HsmkitException.key("the " + type + " key " + name() + " cannot do ECDH", "use an EC key");
-        }
-        // checked on the host first: an off-curve point must never reach the token (invalid-curve attack)
-        byte[] point = PeerPoints.uncompressed(peer, type);
+        byte[] point = KeyChecks.agreement(type, name(), peer);
         token.requireMechanism(CKM_ECDH1_DERIVE, "ECDH key agreement");
         int length = (type.bits() + 7) / 8;
         AttributeVector template = new AttributeVector().class_(CKO_SECRET_KEY).keyType(CKK_GENERIC_SECRET)

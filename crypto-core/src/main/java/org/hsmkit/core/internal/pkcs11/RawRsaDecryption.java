@@ -15,13 +15,14 @@ import org.bouncycastle.util.BigIntegers;
 import org.hsmkit.core.RsaPadding;
 
 /**
- * RSA decryption where the token computes only the raw RSA function (CKM_RSA_X_509) and
+ * RSA decryption where the token computes only the raw RSA function (CKM_RSA_X_509, or the
+ * SmartCard-HSM's plain RSA decipher) and
  * Bouncy Castle's OAEP and PKCS#1 v1.5 decoders remove the padding on the host. Used for OAEP
  * variants the token's CKM_RSA_PKCS_OAEP does not handle (SoftHSM2 offers only SHA-1), and
  * when a token lacks a padding mechanism. The decoders are Bouncy Castle's, not ours: padding
  * checks are where decryption oracles hide.
  */
-final class RawRsaDecryption {
+public final class RawRsaDecryption {
     private RawRsaDecryption() {
     }
 
@@ -32,7 +33,7 @@ final class RawRsaDecryption {
      * @param rawRsa c → c^d mod n on the token (CKM_RSA_X_509)
      * @throws InvalidCipherTextException when the padding does not check
      */
-    static byte[] decrypt(RsaPadding padding, int modulusBits, byte[] ciphertext, UnaryOperator<byte[]> rawRsa)
+    public static byte[] decrypt(RsaPadding padding, int modulusBits, byte[] ciphertext, UnaryOperator<byte[]> rawRsa)
             throws InvalidCipherTextException {
         AsymmetricBlockCipher engine = new TokenEngine(modulusBits, rawRsa);
         AsymmetricBlockCipher decoder;

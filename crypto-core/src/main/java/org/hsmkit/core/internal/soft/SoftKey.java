@@ -23,7 +23,7 @@ import org.hsmkit.core.KeyType;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.core.internal.PeerPoints;
+import org.hsmkit.core.internal.KeyChecks;
 import org.hsmkit.core.internal.Providers;
 
 /**
@@ -157,10 +157,7 @@ public final class SoftKey implements TokenKey {
 
     @Override
     public byte[] agree(ECPublicKey peer) {
-        if (!type.isEc()) {
-            throw HsmkitException.key("the " + type + " key '" + label + "' cannot do ECDH", null);
-        }
-        PeerPoints.uncompressed(peer, type); // refuses off-curve points before the key is used
+        KeyChecks.agreement(type, "'" + label + "'", peer); // refuses off-curve points before the key is used
         try {
             KeyAgreement ka = KeyAgreement.getInstance("ECDH", Providers.bc());
             ka.init(privateKey.get());

@@ -1,0 +1,68 @@
+package org.hsmkit.cli;
+
+import java.io.PrintStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+
+import org.hsmkit.core.Token;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.card.SmartCardHsm;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hsmkit key info}: everything known about one key, without a login. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = {"Describe one key: label, id, type, reference, public key fingerprint, certificate, the uses left of"
+            + " a key with a use counter, and on a SmartCard-HSM whether its attestation is still on the device."})
+final class KeyInfoCommand implements Callable<Integer> {
+    private final CliSession session;
+
+    @Option(names = "--key", required = true, paramLabel = "KEY", description = {KeyCommand.KEY_HELP_1, KeyCommand.KEY_HELP_2, KeyCommand.KEY_HELP_3})
+    String key;
+
+
+    KeyInfoCommand(CliSession session) {
+        this.session = session;
+    }
+
+    /** The JSON form. */
+    record Json(String label, String id, String type, String reference, String publicKeySha256, String certificateSubject,
+            String certificateIssuer, String notAfter, Long usesLeft, Boolean attestation) {
+    }
+
+    @Override
+    public Integer call() throws NoSuchAlgorithmException {
+        Token token = session.tokenFor(key);
+        TokenKey k = token.key(key);
+        String fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(k.publicKey().getEncoded()));
+        X509Certificate cert = k.certificate().orElse(null);
+        Boolean attestation = token instanceof SmartCardHsm card ? card.attestation(k).isPresent() : null;
+        Long uses = k.usesLeft().isPresent() ? k.usesLeft().getAsLong() : null;
+        PrintStream out = session.context().stdout();
+        if (session.json()) {
+            JsonOutput.print(out, new Json(k.label(), KeyId.hex(k.id()), k.type().spec(), k.reference(), fingerprint,
+                    cert == null ? null : KeyImportCertCommand.subject(cert),
+                    cert == null ? null : cert.getIssuerX500Principal().getName(),
+                    cert == null ? null : cert.getNotAfter().toInstant().toString(), uses, attestation));
+            return ExitCode.OK;
+        }
+        CardCommand.field(out, "label", k.label());
+        CardCommand.field(out, "id", KeyId.hex(k.id()));
+        CardCommand.field(out, "type", k.type().spec());
+        CardCommand.field(out, "reference", k.reference());
+        CardCommand.field(out, "public key", "SHA-256 " + fingerprint);
+        CardCommand.field(out, "certificate", cert == null ? "none" : KeyImportCertCommand.subject(cert)
+                + " (issued by " + cert.getIssuerX500Principal().getName() + ", until " + cert.getNotAfter().toInstant() + ")");
+        CardCommand.field(out, "uses left", uses == null ? "unlimited" : Long.toString(uses));
+        if (attestation != null) {
+            CardCommand.field(out, "attestation", attestation ? "on the device (the request it made for the key)"
+                    : "not on the device (a certificate replaced it)");
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+}

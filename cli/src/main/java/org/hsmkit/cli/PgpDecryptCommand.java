@@ -1,0 +1,63 @@
+package org.hsmkit.cli;
+
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.openpgp.PgpDecryptor;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hsmkit pgp decrypt}: an OpenPGP message decrypted with a token key; nothing released unverified. */
+@Command(name = "decrypt", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Decrypt an OpenPGP message (binary or armoured) with a key on the token: one private-key",
+            "operation. The output appears only after the whole message decrypted and its integrity check",
+            "(MDC or AEAD tags) passed; messages without integrity protection are refused.",
+            "Writes IN without .gpg/.pgp/.asc unless -o is given."})
+final class PgpDecryptCommand implements Callable<Integer> {
+    private final CliSession session;
+
+    @Option(names = "--key", paramLabel = "KEY", description = "the key to use (default: whichever token key is a recipient)")
+    String key;
+
+    @Option(names = "--certificate", paramLabel = "FILE",
+            description = "the certificate exported for --key, for a token that does not hold the key's OpenPGP creation time")
+    String certificate;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output)")
+    String output;
+
+    @Parameters(index = "0", paramLabel = "IN", description = "the encrypted file, or '-' for standard input")
+    String input;
+
+    PgpDecryptCommand(CliSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (certificate != null && key == null) {
+            throw new org.hsmkit.core.HsmkitException(org.hsmkit.core.ErrorKind.USAGE, "--certificate needs --key", "name the token key it belongs to");
+        }
+        CmsFileArguments files = new CmsFileArguments(session);
+        String derived = PgpCommand.strip(input, ".gpg", ".pgp", ".asc");
+        long start = System.nanoTime();
+        PgpDecryptor.Decryption d;
+        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output")) {
+            PgpDecryptor decryptor = key != null ? PgpDecryptor.withKey(PgpCommand.tokenKey(session, key, certificate))
+                    : PgpDecryptor.withKeysOf(session.token());
+            d = decryptor.decrypt(in, out);
+        }
+        if (!d.signerKeyIds().isEmpty()) {
+            session.warn("the message is signed by " + String.join(", ", d.signerKeyIds())
+                    + "; the signature was not checked (decrypt to a file, then verify with gpg)");
+        }
+        session.info(String.format(Locale.ROOT, "hsmkit: decrypted %d bytes (%s, %s) with key '%s' into %s in %.2f s", d.plaintextBytes(),
+                d.format().description(), d.cipher(), d.keyReference(), CmsFileArguments.describe(output, input, derived),
+                (System.nanoTime() - start) / 1e9));
+        return 0;
+    }
+}

@@ -1,0 +1,177 @@
+package org.hsmkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.hsmkit.testdata.schsm.SmartCardHsmSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hsmkit card …} and the card-only key commands, on a simulated SmartCard-HSM, without share files. */
+class CardCliTest {
+    @TempDir
+    static Path dir;
+    static SmartCardHsmSimulator sim;
+    static CliRun cli;
+
+    @BeforeAll
+    static void card() throws Exception {
+        sim = CardCli.insert(0, SmartCardHsmSimulator.builder().dkekShares(1).build());
+        cli = CardCli.in(dir);
+        CardCli.testRoot(dir);
+    }
+
+    @AfterAll
+    static void out() {
+        CardCli.PCSC.remove(0);
+    }
+
+    @Test
+    void helpListsTheCardCommands() {
+        String help = cli.run("--help").assertOk().stdout();
+        assertTrue(help.contains("card"), help);
+        String card = cli.run("card", "--help").assertOk().stdout();
+        for (String sub : new String[] {"info", "init", "dkek", "verify-device"}) {
+            assertTrue(card.contains(sub), card);
+        }
+    }
+
+    @Test
+    void infoShowsTheDeviceWithoutSpendingAPinTry() {
+        int tries = sim.userPinTriesLeft();
+        String out = cli.run(CardCli.on(0, "card", "info")).assertOk().stdout();
+        assertTrue(out.contains("serial:       " + sim.serial()), out);
+        assertTrue(out.contains("1 share, 1 still to import"), out);
+        assertTrue(out.contains("(" + tries + " tries left)"), out);
+        assertEquals(tries, sim.userPinTriesLeft());
+        String json = cli.run(CardCli.on(0, "card", "info", "--json")).assertOk().stdout();
+        assertTrue(json.contains("\"serial\" : \"" + sim.serial() + "\""), json);
+    }
+
+    @Test
+    void aReaderNameThatMatchesNothingIsAKeyErrorListingTheReaders() {
+        CliRun.Result r = cli.run("-t", "card:no-such-reader", "card", "info").assertExit(3);
+        assertTrue(r.errorLine().contains("no card reader matches 'no-such-reader'"), r.stderr());
+        assertTrue(r.errorLine().contains(CardCli.PCSC.readerName(0)) && r.errorLine().contains(CardCli.PCSC.readerName(1)),
+                r.stderr());
+        assertTrue(r.hintLine().contains("card:"), r.stderr());
+    }
+
+    @Test
+    void cardCommandsRefuseAnotherKindOfToken() {
+        CliRun.Result r = cli.run("-t", "soft:" + dir.resolve("t.p12"), "card", "info").assertExit(2);
+        assertTrue(r.hintLine().contains("-t card:"), r.stderr());
+    }
+
+    @Test
+    void initRefusesWithoutYesAndLeavesTheDeviceAsItWas() {
+        int keys = sim.keyReferences().size();
+        CliRun.Result r = cli.withEnv("SO", SmartCardHsmSimulator.DEFAULT_SO_PIN)
+                .run(CardCli.on(0, "card", "init", "--so-pin-env", "SO", "--dkek-shares", "2")).assertExit(2);
+        assertTrue(r.errorLine().contains("deletes every key"), r.stderr());
+        assertTrue(r.hintLine().contains("--yes"), r.stderr());
+        assertEquals(keys, sim.keyReferences().size());
+        assertTrue(cli.run(CardCli.on(0, "card", "info")).stdout().contains("DKEK:         1 share, "), "the number of shares is still the one set before");
+    }
+
+    @Test
+    void initWithYesSetsBothPinsTheLabelAndTheDkekSharesOnANewDevice() {
+        SmartCardHsmSimulator fresh = CardCli.insert(1, SmartCardHsmSimulator.builder().uninitialized().build());
+        try {
+            CliRun init = cli.withEnv("SO", SmartCardHsmSimulator.DEFAULT_SO_PIN).withEnv(CardCli.PIN_VAR, "24681357");
+            String before = init.run(CardCli.on(1, "card", "info")).assertOk().stdout();
+            assertTrue(before.contains("transport PIN"), before);
+            init.run(CardCli.on(1, "card", "init", "--yes", "--so-pin-env", "SO", "--dkek-shares", "2",
+                    "--pin-retries", "5", "--label", "signing A")).assertOk();
+            String after = init.run(CardCli.on(1, "card", "info")).assertOk().stdout();
+            assertTrue(after.contains("label:        signing A"), after);
+            assertTrue(after.contains("user PIN:     ok (5 tries left)"), after);
+            assertTrue(after.contains("DKEK:         2 shares, 2 still to import"), after);
+            init.run(CardCli.on(1, "key", "generate", "--type", "ec:P-256", "--label", "first")).assertOk();
+            assertEquals(1, fresh.keyReferences().size(), "the new user PIN logs in");
+            CliRun.Result old = cli.run(CardCli.on(1, "key", "list")).assertOk();
+            assertTrue(old.stdout().contains("first"), "listing needs no PIN: " + old.stdout());
+            cli.run(CardCli.on(1, "key", "delete", "--key", "first", "--yes")).assertExit(3);
+            assertEquals(4, fresh.userPinTriesLeft(), "the delivery PIN is no longer the PIN");
+        } finally {
+            CardCli.PCSC.remove(1);
+        }
+    }
+
+    @Test
+    void verifyDeviceFailsUnderTheShippedRootAndPassesUnderTheTestRoot() {
+        CliRun.Result shipped = cli.run(CardCli.on(0, "card", "verify-device")).assertExit(1);
+        assertTrue(shipped.stdout().contains("FAILED   chain ends at DESRCACC100001"), shipped.stdout());
+        assertTrue(shipped.stdout().contains("ok       device holds the key of"), shipped.stdout());
+        assertTrue(shipped.stdout().contains("result:       NOT verified"), shipped.stdout());
+        assertTrue(shipped.stderr().isEmpty(), "a verdict, not an error: " + shipped.stderr());
+        CliRun.Result test = cli.run(CardCli.on(0, "card", "verify-device", "--root", "test-root.cvc")).assertOk();
+        assertTrue(test.stdout().contains("serial:       " + sim.serial()), test.stdout());
+        assertTrue(test.stdout().contains("result:       genuine SmartCard-HSM under the root given with --root (UTSRCACC100001)"),
+                test.stdout());
+        CliRun.Result json = cli.run(CardCli.on(0, "card", "verify-device", "--root", "test-root.cvc", "--json")).assertOk();
+        assertTrue(json.stdout().contains("\"genuine\" : true"), json.stdout());
+    }
+
+    @Test
+    void aKeyWithAUseCounterAndItsAttestation() throws Exception {
+        CliRun.Result gen = cli.run(CardCli.on(0, "key", "generate", "--type", "ec:P-256", "--label", "ca-key", "--id", "0c",
+                "--use-counter", "1", "--attestation", "ca-key.att")).assertOk();
+        assertTrue(gen.stderr().contains("usable 1 time"), gen.stderr());
+        assertTrue(Files.size(dir.resolve("ca-key.att")) > 100);
+        String list = cli.run(CardCli.on(0, "key", "list")).assertOk().stdout();
+        assertTrue(list.lines().anyMatch(l -> l.startsWith("0c") && l.contains("ca-key") && l.contains(" 1 ")), list);
+        assertTrue(list.contains("USES LEFT"), list);
+        cli.run(CardCli.on(0, "key", "verify-attestation", "ca-key.att", "--root", "test-root.cvc", "--key", "ca-key")).assertOk();
+        cli.run("key", "verify-attestation", "ca-key.att").assertExit(1);
+
+        // a CSR costs one signature
+        cli.run(CardCli.on(0, "key", "csr", "--key", "ca-key", "--subject", "CN=CA", "-o", "ca.csr")).assertOk();
+        CliRun.Result spent = cli.run(CardCli.on(0, "key", "csr", "--key", "ca-key", "--subject", "CN=CA", "-o", "ca2.csr"))
+                .assertExit(3);
+        assertTrue(spent.errorLine().contains("no uses left"), spent.stderr());
+        assertFalse(Files.exists(dir.resolve("ca2.csr")));
+        String info = cli.run(CardCli.on(0, "key", "info", "--key", "ca-key")).assertOk().stdout();
+        assertTrue(info.contains("uses left:    0"), info);
+    }
+
+    @Test
+    void aCardOnlyOptionOnAnotherTokenIsAKeyErrorBeforeAnythingIsMade() {
+        CliRun.Result r = cli.withEnv("P", "passphrase-1234").run("-t", "soft:" + dir.resolve("soft.p12"), "--pin-env", "P",
+                "key", "generate", "--type", "ec:P-256", "--label", "x", "--use-counter", "3").assertExit(3);
+        assertTrue(r.errorLine().contains("needs a SmartCard-HSM"), r.stderr());
+    }
+
+    @Test
+    void aVeraCryptKeyfileFromTheCardsGeneratorReadableByOpenscsTool() throws Exception {
+        cli.run(CardCli.on(0, "data", "write", "--random", "64", "--label", "veracrypt")).assertOk();
+        String list = cli.run(CardCli.on(0, "data", "list")).assertOk().stdout();
+        assertTrue(list.contains("veracrypt"), list);
+        cli.run(CardCli.on(0, "data", "read", "--label", "veracrypt", "-o", "keyfile")).assertOk();
+        assertEquals(64, Files.size(dir.resolve("keyfile")));
+        org.hsmkit.testdata.ExternalTool.run(dir, null, CardCli.PCSC.environment(), java.util.List.of("pkcs11-tool", "--module",
+                org.hsmkit.testdata.schsm.SmartCardHsmFixture.openscModule().toString(), "--login", "--pin",
+                SmartCardHsmSimulator.DEFAULT_USER_PIN, "--read-object", "--type", "data", "--label", "veracrypt", "-o",
+                "keyfile.opensc")).requireSuccess();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(dir.resolve("keyfile")),
+                Files.readAllBytes(dir.resolve("keyfile.opensc")));
+        cli.run(CardCli.on(0, "data", "delete", "--label", "veracrypt", "--yes")).assertOk();
+        cli.run(CardCli.on(0, "data", "read", "--label", "veracrypt", "-o", "again")).assertExit(3);
+        assertFalse(Files.exists(dir.resolve("again")));
+    }
+
+    @Test
+    void aBadShareFileIsRefusedBeforeAnyPasswordIsAskedFor() throws Exception {
+        Files.write(dir.resolve("short.dkek"), new byte[63]);
+        CliRun.Result r = cli.withTerminal("never asked").run(CardCli.on(0, "card", "dkek", "import", "short.dkek")).assertExit(4);
+        assertTrue(r.errorLine().contains("63 bytes"), r.stderr());
+        assertTrue(r.prompts().isEmpty(), r.prompts().toString());
+        cli.run(CardCli.on(0, "card", "dkek", "import", "missing.dkek")).assertExit(5);
+    }
+}

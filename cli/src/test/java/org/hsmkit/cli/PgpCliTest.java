@@ -1,0 +1,184 @@
+package org.hsmkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.hsmkit.testdata.ExternalTool;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code hsmkit pgp} on the software token: export (stable fingerprint, the creation time kept as
+ * a data object, the fingerprint gpg computes), encrypt and decrypt, the three signature shapes and
+ * their verification (a key outside the keyring fails), a keyring file as recipients, inspect without
+ * a token, and the refusals with their exit codes and nothing written.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PgpCliTest {
+    private static final Pattern FINGERPRINT = Pattern.compile("certificate ([0-9A-F]{40})");
+
+    private Path tmp;
+    private CliRun cli;
+    private final byte[] text = "release notes\n- first item\ntrailing blanks   \n".getBytes(StandardCharsets.UTF_8);
+    private String fingerprint;
+
+    private CliRun.Result hsmkit(String... args) {
+        String[] all = new String[args.length + 4];
+        all[0] = "-t";
+        all[1] = "soft:" + tmp.resolve("t.p12");
+        all[2] = "--pin-env";
+        all[3] = KeySoftTokenTest.PIN_VAR;
+        System.arraycopy(args, 0, all, 4, args.length);
+        return cli.run(all);
+    }
+
+    @BeforeAll
+    void exportTwice(@TempDir Path dir) throws Exception {
+        tmp = dir;
+        cli = CliRun.in(tmp).withEnv(KeySoftTokenTest.PIN_VAR, KeySoftTokenTest.PASSPHRASE);
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "pgp").assertOk();
+        Files.write(tmp.resolve("notes.txt"), text);
+        CliRun.Result first = hsmkit("pgp", "export", "--key", "pgp", "--encryption-key", "pgp", "--user-id", "Alice <alice@example.org>",
+                "--expires", "2y", "-o", "alice.asc").assertOk();
+        Matcher m = FINGERPRINT.matcher(first.stderr());
+        assertTrue(m.find(), first.stderr());
+        fingerprint = m.group(1);
+    }
+
+    @Test
+    void aSecondExportHasTheSameFingerprintAndGpgComputesItToo() throws Exception {
+        CliRun.Result again = hsmkit("pgp", "export", "--key", "pgp", "--encryption-key", "pgp", "--user-id", "Alice <alice@example.org>", "-o", "-")
+                .assertOk();
+        assertTrue(again.stdout().startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----"), again.stdout());
+        assertTrue(again.stderr().contains(fingerprint), again.stderr());
+        String data = hsmkit("data", "list").assertOk().stdout();
+        assertTrue(data.contains("openpgp-created-") && data.contains("hsmkit-openpgp"), data);
+        ExternalTool.require("gpg", "gpg");
+        ExternalTool.Result shown = ExternalTool.run(tmp, null, java.util.Map.of("GNUPGHOME", tmp.toString()),
+                List.of("gpg", "--batch", "--with-colons", "--show-keys", "alice.asc")).requireSuccess();
+        assertTrue(shown.stdoutText().contains("fpr:::::::::" + fingerprint + ":"), shown.stdoutText());
+        // --expires 2y: gpg reads the expiry of the first export, two years after the creation
+        String pub = shown.stdoutText().lines().filter(l -> l.startsWith("pub:")).findFirst().orElseThrow();
+        String[] f = pub.split(":", -1);
+        long days = (Long.parseLong(f[6]) - Long.parseLong(f[5])) / 86_400;
+        assertTrue(days >= 730 && days <= 731, pub);
+    }
+
+    @Test
+    void whatGpgEncryptsToTheExportedCertificateDecryptsOnTheSoftToken() throws Exception {
+        ExternalTool.require("gpg", "gpg");
+        Path home = Files.createTempDirectory(Path.of("/tmp"), "gpg");
+        java.util.Map<String, String> env = java.util.Map.of("GNUPGHOME", home.toString());
+        try {
+            ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--import", "alice.asc")).requireSuccess();
+            ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--trust-model", "always", "-r", fingerprint, "-o", "from-gpg.gpg",
+                    "--encrypt", "notes.txt")).requireSuccess();
+        } finally {
+            ExternalTool.run(tmp, null, env, List.of("gpgconf", "--kill", "all"));
+            ExternalTool.run(tmp, "rm", "-rf", home.toString());
+        }
+        CliRun.Result r = hsmkit("pgp", "decrypt", "from-gpg.gpg").assertOk();
+        assertTrue(r.stderr().contains("SEIPD v1"), r.stderr());
+        assertArrayEquals(text, Files.readAllBytes(tmp.resolve("from-gpg")));
+    }
+
+    @Test
+    void encryptThenDecryptWithTheTokenKey() throws Exception {
+        hsmkit("pgp", "encrypt", "-r", "alice.asc", "--armor", "-o", "notes.asc", "notes.txt").assertOk();
+        String inspected = hsmkit("pgp", "inspect", "notes.asc").assertOk().stdout();
+        assertTrue(inspected.startsWith("encrypted message") && inspected.contains("SEIPD v2"), inspected);
+        hsmkit("pgp", "decrypt", "-o", "notes.out", "notes.asc").assertOk();
+        assertArrayEquals(text, Files.readAllBytes(tmp.resolve("notes.out")));
+        // found in a keyring by mail address, and as SEIPD v1 on request
+        hsmkit("pgp", "encrypt", "--keyring", "alice.asc", "-r", "alice@example.org", "--seipd-v1", "-o", "notes.v1.gpg", "notes.txt").assertOk();
+        assertTrue(hsmkit("pgp", "inspect", "notes.v1.gpg").assertOk().stdout().contains("SEIPD v1"));
+        hsmkit("pgp", "decrypt", "--key", "pgp", "notes.v1.gpg").assertOk(); // writes notes.v1
+        assertArrayEquals(text, Files.readAllBytes(tmp.resolve("notes.v1")));
+    }
+
+    @Test
+    void aTamperedMessageExitsOneAndWritesNothing() throws Exception {
+        hsmkit("pgp", "encrypt", "-r", "alice.asc", "-o", "t.gpg", "notes.txt").assertOk();
+        byte[] m = Files.readAllBytes(tmp.resolve("t.gpg"));
+        m[m.length - 5] ^= 1;
+        Files.write(tmp.resolve("t.gpg"), m);
+        CliRun.Result r = hsmkit("pgp", "decrypt", "-o", "t.out", "t.gpg").assertExit(1);
+        assertTrue(r.errorLine().startsWith("hsmkit: error: "), r.stderr());
+        assertFalse(Files.exists(tmp.resolve("t.out")));
+    }
+
+    @Test
+    void signaturesOfEveryShapeVerifyAndABadOneExitsOne() throws Exception {
+        hsmkit("pgp", "sign", "--key", "pgp", "--detached", "--armor", "notes.txt").assertOk();
+        CliRun.Result ok = hsmkit("pgp", "verify", "--keyring", "alice.asc", "notes.txt.asc").assertOk();
+        assertTrue(ok.stdout().contains("Good signature from \"Alice <alice@example.org>\""), ok.stdout());
+        assertTrue(ok.stdout().contains(fingerprint), ok.stdout());
+        String json = hsmkit("pgp", "verify", "--json", "--keyring", "alice.asc", "notes.txt", "notes.txt.asc").assertOk().stdout();
+        assertTrue(json.contains("\"keyFingerprint\" : \"" + fingerprint + "\""), json);
+
+        hsmkit("pgp", "sign", "--key", "pgp", "--clearsign", "-o", "notes.clear", "notes.txt").assertOk();
+        assertTrue(Files.readString(tmp.resolve("notes.clear")).contains("\n- - first item\n"));
+        hsmkit("pgp", "verify", "--keyring", "alice.asc", "-o", "clear.out", "notes.clear").assertOk();
+        assertArrayEquals(text, Files.readAllBytes(tmp.resolve("clear.out")));
+
+        hsmkit("pgp", "sign", "--key", "pgp", "notes.txt").assertOk();
+        hsmkit("pgp", "verify", "--keyring", "alice.asc", "-o", "inline.out", "notes.txt.gpg").assertOk();
+        assertArrayEquals(text, Files.readAllBytes(tmp.resolve("inline.out")));
+
+        Files.write(tmp.resolve("changed.txt"), "release notes, changed\n".getBytes(StandardCharsets.UTF_8));
+        CliRun.Result bad = hsmkit("pgp", "verify", "--keyring", "alice.asc", "changed.txt", "notes.txt.asc").assertExit(1);
+        assertTrue(bad.errorLine().contains("BAD signature"), bad.stderr());
+    }
+
+    @Test
+    void refusalsHaveTheirExitCodesAndHints() throws Exception {
+        hsmkit("pgp", "export", "--key", "pgp", "--user-id", "Alice <alice@example.org>", "-o", "signonly.asc").assertOk();
+        CliRun.Result noEnc = hsmkit("pgp", "encrypt", "-r", "signonly.asc", "-o", "x.gpg", "notes.txt").assertExit(4);
+        assertTrue(noEnc.errorLine().contains("no key that may encrypt"), noEnc.stderr());
+        assertFalse(noEnc.hintLine().isEmpty());
+        assertFalse(Files.exists(tmp.resolve("x.gpg")));
+
+        hsmkit("key", "generate", "--type", "rsa:2048", "--label", "fresh").assertOk();
+        CliRun.Result noTime = hsmkit("pgp", "sign", "--key", "fresh", "-o", "y.sig", "notes.txt").assertExit(3);
+        assertTrue(noTime.hintLine().contains("pgp export"), noTime.stderr());
+        assertFalse(Files.exists(tmp.resolve("y.sig")));
+
+        CliRun.Result created = hsmkit("pgp", "export", "--key", "pgp", "--user-id", "A <a@b>", "--created", "2020-01-01", "-o", "z.asc")
+                .assertExit(2);
+        assertTrue(created.errorLine().contains("already has the OpenPGP creation time"), created.stderr());
+        assertFalse(Files.exists(tmp.resolve("z.asc")));
+        assertEquals(2, hsmkit("pgp", "export", "--key", "pgp", "-o", "w.asc").exitCode());
+    }
+
+    @Test
+    void aKeyringFileEncryptsToEachOfItsCertificatesAndInspectNeedsNoToken() throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-384", "--label", "bob").assertOk();
+        hsmkit("pgp", "export", "--key", "bob", "--encryption-key", "bob", "--user-id", "Bob <bob@example.org>", "-o", "bob.asc").assertOk();
+        // two armoured certificates in one file, as 'cat alice.asc bob.asc' makes
+        Files.writeString(tmp.resolve("ring.asc"), Files.readString(tmp.resolve("alice.asc")) + Files.readString(tmp.resolve("bob.asc")));
+        hsmkit("pgp", "encrypt", "-r", "ring.asc", "--seipd-v1", "-o", "both.gpg", "notes.txt").assertOk();
+
+        String inspected = cli.run("pgp", "inspect", "both.gpg").assertOk().stdout(); // no token, no PIN
+        assertEquals(2, inspected.split("\n    recipient ", -1).length - 1, inspected);
+        for (String key : List.of("pgp", "bob")) {
+            hsmkit("pgp", "decrypt", "--key", key, "-o", "both-" + key + ".out", "both.gpg").assertOk();
+            assertArrayEquals(text, Files.readAllBytes(tmp.resolve("both-" + key + ".out")));
+        }
+
+        hsmkit("pgp", "sign", "--key", "bob", "--detached", "-o", "bob.sig", "notes.txt").assertOk();
+        CliRun.Result unknown = hsmkit("pgp", "verify", "--keyring", "alice.asc", "notes.txt", "bob.sig").assertExit(1);
+        assertTrue(unknown.errorLine().contains("unknown key"), unknown.stderr());
+        hsmkit("pgp", "verify", "--keyring", "ring.asc", "notes.txt", "bob.sig").assertOk();
+    }
+}

@@ -1,0 +1,230 @@
+package org.hsmkit.core.openpgp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.KeyType;
+import org.hsmkit.core.PinSource;
+import org.hsmkit.core.Token;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.TokenOptions;
+import org.hsmkit.core.TokenSpec;
+import org.hsmkit.testdata.ExternalTool;
+import org.hsmkit.testdata.SoftHsmToken;
+import org.hsmkit.testdata.TestPki;
+import org.hsmkit.testdata.TestUser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * GnuPG 2.2 and hsmkit read each other's OpenPGP, for every key type hsmkit supports: gpg imports
+ * hsmkit's certificates with the fingerprints hsmkit computes and valid self-signatures, each
+ * decrypts what the other encrypts, each verifies what the other signs (detached, inline,
+ * cleartext). gpg holds the same keys as secret keys, imported from the test PKI's private keys;
+ * hsmkit's keys are soft token keys, and for the SoftHSM2 test keys on a PKCS#11 token.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PgpGnupgInteropTest {
+    private final byte[] plain = "OpenPGP interop\nline two with trailing blanks  \n- a dashed line\n".getBytes(StandardCharsets.UTF_8);
+    private final Map<TestUser, PgpCertificate> certs = new EnumMap<>(TestUser.class);
+    private Path dir;
+    private Gpg gpg;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        dir = Files.createTempDirectory("hsmkit-pgp-gpg-");
+        gpg = Gpg.start(dir);
+        Files.write(dir.resolve("plain.txt"), plain);
+        StringBuilder secrets = new StringBuilder();
+        for (TestUser u : PgpTestKeys.users()) {
+            PgpCertificate c = PgpTestKeys.certificate(u);
+            certs.put(u, c);
+            Files.writeString(dir.resolve(u.fileName() + ".asc"), c.armored());
+            secrets.append(PgpTestKeys.secretKey(u, c));
+        }
+        Files.writeString(dir.resolve("secret.asc"), secrets);
+        // the public certificates first (one gpg run for all): what is checked below is that gpg
+        // accepts hsmkit's self-signatures
+        List<String> importAll = new ArrayList<>(List.of("--import"));
+        PgpTestKeys.users().forEach(u -> importAll.add(u.fileName() + ".asc"));
+        gpg.run(importAll.toArray(String[]::new)).requireSuccess();
+        gpg.run("--import", "secret.asc").requireSuccess();
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (gpg != null) {
+            gpg.close();
+        }
+    }
+
+    static List<TestUser> users() {
+        return PgpTestKeys.users();
+    }
+
+    @ParameterizedTest
+    @MethodSource("users")
+    void gpgImportsTheCertificateWithHsmkitsFingerprintsAndValidSelfSignatures(TestUser u) {
+        PgpCertificate c = certs.get(u);
+        assertEquals(c.keyFingerprints(), gpg.fingerprints(c.fingerprint()));
+        String sigs = gpg.run("--with-colons", "--check-sigs", c.fingerprint()).requireSuccess().stdoutText();
+        long good = sigs.lines().filter(l -> l.startsWith("sig:!:")).count();
+        // the user id's self-signature, and for EC keys the ECDH subkey's binding (an RSA key signs and encrypts as one key)
+        assertEquals(u.isRsa() ? 1 : 2, good, sigs);
+        assertTrue(sigs.lines().noneMatch(l -> l.startsWith("sig:-:") || l.startsWith("sig:%:")), sigs);
+        String uid = sigs.lines().filter(l -> l.startsWith("uid:")).findFirst().orElseThrow();
+        assertTrue(uid.contains(u.email()), uid);
+    }
+
+    @ParameterizedTest
+    @MethodSource("users")
+    void hsmkitDecryptsWhatGpgEncrypts(TestUser u) throws Exception {
+        String name = "gpg-" + u.fileName() + ".gpg";
+        gpg.run("-r", certs.get(u).fingerprint(), "-o", name, "--encrypt", "plain.txt").requireSuccess();
+        PgpDecryptor.Decryption d = decrypt(PgpTestKeys.key(u), dir.resolve(name));
+        assertEquals(PacketFormat.SEIPD_V1, d.format());
+        List<String> keys = certs.get(u).keyFingerprints();
+        assertEquals(keys.get(keys.size() - 1), d.recipientKey());
+    }
+
+    @ParameterizedTest
+    @MethodSource("users")
+    void gpgDecryptsWhatHsmkitEncrypts(TestUser u) throws Exception {
+        PgpEncryptor enc = PgpEncryptor.to(List.of(certs.get(u))).seipdV1Only(true).armor(true).build();
+        assertEquals(PacketFormat.SEIPD_V1, enc.format());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        enc.encrypt(new ByteArrayInputStream(plain), out);
+        String name = "hsmkit-" + u.fileName() + ".asc";
+        Files.write(dir.resolve(name), out.toByteArray());
+        gpg.run("-o", name + ".out", "--decrypt", name).requireSuccess();
+        assertArrayEquals(plain, Files.readAllBytes(dir.resolve(name + ".out")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("users")
+    void gpgVerifiesHsmkitSignaturesOfEveryShape(TestUser u) throws Exception {
+        for (SignatureMode mode : SignatureMode.values()) {
+            ByteArrayOutputStream sig = new ByteArrayOutputStream();
+            PgpSigner.with(PgpTestKeys.key(u)).mode(mode).armor(mode != SignatureMode.INLINE).build().sign(new ByteArrayInputStream(plain), sig);
+            String name = "hsmkit-" + u.fileName() + "-" + mode + (mode == SignatureMode.INLINE ? ".gpg" : ".asc");
+            Files.write(dir.resolve(name), sig.toByteArray());
+            ExternalTool.Result r = mode == SignatureMode.DETACHED ? gpg.run("--status-fd", "1", "--verify", name, "plain.txt")
+                    : gpg.run("--status-fd", "1", "-o", name + ".out", "--verify", name);
+            r.requireSuccess();
+            assertTrue(r.stdoutText().contains("[GNUPG:] VALIDSIG " + certs.get(u).fingerprint()), mode + ": " + gpg.text(r));
+            if (mode == SignatureMode.INLINE) {
+                assertArrayEquals(plain, Files.readAllBytes(dir.resolve(name + ".out")));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("users")
+    void hsmkitVerifiesGpgSignaturesOfEveryShape(TestUser u) throws Exception {
+        String fpr = certs.get(u).fingerprint();
+        String base = "gpg-" + u.fileName();
+        gpg.run("-u", fpr, "-o", base + ".sig", "--detach-sign", "plain.txt").requireSuccess();
+        gpg.run("-u", fpr, "-o", base + ".gpg", "--sign", "plain.txt").requireSuccess();
+        gpg.run("-u", fpr, "-o", base + ".clear.asc", "--clearsign", "plain.txt").requireSuccess();
+        PgpVerifier v = PgpVerifier.trusting(List.of(certs.get(u)));
+        try (InputStream sig = Files.newInputStream(dir.resolve(base + ".sig")); InputStream data = Files.newInputStream(dir.resolve("plain.txt"))) {
+            assertSigner(u, v.verifyDetached(sig, data));
+        }
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        try (InputStream in = Files.newInputStream(dir.resolve(base + ".gpg"))) {
+            assertSigner(u, v.verify(in, content));
+        }
+        assertArrayEquals(plain, content.toByteArray());
+        content.reset();
+        try (InputStream in = Files.newInputStream(dir.resolve(base + ".clear.asc"))) {
+            assertSigner(u, v.verify(in, content));
+        }
+        assertArrayEquals(plain, content.toByteArray());
+    }
+
+    private void assertSigner(TestUser u, List<VerifiedSignature> sigs) {
+        assertEquals(1, sigs.size());
+        assertEquals(certs.get(u).fingerprint(), sigs.get(0).keyFingerprint());
+        assertEquals(Optional.of(PgpTestKeys.userId(u)), sigs.get(0).userId());
+    }
+
+    @Test
+    void gpgReadsMessagesForSeveralRecipients() throws Exception {
+        List<PgpCertificate> to = List.of(certs.get(TestUser.ALICE_RSA2048), certs.get(TestUser.BOB_P256), certs.get(TestUser.FRANK_BP384));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PgpEncryptor.to(to).seipdV1Only(true).build().encrypt(new ByteArrayInputStream(plain), out);
+        Files.write(dir.resolve("three.gpg"), out.toByteArray());
+        ExternalTool.Result r = gpg.run("--status-fd", "1", "-o", "three.out", "--decrypt", "three.gpg").requireSuccess();
+        assertArrayEquals(plain, Files.readAllBytes(dir.resolve("three.out")));
+        assertEquals(3, r.stdoutText().lines().filter(l -> l.startsWith("[GNUPG:] ENC_TO ")).count(), r.stdoutText());
+        for (TestUser u : List.of(TestUser.ALICE_RSA2048, TestUser.BOB_P256, TestUser.FRANK_BP384)) {
+            decrypt(PgpTestKeys.key(u), dir.resolve("three.gpg"));
+        }
+    }
+
+    @Test
+    void gpgCompressedAndSignedMessagesDecrypt() throws Exception {
+        String fpr = certs.get(TestUser.CAROL_P384).fingerprint();
+        gpg.run("-r", fpr, "-u", fpr, "--compress-algo", "zlib", "-o", "signed.gpg", "--sign", "--encrypt", "plain.txt").requireSuccess();
+        PgpDecryptor.Decryption d = decrypt(PgpTestKeys.key(TestUser.CAROL_P384), dir.resolve("signed.gpg"));
+        assertTrue(d.compressed());
+        assertEquals(List.of(certs.get(TestUser.CAROL_P384).keyId()), d.signerKeyIds());
+    }
+
+    @Test
+    void softHsm2KeysDecryptAndSignForGpg() throws Exception {
+        try (SoftHsmToken hsm = SoftHsmToken.create("pgp-gpg");
+                Token token = TokenSpec.parse(hsm.uri()).open(new TokenOptions(Optional.of(hsm.module()), PinSource.of(hsm.userPin()), false))) {
+            for (TestUser u : List.of(TestUser.ANDY_RSA3072, TestUser.BOB_P256, TestUser.ERIN_BP256)) {
+                TestPki.Credential c = TestPki.standard().user(u);
+                TokenKey onToken = token.importKey(c.privateKey(), c.chain(), u.fileName(), null);
+                assertEquals(u.isRsa(), onToken.type().isRsa());
+                PgpTokenKey k = PgpTokenKey.of(onToken, PgpTestKeys.CREATED);
+                String name = "hsm-" + u.fileName() + ".gpg";
+                gpg.run("-r", certs.get(u).fingerprint(), "-o", name, "--encrypt", "plain.txt").requireSuccess();
+                decrypt(k, dir.resolve(name));
+                ByteArrayOutputStream sig = new ByteArrayOutputStream();
+                PgpSigner.with(k).mode(SignatureMode.DETACHED).build().sign(new ByteArrayInputStream(plain), sig);
+                Files.write(dir.resolve(name + ".sig"), sig.toByteArray());
+                ExternalTool.Result r = gpg.run("--status-fd", "1", "--verify", name + ".sig", "plain.txt").requireSuccess();
+                assertTrue(r.stdoutText().contains("[GNUPG:] VALIDSIG " + certs.get(u).fingerprint()), gpg.text(r));
+            }
+            // the creation time kept on the token gives the same certificate twice
+            TokenKey rsa = token.key(TestUser.ANDY_RSA3072.fileName());
+            PgpTokenKey first = PgpTokenKey.storedOrNew(token, rsa, PgpTestKeys.CREATED);
+            PgpTokenKey again = PgpTokenKey.storedOrNew(token, rsa, PgpTestKeys.CREATED.plusSeconds(86_400));
+            assertEquals(PgpTestKeys.CREATED, again.creationTime());
+            assertEquals(first.signingFingerprint(), certs.get(TestUser.ANDY_RSA3072).fingerprint());
+            assertEquals(KeyType.RSA_3072, rsa.type());
+        }
+    }
+
+    private PgpDecryptor.Decryption decrypt(PgpTokenKey key, Path message) throws Exception {
+        Path target = dir.resolve(message.getFileName() + "-" + key.key().label() + ".out");
+        PgpDecryptor.Decryption d;
+        try (InputStream in = Files.newInputStream(message); AtomicOutput out = AtomicOutput.toFile(target, true)) {
+            d = PgpDecryptor.withKey(key).decrypt(in, out);
+        }
+        assertArrayEquals(plain, Files.readAllBytes(target));
+        assertEquals(plain.length, d.plaintextBytes());
+        return d;
+    }
+}

@@ -1,0 +1,263 @@
+package org.hsmkit.core.openpgp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
+import org.hsmkit.testdata.TestUser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * hsmkit's OpenPGP messages on their own: sizes at the buffer boundaries, both packet formats,
+ * several recipients, and what happens to damaged or tampered messages: a clear error of the
+ * right kind and nothing at the destination.
+ */
+class PgpMessageTest {
+    /** The encryptor's and decryptor's buffers are 64 KiB. */
+    private static final int CHUNK = 1 << 16;
+
+    @TempDir
+    Path dir;
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] encrypt(byte[] plain, boolean v1, boolean armor, PgpCertificate... to) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PgpEncryptor.to(List.of(to)).seipdV1Only(v1).armor(armor).build().encrypt(new ByteArrayInputStream(plain), out);
+        return out.toByteArray();
+    }
+
+    private PgpDecryptor.Decryption decrypt(byte[] message, PgpTokenKey key, Path target) throws Exception {
+        try (InputStream in = new ByteArrayInputStream(message); AtomicOutput out = AtomicOutput.toFile(target, false)) {
+            return PgpDecryptor.withKey(key).decrypt(in, out);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17})
+    void sizesAtTheBufferBoundariesRoundTripInBothFormats(int size) throws Exception {
+        byte[] plain = random(size, size);
+        PgpCertificate bob = PgpTestKeys.certificate(TestUser.BOB_P256);
+        for (boolean v1 : new boolean[] {true, false}) {
+            Path target = dir.resolve(size + "-" + v1);
+            PgpDecryptor.Decryption d = decrypt(encrypt(plain, v1, !v1, bob), PgpTestKeys.key(TestUser.BOB_P256), target);
+            assertArrayEquals(plain, Files.readAllBytes(target));
+            assertEquals(v1 ? PacketFormat.SEIPD_V1 : PacketFormat.SEIPD_V2, d.format());
+            assertEquals(size, d.plaintextBytes());
+        }
+    }
+
+    @Test
+    void hsmkitCertificatesAdvertiseSeipdV2SoHsmkitWritesItToThem() {
+        PgpEncryptor e = PgpEncryptor.to(List.of(PgpTestKeys.certificate(TestUser.ALICE_RSA2048))).build();
+        assertEquals(PacketFormat.SEIPD_V2, e.format());
+    }
+
+    @Test
+    void seipdV2WithOcbAsOtherImplementationsWriteItDecrypts() throws Exception {
+        PgpCertificate bob = PgpTestKeys.certificate(TestUser.BOB_P256);
+        org.bouncycastle.openpgp.PGPPublicKey enc = org.hsmkit.core.internal.openpgp.RecipientKeys.encryptionKey(bob.checked(), Instant.now());
+        org.bouncycastle.openpgp.PGPEncryptedDataGenerator g = new org.bouncycastle.openpgp.PGPEncryptedDataGenerator(
+                new org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder(org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags.AES_256)
+                        .setWithAEAD(org.bouncycastle.bcpg.AEADAlgorithmTags.OCB, 10).setUseV6AEAD()
+                        .setProvider(org.hsmkit.core.internal.Providers.bc()));
+        g.addMethod(new org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodGenerator(enc)
+                .setProvider(org.hsmkit.core.internal.Providers.bc()));
+        byte[] plain = random(CHUNK + 1, 11);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.io.OutputStream e = g.open(out, new byte[1 << 12]);
+                java.io.OutputStream l = new org.bouncycastle.openpgp.PGPLiteralDataGenerator().open(e,
+                        org.bouncycastle.openpgp.PGPLiteralData.BINARY, "", new java.util.Date(), new byte[1 << 12])) {
+            l.write(plain);
+        }
+        Path target = dir.resolve("ocb");
+        PgpDecryptor.Decryption d = decrypt(out.toByteArray(), PgpTestKeys.key(TestUser.BOB_P256), target);
+        assertEquals(PacketFormat.SEIPD_V2, d.format());
+        assertArrayEquals(plain, Files.readAllBytes(target));
+    }
+
+    @Test
+    void everyRecipientOfASeveralRecipientMessageDecryptsIt() throws Exception {
+        byte[] plain = random(5000, 5);
+        List<TestUser> users = List.of(TestUser.ALICE_RSA2048, TestUser.CAROL_P384, TestUser.GRACE_BP512);
+        byte[] msg = encrypt(plain, false, false, users.stream().map(PgpTestKeys::certificate).toArray(PgpCertificate[]::new));
+        assertEquals(3, PgpInspector.inspect(new ByteArrayInputStream(msg)).recipientKeyIds().size());
+        for (TestUser u : users) {
+            Path target = dir.resolve(u.fileName());
+            decrypt(msg, PgpTestKeys.key(u), target);
+            assertArrayEquals(plain, Files.readAllBytes(target));
+        }
+    }
+
+    @Test
+    void aKeyThatIsNoRecipientIsAKeyErrorNamingTheRecipients() {
+        byte[] msg = encrypt(random(10, 1), true, false, PgpTestKeys.certificate(TestUser.ALICE_RSA2048));
+        Path target = dir.resolve("out");
+        HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(msg, PgpTestKeys.key(TestUser.BOB_P256), target));
+        assertEquals(ErrorKind.KEY, e.kind());
+        assertTrue(e.getMessage().contains(PgpTestKeys.certificate(TestUser.ALICE_RSA2048).keyId()), e.getMessage());
+        assertFalse(Files.exists(target));
+    }
+
+    /** Flips one bit at {@code position} (negative: from the end). */
+    private static byte[] flip(byte[] m, int position) {
+        byte[] c = m.clone();
+        int p = position < 0 ? c.length + position : position;
+        c[p] ^= 0x01;
+        return c;
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void tamperedCiphertextMdcOrTagIsRefusedWithNothingWritten(boolean v1) throws Exception {
+        byte[] plain = random(3 * CHUNK, 7);
+        byte[] msg = encrypt(plain, v1, false, PgpTestKeys.certificate(TestUser.ALICE_RSA2048));
+        // a byte in the middle of the content, and one in the last bytes (the MDC of v1, the final tag of v2)
+        for (int position : new int[] {msg.length / 2, -3}) {
+            Path target = dir.resolve("t-" + v1 + position);
+            HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(flip(msg, position), PgpTestKeys.key(TestUser.ALICE_RSA2048), target));
+            assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind(), e.getMessage());
+            assertFalse(Files.exists(target));
+            assertEquals(0, Files.list(dir).filter(p -> p.getFileName().toString().endsWith(".partial")).count());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void truncatedMessagesAreRefusedWithNothingWritten(boolean v1) throws Exception {
+        byte[] msg = encrypt(random(2 * CHUNK + 5, 8), v1, false, PgpTestKeys.certificate(TestUser.ALICE_RSA2048));
+        for (int keep : new int[] {msg.length - 1, msg.length - 30, msg.length / 2, 300}) {
+            Path target = dir.resolve("cut-" + v1 + keep);
+            HsmkitException e = assertThrows(HsmkitException.class,
+                    () -> decrypt(Arrays.copyOf(msg, keep), PgpTestKeys.key(TestUser.ALICE_RSA2048), target));
+            assertTrue(e.kind() == ErrorKind.VERIFICATION_FAILED || e.kind() == ErrorKind.INPUT, e.kind() + ": " + e.getMessage());
+            assertFalse(Files.exists(target));
+        }
+    }
+
+    @Test
+    void aMessageDowngradedToTheUnprotectedPacketIsRefusedNotDecrypted() throws Exception {
+        byte[] msg = encrypt(random(1000, 9), true, false, PgpTestKeys.certificate(TestUser.ALICE_RSA2048));
+        byte[] sed = PgpMessageSurgery.downgradeToSed(msg);
+        assertTrue(PgpInspector.inspect(new ByteArrayInputStream(sed)).packets().stream()
+                .anyMatch(p -> p.type().contains("WITHOUT integrity")));
+        Path target = dir.resolve("sed");
+        HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(sed, PgpTestKeys.key(TestUser.ALICE_RSA2048), target));
+        assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind());
+        assertTrue(e.getMessage().contains("not integrity-protected"), e.getMessage());
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void aDamagedPacketLengthIsAnInputOrVerificationError() throws Exception {
+        byte[] msg = encrypt(random(1000, 10), true, false, PgpTestKeys.certificate(TestUser.BOB_P256));
+        byte[] broken = PgpMessageSurgery.growFirstPacketLength(msg);
+        Path target = dir.resolve("len");
+        HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(broken, PgpTestKeys.key(TestUser.BOB_P256), target));
+        assertTrue(e.kind() == ErrorKind.INPUT || e.kind() == ErrorKind.VERIFICATION_FAILED, e.kind() + ": " + e.getMessage());
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void aSecretKeyFileAsRecipientIsRefusedWithAHint() {
+        TestUser u = TestUser.ALICE_RSA2048;
+        String secret = PgpTestKeys.secretKey(u, PgpTestKeys.certificate(u));
+        HsmkitException e = assertThrows(HsmkitException.class, () -> PgpCertificate.read(new ByteArrayInputStream(secret.getBytes())));
+        assertEquals(ErrorKind.INPUT, e.kind());
+        assertTrue(e.getMessage().contains("secret key"), e.getMessage());
+        assertTrue(e.hint().orElse("").contains("gpg --export"));
+    }
+
+    @Test
+    void aSigningOnlyCertificateCannotBeEncryptedTo() {
+        PgpCertificate signOnly = PgpCertificate.builder(PgpTestKeys.key(TestUser.BOB_P256)).userId("Bob <bob@hsmkit.test>").build();
+        HsmkitException e = assertThrows(HsmkitException.class, () -> PgpEncryptor.to(List.of(signOnly)).build());
+        assertEquals(ErrorKind.INPUT, e.kind());
+        assertTrue(e.getMessage().contains("no key that may encrypt"), e.getMessage());
+    }
+
+    @Test
+    void anExpiredCertificateCannotBeEncryptedTo() {
+        PgpTokenKey old = PgpTokenKey.of(PgpTestKeys.softKey(TestUser.CAROL_P384), Instant.parse("2020-01-01T00:00:00Z"));
+        PgpCertificate expired = PgpCertificate.builder(old).encryptionKey(old).userId("Carol <carol@hsmkit.test>")
+                .signedAt(Instant.parse("2020-01-02T00:00:00Z")).expiresAt(Instant.parse("2021-01-01T00:00:00Z")).build();
+        HsmkitException e = assertThrows(HsmkitException.class, () -> PgpEncryptor.to(List.of(expired)).build());
+        assertEquals(ErrorKind.INPUT, e.kind());
+        assertTrue(e.getMessage().contains("expired"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownPacketVersionIsAnInputErrorWithAHint() {
+        byte[] cert = PgpTestKeys.certificate(TestUser.ALICE_RSA2048).encoded();
+        byte[] v9 = PgpMessageSurgery.setFirstPacketVersion(cert, 9);
+        HsmkitException e = assertThrows(HsmkitException.class, () -> PgpCertificate.read(new ByteArrayInputStream(v9)));
+        assertEquals(ErrorKind.INPUT, e.kind());
+        assertTrue(e.hint().isPresent());
+    }
+
+    @ParameterizedTest
+    @EnumSource(SignatureMode.class)
+    void aFlippedBitInASignatureOrItsDataFailsVerification(SignatureMode mode) {
+        byte[] data = "release 1.0\n".getBytes();
+        ByteArrayOutputStream sig = new ByteArrayOutputStream();
+        PgpSigner.with(PgpTestKeys.key(TestUser.ERIN_BP256)).mode(mode).build().sign(new ByteArrayInputStream(data), sig);
+        PgpVerifier v = PgpVerifier.trusting(List.of(PgpTestKeys.certificate(TestUser.ERIN_BP256)));
+        HsmkitException e;
+        if (mode == SignatureMode.DETACHED) {
+            byte[] s = flip(sig.toByteArray(), -5); // inside the ECDSA value
+            e = assertThrows(HsmkitException.class, () -> v.verifyDetached(new ByteArrayInputStream(s), new ByteArrayInputStream(data)));
+        } else {
+            byte[] signed = sig.toByteArray();
+            int at = indexOf(signed, "release".getBytes());
+            byte[] s = flip(signed, at);
+            e = assertThrows(HsmkitException.class, () -> v.verify(new ByteArrayInputStream(s), null));
+        }
+        assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind(), e.getMessage());
+    }
+
+    @Test
+    void aSignatureByAKeyOutsideTheKeyringFails() {
+        ByteArrayOutputStream sig = new ByteArrayOutputStream();
+        PgpSigner.with(PgpTestKeys.key(TestUser.DAVE_P521)).mode(SignatureMode.DETACHED).build().sign(new ByteArrayInputStream(new byte[1]), sig);
+        HsmkitException e = assertThrows(HsmkitException.class, () -> PgpVerifier.trusting(List.of(PgpTestKeys.certificate(TestUser.BOB_P256)))
+                .verifyDetached(new ByteArrayInputStream(sig.toByteArray()), new ByteArrayInputStream(new byte[1])));
+        assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind());
+        assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+}
