@@ -25,8 +25,6 @@ final class CaListCommand implements Callable<Integer> {
     @Mixin
     CaCommand.DirectoryOption ca;
 
-    @Option(names = "--json", description = "print JSON: {ca, certificates: [{serial, status, subject, profile, notBefore, notAfter, issuedAt, revokedAt, reason}]}")
-    boolean json;
 
     @Option(names = "--status", paramLabel = "STATUS", description = "only valid, revoked or expired certificates")
     String status;
@@ -50,7 +48,7 @@ final class CaListCommand implements Callable<Integer> {
         Instant now = Instant.now();
         try (CertificateAuthority authority = CertificateAuthority.openRecords(ca.resolve(session))) {
             List<IssuedCertificate> all = authority.list().stream().filter(c -> only == null || c.status(now) == only).toList();
-            if (json) {
+            if (session.json()) {
                 JsonOutput.print(session.context().stdout(), new Report(KeyImportCertCommand.subject(authority.certificate()),
                         all.stream().map(c -> new Entry(c.serialText(), c.status(now).name().toLowerCase(Locale.ROOT), c.subject(),
                                 c.profile(), c.notBefore().toString(), c.notAfter().toString(), c.issuedAt().toString(),

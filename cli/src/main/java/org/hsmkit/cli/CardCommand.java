@@ -31,8 +31,6 @@ final class CardCommand {
     static final class InfoCommand implements Callable<Integer> {
         private final CliSession session;
 
-        @Option(names = "--json", description = "print as JSON")
-        boolean json;
 
         InfoCommand(CliSession session) {
             this.session = session;
@@ -42,7 +40,7 @@ final class CardCommand {
         public Integer call() {
             CardInfo i = session.card().cardInfo();
             PrintStream out = session.context().stdout();
-            if (json) {
+            if (session.json()) {
                 JsonOutput.print(out, i);
                 return ExitCode.OK;
             }
@@ -77,8 +75,6 @@ final class CardCommand {
                 description = "trust this root certificate (a CVC file) instead of the shipped DESRCACC100001")
         String root;
 
-        @Option(names = "--json", description = "print the report as JSON")
-        boolean json;
 
         VerifyDeviceCommand(CliSession session) {
             this.session = session;
@@ -89,7 +85,7 @@ final class CardCommand {
             CvCertificate trusted = trustedRoot(session, root);
             SmartCardHsm card = session.card();
             DeviceReport report = card.verifyDevice(trusted, LocalDate.now(ZoneOffset.UTC));
-            DeviceReportText.print(session, report, json, root == null, "genuine SmartCard-HSM");
+            DeviceReportText.print(session, report, session.json(), root == null, "genuine SmartCard-HSM");
             return report.genuine() ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
         }
     }

@@ -23,8 +23,6 @@ final class CardDkekCommand {
     static final class StatusCommand implements Callable<Integer> {
         private final CliSession session;
 
-        @Option(names = "--json", description = "print as JSON")
-        boolean json;
 
         StatusCommand(CliSession session) {
             this.session = session;
@@ -32,7 +30,7 @@ final class CardDkekCommand {
 
         @Override
         public Integer call() {
-            print(session, session.card().dkekStatus(), json);
+            print(session, session.card().dkekStatus(), session.json());
             return ExitCode.OK;
         }
     }

@@ -44,8 +44,6 @@ final class CardDkekImportCommand implements Callable<Integer> {
     @Option(names = "--password-env", paramLabel = "VAR", description = "read the share password from environment variable VAR")
     String passwordEnv;
 
-    @Option(names = "--json", description = "print the DKEK state after the import as JSON")
-    boolean json;
 
     CardDkekImportCommand(CliSession session) {
         this.session = session;
@@ -74,7 +72,7 @@ final class CardDkekImportCommand implements Callable<Integer> {
             after = card.importDkekShare(share);
         }
         session.info("hsmkit: imported the DKEK share from " + file + " into " + card);
-        CardDkekCommand.print(session, after, json);
+        CardDkekCommand.print(session, after, session.json());
         return ExitCode.OK;
     }
 

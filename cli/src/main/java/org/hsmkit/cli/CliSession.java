@@ -35,19 +35,34 @@ public final class CliSession implements AutoCloseable {
         return global.quiet;
     }
 
+    /** Whether --json was given: reports and errors as JSON on standard output. */
+    public boolean json() {
+        return global.json;
+    }
+
     public boolean verbose() {
         return global.verbose;
     }
 
-    /** Whether --force was given: replace existing outputs, spend a final PIN try. */
+    /** Whether --force was given: replace existing outputs. */
     public boolean forced() {
         return global.force;
     }
 
-    /** The token selector from -t, HSMKIT_TOKEN, or the default soft token. */
+    /**
+     * The token selector from -t, HSMKIT_TOKEN, else the token of the module named by --module or
+     * HSMKIT_PKCS11_MODULE (pkcs11:), else the default soft token, located from this invocation's
+     * environment ($XDG_DATA_HOME, then $HOME/.local/share).
+     */
     public TokenSpec tokenSpec() {
         String t = global.token != null ? global.token : context.env().get("HSMKIT_TOKEN");
+        if ((t == null || t.isBlank()) && module().isPresent()) {
+            t = "pkcs11:";
+        }
         TokenSpec spec = TokenSpec.parse(t);
+        if (spec.isSoft() && spec.toString().equals("soft")) {
+            return TokenSpec.parse("soft:" + TokenSpec.defaultSoftPath(context.env()));
+        }
         if (spec.isSoft() && !spec.toString().equals("soft") && !spec.softPath().isAbsolute()) {
             // a relative soft:PATH means relative to the working directory of this invocation
             return TokenSpec.parse("soft:" + context.resolve(spec.softPath().toString()));
@@ -126,11 +141,31 @@ public final class CliSession implements AutoCloseable {
     }
 
     public TokenOptions tokenOptions() {
-        return new TokenOptions(module(), pins(), forced());
+        return tokenOptions(module());
+    }
+
+    /**
+     * Token options with {@code module}: the final PIN try is allowed with --allow-final-pin-try,
+     * and still with --force (its old second meaning, kept for one release), which then warns
+     * when it is the reason a PIN at its final try is used.
+     */
+    private TokenOptions tokenOptions(Optional<Path> module) {
+        PinSource pins = pins();
+        if (global.force && !global.allowFinalPinTry) {
+            PinSource asked = pins;
+            pins = (prompt, confirm) -> {
+                if (prompt.contains("final try")) {
+                    warn("--force spent the final PIN try; this use of --force is deprecated and ends in the next release:"
+                            + " use --allow-final-pin-try");
+                }
+                return asked.pin(prompt, confirm);
+            };
+        }
+        return new TokenOptions(module, pins, global.allowFinalPinTry || global.force);
     }
 
     /** The token, opened on first use. */
-    public Token token() {
+    public synchronized Token token() {
         if (token == null) {
             token = tokenSpec().open(tokenOptions());
         }
@@ -160,7 +195,7 @@ public final class CliSession implements AutoCloseable {
      * nor HSMKIT_TOKEN is given and the key is a PKCS#11 URI, the token is the one that URI names
      * (so {@code --key 'pkcs11:token=SmartCard-HSM;id=%10'} works on its own).
      */
-    public Token tokenFor(String keyReference) {
+    public synchronized Token tokenFor(String keyReference) {
         String env = context.env().get("HSMKIT_TOKEN");
         if (token == null && global.token == null && (env == null || env.isBlank()) && keyReference != null
                 && keyReference.regionMatches(true, 0, "pkcs11:", 0, 7)) {
@@ -183,7 +218,7 @@ public final class CliSession implements AutoCloseable {
     public Token tokenOr(Optional<String> configured, Optional<String> configuredModule) {
         if (token == null && !tokenChosen() && configured.isPresent()) {
             Optional<Path> m = module().or(() -> configuredModule.map(context::resolve));
-            token = TokenSpec.parse(configured.get()).open(new TokenOptions(m, pins(), forced()));
+            token = TokenSpec.parse(configured.get()).open(tokenOptions(m));
         }
         return token();
     }

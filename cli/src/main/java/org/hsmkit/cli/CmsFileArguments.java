@@ -18,8 +18,16 @@ import org.hsmkit.core.HsmkitException;
 final class CmsFileArguments {
     private final CliSession session;
 
+    private boolean inBatch;
+
     CmsFileArguments(CliSession session) {
         this.session = session;
+    }
+
+    /** Marks the files as part of a batch, whose bar counts files rather than bytes. */
+    CmsFileArguments inBatch(boolean batch) {
+        this.inBatch = batch;
+        return this;
     }
 
     /** The input path, or null for standard input. */
@@ -36,7 +44,9 @@ final class CmsFileArguments {
             throw new HsmkitException(ErrorKind.USAGE, in + " is a directory", "name a file");
         }
         try {
-            return Files.newInputStream(p);
+            InputStream file = Files.newInputStream(p);
+            // one file's bytes; in a batch the bar counts files instead
+            return inBatch ? file : Progress.counting(file, Progress.of(session, Files.size(p), "bytes"));
         } catch (NoSuchFileException e) {
             throw HsmkitException.input("the input " + in + " does not exist", "check the path");
         } catch (IOException e) {

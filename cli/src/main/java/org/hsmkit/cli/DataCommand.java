@@ -152,8 +152,6 @@ final class DataCommand {
     static final class ListObjects implements Callable<Integer> {
         private final CliSession session;
 
-        @Option(names = "--json", description = "print the list as JSON (an array of {label, application, size, private})")
-        boolean json;
 
         ListObjects(CliSession session) {
             this.session = session;
@@ -167,7 +165,7 @@ final class DataCommand {
         public Integer call() {
             Token token = session.token();
             List<DataObject> objects = token.dataObjects().stream().sorted(Comparator.comparing(DataObject::label)).toList();
-            if (json) {
+            if (session.json()) {
                 JsonOutput.print(session.context().stdout(),
                         objects.stream().map(d -> new Row(d.label(), d.application(), d.size(), d.privateObject())).toList());
                 return ExitCode.OK;

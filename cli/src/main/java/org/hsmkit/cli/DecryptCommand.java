@@ -1,6 +1,8 @@
 package org.hsmkit.cli;
 
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -8,14 +10,15 @@ import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.cms.CmsDecryptor;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hsmkit decrypt}: CMS decryption with a token key; nothing is released unverified. */
 @Command(name = "decrypt", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Decrypt a CMS file (DER or PEM) with a key on the token.",
-            "Writes IN without .p7m unless -o is given. The output appears only after the whole",
-            "file decrypted and its authentication tag verified."})
+        description = {"Decrypt CMS files (DER or PEM) with a key on the token.",
+            "Writes IN without .p7m (or into --output-dir) unless -o is given. An output appears only after",
+            "its whole file decrypted and its authentication tag verified. Several inputs share one login."})
 final class DecryptCommand implements Callable<Integer> {
     private final CliSession session;
 
@@ -28,8 +31,11 @@ final class DecryptCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output)")
     String output;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "the encrypted file, or '-' for standard input")
-    String input;
+    @Mixin
+    BatchOptions batch = new BatchOptions();
+
+    @Parameters(paramLabel = "IN", arity = "0..*", description = "the encrypted file(s), or '-' for standard input")
+    List<String> inputs = new ArrayList<>();
 
     DecryptCommand(CliSession session) {
         this.session = session;
@@ -38,19 +44,29 @@ final class DecryptCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CmsFileArguments files = new CmsFileArguments(session);
-        String derived = input.endsWith(".p7m") && input.length() > 4 ? input.substring(0, input.length() - 4) : null;
-        long start = System.nanoTime();
-        CmsDecryptor.Decryption d;
-        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output")) {
-            CmsDecryptor decryptor = CryptoKeys.decryptor(session, key, cert);
-            d = decryptor.decrypt(in, out);
-        }
-        if (!d.authenticated()) {
-            session.warn("the content is not authenticated (" + d.cipher().spec()
-                    + "): decryption cannot tell whether it was altered; prefer aes256-gcm");
-        }
-        session.info(String.format(Locale.ROOT, "hsmkit: decrypted %d bytes (%s) with key '%s' into %s in %.2f s", d.plaintextBytes(),
-                d.cipher().spec(), d.keyReference(), CmsFileArguments.describe(output, input, derived), (System.nanoTime() - start) / 1e9));
-        return 0;
+        BatchRunner runner = new BatchRunner(session, batch, "decrypted");
+        List<String> all = runner.inputs(inputs);
+        files.inBatch(runner.isBatch(all));
+        // one file: the token is opened (and the PIN asked) only once the file's header proved sound;
+        // several: the keys are listed, and the token logged in, once before the first file
+        CmsDecryptor decryptor = key == null && cert == null && runner.isBatch(all)
+                ? CmsDecryptor.withKeys(session.token().keys()) : CryptoKeys.decryptor(session, key, cert);
+        return runner.run(all, output, f -> {
+            String input = f.input();
+            String target = f.output(input.endsWith(".p7m") && input.length() > 4 ? input.substring(0, input.length() - 4) : null);
+            long start = System.nanoTime();
+            CmsDecryptor.Decryption d;
+            try (InputStream in = files.open(input); AtomicOutput out = files.output(target, input, target, "output")) {
+                d = decryptor.decrypt(in, out);
+            }
+            if (!d.authenticated()) {
+                f.warn("the content is not authenticated (" + d.cipher().spec()
+                        + "): decryption cannot tell whether it was altered; prefer aes256-gcm");
+            }
+            f.info(String.format(Locale.ROOT, "hsmkit: decrypted %d bytes (%s) with key '%s' into %s in %.2f s", d.plaintextBytes(),
+                    d.cipher().spec(), d.keyReference(), CmsFileArguments.describe(target, input, target),
+                    (System.nanoTime() - start) / 1e9));
+            return 0;
+        });
     }
 }

@@ -40,9 +40,9 @@ import picocli.CommandLine.Option;
  * default) — a key, a sample file, encrypt, inspect, decrypt, compare — with timings.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run file encryption end to end on the token: make (or reuse) the key 'demo-rsa',",
-            "encrypt a random sample file to it, inspect, decrypt, and compare. Works without prompts",
-            "with --pin-env VAR or --pin-file F."})
+        description = {"Run file encryption end to end on the token, from key to compared result.",
+            "Makes (or reuses) the key 'demo-rsa', encrypts a random sample file to it, inspects, decrypts,",
+            "and compares. Works without prompts with --pin-env VAR or --pin-file F."})
 final class DemoCommand implements Callable<Integer> {
     static final String LABEL = "demo-rsa";
 

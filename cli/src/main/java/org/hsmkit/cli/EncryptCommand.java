@@ -17,13 +17,15 @@ import org.hsmkit.core.cms.RecipientNaming;
 import org.hsmkit.core.cms.RecipientSet;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hsmkit encrypt}: CMS encryption for certificate holders and token keys. */
 @Command(name = "encrypt", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Encrypt a file for one or more recipients (CMS; AES-256-GCM by default).",
-            "Writes IN.p7m unless -o is given; '-' reads standard input / writes standard output."})
+        description = {"Encrypt files for one or more recipients (CMS; AES-256-GCM by default).",
+            "Writes IN.p7m beside each input (or in --output-dir) unless -o is given; '-' reads standard input /",
+            "writes standard output. Several inputs run in one process, each output complete or absent."})
 final class EncryptCommand implements Callable<Integer> {
     private final CliSession session;
 
@@ -53,8 +55,11 @@ final class EncryptCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output)")
     String output;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "the file to encrypt, or '-' for standard input")
-    String input;
+    @Mixin
+    BatchOptions batch = new BatchOptions();
+
+    @Parameters(paramLabel = "IN", arity = "0..*", description = "the file(s) to encrypt, or '-' for standard input")
+    List<String> inputs = new ArrayList<>();
 
     EncryptCommand(CliSession session) {
         this.session = session;
@@ -97,16 +102,24 @@ final class EncryptCommand implements Callable<Integer> {
             set.add(session.token().key(k));
         }
         RecipientSet rs = set.build();
+        CmsEncryptor encryptor = CmsEncryptor.to(rs).cipher(c).rsaPadding(padding).armor(armor).build();
         CmsFileArguments files = new CmsFileArguments(session);
-        String derived = "-".equals(input) ? null : input + ".p7m";
-        long start = System.nanoTime();
-        long n;
-        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output")) {
-            n = CmsEncryptor.to(rs).cipher(c).rsaPadding(padding).armor(armor).build().encrypt(in, out.stream());
-            out.commit();
-        }
-        session.info(String.format(Locale.ROOT, "hsmkit: encrypted %d bytes for %d recipient%s (%s) into %s in %.2f s", n, rs.size(),
-                rs.size() == 1 ? "" : "s", c.spec(), CmsFileArguments.describe(output, input, derived), (System.nanoTime() - start) / 1e9));
-        return 0;
+        BatchRunner runner = new BatchRunner(session, batch, "encrypted");
+        List<String> all = runner.inputs(inputs);
+        files.inBatch(runner.isBatch(all));
+        return runner.run(all, output, f -> {
+            String input = f.input();
+            String target = f.output("-".equals(input) ? null : input + ".p7m");
+            long start = System.nanoTime();
+            long n;
+            try (InputStream in = files.open(input); AtomicOutput out = files.output(target, input, target, "output")) {
+                n = encryptor.encrypt(in, out.stream());
+                out.commit();
+            }
+            f.info(String.format(Locale.ROOT, "hsmkit: encrypted %d bytes for %d recipient%s (%s) into %s in %.2f s", n, rs.size(),
+                    rs.size() == 1 ? "" : "s", c.spec(), CmsFileArguments.describe(target, input, target),
+                    (System.nanoTime() - start) / 1e9));
+            return 0;
+        });
     }
 }

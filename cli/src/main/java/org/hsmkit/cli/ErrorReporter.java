@@ -48,6 +48,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             err.println("hsmkit: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
         }
         err.flush();
+        if (java.util.Arrays.asList(args).contains("--json")) {
+            JsonOutput.print(context.stdout(), new JsonReports.Failure(new JsonReports.Error("USAGE", shown.getMessage(),
+                    "see '" + cmd.getCommandSpec().qualifiedName() + " --help'")));
+        }
         return ExitCode.USAGE;
     }
 
@@ -59,34 +63,42 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
-        return report(ex, optionGiven(parseResult, "--stacktrace"), optionGiven(parseResult, "--verbose"));
+        int code = report(ex, optionGiven(parseResult, "--stacktrace"), optionGiven(parseResult, "--verbose"));
+        if (optionGiven(parseResult, "--json")) {
+            // a script reads standard output only: the same error, as a document
+            JsonOutput.print(context.stdout(), JsonReports.Failure.of(describe(ex)));
+        }
+        return code;
     }
 
     int report(Throwable ex, boolean stacktrace) {
         return report(ex, stacktrace, false);
     }
 
+    /** What a failure means for the user: its exit code, kind, message and hint. */
+    record Failure(int code, String kind, String message, String hint) {
+    }
+
+    /** Classifies {@code ex} the way every report shows it (also per file in a batch). */
+    static Failure describe(Throwable ex) {
+        if (ex instanceof HsmkitException h) {
+            return new Failure(h.kind().exitCode(), h.kind().name(), h.getMessage(),
+                    h.hint().orElse(null));
+        }
+        if (ex instanceof UncheckedIOException || ex instanceof IOException) {
+            return new Failure(ExitCode.IO, "IO", "I/O error: "
+                    + (ex.getCause() != null && ex instanceof UncheckedIOException ? ex.getCause().getMessage() : ex.getMessage()), null);
+        }
+        return new Failure(ExitCode.INPUT, "INTERNAL", "unexpected failure: " + ex, "run again with --stacktrace and report it");
+    }
+
     /** With {@code verbose}, the chain of causes follows as {@code hsmkit: cause: …} lines. */
     int report(Throwable ex, boolean stacktrace, boolean verbose) {
         PrintStream err = context.stderr();
-        int code;
-        String hint = null;
-        String message;
-        if (ex instanceof HsmkitException h) {
-            code = h.kind().exitCode();
-            message = h.getMessage();
-            hint = h.hint().orElse(null);
-        } else if (ex instanceof UncheckedIOException || ex instanceof IOException) {
-            code = ExitCode.IO;
-            message = "I/O error: " + (ex.getCause() != null && ex instanceof UncheckedIOException ? ex.getCause().getMessage() : ex.getMessage());
-        } else {
-            code = ExitCode.INPUT;
-            message = "unexpected failure: " + ex;
-            hint = "run again with --stacktrace and report it";
-        }
-        err.println("hsmkit: error: " + message);
-        if (hint != null) {
-            err.println("hsmkit: hint: " + hint);
+        Failure f = describe(ex);
+        err.println("hsmkit: error: " + f.message());
+        if (f.hint() != null) {
+            err.println("hsmkit: hint: " + f.hint());
         }
         if (verbose && !stacktrace) {
             int depth = 0;
@@ -98,7 +110,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             ex.printStackTrace(err);
         }
         err.flush();
-        return code;
+        return f.code();
     }
 
     private static boolean optionGiven(ParseResult pr, String name) {

@@ -18,7 +18,9 @@ import picocli.CommandLine.ScopeType;
         footer = {
             "  HSMKIT_TOKEN           token selector used when -t is not given",
             "  HSMKIT_PKCS11_MODULE   PKCS#11 module used when --module is not given",
-            "  HSMKIT_PIN_FILE        file holding the PIN when no --pin-* option is given"
+            "  HSMKIT_PIN_FILE        file holding the PIN when no --pin-* option is given",
+            "  XDG_DATA_HOME, HOME    the soft token's default file: $XDG_DATA_HOME/hsmkit/soft-token.p12, else",
+            "                         $HOME/.local/share/hsmkit/soft-token.p12"
         })
 public final class HsmkitCommand {
     /** The top-level subcommands, in the order the help lists them. */
@@ -26,10 +28,12 @@ public final class HsmkitCommand {
             TokenCommand.class, KeyCommand.class, DataCommand.class, RandomCommand.class, CardCommand.class,
             EncryptCommand.class, DecryptCommand.class, RewrapCommand.class, InspectCommand.class, SignCommand.class, VerifyCommand.class,
             PdfCommand.class, SmimeCommand.class, PgpCommand.class, CaCommand.class, DemoCommand.class,
-            AutoComplete.GenerateCompletion.class);
+            AutoComplete.GenerateCompletion.class, InstallManCommand.class);
 
     @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", scope = ScopeType.INHERIT,
-            description = "'soft' (default: the software token, created on first use), 'soft:PATH.p12', a PKCS#11 URI such as pkcs11:token=SmartCard-HSM, or card: / card:READER for a SmartCard-HSM over PC/SC")
+            description = "'soft' (the software token, created on first use), 'soft:PATH.p12', a PKCS#11 URI such as pkcs11:token=SmartCard-HSM,"
+                    + " or card: / card:READER for a SmartCard-HSM over PC/SC;"
+                    + " default: the token of --module (or HSMKIT_PKCS11_MODULE) when given, else 'soft'")
     String token;
 
     @Option(names = "--module", paramLabel = "PATH", scope = ScopeType.INHERIT,
@@ -53,7 +57,15 @@ public final class HsmkitCommand {
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT, description = "print a stack trace with errors")
     boolean stacktrace;
 
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "print reports, batch summaries and errors as JSON on standard output (schemas in docs/json.md)")
+    boolean json;
+
     @Option(names = "--force", scope = ScopeType.INHERIT,
-            description = "replace an existing output file; spend the final PIN try")
+            description = "replace existing output files (deprecated second meaning, until the next release: --allow-final-pin-try)")
     boolean force;
+
+    @Option(names = "--allow-final-pin-try", scope = ScopeType.INHERIT,
+            description = "log in even when the token says one more wrong PIN locks it (default: refuse, try nothing)")
+    boolean allowFinalPinTry;
 }

@@ -28,6 +28,10 @@ final class InspectCommand implements Callable<Integer> {
         try (InputStream in = new CmsFileArguments(session).open(input)) {
             s = CmsInspector.inspect(in);
         }
+        if (session.json()) {
+            JsonOutput.print(session.context().stdout(), JsonReports.Inspection.of(s));
+            return 0;
+        }
         s.lines().forEach(session.context().stdout()::println);
         session.context().stdout().flush();
         return 0;

@@ -24,8 +24,6 @@ final class KeyInfoCommand implements Callable<Integer> {
     @Option(names = "--key", required = true, paramLabel = "KEY", description = {KeyCommand.KEY_HELP_1, KeyCommand.KEY_HELP_2, KeyCommand.KEY_HELP_3})
     String key;
 
-    @Option(names = "--json", description = "print as JSON")
-    boolean json;
 
     KeyInfoCommand(CliSession session) {
         this.session = session;
@@ -45,7 +43,7 @@ final class KeyInfoCommand implements Callable<Integer> {
         Boolean attestation = token instanceof SmartCardHsm card ? card.attestation(k).isPresent() : null;
         Long uses = k.usesLeft().isPresent() ? k.usesLeft().getAsLong() : null;
         PrintStream out = session.context().stdout();
-        if (json) {
+        if (session.json()) {
             JsonOutput.print(out, new Json(k.label(), KeyId.hex(k.id()), k.type().spec(), k.reference(), fingerprint,
                     cert == null ? null : KeyImportCertCommand.subject(cert),
                     cert == null ? null : cert.getIssuerX500Principal().getName(),

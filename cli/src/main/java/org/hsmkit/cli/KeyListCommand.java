@@ -31,6 +31,11 @@ final class KeyListCommand implements Callable<Integer> {
     public Integer call() {
         Token token = session.token();
         List<TokenKey> keys = token.keys();
+        if (session.json()) {
+            JsonOutput.print(session.context().stdout(),
+                    new JsonReports.Keys(keys.stream().sorted(KeyCommand.BY_ID).map(JsonReports.Key::of).toList()));
+            return ExitCode.OK;
+        }
         if (keys.isEmpty()) {
             session.info("hsmkit: no keys on token '" + token.info().label() + "'; make one with 'hsmkit key generate'");
             return ExitCode.OK;

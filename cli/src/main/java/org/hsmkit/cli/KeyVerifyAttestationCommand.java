@@ -30,8 +30,6 @@ final class KeyVerifyAttestationCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "CVCFILE", description = "trust this root certificate instead of the shipped DESRCACC100001")
     String root;
 
-    @Option(names = "--json", description = "print the report as JSON")
-    boolean json;
 
     KeyVerifyAttestationCommand(CliSession session) {
         this.session = session;
@@ -43,7 +41,7 @@ final class KeyVerifyAttestationCommand implements Callable<Integer> {
         CvCertificate trusted = CardCommand.trustedRoot(session, root);
         PublicKey expected = key == null ? null : session.tokenFor(key).key(key).publicKey();
         DeviceReport report = attestation.verify(trusted, LocalDate.now(ZoneOffset.UTC), expected);
-        DeviceReportText.print(session, report, json, root == null, "the key was generated in this genuine SmartCard-HSM");
+        DeviceReportText.print(session, report, session.json(), root == null, "the key was generated in this genuine SmartCard-HSM");
         return report.genuine() ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
     }
 }

@@ -19,7 +19,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hsmkit pdf sign}: one PAdES signature with a token key, appended as an incremental update. */
 @Command(name = "sign", mixinStandardHelpOptions = true,
-        description = "Sign a PDF with a key on the token (PAdES, SubFilter ETSI.CAdES.detached). The input is never changed.")
+        description = {"Sign PDFs with a key on the token (PAdES, SubFilter ETSI.CAdES.detached).",
+            "Writes IN-signed.pdf beside each input (or in --output-dir) unless -o is given; inputs are never changed.",
+            "Several inputs share one login."})
 final class PdfSignCommand implements Callable<Integer> {
     private final CliSession session;
 
@@ -74,8 +76,11 @@ final class PdfSignCommand implements Callable<Integer> {
     @Mixin
     PdfValidationDataOptions data = new PdfValidationDataOptions();
 
-    @Parameters(paramLabel = "IN.pdf", description = "the PDF to sign")
-    String input;
+    @Mixin
+    BatchOptions batch = new BatchOptions();
+
+    @Parameters(paramLabel = "IN.pdf", arity = "0..*", description = "the PDF(s) to sign")
+    java.util.List<String> inputs = new java.util.ArrayList<>();
 
     /** The box --visible-page, --visible-image or --visible-transparent use when --visible gives none. */
     static final String DEFAULT_BOX = "50,50,220,70";
@@ -85,16 +90,21 @@ final class PdfSignCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PadesLevel lvl = PadesLevel.parse(level);
-        Path in = session.context().resolve(input);
-        Path out = output != null ? session.context().resolve(output) : PdfCommand.defaultOutput(in, "signed");
+        BatchRunner runner = new BatchRunner(session, batch, "signed");
+        java.util.List<String> all = runner.inputs(inputs);
+        if (!runner.isBatch(all)) {
+            // one file: a bad target fails before the PIN is asked
+            Path in = session.context().resolve(all.get(0));
+            org.hsmkit.core.AtomicOutput.checkTarget(output != null ? session.context().resolve(output)
+                    : PdfCommand.defaultOutput(in, "signed"), session.forced(), in);
+        }
         if (lvl.needsTimestamp() && tsa == null) {
             throw new HsmkitException(ErrorKind.USAGE, "--level " + lvl + " needs --tsa URL", "give a time-stamping authority, or use --level B-B");
         }
         VisibleSignature where = visible(visible, visiblePage, visibleImage != null || visibleTransparent);
         DocMdpPermission mdp = certify == null ? null : DocMdpPermission.of(certify);
-        org.hsmkit.core.AtomicOutput.checkTarget(out, session.forced(), in);
         char[] password = PdfCommand.password(session, data.passwordFile);
         try {
             TokenKey k = session.token().key(key);
@@ -108,18 +118,26 @@ final class PdfSignCommand implements Callable<Integer> {
                 case "ecdsa" -> SignatureScheme.ECDSA;
                 default -> throw new HsmkitException(ErrorKind.USAGE, "unknown scheme '" + scheme + "'", "use pkcs1 or pss (RSA keys)");
             };
-            PadesSigner signer = PadesSigner.builder(k).level(lvl).digest(PdfCommand.digest(data.digest)).scheme(s).tsa(tsa)
-                    .reason(reason).location(location).visible(where)
-                    .visibleImage(visibleImage == null ? null : session.context().resolve(visibleImage))
-                    .transparentBackground(visibleTransparent).certify(mdp).field(field).password(password)
-                    .validationData(data.sources(session)).build();
-            try {
-                PadesSigner.Result r = signer.sign(in, out, session.forced());
-                session.info("signed " + in.getFileName() + " → " + out + " (PAdES " + r.level() + ", signer " + r.signer() + ")");
-            } finally {
-                signer.clear();
-            }
-            return 0;
+            var sources = data.sources(session);
+            return runner.run(all, output, f -> {
+                Path in = session.context().resolve(f.input());
+                Path defaultOut = PdfCommand.defaultOutput(in, "signed");
+                Path out = session.context().resolve(f.output(f.outputNamed() ? defaultOut.getFileName().toString() : defaultOut.toString()));
+                org.hsmkit.core.AtomicOutput.checkTarget(out, session.forced(), in);
+                // a signer per file: PadesSigner is not thread-safe, and files are signed on several threads
+                PadesSigner signer = PadesSigner.builder(k).level(lvl).digest(PdfCommand.digest(data.digest)).scheme(s).tsa(tsa)
+                        .reason(reason).location(location).visible(where)
+                        .visibleImage(visibleImage == null ? null : session.context().resolve(visibleImage))
+                        .transparentBackground(visibleTransparent).certify(mdp).field(field).password(password)
+                        .validationData(sources).build();
+                try {
+                    PadesSigner.Result r = signer.sign(in, out, session.forced());
+                    f.info("signed " + in.getFileName() + " → " + out + " (PAdES " + r.level() + ", signer " + r.signer() + ")");
+                } finally {
+                    signer.clear();
+                }
+                return 0;
+            });
         } finally {
             PdfCommand.clear(password);
         }

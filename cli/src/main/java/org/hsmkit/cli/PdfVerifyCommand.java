@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.hsmkit.core.HsmkitException;
 import org.hsmkit.pdf.PdfReport;
 import org.hsmkit.pdf.PdfVerifier;
 import org.hsmkit.pdf.SignatureReport;
@@ -21,8 +20,8 @@ import picocli.CommandLine.Parameters;
  * and the verdict per signature in ETSI EN 319 102-1 terms.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Verify every signature and document time-stamp of a PDF offline and give each an ETSI EN 319 102-1",
-            "verdict: TOTAL-PASSED, INDETERMINATE or TOTAL-FAILED with its sub-indication.",
+        description = {"Verify every signature and document time-stamp of PDFs offline, each with an ETSI verdict.",
+            "The verdict (EN 319 102-1) is TOTAL-PASSED, INDETERMINATE or TOTAL-FAILED with its sub-indication.",
             "Exit 0 only when all are TOTAL-PASSED, else 1."})
 final class PdfVerifyCommand implements Callable<Integer> {
     private final CliSession session;
@@ -39,33 +38,31 @@ final class PdfVerifyCommand implements Callable<Integer> {
             description = "a current CRL (DER or PEM) of a signer's CA, consulted beside the document's own revocation data; repeatable")
     List<String> crls = new ArrayList<>();
 
-    @Option(names = "--json", description = "print the report as JSON (schema in docs/pdf.md)")
-    boolean json;
-
     @Option(names = "--password-file", paramLabel = "FILE", description = "password of an encrypted PDF, first line of FILE")
     String passwordFile;
 
-    @Parameters(paramLabel = "IN.pdf", description = "the PDF to verify")
-    String input;
+    @Mixin
+    BatchOptions batch = new BatchOptions();
+
+    @Parameters(paramLabel = "IN.pdf", arity = "0..*", description = "the PDF(s) to verify")
+    List<String> inputs = new ArrayList<>();
 
     PdfVerifyCommand(CliSession session) {
         this.session = session;
     }
 
     @Override
-    public Integer call() {
-        PrintStream out = session.context().stdout();
-        PdfReport report;
-        try {
-            report = verify();
-        } catch (HsmkitException e) {
-            if (json) {
-                JsonOutput.print(out, PdfVerifyJson.of(e));
-            }
-            throw e;
-        }
-        if (json) {
-            JsonOutput.print(out, PdfVerifyJson.of(report));
+    public Integer call() throws Exception {
+        PdfVerifier verifier = verifier();
+        BatchRunner runner = new BatchRunner(session, batch, "verified");
+        return runner.run(runner.inputs(inputs), null, f -> verify(f, verifier));
+    }
+
+    private int verify(BatchFile f, PdfVerifier verifier) {
+        PrintStream out = f.out();
+        PdfReport report = verify(verifier, f.input());
+        if (session.json()) {
+            f.report(PdfVerifyJson.of(report));
         } else {
             print(report, out);
         }
@@ -73,12 +70,13 @@ final class PdfVerifyCommand implements Callable<Integer> {
         return report.valid() ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
     }
 
-    private PdfReport verify() {
-        Path in = session.context().resolve(input);
+    private PdfVerifier verifier() {
         PdfVerifier v = PdfVerifier.trusting(trust.anchors(session)).withCrls(CrlFiles.read(session, crls));
-        if (requireRevocation) {
-            v = v.requiringRevocation();
-        }
+        return requireRevocation ? v.requiringRevocation() : v;
+    }
+
+    private PdfReport verify(PdfVerifier v, String input) {
+        Path in = session.context().resolve(input);
         char[] password = PdfCommand.password(session, passwordFile);
         try {
             return (password == null ? v : v.withPassword(password)).verify(in);

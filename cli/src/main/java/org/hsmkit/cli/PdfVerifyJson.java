@@ -28,17 +28,6 @@ final class PdfVerifyJson {
     record Change(boolean allowed, String description) {
     }
 
-    /** What --json prints instead of a report when verification cannot be done (exit codes 2 to 5). */
-    record Failure(Error error) {
-    }
-
-    record Error(String kind, String message, String hint) {
-    }
-
-    static Failure of(org.hsmkit.core.HsmkitException e) {
-        return new Failure(new Error(e.kind().name(), e.getMessage(), e.hint().orElse(null)));
-    }
-
     static Document of(PdfReport r) {
         return new Document(r.file(), r.size(), r.revisions(), r.valid(), r.summary(), r.problems(), r.warnings(),
                 r.signatures().stream().map(PdfVerifyJson::of).toList());

@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hsmkit pgp encrypt}: an OpenPGP message for certificate holders; no private key involved. */
 @Command(name = "encrypt", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Encrypt a file to OpenPGP certificates (AES-256, integrity-protected, uncompressed): SEIPD v2",
-            "(AES-OCB) when every recipient advertises it, else SEIPD v1 with MDC as GnuPG 2.2 reads.",
+        description = {"Encrypt a file to OpenPGP certificates (AES-256, integrity-protected, uncompressed).",
+            "SEIPD v2 (AES-OCB) when every recipient advertises it, else SEIPD v1 with MDC as GnuPG 2.2 reads.",
             "Writes IN.gpg (IN.asc with --armor) unless -o is given; '-' reads standard input."})
 final class PgpEncryptCommand implements Callable<Integer> {
     private final CliSession session;

@@ -16,8 +16,6 @@ import picocli.CommandLine.Parameters;
 final class PgpInspectCommand implements Callable<Integer> {
     private final CliSession session;
 
-    @Option(names = "--json", description = "print the report as JSON")
-    boolean json;
 
     @Parameters(index = "0", paramLabel = "IN", description = "an OpenPGP file (binary or armoured), or '-' for standard input")
     String input;
@@ -33,7 +31,7 @@ final class PgpInspectCommand implements Callable<Integer> {
             s = PgpInspector.inspect(in);
         }
         PrintStream o = session.context().stdout();
-        if (json) {
+        if (session.json()) {
             JsonOutput.print(o, s);
             return 0;
         }

@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hsmkit pgp sign}: an OpenPGP signature made on the token. */
 @Command(name = "sign", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sign a file with a key on the token, as gpg --sign (inline, the default), --detach-sign or",
-            "--clearsign do. Writes IN.gpg, IN.sig (IN.asc when armoured) or IN.asc unless -o is given."})
+        description = {"Sign a file with a key on the token, as gpg does (inline by default).",
+            "--detach-sign and --clearsign make the other two kinds. Writes IN.gpg, IN.sig (IN.asc when armoured) or IN.asc unless -o is given."})
 final class PgpSignCommand implements Callable<Integer> {
     private final CliSession session;
 

@@ -38,8 +38,6 @@ final class PgpVerifyCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "inline and cleartext signatures: write the verified data here")
     String output;
 
-    @Option(names = "--json", description = "print the report as JSON")
-    boolean json;
 
     @Parameters(index = "0", paramLabel = "IN", description = "the signed file, or the data of a detached signature")
     String input;
@@ -94,7 +92,7 @@ final class PgpVerifyCommand implements Callable<Integer> {
             }
         }
         PrintStream o = session.context().stdout();
-        if (json) {
+        if (session.json()) {
             JsonOutput.print(o, new Report(result.stream().map(v -> new Signer("good", v.keyFingerprint(), v.certificateFingerprint(),
                     v.userId().orElse(null), v.created().toString(), v.hashAlgorithm(), v.keyExpiredSince().map(Object::toString).orElse(null)))
                     .toList()));

@@ -1,6 +1,8 @@
 package org.hsmkit.cli;
 
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -10,13 +12,14 @@ import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.cms.CmsSigner;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hsmkit sign}: a CMS signature made with a token key. */
 @Command(name = "sign", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sign a file (CMS SignedData, detached by default) with a key on the token.",
-            "Writes IN.p7s unless -o is given."})
+        description = {"Sign files (CMS SignedData, detached by default) with a key on the token.",
+            "Writes IN.p7s beside each input (or in --output-dir) unless -o is given; several inputs share one login."})
 final class SignCommand implements Callable<Integer> {
     private final CliSession session;
 
@@ -35,8 +38,11 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output)")
     String output;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "the file to sign, or '-' for standard input")
-    String input;
+    @Mixin
+    BatchOptions batch = new BatchOptions();
+
+    @Parameters(paramLabel = "IN", arity = "0..*", description = "the file(s) to sign, or '-' for standard input")
+    List<String> inputs = new ArrayList<>();
 
     SignCommand(CliSession session) {
         this.session = session;
@@ -51,13 +57,19 @@ final class SignCommand implements Callable<Integer> {
         }
         CmsSigner signer = b.build();
         CmsFileArguments files = new CmsFileArguments(session);
-        String derived = "-".equals(input) ? null : input + ".p7s";
-        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "signature")) {
-            signer.sign(in, out.stream());
-            out.commit();
-        }
-        session.info(String.format(Locale.ROOT, "hsmkit: signed %s with key '%s' into %s (%s)", input, k.label(),
-                CmsFileArguments.describe(output, input, derived), attached ? "attached" : "detached"));
-        return 0;
+        BatchRunner runner = new BatchRunner(session, batch, "signed");
+        List<String> all = runner.inputs(inputs);
+        files.inBatch(runner.isBatch(all));
+        return runner.run(all, output, f -> {
+            String input = f.input();
+            String target = f.output("-".equals(input) ? null : input + ".p7s");
+            try (InputStream in = files.open(input); AtomicOutput out = files.output(target, input, target, "signature")) {
+                signer.sign(in, out.stream());
+                out.commit();
+            }
+            f.info(String.format(Locale.ROOT, "hsmkit: signed %s with key '%s' into %s (%s)", input, k.label(),
+                    CmsFileArguments.describe(target, input, target), attached ? "attached" : "detached"));
+            return 0;
+        });
     }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code hsmkit smime decrypt}: removes encryption (and compression); a signature stays for verify. */
 @Command(name = "decrypt", mixinStandardHelpOptions = true,
-        description = "Decrypt a message with a key on the token; an inner signature is kept so 'smime verify' can check it.")
+        description = {"Decrypt messages with a key on the token, keeping an inner signature for 'smime verify'.",
+            "One message goes to standard output (or -o); several need --output-dir."})
 final class SmimeDecryptCommand implements Callable<Integer> {
     private final CliSession session;
 
@@ -21,22 +22,42 @@ final class SmimeDecryptCommand implements Callable<Integer> {
     @Mixin
     SmimeReadOptions options;
 
+    @Mixin
+    BatchOptions batch = new BatchOptions();
+
     SmimeDecryptCommand(CliSession session) {
         this.session = session;
     }
 
     @Override
-    public Integer call() {
-        try (AtomicOutput out = SmimeFiles.output(session, options.output, options.input)) {
-            SmimeReport report = SmimeFiles.reader(session, options.key, options.cert, SmimeReader.builder()).build()
-                    .decrypt(SmimeFiles.readMessage(session, options.input));
-            if (!report.isEncrypted()) {
-                session.warn("the message was not encrypted");
-            }
-            SmimeFiles.write(report.message(), out);
-            out.commit();
-            report.layers().forEach(l -> session.info("removed part " + l.path() + ": " + l.kind() + " (" + l.algorithm() + ")"));
+    public Integer call() throws Exception {
+        BatchRunner runner = new BatchRunner(session, batch, "decrypted").outputDirRequired();
+        java.util.List<String> all = runner.inputs(options.inputs);
+        if (session.json() && !runner.isBatch(all) && (options.output == null || options.output.equals("-")) && batch.outputDir == null) {
+            throw new org.hsmkit.core.HsmkitException(org.hsmkit.core.ErrorKind.USAGE,
+                    "with --json standard output carries the report, not the message", "write the message with -o FILE");
         }
-        return 0;
+        SmimeReader reader;
+        if (runner.isBatch(all) && options.cert == null) {
+            java.util.List<org.hsmkit.core.TokenKey> keys = SmimeFiles.decryptionKeys(session, options.key); // one login, before the first file
+            reader = SmimeReader.builder().decryptWith(() -> keys).build();
+        } else {
+            reader = SmimeFiles.reader(session, options.key, options.cert, SmimeReader.builder()).build();
+        }
+        return runner.run(all, options.output, f -> {
+            try (AtomicOutput out = SmimeFiles.output(session, f.output(null), f.input())) {
+                SmimeReport report = reader.decrypt(SmimeFiles.readMessage(session, f.input()));
+                if (!report.isEncrypted()) {
+                    f.warn("the message was not encrypted");
+                }
+                SmimeFiles.write(report.message(), out);
+                out.commit();
+                if (session.json()) {
+                    f.report(JsonReports.Smime.of(f.input(), report, false));
+                }
+                report.layers().forEach(l -> f.info("removed part " + l.path() + ": " + l.kind() + " (" + l.algorithm() + ")"));
+            }
+            return 0;
+        });
     }
 }

@@ -15,6 +15,6 @@ final class SmimeReadOptions {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output .eml (default: standard output)")
     String output;
 
-    @Parameters(paramLabel = "IN.eml", description = "the message ('-' for standard input)")
-    String input;
+    @Parameters(paramLabel = "IN.eml", arity = "0..*", description = "the message(s) ('-' for standard input)")
+    java.util.List<String> inputs = new java.util.ArrayList<>();
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * unsigned is displayed beside it. With -o the content is written only when verified.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Verify a signed (possibly encrypted) message against trust anchors; exit 1 when it does not verify.")
+        description = {"Verify signed (possibly encrypted) messages against trust anchors; exit 1 when one does not verify.",
+            "With -o (one message) or --output-dir the content is written only when it verified."})
 final class SmimeVerifyCommand implements Callable<Integer> {
     private final CliSession session;
 
@@ -33,19 +34,71 @@ final class SmimeVerifyCommand implements Callable<Integer> {
     @Mixin
     SmimeReadOptions options;
 
+    @Mixin
+    BatchOptions batch = new BatchOptions();
+
+    private SmimeReader reader;
+
     SmimeVerifyCommand(CliSession session) {
         this.session = session;
     }
 
     @Override
-    public Integer call() {
-        AtomicOutput out = options.output == null ? null : SmimeFiles.output(session, options.output, options.input);
+    public Integer call() throws Exception {
+        SmimeReader.Builder b = SmimeReader.builder().trustAnchors(trust.anchors(session)).crls(CrlFiles.read(session, crls));
+        reader = (options.cert == null ? b.decryptWith(new OnceKeys(session, options.key))
+                : SmimeFiles.reader(session, options.key, options.cert, b)).build();
+        BatchRunner runner = new BatchRunner(session, batch, "verified");
+        return runner.run(runner.inputs(options.inputs), options.output, this::verify);
+    }
+
+    /**
+     * The decryption keys, listed (and the token logged in) once, by the first message that needs
+     * them; a failed login is not repeated for the next message (it would spend another PIN try).
+     */
+    private static final class OnceKeys implements java.util.function.Supplier<List<org.hsmkit.core.TokenKey>> {
+        private final CliSession session;
+        private final String key;
+        private List<org.hsmkit.core.TokenKey> keys;
+        private RuntimeException failure;
+
+        OnceKeys(CliSession session, String key) {
+            this.session = session;
+            this.key = key;
+        }
+
+        @Override
+        public synchronized List<org.hsmkit.core.TokenKey> get() {
+            if (failure != null) {
+                throw failure;
+            }
+            if (keys == null) {
+                try {
+                    keys = SmimeFiles.decryptionKeys(session, key);
+                } catch (RuntimeException e) {
+                    failure = e;
+                    throw e;
+                }
+            }
+            return keys;
+        }
+    }
+
+    private int verify(BatchFile f) {
+        String target = f.output(null);
+        AtomicOutput out = target == null ? null : SmimeFiles.output(session, target, f.input());
         try {
-            SmimeReport report = SmimeFiles.reader(session, options.key, options.cert,
-                    SmimeReader.builder().trustAnchors(trust.anchors(session)).crls(CrlFiles.read(session, crls))).build()
-                    .read(SmimeFiles.readMessage(session, options.input));
-            if (!session.quiet()) {
-                SmimeReportText.print(report, session.context().stdout());
+            SmimeReport report = reader.read(SmimeFiles.readMessage(session, f.input()));
+            if (session.json()) {
+                f.report(JsonReports.Smime.of(f.input(), report, true));
+                if (!report.verified()) {
+                    // the report says why; a second document (the error) would break a parser
+                    session.context().stderr().println("hsmkit: error: " + f.input() + ": verification failed: "
+                            + String.join("; ", report.problems()));
+                    return ExitCode.VERIFICATION_FAILED;
+                }
+            } else if (!session.quiet()) {
+                SmimeReportText.print(report, f.out());
             }
             if (!report.verified()) {
                 List<String> problems = report.problems();

@@ -1,5 +1,7 @@
 package org.hsmkit.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -16,6 +18,7 @@ import org.hsmkit.smime.SignedFormat;
 import org.hsmkit.smime.SmimeEncryptor;
 import org.hsmkit.smime.SmimeSigner;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,8 +35,11 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output .eml (default: standard output)")
     String output;
 
-    @Parameters(paramLabel = "IN.eml", description = "the message ('-' for standard input)")
-    String input;
+    @Mixin
+    BatchOptions batch = new BatchOptions();
+
+    @Parameters(paramLabel = "IN.eml", arity = "0..*", description = "the message(s) ('-' for standard input)")
+    List<String> inputs = new ArrayList<>();
 
     SmimeWriteCommand(CliSession session) {
         this.session = session;
@@ -54,7 +60,7 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         SmimeEncryptOptions enc = encryption();
         ContentCipher contentCipher = null;
         RsaPadding padding = null;
@@ -69,44 +75,58 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
                 default -> throw new HsmkitException(ErrorKind.USAGE, "unknown RSA padding '" + enc.rsaPadding + "'", "use oaep or pkcs1");
             };
         }
-        try (AtomicOutput out = SmimeFiles.output(session, output, input)) {
-            MimeMessage message = SmimeFiles.readMessage(session, input);
-            SmimeEncryptor encryptor = null;
-            TokenKey self = null;
-            if (encrypts()) {
-                SmimeEncryptor.Builder b = SmimeEncryptor.builder().recipients(SmimeFiles.certificates(session, enc.recipients))
-                        .cipher(contentCipher).rsaPadding(padding).compress(enc.compress).includeSender(!enc.noSelf);
-                if (key != null || signs()) {
-                    self = SmimeFiles.signingKey(session, key);
-                    b.sender(self);
-                }
-                encryptor = b.build();
-            }
-            MimeMessage result = message;
-            if (signs()) {
-                TokenKey signingKey = self != null ? self : SmimeFiles.signingKey(session, key);
-                SignatureScheme scheme = signing().pss ? SignatureScheme.RSA_PSS : SignatureScheme.defaultFor(signingKey.type());
-                SmimeSigner.Builder sb = SmimeSigner.builder(signingKey).scheme(scheme)
-                        .format(signing().opaque ? SignedFormat.OPAQUE : SignedFormat.DETACHED);
-                if (!signing().chain.isEmpty()) {
-                    java.util.LinkedHashSet<java.security.cert.X509Certificate> all = new java.util.LinkedHashSet<>(signingKey.certificateChain());
-                    all.addAll(SmimeFiles.certificates(session, signing().chain));
-                    sb.chain(new java.util.ArrayList<>(all));
-                }
-                result = sb.build().sign(result);
-            }
-            if (encryptor != null) {
-                result = encryptor.encrypt(result);
-            }
-            SmimeFiles.write(result, out);
-            out.commit();
+        BatchRunner runner = new BatchRunner(session, batch, signs() && encrypts() ? "signed and encrypted" : signs() ? "signed" : "encrypted")
+                .outputDirRequired();
+        List<String> all = runner.inputs(inputs);
+        if (!runner.isBatch(all)) {
+            SmimeFiles.checkOutput(session, output, all.get(0)); // a bad target fails before the PIN is asked
         }
-        session.info(summary());
-        return 0;
+        SmimeEncryptor encryptor = null;
+        TokenKey self = null;
+        if (encrypts()) {
+            SmimeEncryptor.Builder b = SmimeEncryptor.builder().recipients(SmimeFiles.certificates(session, enc.recipients))
+                    .cipher(contentCipher).rsaPadding(padding).compress(enc.compress).includeSender(!enc.noSelf);
+            if (key != null || signs()) {
+                self = SmimeFiles.signingKey(session, key);
+                b.sender(self);
+            }
+            encryptor = b.build();
+        }
+        SmimeSigner signer = null;
+        if (signs()) {
+            TokenKey signingKey = self != null ? self : SmimeFiles.signingKey(session, key);
+            SignatureScheme scheme = signing().pss ? SignatureScheme.RSA_PSS : SignatureScheme.defaultFor(signingKey.type());
+            SmimeSigner.Builder sb = SmimeSigner.builder(signingKey).scheme(scheme)
+                    .format(signing().opaque ? SignedFormat.OPAQUE : SignedFormat.DETACHED);
+            if (!signing().chain.isEmpty()) {
+                java.util.LinkedHashSet<java.security.cert.X509Certificate> chain = new java.util.LinkedHashSet<>(signingKey.certificateChain());
+                chain.addAll(SmimeFiles.certificates(session, signing().chain));
+                sb.chain(new java.util.ArrayList<>(chain));
+            }
+            signer = sb.build();
+        }
+        SmimeSigner s = signer;
+        SmimeEncryptor e = encryptor;
+        return runner.run(all, output, f -> {
+            String target = f.output(null);
+            try (AtomicOutput out = SmimeFiles.output(session, target, f.input())) {
+                MimeMessage result = SmimeFiles.readMessage(session, f.input());
+                if (s != null) {
+                    result = s.sign(result);
+                }
+                if (e != null) {
+                    result = e.encrypt(result);
+                }
+                SmimeFiles.write(result, out);
+                out.commit();
+            }
+            f.info(summary(target));
+            return 0;
+        });
     }
 
-    private String summary() {
+    private String summary(String target) {
         return (signs() && encrypts() ? "signed and encrypted" : signs() ? "signed" : "encrypted")
-                + (output == null || output.equals("-") ? "" : ": " + output);
+                + (target == null || target.equals("-") ? "" : ": " + target);
     }
 }

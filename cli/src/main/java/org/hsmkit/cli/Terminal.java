@@ -18,6 +18,11 @@ public interface Terminal {
     /** Whether standard output goes to a terminal (binary output there is refused). */
     boolean stdoutIsTerminal();
 
+    /** Whether standard error goes to a terminal (progress bars are drawn only there). */
+    default boolean stderrIsTerminal() {
+        return false;
+    }
+
     /** Asks a question and returns the answer, or {@code null} at end of input. */
     String readLine(String prompt);
 
@@ -67,6 +72,20 @@ public interface Terminal {
                 try {
                     Path fd1 = Files.readSymbolicLink(Path.of("/proc/self/fd/1"));
                     String s = fd1.toString();
+                    return s.startsWith("/dev/pts/") || s.startsWith("/dev/tty");
+                } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public boolean stderrIsTerminal() {
+                String term = System.getenv("TERM");
+                if (term == null || term.equals("dumb")) {
+                    return false;
+                }
+                try {
+                    String s = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
                     return s.startsWith("/dev/pts/") || s.startsWith("/dev/tty");
                 } catch (IOException | UnsupportedOperationException | SecurityException e) {
                     return false;

@@ -30,6 +30,10 @@ final class TokenCommand {
         public Integer call() {
             TokenSpec spec = session.tokenSpec();
             List<TokenInfo> infos = spec.list(session.tokenOptions());
+            if (session.json()) {
+                JsonOutput.print(session.context().stdout(), new JsonReports.Tokens(infos));
+                return ExitCode.OK;
+            }
             if (infos.isEmpty()) {
                 session.info("hsmkit: no token found for " + spec);
                 return ExitCode.OK;
@@ -63,6 +67,10 @@ final class TokenCommand {
         @Override
         public Integer call() {
             TokenInfo i = session.token().info();
+            if (session.json()) {
+                JsonOutput.print(session.context().stdout(), i);
+                return ExitCode.OK;
+            }
             PrintStream out = session.context().stdout();
             field(out, "kind", i.kind());
             field(out, i.kind().equals("soft") ? "file" : "module", i.location());

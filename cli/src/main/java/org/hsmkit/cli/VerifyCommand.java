@@ -5,10 +5,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.cms.CmsInspector;
 import org.hsmkit.core.cms.CmsVerifier;
@@ -20,9 +23,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hsmkit verify}: a CMS signature, its signer's path to the trust anchors, and key usage. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Verify a CMS signature: the signature, the signer's key usage, and a certificate path to",
-            "a --trust anchor (or, with --trust-system, a root of the platform) valid at the signing time.",
-            "Exit code 1 when anything fails or the signer is untrusted."})
+        description = {"Verify CMS signatures: each signature, its signer's key usage, and a certificate path.",
+            "The path must lead to a --trust anchor (or, with --trust-system, a root of the platform) and be valid",
+            "at the signing time. Exit code 1 when anything fails or a signer is untrusted."})
 final class VerifyCommand implements Callable<Integer> {
     private final CliSession session;
 
@@ -37,8 +40,11 @@ final class VerifyCommand implements Callable<Integer> {
             description = "attached signatures: write the verified content here ('-' for standard output)")
     String output;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "the signature file (.p7s), or '-' for standard input")
-    String input;
+    @Mixin
+    BatchOptions batch = new BatchOptions();
+
+    @Parameters(paramLabel = "IN", arity = "0..*", description = "the signature file(s) (.p7s), or '-' for standard input")
+    List<String> inputs = new ArrayList<>();
 
     VerifyCommand(CliSession session) {
         this.session = session;
@@ -47,7 +53,21 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<X509Certificate> anchors = trust.anchors(session);
+        CmsVerifier verifier = CmsVerifier.trusting(anchors);
         CmsFileArguments files = new CmsFileArguments(session);
+        BatchRunner runner = new BatchRunner(session, batch, "verified");
+        List<String> all = runner.inputs(inputs);
+        files.inBatch(runner.isBatch(all));
+        if (content != null && runner.isBatch(all)) {
+            throw new HsmkitException(ErrorKind.USAGE, "--content names the signed file of one signature, but " + all.size()
+                    + " signatures are given", "leave --content out: each FILE.p7s is checked against FILE beside it");
+        }
+        return runner.run(all, output, f -> verify(f, verifier, files));
+    }
+
+    private int verify(BatchFile f, CmsVerifier verifier, CmsFileArguments files) throws java.io.IOException {
+        String input = f.input();
+        String output = f.outputNamed() ? f.output(input.endsWith(".p7s") ? input.substring(0, input.length() - 4) : null) : null;
         String contentName = content;
         if (contentName == null && input.endsWith(".p7s") && !"-".equals(input)) {
             String guess = input.substring(0, input.length() - 4);
@@ -60,20 +80,30 @@ final class VerifyCommand implements Callable<Integer> {
         try (InputStream sig = files.open(input); InputStream data = contentName == null ? null : files.open(contentName);
                 AtomicOutput out = output == null ? null : files.output(output, input, null, "content")) {
             OutputStream sink = out == null ? null : out.stream();
-            signers = CmsVerifier.trusting(anchors).verify(sig, data, sink);
+            signers = verifier.verify(sig, data, sink);
             if (out != null) {
                 out.commit();
             }
         }
-        for (CmsVerifier.Signer s : signers) {
-            session.context().stdout().println("signature OK");
-            session.context().stdout().println("  signer:    " + name(s.certificate()));
-            session.context().stdout().println("  signed at: " + s.signingTime());
-            session.context().stdout().println("  algorithm: " + s.algorithm());
-            session.context().stdout().println("  trusted:   via " + name(s.path().get(s.path().size() - 1)));
+        if (session.json()) {
+            f.report(JsonReports.Verification.of(input, signers));
+            return 0;
         }
-        session.context().stdout().flush();
+        java.io.PrintStream out = f.out();
+        for (CmsVerifier.Signer s : signers) {
+            out.println(runnerPrefix(f) + "signature OK");
+            out.println("  signer:    " + name(s.certificate()));
+            out.println("  signed at: " + s.signingTime());
+            out.println("  algorithm: " + s.algorithm());
+            out.println("  trusted:   via " + name(s.path().get(s.path().size() - 1)));
+        }
+        out.flush();
         return 0;
+    }
+
+    /** In a batch each report starts with its file's name. */
+    private String runnerPrefix(BatchFile f) {
+        return inputs.size() > 1 || batch.filesFrom != null ? f.input() + ": " : "";
     }
 
     private static String name(X509Certificate c) {

@@ -58,4 +58,14 @@ class TokenCommandTest {
         CliRun.Result r = CliRun.in(tmp).withEnv("HSMKIT_TOKEN", "soft:" + file).run("token", "info").assertOk();
         assertTrue(r.stdout().contains("file:         " + file), r.stdout());
     }
+
+    @Test
+    void theDefaultSoftTokenLivesWhereTheEnvironmentOfTheRunSays() {
+        Path xdg = tmp.resolve("xdg");
+        CliRun.Result r = CliRun.in(tmp).withEnv("XDG_DATA_HOME", xdg.toString()).withEnv("HOME", tmp.resolve("home").toString())
+                .run("token", "info").assertOk();
+        assertTrue(r.stdout().contains(xdg.resolve("hsmkit/soft-token.p12").toString()), r.stdout());
+        CliRun.Result home = CliRun.in(tmp).withEnv("HOME", tmp.resolve("home").toString()).run("token", "info").assertOk();
+        assertTrue(home.stdout().contains(tmp.resolve("home/.local/share/hsmkit/soft-token.p12").toString()), home.stdout());
+    }
 }

@@ -75,7 +75,7 @@ class TokenErrorsSoftHsmTest {
      * the file's generation counter so that SoftHSM2 reads it again.
      */
     @Test
-    void pinAtItsFinalTryIsNotTriedWithoutForce() throws Exception {
+    void pinAtItsFinalTryIsNotTriedWithoutAllowFinalPinTry() throws Exception {
         setTokenFlag(hsm.label(), 0x00020000L /* CKF_USER_PIN_FINAL_TRY */, true);
         try {
             CliRun.Result list = CliRun.in(tmp).run("-t", hsm.uri(), "--module", hsm.module().toString(), "token", "list")
@@ -86,13 +86,29 @@ class TokenErrorsSoftHsmTest {
             CliRun.Result refused = hsmkit(wrong, "key", "list").assertExit(ExitCode.KEY);
             assertTrue(refused.errorLine().contains("is at its final try: one more wrong PIN locks it; hsmkit did not try"),
                     refused.stderr());
-            assertTrue(refused.hintLine().contains("--force"), refused.stderr());
+            assertTrue(refused.hintLine().contains("--allow-final-pin-try"), refused.stderr());
             assertFalse(countLow(), "no login was attempted: SoftHSM2 would have set CKF_USER_PIN_COUNT_LOW");
 
-            hsmkit(hsm.pinFile(), "--force", "key", "list").assertOk();
+            CliRun.Result allowed = hsmkit(hsm.pinFile(), "--allow-final-pin-try", "key", "list").assertOk();
+            assertFalse(allowed.stderr().contains("deprecated"), allowed.stderr());
+            // the old spelling keeps working for one release, with a warning where it matters
+            setTokenFlag(hsm.label(), 0x00020000L, true);
+            CliRun.Result old = hsmkit(hsm.pinFile(), "--force", "key", "list").assertOk();
+            assertTrue(old.stderr().contains("hsmkit: warning: --force spent the final PIN try; this use of --force is deprecated"
+                    + " and ends in the next release: use --allow-final-pin-try"), old.stderr());
         } finally {
             setTokenFlag(hsm.label(), 0x00020000L, false);
         }
+    }
+
+    @Test
+    void aModuleWithoutATokenSelectorMeansThatModulesToken() {
+        CliRun.Result option = CliRun.in(tmp).run("--module", hsm.module().toString(), "token", "list").assertOk();
+        assertTrue(option.stdout().startsWith("module: "), option.stdout());
+        assertTrue(option.stdout().contains(hsm.label()), option.stdout());
+        CliRun.Result env = CliRun.in(tmp).withEnv("HSMKIT_PKCS11_MODULE", hsm.module().toString()).run("token", "list").assertOk();
+        assertTrue(env.stdout().contains(hsm.label()), env.stdout());
+        assertFalse(env.stdout().contains("soft-token.p12"), env.stdout());
     }
 
     @Test

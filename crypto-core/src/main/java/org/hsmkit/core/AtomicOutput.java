@@ -23,7 +23,10 @@ import java.nio.file.StandardOpenOption;
  * complete.
  *
  * <p>Refuses, before anything is written, to write over the input or over an existing file
- * unless forced.
+ * unless forced. A target that exists and is neither a regular file nor a directory — {@code
+ * /dev/null}, {@code /dev/stdout}, a named pipe — is no file to replace: it is written as standard
+ * output is (spooled, then copied into it at commit, so that it too receives only finished bytes),
+ * without "exists" and without a temporary file beside it.
  */
 public final class AtomicOutput implements AutoCloseable {
     private final Path target;
@@ -67,6 +70,9 @@ public final class AtomicOutput implements AutoCloseable {
      */
     public static AtomicOutput toFile(Path target, boolean force, Path... inputs) {
         checkTarget(target, force, inputs);
+        if (isSpecial(target)) {
+            return toStream(new OpenedAtFirstWrite(target));
+        }
         try {
             return new AtomicOutput(target, null, force);
         } catch (IOException e) {
@@ -88,6 +94,9 @@ public final class AtomicOutput implements AutoCloseable {
      * so that the next run of a command cleans up even when it then refuses to overwrite).
      */
     public static void checkTarget(Path target, boolean force, Path... inputs) {
+        if (isSpecial(target)) {
+            return;
+        }
         WorkFiles.removeAbandoned(target);
         for (Path in : inputs) {
             if (in == null) {
@@ -114,6 +123,47 @@ public final class AtomicOutput implements AutoCloseable {
         if (parent != null && !Files.isDirectory(parent)) {
             throw new HsmkitException(ErrorKind.USAGE, "the directory " + parent + " does not exist",
                     "create it first or choose another output");
+        }
+    }
+
+    /** Whether {@code target} exists and is a device or a pipe rather than a file or directory. */
+    static boolean isSpecial(Path target) {
+        return Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target);
+    }
+
+    /**
+     * A device or pipe, opened only when the finished bytes are copied into it (opening a named
+     * pipe waits for its reader) and closed after them, so the reader sees the end.
+     */
+    private static final class OpenedAtFirstWrite extends OutputStream {
+        private final Path target;
+        private OutputStream out;
+
+        OpenedAtFirstWrite(Path target) {
+            this.target = target;
+        }
+
+        private OutputStream out() throws IOException {
+            if (out == null) {
+                out = Files.newOutputStream(target, StandardOpenOption.WRITE);
+            }
+            return out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out().write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out().write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            // the end of the copy: hand everything over and let the reader see the end
+            out().close();
         }
     }
 

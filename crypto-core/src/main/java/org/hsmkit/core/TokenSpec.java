@@ -57,6 +57,14 @@ public final class TokenSpec {
         return text.equals("soft") ? SoftToken.defaultPath() : Path.of(text.substring(5));
     }
 
+    /**
+     * Where {@code soft} keeps its key store for a program run with the environment {@code env}:
+     * {@code $XDG_DATA_HOME/hsmkit/soft-token.p12}, else {@code $HOME/.local/share/hsmkit/soft-token.p12}.
+     */
+    public static Path defaultSoftPath(java.util.Map<String, String> env) {
+        return SoftToken.defaultPath(env);
+    }
+
     /** Opens the token; for PKCS#11 loads the module and finds exactly one matching token. */
     public Token open(TokenOptions options) {
         if (isCard()) {

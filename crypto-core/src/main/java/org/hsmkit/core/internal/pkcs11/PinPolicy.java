@@ -57,7 +57,7 @@ public final class PinPolicy {
         }
         if ((before & CKF_USER_PIN_FINAL_TRY) != 0 && !allowFinalTry) {
             throw new PinException("the user PIN of " + tokenName + " is at its final try: one more wrong PIN locks it; "
-                    + "hsmkit did not try", "make sure of the PIN, then run again with --force to use the final try", 1);
+                    + "hsmkit did not try", "make sure of the PIN, then run again with --allow-final-pin-try to use the final try", 1);
         }
         if ((before & CKF_PROTECTED_AUTHENTICATION_PATH) != 0) {
             if (!attempt.login(null)) {
@@ -94,7 +94,7 @@ public final class PinPolicy {
         }
         String hint = (flags & CKF_USER_PIN_LOCKED) != 0 ? "unlock the PIN with the SO PIN"
                 : (flags & CKF_USER_PIN_FINAL_TRY) != 0
-                        ? "make sure of the PIN; hsmkit will not use the final try without --force"
+                        ? "make sure of the PIN; hsmkit will not use the final try without --allow-final-pin-try"
                         : "check the PIN (file or variable) and try again";
         return new PinException("wrong PIN for " + tokenName + "; " + tries, hint,
                 left.isPresent() ? left.getAsInt() : null);

@@ -76,8 +76,18 @@ public final class SoftToken implements Token {
 
     /** {@code $XDG_DATA_HOME/hsmkit/soft-token.p12}, or {@code ~/.local/share/hsmkit/soft-token.p12}. */
     public static Path defaultPath() {
-        String xdg = System.getenv("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return defaultPath(System.getenv());
+    }
+
+    /**
+     * The same from the environment {@code env}: {@code $XDG_DATA_HOME}, else {@code $HOME/.local/share},
+     * else (no HOME at all) the JVM's {@code user.home}.
+     */
+    public static Path defaultPath(java.util.Map<String, String> env) {
+        String xdg = env.get("XDG_DATA_HOME");
+        String home = env.get("HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".local", "share");
         return base.resolve("hsmkit").resolve("soft-token.p12");
     }
 

@@ -51,7 +51,7 @@ class FlagsOnlyPinPolicyTest {
         assertEquals(List.of(), attempts);
         assertEquals(OptionalInt.of(1), e.triesLeft());
         assertTrue(e.getMessage().contains("final try"), e.getMessage());
-        assertTrue(e.hint().orElseThrow().contains("--force"), e.hint().orElseThrow());
+        assertTrue(e.hint().orElseThrow().contains("--allow-final-pin-try"), e.hint().orElseThrow());
     }
 
     @Test

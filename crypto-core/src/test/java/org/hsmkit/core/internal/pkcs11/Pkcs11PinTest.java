@@ -95,7 +95,7 @@ class Pkcs11PinTest {
                 assertEquals(1, t.info().pinTriesLeft().getAsInt());
                 PinException e = assertThrows(PinException.class, t::keys);
                 assertTrue(e.getMessage().contains("final try"), e.getMessage());
-                assertTrue(e.hint().orElseThrow().contains("--force"));
+                assertTrue(e.hint().orElseThrow().contains("--allow-final-pin-try"));
                 assertEquals(List.of(), wrong.prompts, "not even asked");
                 assertFalse(t.info().flags().contains("USER_PIN_COUNT_LOW"), "no login was attempted");
             }

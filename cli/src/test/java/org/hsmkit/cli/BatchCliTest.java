@@ -1,0 +1,149 @@
+package org.hsmkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several inputs in one run, for every file command: outputs named as for one file or put in
+ * --output-dir, a failing file that does not stop the others (unless --fail-fast), the summary
+ * line, and the exit code of the most severe failure.
+ */
+class BatchCliTest {
+    @TempDir
+    static Path dir;
+    static CmsCliFixture cli;
+
+    @BeforeAll
+    static void fixture() {
+        cli = new CmsCliFixture(dir);
+    }
+
+    private static byte[] bytes(String name) throws Exception {
+        return Files.readAllBytes(dir.resolve(name));
+    }
+
+    @Test
+    void encryptsSeveralFilesBesideTheirInputsAndDecryptsThemIntoADirectory() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            cli.write("e" + i + ".bin", 1000 * i, i);
+        }
+        CmsCliFixture.Result enc = cli.run("encrypt", "-r", "alice-rsa2048.pem", "e0.bin", "e1.bin", "e2.bin");
+        assertEquals(0, enc.exit(), enc.stderr());
+        assertTrue(enc.stderr().contains("hsmkit: encrypted 3 of 3 files"), enc.stderr());
+        CmsCliFixture.Result dec = cli.run("decrypt", "--output-dir", "plain", "e0.bin.p7m", "e1.bin.p7m", "e2.bin.p7m");
+        assertEquals(0, dec.exit(), dec.stderr());
+        assertTrue(dec.stderr().contains("hsmkit: decrypted 3 of 3 files"), dec.stderr());
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(bytes("e" + i + ".bin"), bytes("plain/e" + i + ".bin"));
+        }
+    }
+
+    @Test
+    void aFailingInputDoesNotStopTheOthersAndSetsTheExitCode() throws Exception {
+        cli.write("f1.bin", 10, 1);
+        cli.write("f3.bin", 10, 3);
+        CmsCliFixture.Result r = cli.run("encrypt", "-r", "alice-rsa2048.pem", "f1.bin", "missing.bin", "f3.bin");
+        assertEquals(ExitCode.INPUT, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("hsmkit: error: missing.bin: the input missing.bin does not exist"), r.stderr());
+        assertTrue(r.stderr().contains("hsmkit: encrypted 2 of 3 files; 1 failed (exit code 4)"), r.stderr());
+        assertTrue(Files.exists(dir.resolve("f1.bin.p7m")));
+        assertTrue(Files.exists(dir.resolve("f3.bin.p7m")));
+        assertFalse(Files.exists(dir.resolve("missing.bin.p7m")));
+        assertEquals(List.of(), cli.partials());
+    }
+
+    @Test
+    void failFastLeavesTheLaterInputsUntried() throws Exception {
+        cli.write("g2.bin", 10, 2);
+        CmsCliFixture.Result r = cli.run("encrypt", "--jobs", "1", "--fail-fast", "-r", "alice-rsa2048.pem", "gone.bin", "g2.bin");
+        assertEquals(ExitCode.INPUT, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("hsmkit: encrypted 0 of 2 files; 1 failed; 1 not tried (--fail-fast)"), r.stderr());
+        assertFalse(Files.exists(dir.resolve("g2.bin.p7m")));
+    }
+
+    @Test
+    void theExitCodeIsTheMostSevereMet() throws Exception {
+        cli.write("v1.txt", 100, 1);
+        cli.write("v2.txt", 100, 2);
+        assertEquals(0, cli.run("sign", "--key", "alice-rsa2048", "v1.txt", "v2.txt").exit());
+        Files.write(dir.resolve("v2.txt"), "changed".getBytes(StandardCharsets.UTF_8));
+        CmsCliFixture.Result failed = cli.run("verify", "--trust", "root.pem", "v1.txt.p7s", "v2.txt.p7s");
+        assertEquals(ExitCode.VERIFICATION_FAILED, failed.exit(), failed.stderr());
+        assertTrue(failed.out().contains("v1.txt.p7s: signature OK"), failed.out());
+        assertTrue(failed.stderr().contains("hsmkit: error: v2.txt.p7s: "), failed.stderr());
+        CmsCliFixture.Result worse = cli.run("verify", "--trust", "root.pem", "v1.txt.p7s", "v2.txt.p7s", "none.p7s");
+        assertEquals(ExitCode.INPUT, worse.exit(), worse.stderr());
+        assertTrue(worse.stderr().contains("hsmkit: verified 1 of 3 files; 2 failed (exit code 4)"), worse.stderr());
+    }
+
+    @Test
+    void inputsFromANulSeparatedListOnStandardInput() throws Exception {
+        cli.write("n 1.bin", 5, 1);
+        cli.write("n\n2.bin", 5, 2);
+        byte[] list = "n 1.bin\0n\n2.bin\0".getBytes(StandardCharsets.UTF_8);
+        CmsCliFixture.Result r = cli.runWithInput(list, "encrypt", "-r", "bob-p256.pem", "--files-from", "-", "-0");
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(Files.exists(dir.resolve("n 1.bin.p7m")));
+        assertTrue(Files.exists(dir.resolve("n\n2.bin.p7m")));
+    }
+
+    @Test
+    void oneOutputNameForSeveralInputsIsAUsageError() throws Exception {
+        cli.write("o1.bin", 5, 1);
+        cli.write("o2.bin", 5, 2);
+        CmsCliFixture.Result r = cli.run("encrypt", "-r", "bob-p256.pem", "-o", "both.p7m", "o1.bin", "o2.bin");
+        assertEquals(ExitCode.USAGE, r.exit());
+        assertTrue(r.stderr().contains("hsmkit: error: -o names one output, but 2 inputs are given"), r.stderr());
+        assertTrue(r.stderr().contains("hsmkit: hint: use --output-dir DIR"), r.stderr());
+        assertFalse(Files.exists(dir.resolve("both.p7m")));
+        assertFalse(Files.exists(dir.resolve("o1.bin.p7m")));
+        CmsCliFixture.Result stdin = cli.run("encrypt", "-r", "bob-p256.pem", "o1.bin", "-");
+        assertEquals(ExitCode.USAGE, stdin.exit());
+        CmsCliFixture.Result nul = cli.run("encrypt", "-r", "bob-p256.pem", "-0", "o1.bin");
+        assertEquals(ExitCode.USAGE, nul.exit());
+        assertTrue(nul.stderr().contains("-0 applies to --files-from"), nul.stderr());
+    }
+
+    @Test
+    void smimeMessagesNeedAnOutputDirectory() throws Exception {
+        for (String m : List.of("m1.eml", "m2.eml")) {
+            Files.writeString(dir.resolve(m), "From: alice@hsmkit.test\nTo: bob@hsmkit.test\nSubject: " + m + "\n\nHello " + m + "\n");
+        }
+        CmsCliFixture.Result refused = cli.run("smime", "sign", "--key", "alice-rsa2048", "m1.eml", "m2.eml");
+        assertEquals(ExitCode.USAGE, refused.exit());
+        assertTrue(refused.stderr().contains("--output-dir"), refused.stderr());
+        CmsCliFixture.Result signed = cli.run("smime", "sign-encrypt", "--key", "alice-rsa2048", "-r", "bob-p256.pem",
+                "--output-dir", "sent", "m1.eml", "m2.eml");
+        assertEquals(0, signed.exit(), signed.stderr());
+        CmsCliFixture.Result dec = cli.run("smime", "decrypt", "--key", "bob-p256", "--output-dir", "received", "sent/m1.eml", "sent/m2.eml");
+        assertEquals(0, dec.exit(), dec.stderr());
+        CmsCliFixture.Result ver = cli.run("smime", "verify", "--trust", "root.pem", "--output-dir", "read", "received/m1.eml",
+                "received/m2.eml");
+        assertEquals(0, ver.exit(), ver.stderr());
+        assertTrue(Files.readString(dir.resolve("read/m2.eml")).contains("Hello m2.eml"));
+    }
+
+    @Test
+    void pdfSignAndVerifyTakeSeveralFiles() throws Exception {
+        Path pdf = PdfCommandTest.corpus("pdfbox-sign_me.pdf");
+        Files.copy(pdf, dir.resolve("p1.pdf"));
+        Files.copy(pdf, dir.resolve("p2.pdf"));
+        CmsCliFixture.Result sign = cli.run("pdf", "sign", "--key", "alice-rsa2048", "--output-dir", "signed", "p1.pdf", "p2.pdf");
+        assertEquals(0, sign.exit(), sign.stderr());
+        assertTrue(Files.exists(dir.resolve("signed/p1-signed.pdf")));
+        CmsCliFixture.Result verify = cli.run("pdf", "verify", "--trust", "root.pem", "signed/p1-signed.pdf", "signed/p2-signed.pdf", "p1.pdf");
+        assertEquals(ExitCode.VERIFICATION_FAILED, verify.exit(), verify.stderr() + verify.out());
+        assertTrue(verify.stderr().contains("hsmkit: verified 2 of 3 files; 1 failed (exit code 1)"), verify.stderr());
+    }
+}

@@ -1,0 +1,60 @@
+package org.hsmkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/** Man pages from the picocli model, and the help texts they are made of. */
+class ManPagesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void installManWritesAPagePerCommandThatGroffReadsWithoutWarnings() throws Exception {
+        CliRun.Result r = CliRun.in(dir).run("install-man", "man1").assertOk();
+        assertTrue(r.stderr().contains("man pages into"), r.stderr());
+        Path man1 = dir.resolve("man1");
+        for (String page : List.of("hsmkit.1", "hsmkit-encrypt.1", "hsmkit-pdf-sign.1", "hsmkit-smime-verify.1", "hsmkit-key-list.1")) {
+            assertTrue(Files.isRegularFile(man1.resolve(page)), page);
+        }
+        String encrypt = Files.readString(man1.resolve("hsmkit-encrypt.1"));
+        assertTrue(encrypt.startsWith(".TH \"HSMKIT\\-ENCRYPT\" 1"), encrypt);
+        assertTrue(encrypt.contains(".B \\-\\-output\\-dir \\fIDIR\\fR"), encrypt);
+        assertTrue(encrypt.contains(".SH EXIT STATUS"), encrypt);
+        Process groff = new ProcessBuilder("groff", "-man", "-Tutf8", "-ww", "-z", man1.resolve("hsmkit-encrypt.1").toString(),
+                man1.resolve("hsmkit.1").toString()).redirectErrorStream(true).start();
+        String warnings = new String(groff.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, groff.waitFor());
+        assertEquals("", warnings);
+    }
+
+    @Test
+    void everyCommandsFirstDescriptionLineIsAWholeSentence() {
+        CommandLine root = HsmkitCli.create(new CliContext(null, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream()), Map.of(), dir));
+        List<String> unfinished = new ArrayList<>();
+        collect(root, unfinished);
+        assertEquals(List.of(), unfinished);
+    }
+
+    private static void collect(CommandLine cl, List<String> unfinished) {
+        String[] d = cl.getCommandSpec().usageMessage().description();
+        if (d.length > 0 && !d[0].strip().endsWith(".")) {
+            unfinished.add(cl.getCommandSpec().qualifiedName() + ": " + d[0]);
+        }
+        cl.getSubcommands().values().stream().filter(s -> s.getParent() == cl).forEach(s -> collect(s, unfinished));
+    }
+}
