@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 
 import org.hsmkit.core.ErrorKind;
@@ -39,6 +40,9 @@ final class Pkcs11Library {
     private final PKCS11Module module;
     /** Read without the lock: token objects check it while holding their own. */
     private volatile int generation;
+    /** Tokens of this module open in this process; a listing with none open may re-initialise freely. */
+    private volatile boolean fresh = true;
+    private final AtomicInteger openTokens = new AtomicInteger();
     /** Held during a login (which may wait for a PIN prompt), so that one process logs in to a token once. */
     final Object loginLock = new Object();
 
@@ -100,6 +104,31 @@ final class Pkcs11Library {
 
     int generation() {
         return generation;
+    }
+
+    void tokenOpened() {
+        openTokens.incrementAndGet();
+    }
+
+    void tokenClosed() {
+        openTokens.decrementAndGet();
+    }
+
+    /** True while some token of this module is open here (a re-initialisation would end its sessions). */
+    boolean inUse() {
+        return openTokens.get() > 0;
+    }
+
+    /**
+     * Makes the module's token list as current as a new process would see it: initialises the
+     * module again unless it was loaded just now, or a
+     * token of it is open here (a re-initialisation would end that token's sessions and login).
+     */
+    synchronized void refreshUnlessInUse() {
+        if (!fresh && !inUse()) {
+            reinitialize();
+        }
+        fresh = false;
     }
 
     /** C_Finalize + C_Initialize; every session and login of every token of the module ends. */

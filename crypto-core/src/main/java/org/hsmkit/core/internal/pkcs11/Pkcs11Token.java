@@ -135,6 +135,7 @@ public final class Pkcs11Token implements Token {
             throw new HsmkitException(ErrorKind.KEY, "cannot read the token in slot " + slot.getSlotID() + ": "
                     + e.getErrorName(), null, e);
         }
+        library.tokenOpened();
     }
 
     // --- Token ---
@@ -481,6 +482,7 @@ public final class Pkcs11Token implements Token {
             return;
         }
         closed = true;
+        library.tokenClosed();
         for (Session s : sessions) {
             try {
                 s.closeSession();

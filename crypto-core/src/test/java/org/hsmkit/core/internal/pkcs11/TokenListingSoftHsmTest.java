@@ -1,0 +1,52 @@
+package org.hsmkit.core.internal.pkcs11;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.hsmkit.core.PinSource;
+import org.hsmkit.core.Token;
+import org.hsmkit.core.TokenInfo;
+import org.hsmkit.core.TokenOptions;
+import org.hsmkit.core.TokenSpec;
+import org.hsmkit.testdata.SoftHsmToken;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A token listing shows what a new process would see, although SoftHSM2 fixes its token list when
+ * it is initialised and the module stays loaded for the life of the JVM (a mail server, a test run).
+ */
+class TokenListingSoftHsmTest {
+
+    private static List<TokenInfo> list(SoftHsmToken any) {
+        return TokenSpec.parse("pkcs11:").list(new TokenOptions(Optional.of(any.module()), PinSource.of(any.userPin()), false));
+    }
+
+    private static boolean lists(List<TokenInfo> all, SoftHsmToken t) {
+        return all.stream().anyMatch(i -> i.label().equals(t.label()));
+    }
+
+    @Test
+    void aTokenCreatedByAnotherProgramAfterTheModuleWasLoadedIsListed() {
+        try (SoftHsmToken first = SoftHsmToken.create("listing")) {
+            assertTrue(lists(list(first), first));
+            try (SoftHsmToken second = SoftHsmToken.create("listing")) {
+                List<TokenInfo> seen = list(second);
+                assertTrue(lists(seen, second), "created by softhsm2-util after the module was loaded: " + second.label() + " " + seen);
+            }
+        }
+    }
+
+    @Test
+    void aListingWhileATokenIsOpenLeavesItsSessionWorking() {
+        try (SoftHsmToken hsm = SoftHsmToken.create("listing");
+                Token open = TokenSpec.parse(hsm.uri()).open(new TokenOptions(Optional.of(hsm.module()),
+                        PinSource.of(hsm.userPin()), false))) {
+            int before = open.keys().size();
+            assertTrue(lists(list(hsm), hsm));
+            assertEquals(before, open.keys().size(), "the open token still answers after a listing");
+        }
+    }
+}
