@@ -40,7 +40,7 @@ final class SmimeDecryptCommand implements Callable<Integer> {
         SmimeReader reader;
         if (runner.isBatch(all) && options.cert == null) {
             java.util.List<org.hsmkit.core.TokenKey> keys = SmimeFiles.decryptionKeys(session, options.key); // one login, before the first file
-            reader = SmimeReader.builder().decryptWith(() -> keys).build();
+            reader = SmimeFiles.decryptingWith(SmimeReader.builder(), options.key, () -> keys).build();
         } else {
             reader = SmimeFiles.reader(session, options.key, options.cert, SmimeReader.builder()).build();
         }

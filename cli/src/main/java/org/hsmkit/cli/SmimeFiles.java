@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -74,16 +75,28 @@ final class SmimeFiles {
         return reference != null ? List.of(token.key(reference)) : token.keys();
     }
 
-    /** Sets how a reader opens encrypted layers: --key (with --cert: that key identified by its certificate), or any token key. */
+    /**
+     * Sets how a reader opens encrypted layers: the key named by --key (with --cert: identified by
+     * that certificate), or whichever token key a recipient entry names.
+     */
     static SmimeReader.Builder reader(CliSession session, String key, String cert, SmimeReader.Builder b) {
         if (cert == null) {
-            return b.decryptWith(() -> decryptionKeys(session, key));
+            return decryptingWith(b, key, () -> decryptionKeys(session, key));
         }
         if (key == null) {
             throw new HsmkitException(ErrorKind.USAGE, "--cert needs --key", "name the key the certificate belongs to with --key");
         }
         X509Certificate c = CryptoKeys.certificate(session, cert);
         return b.decryptWith(() -> session.token().key(key), c);
+    }
+
+    /**
+     * Sets the keys for encrypted layers, {@code keys} being {@link #decryptionKeys}: a key named
+     * by --key is the only one, and is tried on the entries that fit it when the message does not
+     * name it (no certificate for it on the token); without --key only a key an entry names is used.
+     */
+    static SmimeReader.Builder decryptingWith(SmimeReader.Builder b, String key, Supplier<List<TokenKey>> keys) {
+        return key != null ? b.decryptWithNamedKey(() -> keys.get().get(0)) : b.decryptWith(keys);
     }
 
     /** Opens the output (file via -o, else standard output) after checking it, before any work. */

@@ -6,7 +6,8 @@ import picocli.CommandLine.Parameters;
 /** Options of smime decrypt and verify: the key for encrypted layers, the output, the input. */
 final class SmimeReadOptions {
     @Option(names = "--key", paramLabel = "KEY",
-            description = "decryption key (PKCS#11 URI or label); default: whichever key on the token is a recipient")
+            description = "decryption key (PKCS#11 URI or label), tried on the recipient entries that fit it when the message"
+                    + " does not name it; default: whichever key on the token is a recipient")
     String key;
 
     @Option(names = "--cert", paramLabel = "CERTFILE", description = "the certificate of --key, when the token holds none for it")

@@ -10,11 +10,9 @@ import java.util.function.Supplier;
 import jakarta.mail.internet.MimeMessage;
 
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.smime.internal.EnvelopeOpener;
+import org.hsmkit.core.cms.CmsDecryptor;
 import org.hsmkit.smime.internal.MessageWalker;
 import org.hsmkit.smime.internal.SignatureChecks;
-import org.hsmkit.core.cms.TokenRecipient;
-import org.hsmkit.smime.internal.TokenKeyOpener;
 
 /**
  * Opens received S/MIME messages: removes every layer (encrypted, signed, compressed, in any
@@ -30,7 +28,7 @@ public final class SmimeReader {
     private final List<X509Certificate> anchors;
     private final List<TokenKey> keys;
     private final Supplier<List<TokenKey>> lazyKeys;
-    private final Supplier<List<TokenRecipient>> identified;
+    private final Supplier<CmsDecryptor> named;
     private final DecompressionLimits limits;
     private final Instant validationTime;
     private final List<java.security.cert.X509CRL> crls;
@@ -39,7 +37,7 @@ public final class SmimeReader {
         this.anchors = List.copyOf(b.anchors);
         this.keys = List.copyOf(b.keys);
         this.lazyKeys = b.lazyKeys;
-        this.identified = b.identified;
+        this.named = b.named;
         this.limits = b.limits;
         this.validationTime = b.validationTime;
         this.crls = List.copyOf(b.crls);
@@ -64,26 +62,26 @@ public final class SmimeReader {
 
     private MessageWalker walker(boolean decryptOnly) {
         Instant at = validationTime != null ? validationTime : Instant.now();
-        return new MessageWalker(new SignatureChecks(anchors, at, crls), opener(), limits, decryptOnly);
+        return new MessageWalker(new SignatureChecks(anchors, at, crls), decryptor(), limits, decryptOnly);
     }
 
-    private EnvelopeOpener opener() {
-        if (identified != null) {
-            return TokenKeyOpener.ofRecipients(identified);
+    private Supplier<CmsDecryptor> decryptor() {
+        if (named != null) {
+            return named;
         }
         if (lazyKeys != null) {
-            return new TokenKeyOpener(() -> {
+            return () -> {
                 List<TokenKey> all = new ArrayList<>(keys);
                 all.addAll(lazyKeys.get());
-                return all;
-            });
+                return CmsDecryptor.withKeys(all);
+            };
         }
-        return keys.isEmpty() ? null : new TokenKeyOpener(() -> keys);
+        return keys.isEmpty() ? null : () -> CmsDecryptor.withKeys(keys);
     }
 
     /** Options for a {@link SmimeReader}. */
     public static final class Builder {
-        private Supplier<List<TokenRecipient>> identified;
+        private Supplier<CmsDecryptor> named;
         private final List<X509Certificate> anchors = new ArrayList<>();
         private final List<TokenKey> keys = new ArrayList<>();
         private Supplier<List<TokenKey>> lazyKeys;
@@ -109,7 +107,7 @@ public final class SmimeReader {
             return this;
         }
 
-        /** Keys to try on encrypted layers (the one whose certificate a recipient entry names is used). */
+        /** Keys for encrypted layers (the one a recipient entry names, by its certificate or key identifier, is used). */
         public Builder decryptWith(List<TokenKey> keys) {
             this.keys.addAll(keys);
             return this;
@@ -130,12 +128,27 @@ public final class SmimeReader {
         }
 
         /**
-         * Decrypts with this key identified by {@code certificate} (a key whose certificate is not
-         * on the token); the certificate must hold the key's public key. Replaces other keys.
+         * Decrypts with this key alone, the one the reader's user named: the recipient entry that
+         * names it, or — when none does (the token holds no certificate for it) — each entry whose
+         * algorithm and size fit it, one private-key operation per entry. When none opens, the
+         * failure is the same one error whether an entry or the content failed its check, as
+         * {@link CmsDecryptor#withKey(TokenKey)} gives for files. Asked for only when the message
+         * has an encrypted layer. Replaces other keys.
+         */
+        public Builder decryptWithNamedKey(Supplier<TokenKey> key) {
+            Objects.requireNonNull(key);
+            this.named = () -> CmsDecryptor.withKey(key.get());
+            return this;
+        }
+
+        /**
+         * As {@link #decryptWithNamedKey}, with the key identified by {@code certificate} (a key
+         * whose certificate is not on the token); the certificate must hold the key's public key.
+         * Replaces other keys.
          */
         public Builder decryptWith(Supplier<TokenKey> key, X509Certificate certificate) {
             Objects.requireNonNull(certificate);
-            this.identified = () -> List.of(TokenRecipient.withCertificate(key.get(), certificate));
+            this.named = () -> CmsDecryptor.withKey(key.get(), certificate);
             return this;
         }
 

@@ -8,6 +8,18 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.bouncycastle.asn1.ASN1Set;
+import org.bouncycastle.asn1.cms.AuthEnvelopedData;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.EnvelopedData;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cms.CMSAuthEnvelopedData;
+import org.bouncycastle.cms.CMSEnvelopedData;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.RecipientInformation;
+import org.bouncycastle.cms.RecipientInformationStore;
+import org.bouncycastle.operator.DefaultSecretKeySizeProvider;
 import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
@@ -37,10 +49,10 @@ public final class CmsDecryptor {
         this.named = named;
     }
 
-    /** Decrypts with whichever of {@code keys} the file names as a recipient. */
+    /** Decrypts with whichever of {@code keys} the file names as a recipient (keys that cannot be one are left out). */
     public static CmsDecryptor withKeys(Collection<TokenKey> keys) {
         List<TokenKey> copy = List.copyOf(keys);
-        return new CmsDecryptor(() -> copy.stream().map(TokenRecipient::new).toList(), false);
+        return new CmsDecryptor(() -> TokenRecipient.usable(copy), false);
     }
 
     /**
@@ -110,6 +122,61 @@ public final class CmsDecryptor {
             // Bouncy Castle's ASN.1 classes report a wrong structure with unchecked exceptions
             throw EnvelopeReader.damaged(e);
         }
+    }
+
+    /**
+     * Opens enveloped or auth-enveloped data already in memory (an S/MIME part): the entry and the
+     * content key are found as {@link #decrypt} finds them, the content is decrypted by Bouncy
+     * Castle, which also knows the older ciphers mail clients send (3DES). The content is checked
+     * at the end of the returned stream: reading fails there with an IOException when it was
+     * altered, and nothing read before may be used. For a key found by trying, that failure is
+     * the one {@link ErrorKind#VERIFICATION_FAILED} error {@link #decrypt} gives, thrown by the read.
+     *
+     * @throws HsmkitException KEY when no key is a recipient (listing the recipients), INPUT for
+     *         damaged data
+     */
+    public InputStream open(ContentInfo enveloped) {
+        boolean authenticated = CMSObjectIdentifiers.authEnvelopedData.equals(enveloped.getContentType());
+        ContentKeyRecovery.Opened opened = null;
+        try {
+            RecipientInformationStore store;
+            ASN1Set recipientInfos;
+            AlgorithmIdentifier contentAlgorithm;
+            if (authenticated) {
+                store = new CMSAuthEnvelopedData(enveloped).getRecipientInfos();
+                AuthEnvelopedData data = AuthEnvelopedData.getInstance(enveloped.getContent());
+                recipientInfos = data.getRecipientInfos();
+                contentAlgorithm = data.getAuthEncryptedContentInfo().getContentEncryptionAlgorithm();
+            } else {
+                store = new CMSEnvelopedData(enveloped).getRecipientInfos();
+                EnvelopedData data = EnvelopedData.getInstance(enveloped.getContent());
+                recipientInfos = data.getRecipientInfos();
+                contentAlgorithm = data.getEncryptedContentInfo().getContentEncryptionAlgorithm();
+            }
+            opened = ContentKeyRecovery.open(RecipientEntries.of(recipientInfos), keys.get(), named, contentKeyBytes(contentAlgorithm));
+            RecipientInformation information = store.get(opened.entry().recipientId());
+            InputStream content = information.getContentStream(opened.recipient().recipient(information, authenticated, opened.contentKey()))
+                    .getContentStream();
+            return opened.tried() ? ContentKeyRecovery.checkedContent(opened, content) : content;
+        } catch (CMSException | IOException e) {
+            // Bouncy Castle refused the content key or the content cipher before reading any content
+            HsmkitException failure = HsmkitException.verification("cannot decrypt the content: " + e.getMessage(),
+                    "the message was altered, or it was encrypted to another key with the same certificate");
+            throw opened != null && opened.tried() ? ContentKeyRecovery.notOpened(opened, failure) : failure;
+        } catch (HsmkitException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw EnvelopeReader.damaged(e);
+        }
+    }
+
+    /**
+     * The content key length: of hsmkit's ciphers, else of those Bouncy Castle knows, so that a
+     * key found by trying and the random key in its place fit the cipher; 0 when unknown.
+     */
+    private static int contentKeyBytes(AlgorithmIdentifier contentAlgorithm) {
+        int own = TokenRecipient.keyBytes(contentAlgorithm);
+        return own > 0 ? own : Math.max(0, DefaultSecretKeySizeProvider.INSTANCE.getKeySize(contentAlgorithm) / 8);
     }
 
     private static Decryption decrypt(EnvelopeReader reader, ContentKeyRecovery.Opened opened, AtomicOutput out) throws IOException {

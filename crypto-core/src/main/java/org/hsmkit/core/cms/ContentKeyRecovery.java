@@ -1,5 +1,8 @@
 package org.hsmkit.core.cms;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 
@@ -61,6 +64,36 @@ final class ContentKeyRecovery {
         return e.isKeyAgreement()
                 ? r.unwrapKeyAgreement(e.keyEncryptionAlgorithm(), e.originator(), e.userKeyingMaterial(), e.encryptedKey(), keyBytes)
                 : r.unwrapKeyTransport(e.keyEncryptionAlgorithm(), e.encryptedKey(), keyBytes);
+    }
+
+    /**
+     * The content of a file opened by trying, read through: when its check fails at the end (an
+     * IOException from the content stream), the read throws {@link #notOpened} instead.
+     */
+    static InputStream checkedContent(Opened o, InputStream content) {
+        return new FilterInputStream(content) {
+            @Override
+            public int read() {
+                try {
+                    return super.read();
+                } catch (IOException e) {
+                    throw notOpened(o, failedCheck(e));
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException e) {
+                    throw notOpened(o, failedCheck(e));
+                }
+            }
+        };
+    }
+
+    private static HsmkitException failedCheck(IOException e) {
+        return HsmkitException.verification("the content failed its check: " + e.getMessage(), "the file was altered");
     }
 
     /**

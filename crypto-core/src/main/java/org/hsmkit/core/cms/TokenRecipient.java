@@ -18,7 +18,6 @@ import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.KeyAgreeRecipientId;
 import org.bouncycastle.cms.KeyTransRecipientId;
 import org.bouncycastle.cms.Recipient;
@@ -180,6 +179,26 @@ public final class TokenRecipient {
      * alone cannot parse CMS AES-GCM parameters.
      */
     public Recipient recipient(RecipientInformation information, boolean authenticated) {
+        return recipient(information, authenticated, (keyEncAlg, contentAlg, originator, ukm, encryptedKey) -> originator != null
+                ? unwrapKeyAgreement(keyEncAlg, originator, ukm, encryptedKey, keyBytes(contentAlg))
+                : unwrapKeyTransport(keyEncAlg, encryptedKey, keyBytes(contentAlg)));
+    }
+
+    /**
+     * As {@link #recipient(RecipientInformation, boolean)}, handing over a content key already
+     * recovered (by {@link ContentKeyRecovery}) instead of recovering it again.
+     */
+    Recipient recipient(RecipientInformation information, boolean authenticated, byte[] contentKey) {
+        return recipient(information, authenticated, (keyEncAlg, contentAlg, originator, ukm, encryptedKey) -> contentKey);
+    }
+
+    /** Where a Bouncy Castle recipient gets the content key from; {@code originator} is null for key transport. */
+    private interface ContentKeySource {
+        byte[] contentKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg, SubjectPublicKeyInfo originator, byte[] ukm,
+                byte[] encryptedKey);
+    }
+
+    private Recipient recipient(RecipientInformation information, boolean authenticated, ContentKeySource source) {
         boolean agree = information.getRID() instanceof KeyAgreeRecipientId;
         if (agree) {
             AlgorithmIdentifier keyAlg = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()).getAlgorithm();
@@ -187,18 +206,16 @@ public final class TokenRecipient {
                 return new JceKeyAgreeAuthEnvelopedRecipient(null) {
                     @Override
                     protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg,
-                            SubjectPublicKeyInfo sender, ASN1OctetString ukm, byte[] encryptedKey) throws CMSException {
-                        return aesKey(unwrapKeyAgreement(keyEncAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey,
-                                keyBytes(contentAlg)));
+                            SubjectPublicKeyInfo sender, ASN1OctetString ukm, byte[] encryptedKey) {
+                        return aesKey(source.contentKey(keyEncAlg, contentAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey));
                     }
                 }.setPrivateKeyAlgorithmIdentifier(keyAlg).setContentProvider(Providers.bc());
             }
             return new JceKeyAgreeEnvelopedRecipient(null) {
                 @Override
                 protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg,
-                        SubjectPublicKeyInfo sender, ASN1OctetString ukm, byte[] encryptedKey) throws CMSException {
-                    return aesKey(unwrapKeyAgreement(keyEncAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey,
-                            keyBytes(contentAlg)));
+                        SubjectPublicKeyInfo sender, ASN1OctetString ukm, byte[] encryptedKey) {
+                    return aesKey(source.contentKey(keyEncAlg, contentAlg, sender, ukm == null ? null : ukm.getOctets(), encryptedKey));
                 }
             }.setPrivateKeyAlgorithmIdentifier(keyAlg).setContentProvider(Providers.bc());
         }
@@ -206,14 +223,14 @@ public final class TokenRecipient {
             return new JceKeyTransAuthEnvelopedRecipient(null) {
                 @Override
                 protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg, byte[] encryptedKey) {
-                    return aesKey(unwrapKeyTransport(keyEncAlg, encryptedKey, keyBytes(contentAlg)));
+                    return aesKey(source.contentKey(keyEncAlg, contentAlg, null, null, encryptedKey));
                 }
             }.setContentProvider(Providers.bc());
         }
         return new JceKeyTransEnvelopedRecipient(null) {
             @Override
             protected Key extractSecretKey(AlgorithmIdentifier keyEncAlg, AlgorithmIdentifier contentAlg, byte[] encryptedKey) {
-                return aesKey(unwrapKeyTransport(keyEncAlg, encryptedKey, keyBytes(contentAlg)));
+                return aesKey(source.contentKey(keyEncAlg, contentAlg, null, null, encryptedKey));
             }
         }.setContentProvider(Providers.bc());
     }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
@@ -33,6 +34,7 @@ import org.bouncycastle.cms.jcajce.ZlibExpanderProvider;
 import org.bouncycastle.mail.smime.SMIMESigned;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.cms.CmsDecryptor;
 import org.hsmkit.smime.DecompressionLimits;
 import org.hsmkit.smime.SignatureReport;
 import org.hsmkit.smime.SmimeLayer;
@@ -48,7 +50,7 @@ public final class MessageWalker {
     private static final int MAX_DEPTH = 32;
 
     private final SignatureChecks checks;
-    private final EnvelopeOpener opener;
+    private final Supplier<CmsDecryptor> decryptor;
     private final DecompressionLimits limits;
     private final boolean decryptOnly;
     private final List<SmimeLayer> layers = new ArrayList<>();
@@ -56,12 +58,14 @@ public final class MessageWalker {
     private List<String> fromAddresses = List.of();
 
     /**
+     * @param decryptor asked only when an encrypted layer is met (so a token is opened only when
+     *        needed); null when no key was given
      * @param decryptOnly remove only the encryption and compression layers at the top, leave
      *        signatures in place
      */
-    public MessageWalker(SignatureChecks checks, EnvelopeOpener opener, DecompressionLimits limits, boolean decryptOnly) {
+    public MessageWalker(SignatureChecks checks, Supplier<CmsDecryptor> decryptor, DecompressionLimits limits, boolean decryptOnly) {
         this.checks = checks;
-        this.opener = opener;
+        this.decryptor = decryptor;
         this.limits = limits;
         this.decryptOnly = decryptOnly;
     }
@@ -158,7 +162,7 @@ public final class MessageWalker {
             }
             if (t.equals(CMSObjectIdentifiers.envelopedData) || t.equals(CMSObjectIdentifiers.authEnvelopedData)) {
                 boolean auth = t.equals(CMSObjectIdentifiers.authEnvelopedData);
-                if (opener == null) {
+                if (decryptor == null) {
                     throw HsmkitException.key("part " + path + " is encrypted and no decryption key was given",
                             "give the recipient's key (--key)");
                 }
@@ -166,14 +170,11 @@ public final class MessageWalker {
                 String algorithm;
                 try {
                     if (auth) {
-                        CMSAuthEnvelopedData env = new CMSAuthEnvelopedData(info);
-                        algorithm = algorithmName(env.getEncryptionAlgOID());
-                        inner = readAll(opener.open(env.getRecipientInfos(), true), -1, "the decrypted content of part " + path);
+                        algorithm = algorithmName(new CMSAuthEnvelopedData(info).getEncryptionAlgOID());
                     } else {
-                        CMSEnvelopedData env = new CMSEnvelopedData(info);
-                        algorithm = algorithmName(env.getEncryptionAlgOID());
-                        inner = readAll(opener.open(env.getRecipientInfos(), false), -1, "the decrypted content of part " + path);
+                        algorithm = algorithmName(new CMSEnvelopedData(info).getEncryptionAlgOID());
                     }
+                    inner = readAll(decryptor.get().open(info), -1, "the decrypted content of part " + path);
                 } catch (CMSException | RuntimeException e) {
                     if (e instanceof HsmkitException h) {
                         throw h;

@@ -18,6 +18,9 @@ import org.bouncycastle.asn1.cms.RecipientIdentifier;
 import org.bouncycastle.asn1.cms.RecipientInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cms.KeyAgreeRecipientId;
+import org.bouncycastle.cms.KeyTransRecipientId;
+import org.bouncycastle.cms.RecipientId;
 import org.hsmkit.core.cms.TokenRecipient;
 
 /**
@@ -79,6 +82,24 @@ public final class RecipientEntries {
         /** Padding, or KDF and key wrap. */
         public String algorithm() {
             return keyEncryptionAlgorithm == null ? "-" : KeyUnwrap.describe(keyEncryptionAlgorithm);
+        }
+
+        /**
+         * Bouncy Castle's id of this recipient, to find its {@code RecipientInformation}; null for
+         * entries that are neither key transport nor key agreement.
+         */
+        public RecipientId recipientId() {
+            if (isKeyTransport()) {
+                return issuerAndSerial != null
+                        ? new KeyTransRecipientId(issuerAndSerial.getName(), issuerAndSerial.getSerialNumber().getValue())
+                        : new KeyTransRecipientId(ski);
+            }
+            if (isKeyAgreement()) {
+                return issuerAndSerial != null
+                        ? new KeyAgreeRecipientId(issuerAndSerial.getName(), issuerAndSerial.getSerialNumber().getValue())
+                        : new KeyAgreeRecipientId(ski);
+            }
+            return null;
         }
 
         public boolean matches(TokenRecipient r) {
