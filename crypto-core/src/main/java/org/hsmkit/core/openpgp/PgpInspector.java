@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
+import org.bouncycastle.bcpg.AEADEncDataPacket;
+import org.bouncycastle.bcpg.InputStreamPacket;
 import org.bouncycastle.bcpg.SymmetricEncDataPacket;
 import org.bouncycastle.bcpg.SymmetricEncIntegrityPacket;
 import org.bouncycastle.openpgp.PGPCompressedData;
@@ -67,8 +69,8 @@ public final class PgpInspector {
                         packets.add(new Packet("password-encrypted session key", List.of()));
                     }
                 }
-                PGPEncryptedData first = ((PGPEncryptedDataList) o).get(0);
-                packets.add(new Packet(dataPacket(first), List.of()));
+                // the data packet itself: a list without session key packets has no first entry to ask
+                packets.add(new Packet(dataPacket(((PGPEncryptedDataList) o).getEncryptedData()), List.of()));
                 break; // the rest is ciphertext
             } else if (o instanceof PGPPublicKeyRing) {
                 kind = kind == null ? "certificate" : kind;
@@ -100,7 +102,7 @@ public final class PgpInspector {
                 kind = kind == null ? "literal data" : kind;
                 PGPLiteralData l = (PGPLiteralData) o;
                 long n = skip(l.getDataStream());
-                packets.add(new Packet("literal data", List.of("file name '" + l.getFileName() + "'", n + " bytes")));
+                packets.add(new Packet("literal data", List.of("file name '" + PgpPackets.fileName(l) + "'", n + " bytes")));
             } else if (o instanceof PGPCompressedData) {
                 kind = kind == null ? "compressed data" : kind;
                 PGPCompressedData c = (PGPCompressedData) o;
@@ -136,15 +138,18 @@ public final class PgpInspector {
         }
     }
 
-    private static String dataPacket(PGPEncryptedData e) {
-        Object p = e.getEncData();
+    private static String dataPacket(InputStreamPacket p) {
         if (p instanceof SymmetricEncIntegrityPacket) {
             return "symmetrically encrypted integrity-protected data (SEIPD v" + ((SymmetricEncIntegrityPacket) p).getVersion() + ")";
         }
         if (p instanceof SymmetricEncDataPacket) {
             return "symmetrically encrypted data WITHOUT integrity protection (refused by hsmkit)";
         }
-        return "AEAD encrypted data";
+        if (p instanceof AEADEncDataPacket) {
+            return "AEAD encrypted data";
+        }
+        // Bouncy Castle takes any data-carrying packet after the session keys (a reserved one too)
+        return "no encrypted data but a packet of tag " + p.getPacketTag();
     }
 
     static String algorithm(int alg) {

@@ -76,27 +76,57 @@ class PgpMessageTest {
         assertEquals(PacketFormat.SEIPD_V2, e.format());
     }
 
-    @Test
-    void seipdV2WithOcbAsOtherImplementationsWriteItDecrypts() throws Exception {
-        PgpCertificate bob = PgpTestKeys.certificate(TestUser.BOB_P256);
-        org.bouncycastle.openpgp.PGPPublicKey enc = org.hsmkit.core.internal.openpgp.RecipientKeys.encryptionKey(bob.checked(), Instant.now());
+    /** Packets written by {@code inside}, encrypted to {@code to} by Bouncy Castle itself (SEIPD v2, OCB), as other implementations write them. */
+    private static byte[] encryptWithBc(PgpCertificate to, Inside inside) throws Exception {
+        org.bouncycastle.openpgp.PGPPublicKey enc = org.hsmkit.core.internal.openpgp.RecipientKeys.encryptionKey(to.checked(), Instant.now());
         org.bouncycastle.openpgp.PGPEncryptedDataGenerator g = new org.bouncycastle.openpgp.PGPEncryptedDataGenerator(
                 new org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder(org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags.AES_256)
                         .setWithAEAD(org.bouncycastle.bcpg.AEADAlgorithmTags.OCB, 10).setUseV6AEAD()
                         .setProvider(org.hsmkit.core.internal.Providers.bc()));
         g.addMethod(new org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodGenerator(enc)
                 .setProvider(org.hsmkit.core.internal.Providers.bc()));
-        byte[] plain = random(CHUNK + 1, 11);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (java.io.OutputStream e = g.open(out, new byte[1 << 12]);
-                java.io.OutputStream l = new org.bouncycastle.openpgp.PGPLiteralDataGenerator().open(e,
-                        org.bouncycastle.openpgp.PGPLiteralData.BINARY, "", new java.util.Date(), new byte[1 << 12])) {
-            l.write(plain);
+        try (java.io.OutputStream e = g.open(out, new byte[1 << 12])) {
+            inside.write(e);
         }
+        return out.toByteArray();
+    }
+
+    @FunctionalInterface
+    private interface Inside {
+        void write(java.io.OutputStream encrypted) throws Exception;
+    }
+
+    @Test
+    void seipdV2WithOcbAsOtherImplementationsWriteItDecrypts() throws Exception {
+        byte[] plain = random(CHUNK + 1, 11);
+        byte[] msg = encryptWithBc(PgpTestKeys.certificate(TestUser.BOB_P256), e -> {
+            try (java.io.OutputStream l = new org.bouncycastle.openpgp.PGPLiteralDataGenerator().open(e,
+                    org.bouncycastle.openpgp.PGPLiteralData.BINARY, "", new java.util.Date(), new byte[1 << 12])) {
+                l.write(plain);
+            }
+        });
         Path target = dir.resolve("ocb");
-        PgpDecryptor.Decryption d = decrypt(out.toByteArray(), PgpTestKeys.key(TestUser.BOB_P256), target);
+        PgpDecryptor.Decryption d = decrypt(msg, PgpTestKeys.key(TestUser.BOB_P256), target);
         assertEquals(PacketFormat.SEIPD_V2, d.format());
         assertArrayEquals(plain, Files.readAllBytes(target));
+    }
+
+    @Test
+    void aLiteralFileNameThatIsNotUtf8CostsNeitherTheContentNorTheDescription() throws Exception {
+        byte[] plain = "authenticated\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteArrayOutputStream literal = new ByteArrayOutputStream();
+        // literal data packet (tag 11, new format): binary, a 2-byte name FF 'e' (FF never occurs in UTF-8), time 0
+        literal.write(new byte[] {(byte) 0xCB, (byte) (1 + 1 + 2 + 4 + plain.length), 'b', 2, (byte) 0xFF, 'e', 0, 0, 0, 0});
+        literal.write(plain);
+        String name = "\uFFFDe";
+        byte[] msg = encryptWithBc(PgpTestKeys.certificate(TestUser.BOB_P256), e -> e.write(literal.toByteArray()));
+        Path target = dir.resolve("name");
+        PgpDecryptor.Decryption d = decrypt(msg, PgpTestKeys.key(TestUser.BOB_P256), target);
+        assertArrayEquals(plain, Files.readAllBytes(target));
+        assertEquals(name, d.fileName());
+        assertTrue(PgpInspector.inspect(new ByteArrayInputStream(literal.toByteArray())).packets().get(0).details()
+                .contains("file name '" + name + "'"));
     }
 
     @Test

@@ -99,12 +99,17 @@ public final class Pkcs15Files {
                 if (t.getTagNo() != 0) {
                     throw new IllegalArgumentException("a private key description of type [" + t.getTagNo() + "]");
                 }
+                // Bouncy Castle fails with IllegalStateException on a primitive [0] read as a SEQUENCE
+                if ((encoded[0] & 0x20) == 0) {
+                    throw new IllegalArgumentException("an EC key description [0] that holds no SEQUENCE");
+                }
                 rsa = false;
                 object = ASN1Sequence.getInstance(t, false);
             } else {
                 rsa = true;
                 object = ASN1Sequence.getInstance(p);
             }
+            requireSize(object, 2, "a private key description");
             ASN1Sequence coa = ASN1Sequence.getInstance(object.getObjectAt(0));
             String label = "";
             for (ASN1Encodable e : coa) {
@@ -115,11 +120,12 @@ public final class Pkcs15Files {
                 }
             }
             ASN1Sequence cka = ASN1Sequence.getInstance(object.getObjectAt(1));
+            requireSize(cka, 1, "the common key attributes");
             byte[] id = ASN1OctetString.getInstance(cka.getObjectAt(0)).getOctets();
             int reference = keyReference;
             for (ASN1Encodable e : cka) {
                 if (e instanceof ASN1Integer i) {
-                    reference = i.intValueExact();
+                    reference = nonNegativeInt(i, "the key reference");
                 }
             }
             int size = 0;
@@ -129,7 +135,7 @@ public final class Pkcs15Files {
                     ASN1Sequence attrs = ASN1Sequence.getInstance(t.getBaseObject().toASN1Primitive());
                     for (ASN1Encodable a : attrs) {
                         if (a instanceof ASN1Integer n) {
-                            size = n.intValueExact();
+                            size = nonNegativeInt(n, "the key size");
                             break;
                         }
                     }
@@ -169,6 +175,7 @@ public final class Pkcs15Files {
         /** Reads a description written by hsmkit or OpenSC. */
         public static DataObject parse(byte[] encoded) {
             ASN1Sequence object = ASN1Sequence.getInstance(primitive(encoded));
+            requireSize(object, 3, "a data object description");
             ASN1Sequence coa = ASN1Sequence.getInstance(object.getObjectAt(0));
             String label = "";
             boolean priv = false;
@@ -193,6 +200,7 @@ public final class Pkcs15Files {
             if (path.size() > 0 && path.getObjectAt(0) instanceof ASN1Sequence inner) {
                 path = inner;
             }
+            requireSize(path, 1, "the path of a data object");
             byte[] p = ASN1OctetString.getInstance(path.getObjectAt(0)).getOctets();
             if (p.length < 2) {
                 throw new IllegalArgumentException("a data object without a file");
@@ -247,9 +255,29 @@ public final class Pkcs15Files {
     private static ASN1Primitive primitive(byte[] encoded) {
         try {
             return ASN1Primitive.fromByteArray(trimmed(encoded));
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
+            // Bouncy Castle's parser reports some malformed encodings with IllegalStateException
+            // rather than IOException: a constructed BIT STRING with bad padding, an EXTERNAL
+            // without its explicit tag
             throw new IllegalArgumentException("not DER: " + e.getMessage(), e);
         }
+    }
+
+    /** An {@link IllegalArgumentException} when {@code s} has fewer than {@code min} elements. */
+    private static void requireSize(ASN1Sequence s, int min, String what) {
+        if (s.size() < min) {
+            throw new IllegalArgumentException(what + " with " + s.size() + (s.size() == 1 ? " element" : " elements")
+                    + " (it needs at least " + min + ")");
+        }
+    }
+
+    /** The value as an int; an {@link IllegalArgumentException} when it is negative or does not fit. */
+    private static int nonNegativeInt(ASN1Integer i, String what) {
+        java.math.BigInteger v = i.getValue();
+        if (v.signum() < 0 || v.bitLength() > 31) {
+            throw new IllegalArgumentException(what + " is out of range: " + (v.bitLength() > 31 ? "a " + v.bitLength() + "-bit number" : v));
+        }
+        return v.intValue();
     }
 
     /** The first TLV object (files may be longer than what they hold). */

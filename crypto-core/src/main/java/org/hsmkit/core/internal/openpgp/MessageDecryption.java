@@ -305,7 +305,7 @@ public final class MessageDecryption {
                         throw HsmkitException.input("the message holds more than one literal data packet", "the message is malformed");
                     }
                     PGPLiteralData lit = (PGPLiteralData) o;
-                    fileName = lit.getFileName();
+                    fileName = PgpPackets.fileName(lit);
                     InputStream content = lit.getDataStream();
                     byte[] buf = new byte[BUFFER];
                     int n;

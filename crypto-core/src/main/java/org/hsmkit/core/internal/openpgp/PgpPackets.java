@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.bouncycastle.bcpg.ArmoredInputStream;
+import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPObjectFactory;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
@@ -67,6 +68,15 @@ public final class PgpPackets {
             throw HsmkitException.input("no OpenPGP certificate found", "give a public key file (gpg --export --armor ID)");
         }
         return out;
+    }
+
+    /**
+     * The file name a literal data packet gives, decoded as UTF-8 with a replacement character for
+     * bytes that are not (Bouncy Castle's {@code getFileName} throws on them). The name comes from
+     * the sender and is only shown, never used as a path, so a bad one must not cost the content.
+     */
+    public static String fileName(PGPLiteralData literal) {
+        return new String(literal.getRawFileName(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static String describe(Object o) {
