@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.openpgp.PgpInspector;
 import org.hsmkit.core.openpgp.PgpVerifier;
 import org.hsmkit.core.openpgp.VerifiedSignature;
@@ -99,7 +100,7 @@ final class PgpVerifyCommand implements Callable<Integer> {
             return 0;
         }
         for (VerifiedSignature v : result) {
-            o.println("Good signature from \"" + v.userId().orElse("(no valid user id)") + "\"");
+            o.println("Good signature from \"" + v.userId().map(NameFormat::printable).orElse("(no valid user id)") + "\"");
             o.println("  key:         " + v.keyFingerprint());
             if (!v.keyFingerprint().equals(v.certificateFingerprint())) {
                 o.println("  certificate: " + v.certificateFingerprint());

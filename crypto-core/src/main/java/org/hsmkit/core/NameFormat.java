@@ -167,6 +167,15 @@ public final class NameFormat {
         return sb.toString();
     }
 
+    /**
+     * {@code s} with control characters (C0, DEL, C1, bidirectional overrides) written as \\XX of
+     * their UTF-8 bytes, for text from a file that is shown on a terminal: a user id or file name
+     * cannot move the cursor, recolour the screen or reorder what is shown around it.
+     */
+    public static String printable(String s) {
+        return escapeControls(s);
+    }
+
     private static String escapeControls(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         s.codePoints().forEach(cp -> {

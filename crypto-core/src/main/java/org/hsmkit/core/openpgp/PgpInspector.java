@@ -24,6 +24,7 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.openpgp.OpenPgpKeys;
 import org.hsmkit.core.internal.openpgp.PgpPackets;
 
@@ -80,7 +81,7 @@ public final class PgpInspector {
                     List<String> d = new ArrayList<>(List.of("fingerprint " + OpenPgpKeys.hex(k.getFingerprint()),
                             "algorithm " + algorithm(k.getAlgorithm()) + " " + k.getBitStrength() + " bits",
                             "created " + k.getCreationTime().toInstant()));
-                    k.getUserIDs().forEachRemaining(u -> d.add("user id " + u));
+                    k.getUserIDs().forEachRemaining(u -> d.add("user id " + NameFormat.printable(u)));
                     packets.add(new Packet(k.isMasterKey() ? "public key" : "public subkey", d));
                 }
             } else if (o instanceof PGPSecretKeyRing) {
@@ -102,7 +103,7 @@ public final class PgpInspector {
                 kind = kind == null ? "literal data" : kind;
                 PGPLiteralData l = (PGPLiteralData) o;
                 long n = skip(l.getDataStream());
-                packets.add(new Packet("literal data", List.of("file name '" + PgpPackets.fileName(l) + "'", n + " bytes")));
+                packets.add(new Packet("literal data", List.of("file name '" + NameFormat.printable(PgpPackets.fileName(l)) + "'", n + " bytes")));
             } else if (o instanceof PGPCompressedData) {
                 kind = kind == null ? "compressed data" : kind;
                 PGPCompressedData c = (PGPCompressedData) o;

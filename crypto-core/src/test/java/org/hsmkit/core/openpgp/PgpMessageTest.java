@@ -130,6 +130,18 @@ class PgpMessageTest {
     }
 
     @Test
+    void controlCharactersInAFileNameAreShownEscapedSoTheyCannotSteerATerminal() throws Exception {
+        ByteArrayOutputStream literal = new ByteArrayOutputStream();
+        // literal data packet: binary, the name ESC "[2J" (clear screen), time 0, one byte of content
+        byte[] name = {0x1B, '[', '2', 'J'};
+        literal.write(new byte[] {(byte) 0xCB, (byte) (1 + 1 + name.length + 4 + 1), 'b', (byte) name.length});
+        literal.write(name);
+        literal.write(new byte[] {0, 0, 0, 0, 'x'});
+        List<String> details = PgpInspector.inspect(new ByteArrayInputStream(literal.toByteArray())).packets().get(0).details();
+        assertTrue(details.contains("file name '\\1B[2J'"), details.toString());
+    }
+
+    @Test
     void everyRecipientOfASeveralRecipientMessageDecryptsIt() throws Exception {
         byte[] plain = random(5000, 5);
         List<TestUser> users = List.of(TestUser.ALICE_RSA2048, TestUser.CAROL_P384, TestUser.GRACE_BP512);
