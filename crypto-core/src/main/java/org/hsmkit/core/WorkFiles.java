@@ -3,11 +3,15 @@ package org.hsmkit.core;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +36,9 @@ public final class WorkFiles {
     private static final Pattern OWNER = Pattern.compile("\\.(\\d+)-(\\d+)\\.[^.]*\\.[a-z]+");
     private static final Duration OLD = Duration.ofDays(1);
     private static final String OWNER_TAG = ownerTag();
+    /** How long a directory's listing of work files is used before it is read again. */
+    private static final Duration RESCAN = Duration.ofMinutes(1);
+    private static final Map<ScanKey, Scan> SCANS = new ConcurrentHashMap<>();
 
     private WorkFiles() {
     }
@@ -68,23 +75,59 @@ public final class WorkFiles {
         return Files.createTempFile(dir, prefix + OWNER_TAG + ".", suffix);
     }
 
-    /** Removes the files in {@code dir} named {@code prefix…suffix} whose owner is not running. */
+    /**
+     * Removes the files in {@code dir} named {@code prefix…suffix} whose owner is not running.
+     *
+     * <p>A directory is read once per process and {@link #RESCAN} rather than once per work file:
+     * a batch writing thousands of outputs into one directory would otherwise read that directory
+     * again for each of them. A leftover that appears meanwhile (another process killed since) is
+     * removed by the next process, or by this one after {@link #RESCAN}.
+     */
     static void removeAbandoned(Path dir, String prefix, List<String> suffixes) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> {
-            String n = p.getFileName().toString();
-            return n.startsWith(prefix) && suffixes.stream().anyMatch(n::endsWith);
-        })) {
-            for (Path p : files) {
-                if (abandoned(p, p.getFileName().toString().substring(prefix.length() - 1))) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // not ours to remove (permissions): it stays, and is harmless
-                    }
+        if (SCANS.size() > 256) {
+            SCANS.values().removeIf(old -> !old.fresh()); // a long-running process that wrote into many directories
+        }
+        Scan scan = SCANS.compute(new ScanKey(dir, suffixes), (key, old) -> old != null && old.fresh() ? old : Scan.of(key));
+        for (String name : scan.names()) {
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            Path p = dir.resolve(name);
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                scan.names().remove(name);
+            } else if (abandoned(p, name.substring(prefix.length() - 1))) {
+                try {
+                    Files.deleteIfExists(p);
+                    scan.names().remove(name);
+                } catch (IOException ignored) {
+                    // not ours to remove (permissions): it stays, and is harmless
                 }
             }
-        } catch (IOException ignored) {
-            // an unreadable directory: creating the new work file will report it
+        }
+    }
+
+    private record ScanKey(Path dir, List<String> suffixes) {
+    }
+
+    /** The names in a directory that end with a work-file suffix, as read at {@code at}. */
+    private record Scan(Instant at, List<String> names) {
+        static Scan of(ScanKey key) {
+            List<String> names = new CopyOnWriteArrayList<>();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(key.dir(), p -> {
+                String n = p.getFileName().toString();
+                return key.suffixes().stream().anyMatch(n::endsWith);
+            })) {
+                for (Path p : files) {
+                    names.add(p.getFileName().toString());
+                }
+            } catch (IOException ignored) {
+                // an unreadable directory: creating the new work file will report it
+            }
+            return new Scan(Instant.now(), names);
+        }
+
+        boolean fresh() {
+            return at.plus(RESCAN).isAfter(Instant.now());
         }
     }
 

@@ -52,4 +52,22 @@ class WorkFilesTest {
         assertEquals(List.of(".other.p7m." + ended.pid() + "-" + endedStart + ".1.partial", ".out.p7m." + me.pid() + "-" + myStart + ".789.partial",
                 ".out.p7m.4712.partial", created.getFileName().toString(), "out.p7m.partial").stream().sorted().toList(), names());
     }
+
+    /**
+     * A batch writes thousands of outputs into one directory: it reads the directory once, not once
+     * per output, so a leftover that appears later is the next process's to remove.
+     */
+    @Test
+    void aDirectoryIsReadOncePerProcessSoALeftoverThatAppearsLaterIsLeftForTheNextProcess() throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        long endedStart = ended.info().startInstant().map(i -> i.toEpochMilli() / 1000).orElse(1L);
+        Path before = Files.createFile(dir.resolve(".a.p7m." + ended.pid() + "-" + endedStart + ".1.partial"));
+        Files.delete(WorkFiles.beside(dir.resolve("a.p7m"), ".partial"));
+        assertTrue(Files.notExists(before), "present when the directory was read: removed");
+
+        Path later = Files.createFile(dir.resolve(".b.p7m." + ended.pid() + "-" + endedStart + ".2.partial"));
+        Files.delete(WorkFiles.beside(dir.resolve("b.p7m"), ".partial"));
+        assertTrue(Files.exists(later), "appeared after the directory was read: left for the next process");
+    }
 }
