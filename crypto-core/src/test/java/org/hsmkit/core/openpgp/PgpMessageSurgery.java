@@ -57,6 +57,18 @@ final class PgpMessageSurgery {
         return out.toByteArray();
     }
 
+    /** Keeps the session key packets and puts a literal data packet where the encrypted data was. */
+    static byte[] literalInsteadOfEncryptedData(byte[] m) {
+        int off = 0;
+        while ((m[off] & 0x3F) == 1) {
+            off = next(m, off);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(m, 0, off);
+        out.writeBytes(new byte[] {(byte) (0xC0 | 11), 7, 'b', 0, 0, 0, 0, 0, 'x'});
+        return out.toByteArray();
+    }
+
     /** Adds one to the first packet's one-octet length. */
     static byte[] growFirstPacketLength(byte[] m) {
         byte[] c = m.clone();

@@ -201,6 +201,17 @@ class PgpMessageTest {
     }
 
     @Test
+    void sessionKeysFollowedByAnythingButEncryptedDataAreADamagedInputNotAnUnprotectedMessage() throws Exception {
+        byte[] msg = encrypt(random(100, 10), true, false, PgpTestKeys.certificate(TestUser.ALICE_RSA2048));
+        byte[] odd = PgpMessageSurgery.literalInsteadOfEncryptedData(msg);
+        Path target = dir.resolve("odd");
+        HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(odd, PgpTestKeys.key(TestUser.ALICE_RSA2048), target));
+        assertEquals(ErrorKind.INPUT, e.kind());
+        assertTrue(e.getMessage().contains("no encrypted data but a packet of tag 11"), e.getMessage());
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
     void aMessageDowngradedToTheUnprotectedPacketIsRefusedNotDecrypted() throws Exception {
         byte[] msg = encrypt(random(1000, 9), true, false, PgpTestKeys.certificate(TestUser.ALICE_RSA2048));
         byte[] sed = PgpMessageSurgery.downgradeToSed(msg);

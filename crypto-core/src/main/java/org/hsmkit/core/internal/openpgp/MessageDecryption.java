@@ -10,7 +10,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.bouncycastle.bcpg.AEADEncDataPacket;
+import org.bouncycastle.bcpg.InputStreamPacket;
 import org.bouncycastle.bcpg.KeyIdentifier;
+import org.bouncycastle.bcpg.SymmetricEncDataPacket;
 import org.bouncycastle.bcpg.SymmetricEncIntegrityPacket;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPCompressedData;
@@ -79,6 +82,12 @@ public final class MessageDecryption {
         }
         if (list.isEmpty()) {
             throw HsmkitException.input("the message has no encrypted data", "the file is damaged");
+        }
+        InputStreamPacket data = list.getEncryptedData();
+        if (!(data instanceof SymmetricEncIntegrityPacket || data instanceof AEADEncDataPacket || data instanceof SymmetricEncDataPacket)) {
+            // Bouncy Castle takes any data-carrying packet after the session keys as the encrypted data
+            throw HsmkitException.input("the message's session keys are followed by no encrypted data but a packet of tag "
+                    + data.getPacketTag(), "the file is damaged or is not an OpenPGP encrypted message");
         }
         PGPEncryptedData first = list.get(0);
         if (!first.isIntegrityProtected() && !first.isAEAD()) {
