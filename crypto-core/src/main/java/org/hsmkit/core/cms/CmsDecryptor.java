@@ -28,6 +28,7 @@ import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.ContentDecryption;
 import org.hsmkit.core.internal.cms.EnvelopeReader;
+import org.hsmkit.core.internal.cms.InMemoryGcm;
 import org.hsmkit.core.internal.cms.RecipientEntries;
 import org.hsmkit.core.internal.cms.WriteFailure;
 
@@ -126,10 +127,11 @@ public final class CmsDecryptor {
 
     /**
      * Opens enveloped or auth-enveloped data already in memory (an S/MIME part): the entry and the
-     * content key are found as {@link #decrypt} finds them, the content is decrypted by Bouncy
-     * Castle, which also knows the older ciphers mail clients send (3DES). The content is checked
-     * at the end of the returned stream: reading fails there with an IOException when it was
-     * altered, and nothing read before may be used. For a key found by trying, that failure is
+     * content key are found as {@link #decrypt} finds them. AES-GCM content is decrypted and
+     * checked at once by the JDK; other content by Bouncy Castle, which also knows the older
+     * ciphers mail clients send (3DES), and is checked at the end of the returned stream. Either
+     * way a read fails with an IOException when the content was altered, and nothing read before
+     * may be used. For a key found by trying, that failure is
      * the one {@link ErrorKind#VERIFICATION_FAILED} error {@link #decrypt} gives, thrown by the read.
      *
      * @throws HsmkitException KEY when no key is a recipient (listing the recipients), INPUT for
@@ -142,11 +144,12 @@ public final class CmsDecryptor {
             RecipientInformationStore store;
             ASN1Set recipientInfos;
             AlgorithmIdentifier contentAlgorithm;
+            AuthEnvelopedData auth = null;
             if (authenticated) {
                 store = new CMSAuthEnvelopedData(enveloped).getRecipientInfos();
-                AuthEnvelopedData data = AuthEnvelopedData.getInstance(enveloped.getContent());
-                recipientInfos = data.getRecipientInfos();
-                contentAlgorithm = data.getAuthEncryptedContentInfo().getContentEncryptionAlgorithm();
+                auth = AuthEnvelopedData.getInstance(enveloped.getContent());
+                recipientInfos = auth.getRecipientInfos();
+                contentAlgorithm = auth.getAuthEncryptedContentInfo().getContentEncryptionAlgorithm();
             } else {
                 store = new CMSEnvelopedData(enveloped).getRecipientInfos();
                 EnvelopedData data = EnvelopedData.getInstance(enveloped.getContent());
@@ -154,9 +157,14 @@ public final class CmsDecryptor {
                 contentAlgorithm = data.getEncryptedContentInfo().getContentEncryptionAlgorithm();
             }
             opened = ContentKeyRecovery.open(RecipientEntries.of(recipientInfos), keys.get(), named, contentKeyBytes(contentAlgorithm));
-            RecipientInformation information = store.get(opened.entry().recipientId());
-            InputStream content = information.getContentStream(opened.recipient().recipient(information, authenticated, opened.contentKey()))
-                    .getContentStream();
+            InputStream content;
+            if (auth != null && InMemoryGcm.covers(auth)) {
+                content = InMemoryGcm.open(auth, opened.contentKey());
+            } else {
+                RecipientInformation information = store.get(opened.entry().recipientId());
+                content = information.getContentStream(opened.recipient().recipient(information, authenticated, opened.contentKey()))
+                        .getContentStream();
+            }
             return opened.tried() ? ContentKeyRecovery.checkedContent(opened, content) : content;
         } catch (CMSException | IOException e) {
             // Bouncy Castle refused the content key or the content cipher before reading any content
