@@ -26,11 +26,11 @@ import org.bouncycastle.mail.smime.SMIMEException;
 import org.bouncycastle.mail.smime.SMIMESignedGenerator;
 import org.bouncycastle.mail.smime.SMIMEUtil;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.internal.cms.ContentDigests;
 import org.hsmkit.smime.internal.MimeParts;
 
 /**
@@ -138,7 +138,7 @@ public final class SmimeSigner {
             attributes.add(new SMIMEEncryptionKeyPreferenceAttribute(
                     SMIMEUtil.createIssuerAndSerialNumberFor(encryptionCertificate)));
             // the JDK's digests: Bouncy Castle's provider takes half a second to set up
-            return new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+            return new JcaSignerInfoGeneratorBuilder(ContentDigests.provider())
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
                     .build(key.contentSigner(scheme, digest), chain.get(0));
         } catch (CertificateParsingException | CertificateEncodingException | OperatorCreationException e) {

@@ -27,13 +27,13 @@ import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.cms.Armor;
+import org.hsmkit.core.internal.cms.ContentDigests;
 import org.hsmkit.core.internal.cms.WriteFailure;
 
 /**
@@ -160,7 +160,7 @@ public final class CmsSigner {
             AttributeTable extra = new AttributeTable(new Attribute(PKCSObjectIdentifiers.id_aa_signingCertificateV2,
                     new DERSet(new SigningCertificateV2(id))));
             // the JDK's digests (SHA-2 with CPU intrinsics) need no Bouncy Castle provider, which takes half a second to set up
-            return new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+            return new JcaSignerInfoGeneratorBuilder(ContentDigests.provider())
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(extra))
                     .build(key.contentSigner(scheme, digest), holder);
         } catch (IOException | NoSuchAlgorithmException e) {
