@@ -203,12 +203,17 @@ class PgpMessageTest {
     @Test
     void sessionKeysFollowedByAnythingButEncryptedDataAreADamagedInputNotAnUnprotectedMessage() throws Exception {
         byte[] msg = encrypt(random(100, 10), true, false, PgpTestKeys.certificate(TestUser.ALICE_RSA2048));
-        byte[] odd = PgpMessageSurgery.literalInsteadOfEncryptedData(msg);
-        Path target = dir.resolve("odd");
-        HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(odd, PgpTestKeys.key(TestUser.ALICE_RSA2048), target));
+        HsmkitException e = refused(PgpMessageSurgery.literalInsteadOfEncryptedData(msg), TestUser.ALICE_RSA2048);
         assertEquals(ErrorKind.INPUT, e.kind());
         assertTrue(e.getMessage().contains("no encrypted data but a packet of tag 11"), e.getMessage());
-        assertFalse(Files.exists(target));
+    }
+
+    /** Decrypts a message that must be refused; nothing may appear at the target. */
+    private HsmkitException refused(byte[] msg, TestUser recipient) {
+        Path target = dir.resolve("refused");
+        HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(msg, PgpTestKeys.key(recipient), target));
+        assertFalse(Files.exists(target), "no output after: " + e.getMessage());
+        return e;
     }
 
     @Test
@@ -217,21 +222,16 @@ class PgpMessageTest {
         byte[] sed = PgpMessageSurgery.downgradeToSed(msg);
         assertTrue(PgpInspector.inspect(new ByteArrayInputStream(sed)).packets().stream()
                 .anyMatch(p -> p.type().contains("WITHOUT integrity")));
-        Path target = dir.resolve("sed");
-        HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(sed, PgpTestKeys.key(TestUser.ALICE_RSA2048), target));
+        HsmkitException e = refused(sed, TestUser.ALICE_RSA2048);
         assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind());
         assertTrue(e.getMessage().contains("not integrity-protected"), e.getMessage());
-        assertFalse(Files.exists(target));
     }
 
     @Test
     void aDamagedPacketLengthIsAnInputOrVerificationError() throws Exception {
         byte[] msg = encrypt(random(1000, 10), true, false, PgpTestKeys.certificate(TestUser.BOB_P256));
-        byte[] broken = PgpMessageSurgery.growFirstPacketLength(msg);
-        Path target = dir.resolve("len");
-        HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(broken, PgpTestKeys.key(TestUser.BOB_P256), target));
+        HsmkitException e = refused(PgpMessageSurgery.growFirstPacketLength(msg), TestUser.BOB_P256);
         assertTrue(e.kind() == ErrorKind.INPUT || e.kind() == ErrorKind.VERIFICATION_FAILED, e.kind() + ": " + e.getMessage());
-        assertFalse(Files.exists(target));
     }
 
     @Test

@@ -61,15 +61,9 @@ public final class ContentDecryption {
         }
         this.key = new SecretKeySpec(key, "AES");
         if (cipher.isAuthenticated()) {
-            GCMParameters p = GCMParameters.getInstance(alg.getParameters());
+            GCMParameters p = gcmParameters(alg);
             this.nonce = p.getNonce();
             this.tagBytes = p.getIcvLen();
-            if (nonce.length != 12) {
-                throw HsmkitException.input("GCM nonces of " + nonce.length + " bytes are not supported", "the usual nonce is 12 bytes");
-            }
-            if (tagBytes < 12 || tagBytes > 16) {
-                throw HsmkitException.input("a GCM tag of " + tagBytes + " bytes is not allowed", "tags are 12 to 16 bytes");
-            }
             byte[] counter = Arrays.copyOf(nonce, 16);
             counter[15] = 2; // J0 = nonce || 0^31 || 1; the first content block uses J0 + 1
             this.stream = Cipher.getInstance("AES/CTR/NoPadding");
@@ -83,6 +77,23 @@ public final class ContentDecryption {
             stream.init(Cipher.DECRYPT_MODE, this.key, new IvParameterSpec(nonce));
             this.tagger = null;
         }
+    }
+
+    /**
+     * The GCM parameters hsmkit accepts: a 12-byte nonce and a tag of 12 to 16 bytes.
+     *
+     * @throws HsmkitException INPUT for others
+     * @throws IllegalArgumentException when the parameters are not GCM parameters at all
+     */
+    static GCMParameters gcmParameters(AlgorithmIdentifier alg) {
+        GCMParameters p = GCMParameters.getInstance(alg.getParameters());
+        if (p.getNonce().length != 12) {
+            throw HsmkitException.input("GCM nonces of " + p.getNonce().length + " bytes are not supported", "the usual nonce is 12 bytes");
+        }
+        if (p.getIcvLen() < 12 || p.getIcvLen() > 16) {
+            throw HsmkitException.input("a GCM tag of " + p.getIcvLen() + " bytes is not allowed", "tags are 12 to 16 bytes");
+        }
+        return p;
     }
 
     /**

@@ -12,7 +12,6 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.cms.AuthEnvelopedData;
 import org.bouncycastle.asn1.cms.EncryptedContentInfo;
 import org.bouncycastle.asn1.cms.GCMParameters;
@@ -24,7 +23,9 @@ import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
  * instructions; Bouncy Castle's pure-Java GCM was a sixth of the time of reading a 1 MB message.
  *
  * <p>Only the plain case is taken: an AES-GCM content present in the structure, with no
- * authenticated attributes (which would be additional data). Everything else goes the general way.
+ * authenticated attributes (which would be additional data) and the nonce and tag lengths file
+ * decryption accepts ({@link ContentDecryption#gcmParameters}). Everything else goes the general
+ * way, through Bouncy Castle.
  */
 public final class InMemoryGcm {
     private static final Set<ASN1ObjectIdentifier> GCM = Set.of(NISTObjectIdentifiers.id_aes128_GCM,
@@ -36,22 +37,29 @@ public final class InMemoryGcm {
     /** Whether {@link #open} handles this structure. */
     public static boolean covers(AuthEnvelopedData data) {
         EncryptedContentInfo eci = data.getAuthEncryptedContentInfo();
-        return GCM.contains(eci.getContentEncryptionAlgorithm().getAlgorithm()) && eci.getEncryptedContent() != null
-                && data.getAuthAttrs() == null && data.getMac() != null
-                && eci.getContentEncryptionAlgorithm().getParameters() != null;
+        if (!GCM.contains(eci.getContentEncryptionAlgorithm().getAlgorithm()) || eci.getEncryptedContent() == null
+                || data.getAuthAttrs() != null || data.getMac() == null) {
+            return false;
+        }
+        try {
+            ContentDecryption.gcmParameters(eci.getContentEncryptionAlgorithm());
+            return true;
+        } catch (RuntimeException e) {
+            return false; // parameters file decryption refuses: mail from other clients is still read the general way
+        }
     }
 
     /**
      * The plaintext, checked. A content that fails its check gives a stream whose first read
      * throws an IOException, as a streaming decryption's last read would: callers treat both alike.
      *
-     * @throws IllegalArgumentException for malformed GCM parameters or a key the cipher refuses
+     * @throws IllegalArgumentException for a key the cipher refuses
      */
     public static InputStream open(AuthEnvelopedData data, byte[] contentKey) {
         EncryptedContentInfo eci = data.getAuthEncryptedContentInfo();
-        GCMParameters params = GCMParameters.getInstance(eci.getContentEncryptionAlgorithm().getParameters());
+        GCMParameters params = ContentDecryption.gcmParameters(eci.getContentEncryptionAlgorithm());
         byte[] ciphertext = eci.getEncryptedContent().getOctets();
-        byte[] mac = ASN1OctetString.getInstance(data.getMac()).getOctets();
+        byte[] mac = data.getMac().getOctets();
         try {
             Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
             gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(contentKey, "AES"), new GCMParameterSpec(params.getIcvLen() * 8, params.getNonce()));

@@ -40,15 +40,17 @@ final class Pkcs11Library {
     private final PKCS11Module module;
     /** Read without the lock: token objects check it while holding their own. */
     private volatile int generation;
-    /** Tokens of this module open in this process; a listing with none open may re-initialise freely. */
-    private volatile boolean fresh = true;
+    /** Initialised by other code in this process: never finalised from here to refresh a listing. */
+    private final boolean shared;
+    /** Tokens of this module open in this process; while there are none, a listing may re-initialise freely. */
     private final AtomicInteger openTokens = new AtomicInteger();
     /** Held during a login (which may wait for a PIN prompt), so that one process logs in to a token once. */
     final Object loginLock = new Object();
 
-    private Pkcs11Library(Path path, PKCS11Module module) {
+    private Pkcs11Library(Path path, PKCS11Module module, boolean shared) {
         this.path = path;
         this.module = module;
+        this.shared = shared;
     }
 
     /**
@@ -57,6 +59,20 @@ final class Pkcs11Library {
      * @throws HsmkitException KEY when the file is missing or is not a PKCS#11 module
      */
     static Pkcs11Library load(Path path) {
+        return load(path, false);
+    }
+
+    /**
+     * As {@link #load}, with the module's token list as current as a new process would see it:
+     * many modules (SoftHSM2 among them) fix their token list at C_Initialize, so a module loaded
+     * earlier is initialised again — unless one of its tokens is open here (that would end the
+     * token's sessions and login) or other code of this process initialised it.
+     */
+    static Pkcs11Library loadCurrent(Path path) {
+        return load(path, true);
+    }
+
+    private static Pkcs11Library load(Path path, boolean current) {
         Path key;
         try {
             key = path.toRealPath();
@@ -67,6 +83,9 @@ final class Pkcs11Library {
         synchronized (LOADED) {
             Pkcs11Library lib = LOADED.get(key);
             if (lib != null) {
+                if (current && !lib.shared && lib.openTokens.get() == 0) {
+                    lib.reinitialize();
+                }
                 return lib;
             }
             if (!Files.isRegularFile(key)) {
@@ -79,6 +98,7 @@ final class Pkcs11Library {
                 throw new HsmkitException(ErrorKind.KEY, "cannot load the PKCS#11 module " + path + ": " + e.getMessage(),
                         "check that it is a PKCS#11 library for this machine's architecture", e);
             }
+            boolean shared = false;
             try {
                 m.initialize();
             } catch (PKCS11Exception e) {
@@ -86,9 +106,9 @@ final class Pkcs11Library {
                     throw new HsmkitException(ErrorKind.KEY, "the PKCS#11 module " + path + " failed to initialise: "
                             + e.getErrorName(), "check the module's configuration (e.g. SOFTHSM2_CONF, opensc.conf)", e);
                 }
-                // initialised by other code in this process: share it
+                shared = true; // initialised by other code in this process: share it
             }
-            lib = new Pkcs11Library(key, m);
+            lib = new Pkcs11Library(key, m, shared);
             LOADED.put(key, lib);
             return lib;
         }
@@ -114,22 +134,6 @@ final class Pkcs11Library {
         openTokens.decrementAndGet();
     }
 
-    /** True while some token of this module is open here (a re-initialisation would end its sessions). */
-    boolean inUse() {
-        return openTokens.get() > 0;
-    }
-
-    /**
-     * Makes the module's token list as current as a new process would see it: initialises the
-     * module again unless it was loaded just now, or a
-     * token of it is open here (a re-initialisation would end that token's sessions and login).
-     */
-    synchronized void refreshUnlessInUse() {
-        if (!fresh && !inUse()) {
-            reinitialize();
-        }
-        fresh = false;
-    }
 
     /** C_Finalize + C_Initialize; every session and login of every token of the module ends. */
     synchronized void reinitialize() {

@@ -68,7 +68,6 @@ public final class Pkcs11Tokens {
         Pkcs11Uri uri = Pkcs11Uri.parse(uriText);
         Pkcs11Library library = Pkcs11Library.load(Pkcs11ModuleLocator.locate(options.module(), uri.modulePath()));
         PinSource pins = uri.pinFile().map(PinSource::fromFile).orElse(options.pins());
-        library.refreshUnlessInUse();
         List<Slot> found = matching(library, uri, true);
         if (found.isEmpty()) {
             library.reinitialize();
@@ -88,14 +87,11 @@ public final class Pkcs11Tokens {
 
     /**
      * Describes every token (initialised or not) that the URI's token attributes match, as a new
-     * process would see them: a module loaded earlier in this process with none of its tokens open
-     * is initialised again first, since many modules (SoftHSM2 among them) fix their token list at
-     * C_Initialize; {@link #open} does the same.
+     * process would see them ({@link Pkcs11Library#loadCurrent}).
      */
     public static List<TokenInfo> list(String uriText, TokenOptions options) {
         Pkcs11Uri uri = Pkcs11Uri.parse(uriText);
-        Pkcs11Library library = Pkcs11Library.load(Pkcs11ModuleLocator.locate(options.module(), uri.modulePath()));
-        library.refreshUnlessInUse();
+        Pkcs11Library library = Pkcs11Library.loadCurrent(Pkcs11ModuleLocator.locate(options.module(), uri.modulePath()));
         List<Slot> found = matching(library, uri, false);
         if (found.isEmpty()) {
             library.reinitialize();

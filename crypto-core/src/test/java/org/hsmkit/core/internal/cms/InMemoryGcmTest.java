@@ -46,13 +46,17 @@ class InMemoryGcmTest {
     }
 
     private static AuthEnvelopedData envelope(byte[] plain, ASN1Set authAttrs) throws Exception {
+        return envelope(plain, authAttrs, NONCE);
+    }
+
+    private static AuthEnvelopedData envelope(byte[] plain, ASN1Set authAttrs, byte[] nonce) throws Exception {
         Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
-        gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(KEY, "AES"), new GCMParameterSpec(128, NONCE));
+        gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(KEY, "AES"), new GCMParameterSpec(128, nonce));
         byte[] sealed = gcm.doFinal(plain);
         byte[] ct = Arrays.copyOf(sealed, plain.length);
         byte[] tag = Arrays.copyOfRange(sealed, plain.length, sealed.length);
         EncryptedContentInfo eci = new EncryptedContentInfo(CMSObjectIdentifiers.data,
-                new AlgorithmIdentifier(NISTObjectIdentifiers.id_aes256_GCM, new GCMParameters(NONCE, 16)), new BEROctetString(ct));
+                new AlgorithmIdentifier(NISTObjectIdentifiers.id_aes256_GCM, new GCMParameters(nonce, 16)), new BEROctetString(ct));
         RecipientInfo kek = new RecipientInfo(new KEKRecipientInfo(new KEKIdentifier(new byte[] {1}, null, null),
                 new AlgorithmIdentifier(NISTObjectIdentifiers.id_aes256_wrap), new DEROctetString(new byte[40])));
         return new AuthEnvelopedData(null, new DERSet(kek), eci, authAttrs, new DEROctetString(tag), null);
@@ -94,5 +98,11 @@ class InMemoryGcmTest {
     void contentWithAuthenticatedAttributesGoesTheGeneralWay() throws Exception {
         ASN1Set attrs = new DERSet(new Attribute(CMSObjectIdentifiers.data, new DERSet(new DEROctetString(new byte[1]))));
         assertFalse(InMemoryGcm.covers(envelope(new byte[1], attrs)));
+    }
+
+    @Test
+    void aNonceFileDecryptionRefusesGoesTheGeneralWay() throws Exception {
+        assertFalse(InMemoryGcm.covers(envelope(new byte[1], null, new byte[16])), "16-byte nonce");
+        assertTrue(InMemoryGcm.covers(envelope(new byte[1], null, NONCE)), "12-byte nonce");
     }
 }

@@ -40,13 +40,20 @@ class TokenListingSoftHsmTest {
     }
 
     @Test
-    void aListingWhileATokenIsOpenLeavesItsSessionWorking() {
-        try (SoftHsmToken hsm = SoftHsmToken.create("listing");
-                Token open = TokenSpec.parse(hsm.uri()).open(new TokenOptions(Optional.of(hsm.module()),
-                        PinSource.of(hsm.userPin()), false))) {
-            int before = open.keys().size();
-            assertTrue(lists(list(hsm), hsm));
-            assertEquals(before, open.keys().size(), "the open token still answers after a listing");
+    void aListingWhileATokenIsOpenKeepsItsLogin() {
+        try (SoftHsmToken hsm = SoftHsmToken.create("listing")) {
+            java.util.concurrent.atomic.AtomicInteger prompts = new java.util.concurrent.atomic.AtomicInteger();
+            PinSource counting = (prompt, confirm) -> {
+                prompts.incrementAndGet();
+                return hsm.userPin();
+            };
+            try (Token open = TokenSpec.parse(hsm.uri()).open(new TokenOptions(Optional.of(hsm.module()), counting, false))) {
+                int before = open.keys().size();
+                assertEquals(1, prompts.get());
+                assertTrue(lists(list(hsm), hsm));
+                assertEquals(before, open.keys().size());
+                assertEquals(1, prompts.get(), "no re-initialisation while a token is open: its login stands");
+            }
         }
     }
 }
