@@ -64,6 +64,8 @@ final class BatchRunner {
     private final CliSession session;
     private final BatchOptions options;
     private final String verb;
+    /** Per worker thread: a new pair of print streams per file allocated more than a 4 KiB file's encryption. */
+    private final ThreadLocal<Capture> capture = ThreadLocal.withInitial(Capture::new);
     private boolean outputDirRequired;
 
     /** @param verb what the command did to a file, for the summary ("encrypted", "verified") */
@@ -215,26 +217,48 @@ final class BatchRunner {
         if (options.failFast && stop.get()) {
             return new Buffered(new Outcome(in, -1, null, null), new byte[0], new byte[0]);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Capture c = capture.get();
+        c.reset();
         int code;
         ErrorReporter.Failure failure = null;
         BatchFile file;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            try {
-                file = new BatchFile(in, null, outputDir, o, e, session.quiet(), true);
-                code = work.run(file);
-            } catch (Exception | LinkageError ex) {
-                failure = ErrorReporter.describe(ex);
-                code = failure.code();
-                file = null;
-            }
+        try {
+            file = new BatchFile(in, null, outputDir, c.out, c.err, session.quiet(), true);
+            code = work.run(file);
+        } catch (Exception | LinkageError ex) {
+            failure = ErrorReporter.describe(ex);
+            code = failure.code();
+            file = null;
         }
         if (code != 0) {
             stop.set(true);
         }
-        return new Buffered(new Outcome(in, code, failure, file == null ? null : file.report()), out.toByteArray(), err.toByteArray());
+        return new Buffered(new Outcome(in, code, failure, file == null ? null : file.report()), c.outBytes(), c.errBytes());
+    }
+
+    /** What a file prints, held until its turn: one pair per worker thread, emptied for each file. */
+    private static final class Capture {
+        private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+        final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+        void reset() {
+            out.flush();
+            err.flush();
+            outBytes.reset();
+            errBytes.reset();
+        }
+
+        byte[] outBytes() {
+            out.flush();
+            return outBytes.toByteArray();
+        }
+
+        byte[] errBytes() {
+            err.flush();
+            return errBytes.toByteArray();
+        }
     }
 
     private int report(Summary s) {

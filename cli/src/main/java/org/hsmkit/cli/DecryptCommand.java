@@ -3,7 +3,6 @@ package org.hsmkit.cli;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.core.AtomicOutput;
@@ -63,9 +62,8 @@ final class DecryptCommand implements Callable<Integer> {
                 f.warn("the content is not authenticated (" + d.cipher().spec()
                         + "): decryption cannot tell whether it was altered; prefer aes256-gcm");
             }
-            f.info(String.format(Locale.ROOT, "hsmkit: decrypted %d bytes (%s) with key '%s' into %s in %.2f s", d.plaintextBytes(),
-                    d.cipher().spec(), d.keyReference(), CmsFileArguments.describe(target, input, target),
-                    (System.nanoTime() - start) / 1e9));
+            f.info("hsmkit: decrypted " + d.plaintextBytes() + " bytes (" + d.cipher().spec() + ") with key '" + d.keyReference()
+                    + "' into " + CmsFileArguments.describe(target, input, target) + " in " + ElapsedTime.since(start));
             return 0;
         });
     }

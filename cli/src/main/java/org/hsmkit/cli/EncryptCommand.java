@@ -116,9 +116,8 @@ final class EncryptCommand implements Callable<Integer> {
                 n = encryptor.encrypt(in, out.stream());
                 out.commit();
             }
-            f.info(String.format(Locale.ROOT, "hsmkit: encrypted %d bytes for %d recipient%s (%s) into %s in %.2f s", n, rs.size(),
-                    rs.size() == 1 ? "" : "s", c.spec(), CmsFileArguments.describe(target, input, target),
-                    (System.nanoTime() - start) / 1e9));
+            f.info("hsmkit: encrypted " + n + " bytes for " + rs.size() + " recipient" + (rs.size() == 1 ? "" : "s")
+                    + " (" + c.spec() + ") into " + CmsFileArguments.describe(target, input, target) + " in " + ElapsedTime.since(start));
             return 0;
         });
     }

@@ -55,9 +55,9 @@ final class PgpDecryptCommand implements Callable<Integer> {
             session.warn("the message is signed by " + String.join(", ", d.signerKeyIds())
                     + "; the signature was not checked (decrypt to a file, then verify with gpg)");
         }
-        session.info(String.format(Locale.ROOT, "hsmkit: decrypted %d bytes (%s, %s) with key '%s' into %s in %.2f s", d.plaintextBytes(),
+        session.info(String.format(Locale.ROOT, "hsmkit: decrypted %d bytes (%s, %s) with key '%s' into %s in %s", d.plaintextBytes(),
                 d.format().description(), d.cipher(), d.keyReference(), CmsFileArguments.describe(output, input, derived),
-                (System.nanoTime() - start) / 1e9));
+                ElapsedTime.since(start)));
         return 0;
     }
 }

@@ -68,9 +68,9 @@ final class PgpEncryptCommand implements Callable<Integer> {
             n = enc.encrypt(in, out.stream());
             out.commit();
         }
-        session.info(String.format(Locale.ROOT, "hsmkit: encrypted %d bytes for %d recipient%s (%s) into %s in %.2f s", n, to.size(),
+        session.info(String.format(Locale.ROOT, "hsmkit: encrypted %d bytes for %d recipient%s (%s) into %s in %s", n, to.size(),
                 to.size() == 1 ? "" : "s", enc.format().description(), CmsFileArguments.describe(output, input, derived),
-                (System.nanoTime() - start) / 1e9));
+                ElapsedTime.since(start)));
         return 0;
     }
 

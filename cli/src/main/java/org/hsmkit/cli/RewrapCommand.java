@@ -87,9 +87,9 @@ final class RewrapCommand implements Callable<Integer> {
         try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output")) {
             r = b.build().rewrap(in, out);
         }
-        session.info(String.format(Locale.ROOT, "hsmkit: %s %d bytes (%s) with key '%s' into %s in %.2f s; %d recipient%s now",
+        session.info(String.format(Locale.ROOT, "hsmkit: %s %d bytes (%s) with key '%s' into %s in %s; %d recipient%s now",
                 r.reencrypted() ? "re-encrypted" : "re-wrapped", r.contentBytes(), r.cipher().spec(), r.keyReference(),
-                CmsFileArguments.describe(output, input, derived), (System.nanoTime() - start) / 1e9, r.recipients().size(),
+                CmsFileArguments.describe(output, input, derived), ElapsedTime.since(start), r.recipients().size(),
                 r.recipients().size() == 1 ? "" : "s"));
         r.added().forEach(a -> session.info("  added: " + a));
         r.removed().forEach(a -> session.info("  removed: " + a));

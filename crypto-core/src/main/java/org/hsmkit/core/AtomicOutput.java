@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * An output that appears at its destination only when {@link #commit()} is called: bytes go to a
@@ -94,30 +95,31 @@ public final class AtomicOutput implements AutoCloseable {
      * so that the next run of a command cleans up even when it then refuses to overwrite).
      */
     public static void checkTarget(Path target, boolean force, Path... inputs) {
-        if (isSpecial(target)) {
+        // one look at the target: a batch checks thousands of them, most of which do not exist
+        BasicFileAttributes existing = attributes(target);
+        if (isSpecial(existing)) {
             return;
         }
         WorkFiles.removeAbandoned(target);
-        for (Path in : inputs) {
-            if (in == null) {
-                continue;
-            }
-            try {
-                if (Files.exists(target) && Files.exists(in) && Files.isSameFile(target, in)) {
-                    throw new HsmkitException(ErrorKind.USAGE, "the output " + target + " is the input file",
-                            "choose another output with -o");
+        if (existing != null) {
+            for (Path in : inputs) {
+                try {
+                    if (in != null && Files.exists(in) && Files.isSameFile(target, in)) {
+                        throw new HsmkitException(ErrorKind.USAGE, "the output " + target + " is the input file",
+                                "choose another output with -o");
+                    }
+                } catch (IOException e) {
+                    throw HsmkitException.io("cannot compare " + target + " with " + in + ": " + e.getMessage(), e);
                 }
-            } catch (IOException e) {
-                throw HsmkitException.io("cannot compare " + target + " with " + in + ": " + e.getMessage(), e);
             }
-        }
-        if (Files.isDirectory(target)) {
-            throw new HsmkitException(ErrorKind.USAGE, "the output " + target + " is a directory",
-                    "name a file with -o");
-        }
-        if (Files.exists(target) && !force) {
-            throw new HsmkitException(ErrorKind.USAGE, "the output " + target + " exists",
-                    "choose another name with -o, or pass --force to replace it");
+            if (existing.isDirectory()) {
+                throw new HsmkitException(ErrorKind.USAGE, "the output " + target + " is a directory",
+                        "name a file with -o");
+            }
+            if (!force) {
+                throw new HsmkitException(ErrorKind.USAGE, "the output " + target + " exists",
+                        "choose another name with -o, or pass --force to replace it");
+            }
         }
         Path parent = target.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
@@ -128,7 +130,20 @@ public final class AtomicOutput implements AutoCloseable {
 
     /** Whether {@code target} exists and is a device or a pipe rather than a file or directory. */
     static boolean isSpecial(Path target) {
-        return Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target);
+        return isSpecial(attributes(target));
+    }
+
+    private static boolean isSpecial(BasicFileAttributes a) {
+        return a != null && !a.isRegularFile() && !a.isDirectory();
+    }
+
+    /** The target's attributes (links followed), or null when there is nothing there. */
+    private static BasicFileAttributes attributes(Path target) {
+        try {
+            return Files.readAttributes(target, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**

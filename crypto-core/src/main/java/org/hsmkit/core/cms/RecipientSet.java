@@ -10,7 +10,11 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERNull;
@@ -47,6 +51,9 @@ import org.hsmkit.core.internal.soft.KeyTypes;
 public final class RecipientSet {
     private final List<Entry> entries;
     private final RecipientNaming naming;
+    /** Identity keys: two recipients with equal fields are still two entries. */
+    private final Map<Entry, Map<RsaPadding, RecipientInfoGenerator>> rsaGenerators =
+            Collections.synchronizedMap(new IdentityHashMap<>());
 
     private record Entry(X509Certificate certificate, PublicKey publicKey, byte[] ski, KeyType type, String name) {
     }
@@ -179,34 +186,55 @@ public final class RecipientSet {
         List<RecipientInfoGenerator> out = new ArrayList<>();
         try {
             for (Entry e : entries) {
-                boolean byCert = e.certificate() != null && naming == RecipientNaming.ISSUER_AND_SERIAL;
-                byte[] ski = e.ski() != null ? e.ski() : e.certificate() == null ? null
-                        : RecipientKeys.skiExtension(e.certificate()).orElseGet(() -> RecipientKeys.subjectKeyIdentifier(e.publicKey()));
-                if (e.type().isRsa()) {
-                    AlgorithmIdentifier alg = rsaAlgorithm(padding);
-                    JceKeyTransRecipientInfoGenerator g = byCert
-                            ? new JceKeyTransRecipientInfoGenerator(e.certificate(), alg)
-                            : new JceKeyTransRecipientInfoGenerator(ski, alg, e.publicKey());
-                    out.add(g); // the JDK's RSA-OAEP and PKCS#1: no Bouncy Castle provider to load
-                } else {
-                    KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC", Providers.bc());
-                    kpg.initialize(((ECPublicKey) e.publicKey()).getParams());
-                    KeyPair eph = kpg.generateKeyPair();
-                    JceKeyAgreeRecipientInfoGenerator g = new JceKeyAgreeRecipientInfoGenerator(kdfFor(e.type()),
-                            eph.getPrivate(), eph.getPublic(), cipher.keyWrapOid());
-                    g.setProvider(Providers.bc());
-                    if (byCert) {
-                        g.addRecipient(e.certificate());
-                    } else {
-                        g.addRecipient(ski, e.publicKey());
-                    }
-                    out.add(g);
-                }
+                out.add(e.type().isRsa() ? rsaGenerator(e, padding) : ecGenerator(e, cipher));
             }
         } catch (GeneralSecurityException ex) {
             throw new HsmkitException(ErrorKind.KEY, "cannot prepare the recipients: " + ex.getMessage(), null, ex);
         }
         return out;
+    }
+
+    /**
+     * An RSA recipient's generator is made once per padding and shared by every file (and thread):
+     * it keeps no state between messages (each wrap makes its own cipher), and making it parses the
+     * certificate again, which was a tenth of the time of a batch of small files.
+     */
+    private RecipientInfoGenerator rsaGenerator(Entry e, RsaPadding padding) throws GeneralSecurityException {
+        Map<RsaPadding, RecipientInfoGenerator> byPadding = rsaGenerators.computeIfAbsent(e, k -> new ConcurrentHashMap<>());
+        RecipientInfoGenerator g = byPadding.get(padding);
+        if (g == null) {
+            AlgorithmIdentifier alg = rsaAlgorithm(padding);
+            // the JDK's RSA-OAEP and PKCS#1: no Bouncy Castle provider to load
+            g = byCertificate(e) ? new JceKeyTransRecipientInfoGenerator(e.certificate(), alg)
+                    : new JceKeyTransRecipientInfoGenerator(skiOf(e), alg, e.publicKey());
+            byPadding.putIfAbsent(padding, g);
+        }
+        return g;
+    }
+
+    /** A generator with a fresh ephemeral key pair: never shared between messages. */
+    private RecipientInfoGenerator ecGenerator(Entry e, ContentCipher cipher) throws GeneralSecurityException {
+        KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC", Providers.bc());
+        kpg.initialize(((ECPublicKey) e.publicKey()).getParams());
+        KeyPair eph = kpg.generateKeyPair();
+        JceKeyAgreeRecipientInfoGenerator g = new JceKeyAgreeRecipientInfoGenerator(kdfFor(e.type()),
+                eph.getPrivate(), eph.getPublic(), cipher.keyWrapOid());
+        g.setProvider(Providers.bc());
+        if (byCertificate(e)) {
+            g.addRecipient(e.certificate());
+        } else {
+            g.addRecipient(skiOf(e), e.publicKey());
+        }
+        return g;
+    }
+
+    private boolean byCertificate(Entry e) {
+        return e.certificate() != null && naming == RecipientNaming.ISSUER_AND_SERIAL;
+    }
+
+    private static byte[] skiOf(Entry e) {
+        return e.ski() != null ? e.ski() : e.certificate() == null ? null
+                : RecipientKeys.skiExtension(e.certificate()).orElseGet(() -> RecipientKeys.subjectKeyIdentifier(e.publicKey()));
     }
 
     /** The ECDH KDF for a curve: SHA-256 up to 256-bit curves, SHA-384 for 384, SHA-512 above. */

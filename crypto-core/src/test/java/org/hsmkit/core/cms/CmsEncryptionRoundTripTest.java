@@ -11,11 +11,23 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.cms.AuthEnvelopedData;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.KeyAgreeRecipientInfo;
+import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
+import org.bouncycastle.asn1.cms.RecipientInfo;
 import org.bouncycastle.cms.CMSAuthEnvelopedData;
 import org.bouncycastle.cms.CMSEnvelopedData;
+import org.bouncycastle.util.encoders.Hex;
 import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
@@ -69,6 +81,53 @@ class CmsEncryptionRoundTripTest {
         try (AtomicOutput out = AtomicOutput.toFile(target, true)) {
             return CmsDecryptor.withKey(key).decrypt(new ByteArrayInputStream(file), out);
         }
+    }
+
+    @Test
+    void oneEncryptorSharedByThreadsGivesEveryMessageItsOwnKeyAndEphemeralKey() throws Exception {
+        RecipientSet rs = RecipientSet.builder()
+                .add(RecipientSetTest.key(TestUser.ALICE_RSA2048).certificate().get())
+                .add(RecipientSetTest.key(TestUser.BOB_P256).certificate().get())
+                .build();
+        CmsEncryptor encryptor = CmsEncryptor.to(rs).build();
+        int messages = 16;
+        List<Future<byte[]>> files = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int i = 0; i < messages; i++) {
+                byte[] plain = random(4096, i);
+                files.add(pool.submit(() -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    encryptor.encrypt(new ByteArrayInputStream(plain), out);
+                    return out.toByteArray();
+                }));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        Set<String> wrappedKeys = new HashSet<>();
+        Set<String> ephemeralKeys = new HashSet<>();
+        for (int i = 0; i < messages; i++) {
+            byte[] file = files.get(i).get();
+            for (TestUser u : List.of(TestUser.ALICE_RSA2048, TestUser.BOB_P256)) {
+                Path target = dir.resolve("out-" + i + "-" + u);
+                decrypt(file, u, target);
+                assertArrayEquals(random(4096, i), Files.readAllBytes(target));
+            }
+            AuthEnvelopedData env = AuthEnvelopedData.getInstance(
+                    ContentInfo.getInstance(file).getContent());
+            for (ASN1Encodable r : env.getRecipientInfos()) {
+                RecipientInfo ri = RecipientInfo.getInstance(r);
+                if (ri.getInfo() instanceof KeyTransRecipientInfo kt) {
+                    wrappedKeys.add(Hex.toHexString(kt.getEncryptedKey().getOctets()));
+                } else {
+                    KeyAgreeRecipientInfo ka = (KeyAgreeRecipientInfo) ri.getInfo();
+                    ephemeralKeys.add(Hex.toHexString(ka.getOriginator().getEncoded()));
+                }
+            }
+        }
+        assertEquals(messages, wrappedKeys.size(), "each message's content key is wrapped anew for the RSA recipient");
+        assertEquals(messages, ephemeralKeys.size(), "each message has its own ephemeral key for the EC recipient");
     }
 
     @ParameterizedTest(name = "{0} bytes, {1}, armor {2}")

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -12,7 +13,9 @@ import java.util.concurrent.BlockingQueue;
  * Writes to another stream on a second thread, so that a producer which computes its bytes on one
  * thread (encryption) overlaps with the kernel's copy of the previous megabytes. A full 1 MiB
  * buffer goes to the writer thread, which starts with the first full buffer, so small outputs
- * never start it. {@link #flush()} returns only when every byte is written to the stream below
+ * never start it. The first buffer starts small and grows to 1 MiB as it fills: a batch of small
+ * files would otherwise allocate (and clear) a megabyte per file, which the garbage collector
+ * treats as a humongous object. {@link #flush()} returns only when every byte is written to the stream below
  * and that is flushed; a failed write (full disk, file size limit) is thrown by the producer's
  * next {@code write} or {@code flush}.
  *
@@ -21,6 +24,7 @@ import java.util.concurrent.BlockingQueue;
  */
 public final class WriteBehindStream extends OutputStream {
     private static final int BUFFER = 1 << 20;
+    private static final int FIRST_BUFFER = 1 << 14;
     private static final int BUFFERS = 4;
 
     private record Chunk(byte[] data, int length) {
@@ -68,7 +72,11 @@ public final class WriteBehindStream extends OutputStream {
             off += n;
             len -= n;
             if (filled == current.length) {
-                handOver();
+                if (current.length < BUFFER) {
+                    current = Arrays.copyOf(current, Math.min(BUFFER, current.length * 4));
+                } else {
+                    handOver();
+                }
             }
         }
     }
@@ -129,7 +137,7 @@ public final class WriteBehindStream extends OutputStream {
         byte[] b = returned.poll();
         if (b == null && allocated < BUFFERS) {
             allocated++;
-            return new byte[BUFFER];
+            return new byte[allocated == 1 ? FIRST_BUFFER : BUFFER];
         }
         try {
             if (b == null) {
