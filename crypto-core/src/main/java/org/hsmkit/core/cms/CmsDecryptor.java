@@ -53,7 +53,28 @@ public final class CmsDecryptor {
     /** Decrypts with whichever of {@code keys} the file names as a recipient (keys that cannot be one are left out). */
     public static CmsDecryptor withKeys(Collection<TokenKey> keys) {
         List<TokenKey> copy = List.copyOf(keys);
-        return new CmsDecryptor(() -> TokenRecipient.usable(copy), false);
+        return new CmsDecryptor(once(() -> TokenRecipient.usable(copy)), false);
+    }
+
+    /**
+     * The recipients made at the first file and kept (they are immutable): making them hashes each
+     * key's public key, which a batch would otherwise repeat for every file. Not for
+     * {@link #withKeysOf}, which lists the token's keys when a file needs them.
+     */
+    private static Supplier<List<TokenRecipient>> once(Supplier<List<TokenRecipient>> make) {
+        return new Supplier<>() {
+            private volatile List<TokenRecipient> made;
+
+            @Override
+            public List<TokenRecipient> get() {
+                List<TokenRecipient> m = made;
+                if (m == null) {
+                    m = make.get();
+                    made = m;
+                }
+                return m;
+            }
+        };
     }
 
     /**
@@ -62,7 +83,7 @@ public final class CmsDecryptor {
      * private-key operation per entry, with one error for every kind of failure.
      */
     public static CmsDecryptor withKey(TokenKey key) {
-        return new CmsDecryptor(() -> List.of(new TokenRecipient(key)), true);
+        return new CmsDecryptor(once(() -> List.of(new TokenRecipient(key))), true);
     }
 
     /**
