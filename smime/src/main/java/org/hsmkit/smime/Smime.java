@@ -3,8 +3,8 @@ package org.hsmkit.smime;
 import jakarta.mail.internet.MimeMessage;
 
 import org.bouncycastle.cms.jcajce.ZlibCompressor;
-import org.bouncycastle.mail.smime.SMIMECompressedGenerator;
 import org.bouncycastle.mail.smime.SMIMEException;
+import org.hsmkit.smime.internal.FixedPartGenerators;
 import org.hsmkit.smime.internal.MimeParts;
 
 /** Operations that combine layers. */
@@ -25,7 +25,7 @@ public final class Smime {
     public static MimeMessage compress(MimeMessage message) {
         try {
             return MimeParts.messageWith(message, MimeParts.materialise(
-                    new SMIMECompressedGenerator().generate(MimeParts.bodyOf(message), new ZlibCompressor())));
+                    FixedPartGenerators.compressed().generate(MimeParts.bodyOf(message), new ZlibCompressor())));
         } catch (SMIMEException e) {
             throw MimeParts.generationFailure(e);
         }

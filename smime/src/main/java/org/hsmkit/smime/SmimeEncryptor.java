@@ -12,8 +12,6 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.ZlibCompressor;
-import org.bouncycastle.mail.smime.SMIMEAuthEnvelopedGenerator;
-import org.bouncycastle.mail.smime.SMIMECompressedGenerator;
 import org.bouncycastle.mail.smime.SMIMEEnvelopedGenerator;
 import org.bouncycastle.mail.smime.SMIMEException;
 import org.bouncycastle.operator.OutputEncryptor;
@@ -24,6 +22,7 @@ import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.cms.ContentCipher;
 import org.hsmkit.core.cms.RecipientSet;
 import org.hsmkit.core.internal.Providers;
+import org.hsmkit.smime.internal.FixedPartGenerators;
 import org.hsmkit.smime.internal.MimeParts;
 
 /**
@@ -87,9 +86,9 @@ public final class SmimeEncryptor {
         try {
             MimeBodyPart inner = content;
             if (compress) {
-                inner = MimeParts.materialise(new SMIMECompressedGenerator().generate(content, new ZlibCompressor()));
+                inner = MimeParts.materialise(FixedPartGenerators.compressed().generate(content, new ZlibCompressor()));
             }
-            SMIMEEnvelopedGenerator generator = cipher.isAuthenticated() ? new SMIMEAuthEnvelopedGenerator() : new SMIMEEnvelopedGenerator();
+            SMIMEEnvelopedGenerator generator = FixedPartGenerators.enveloped(cipher.isAuthenticated());
             for (RecipientInfoGenerator g : set.generators(cipher, padding)) {
                 generator.addRecipientInfoGenerator(g);
             }

@@ -31,6 +31,7 @@ import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.cms.ContentDigests;
+import org.hsmkit.smime.internal.FixedPartGenerators;
 import org.hsmkit.smime.internal.MimeParts;
 
 /**
@@ -105,7 +106,7 @@ public final class SmimeSigner {
 
     /** Signs a body part; returns a multipart/signed or application/pkcs7-mime part, as fixed bytes. */
     public MimeBodyPart sign(MimeBodyPart content) {
-        SMIMESignedGenerator generator = new SMIMESignedGenerator();
+        SMIMESignedGenerator generator = FixedPartGenerators.signed();
         try {
             generator.addSignerInfoGenerator(signerInfoGenerator());
             generator.addCertificates(new JcaCertStore(chain));
