@@ -1,5 +1,6 @@
 package org.hsmkit.smime;
 
+import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.cms.ContentCipher;
 import org.hsmkit.core.cms.RecipientSet;
 import org.hsmkit.core.internal.Providers;
+import org.hsmkit.smime.internal.EnvelopedPart;
 import org.hsmkit.smime.internal.FixedPartGenerators;
 import org.hsmkit.smime.internal.MimeParts;
 
@@ -88,16 +90,19 @@ public final class SmimeEncryptor {
             if (compress) {
                 inner = MimeParts.materialise(FixedPartGenerators.compressed().generate(content, new ZlibCompressor()));
             }
-            SMIMEEnvelopedGenerator generator = FixedPartGenerators.enveloped(cipher.isAuthenticated());
-            for (RecipientInfoGenerator g : set.generators(cipher, padding)) {
-                generator.addRecipientInfoGenerator(g);
-            }
             // the JDK's AES (CPU instructions): Bouncy Castle's pure-Java AES-GCM was the largest
             // share of encryption time in a JFR profile of bench/smime.sh
             OutputEncryptor encryptor = cipher.isAuthenticated() ? new GcmOutputEncryptor(cipher)
                     : new JceCMSContentEncryptorBuilder(cipher.oid()).setProvider(jdkAes()).build();
+            if (EnvelopedPart.accepts(inner)) {
+                return EnvelopedPart.of(inner, set.generators(cipher, padding), encryptor);
+            }
+            SMIMEEnvelopedGenerator generator = FixedPartGenerators.enveloped(cipher.isAuthenticated());
+            for (RecipientInfoGenerator g : set.generators(cipher, padding)) {
+                generator.addRecipientInfoGenerator(g);
+            }
             return MimeParts.materialise(generator.generate(inner, encryptor));
-        } catch (SMIMEException | CMSException e) {
+        } catch (SMIMEException | CMSException | IOException | jakarta.mail.MessagingException e) {
             throw MimeParts.generationFailure(e);
         }
     }

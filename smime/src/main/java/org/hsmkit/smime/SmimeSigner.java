@@ -1,10 +1,12 @@
 package org.hsmkit.smime;
 
+import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 import jakarta.mail.internet.MimeBodyPart;
@@ -19,6 +21,8 @@ import org.bouncycastle.asn1.smime.SMIMECapability;
 import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
 import org.bouncycastle.asn1.smime.SMIMEEncryptionKeyPreferenceAttribute;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataStreamGenerator;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
@@ -33,6 +37,7 @@ import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.cms.ContentDigests;
 import org.hsmkit.smime.internal.FixedPartGenerators;
 import org.hsmkit.smime.internal.MimeParts;
+import org.hsmkit.smime.internal.MultipartSigned;
 
 /**
  * Signs Jakarta Mail messages with a {@link TokenKey} (RFC 8551). The content is hashed on the
@@ -106,6 +111,9 @@ public final class SmimeSigner {
 
     /** Signs a body part; returns a multipart/signed or application/pkcs7-mime part, as fixed bytes. */
     public MimeBodyPart sign(MimeBodyPart content) {
+        if (format == SignedFormat.DETACHED && MultipartSigned.accepts(content)) {
+            return signDetached(content);
+        }
         SMIMESignedGenerator generator = FixedPartGenerators.signed();
         try {
             generator.addSignerInfoGenerator(signerInfoGenerator());
@@ -124,6 +132,21 @@ public final class SmimeSigner {
             }
             return MimeParts.materialise(generated);
         } catch (SMIMEException | CertificateEncodingException | java.security.cert.CRLException | jakarta.mail.MessagingException e) {
+            throw MimeParts.generationFailure(e);
+        }
+    }
+
+    private MimeBodyPart signDetached(MimeBodyPart content) {
+        CMSSignedDataStreamGenerator generator = new CMSSignedDataStreamGenerator();
+        try {
+            generator.addSignerInfoGenerator(signerInfoGenerator());
+            generator.addCertificates(new JcaCertStore(chain));
+            if (!crls.isEmpty()) {
+                generator.addCRLs(new org.bouncycastle.cert.jcajce.JcaCRLStore(crls));
+            }
+            return MultipartSigned.of(content, generator, digest.jcaName().toLowerCase(Locale.ROOT));
+        } catch (CMSException | CertificateEncodingException | java.security.cert.CRLException | jakarta.mail.MessagingException
+                | IOException e) {
             throw MimeParts.generationFailure(e);
         }
     }
