@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -17,6 +18,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.smime.SMIMEAttributes;
 import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.mail.smime.SMIMESigned;
 import jakarta.mail.internet.MimeMultipart;
 import org.hsmkit.core.DigestAlgorithm;
@@ -118,5 +120,22 @@ class SmimeSignTest {
         SmimeReport report = reader().read(TestMails.parse(TestMails.bytes(signed)));
         assertTrue(report.verified(), () -> report.problems().toString());
         assertTrue(report.unsignedParts().isEmpty());
+    }
+
+    @Test
+    void eachSignedMessageHasItsOwnBoundaryAndTheSignatureCoversTheFirstPartAsSent() throws Exception {
+        SmimeSigner signer = SmimeSigner.builder(TestMails.key(TestUser.ALICE_RSA2048)).build();
+        MimeMessage message = TestMails.text(TestUser.ALICE_RSA2048, TestUser.BOB_P256, "same text\nline two\n");
+        ContentType first = new ContentType(TestMails.parse(TestMails.bytes(signer.sign(message))).getContentType());
+        MimeMessage received = TestMails.parse(TestMails.bytes(signer.sign(message)));
+        ContentType second = new ContentType(received.getContentType());
+        assertFalse(first.getParameter("boundary").equals(second.getParameter("boundary")));
+
+        // Bouncy Castle's reader hashes the first body part exactly as it arrived
+        SMIMESigned s = new SMIMESigned(new MimeMultipart(received.getDataHandler().getDataSource()));
+        SignerInformation si = s.getSignerInfos().getSigners().iterator().next();
+        X509Certificate cert = TestMails.key(TestUser.ALICE_RSA2048).certificate().orElseThrow();
+        assertTrue(si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(cert)));
+        assertEquals("same text\r\nline two\r\n", s.getContent().getContent());
     }
 }
