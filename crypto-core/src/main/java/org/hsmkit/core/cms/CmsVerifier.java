@@ -29,7 +29,7 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedDataParser;
 import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
@@ -37,6 +37,7 @@ import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.Armor;
+import org.hsmkit.core.internal.cms.ContentDigests;
 import org.hsmkit.core.internal.cms.EnvelopeReader;
 import org.hsmkit.core.internal.cms.RecipientKeys;
 import org.hsmkit.core.internal.cms.SingleStructure;
@@ -129,7 +130,7 @@ public final class CmsVerifier {
         String subject = NameFormat.format(cert.getSubjectX500Principal());
         boolean ok;
         try {
-            ok = si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(holder));
+            ok = si.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).setProvider(Providers.bc()).build(holder));
         } catch (CMSException e) {
             throw HsmkitException.verification("the signature of " + subject + " does not verify: " + e.getMessage(),
                     "the content or the signature was altered");

@@ -47,12 +47,13 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.util.Store;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
+import org.hsmkit.core.internal.cms.ContentDigests;
 import org.hsmkit.smime.SignatureReport;
 
 /**
@@ -159,7 +160,7 @@ public final class SignatureChecks {
 
         boolean signatureValid;
         try {
-            signatureValid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.bc()).build(holder));
+            signatureValid = signer.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).setProvider(Providers.bc()).build(holder));
             if (!signatureValid) {
                 problems.add("the signature does not match the content (tampered or corrupted)");
             }

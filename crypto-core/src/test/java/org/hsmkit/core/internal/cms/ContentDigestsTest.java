@@ -3,12 +3,16 @@ package org.hsmkit.core.internal.cms;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Random;
 
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.teletrust.TeleTrusTObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.crypto.digests.RIPEMD160Digest;
 import org.bouncycastle.operator.DigestCalculator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,5 +41,17 @@ class ContentDigestsTest {
             }
             assertArrayEquals(expected, d.getDigest(), "size " + size + ", rotation " + rotate);
         }
+    }
+
+    @Test
+    void aDigestTheJdkLacksComesFromBouncyCastle() throws Exception {
+        byte[] data = "a foreign signer's RIPEMD-160".getBytes(StandardCharsets.US_ASCII);
+        DigestCalculator d = ContentDigests.provider().get(new AlgorithmIdentifier(TeleTrusTObjectIdentifiers.ripemd160));
+        d.getOutputStream().write(data);
+        RIPEMD160Digest expected = new RIPEMD160Digest();
+        expected.update(data, 0, data.length);
+        byte[] want = new byte[expected.getDigestSize()];
+        expected.doFinal(want, 0);
+        assertArrayEquals(want, d.getDigest());
     }
 }
