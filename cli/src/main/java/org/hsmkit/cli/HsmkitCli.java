@@ -4,12 +4,11 @@ import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
 
 /**
@@ -33,16 +32,12 @@ public final class HsmkitCli {
      */
     static CommandLine createFor(CliContext context, String... args) {
         Set<String> words = Set.of(Arrays.stream(args).distinct().toArray(String[]::new));
-        List<Class<?>> named = HsmkitCommand.SUBCOMMANDS.stream()
-                .filter(c -> namesOf(c).anyMatch(words::contains))
+        List<Class<?>> named = HsmkitCommand.BY_NAME.entrySet().stream()
+                .filter(e -> words.contains(e.getKey()))
+                .<Class<?>>map(Map.Entry::getValue)
                 .toList();
         boolean needsAll = named.isEmpty() || named.contains(AutoComplete.GenerateCompletion.class);
         return create(context, needsAll ? HsmkitCommand.SUBCOMMANDS : named);
-    }
-
-    private static Stream<String> namesOf(Class<?> command) {
-        Command c = command.getAnnotation(Command.class);
-        return Stream.concat(Stream.of(c.name()), Arrays.stream(c.aliases()));
     }
 
     private static CommandLine create(CliContext context, List<Class<?>> subcommands) {
