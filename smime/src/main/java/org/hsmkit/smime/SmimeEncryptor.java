@@ -13,6 +13,7 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.ZlibCompressor;
+import org.bouncycastle.mail.smime.SMIMEAuthEnvelopedGenerator;
 import org.bouncycastle.mail.smime.SMIMEEnvelopedGenerator;
 import org.bouncycastle.mail.smime.SMIMEException;
 import org.bouncycastle.operator.OutputEncryptor;
@@ -94,10 +95,10 @@ public final class SmimeEncryptor {
             // share of encryption time in a JFR profile of bench/smime.sh
             OutputEncryptor encryptor = cipher.isAuthenticated() ? new GcmOutputEncryptor(cipher)
                     : new JceCMSContentEncryptorBuilder(cipher.oid()).setProvider(jdkAes()).build();
-            if (EnvelopedPart.accepts(inner)) {
+            if (MimeParts.isFixed(inner)) {
                 return EnvelopedPart.of(inner, set.generators(cipher, padding), encryptor);
             }
-            SMIMEEnvelopedGenerator generator = FixedPartGenerators.enveloped(cipher.isAuthenticated());
+            SMIMEEnvelopedGenerator generator = cipher.isAuthenticated() ? new SMIMEAuthEnvelopedGenerator() : new SMIMEEnvelopedGenerator();
             for (RecipientInfoGenerator g : set.generators(cipher, padding)) {
                 generator.addRecipientInfoGenerator(g);
             }

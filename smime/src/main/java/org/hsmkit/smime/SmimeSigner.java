@@ -111,7 +111,7 @@ public final class SmimeSigner {
 
     /** Signs a body part; returns a multipart/signed or application/pkcs7-mime part, as fixed bytes. */
     public MimeBodyPart sign(MimeBodyPart content) {
-        if (format == SignedFormat.DETACHED && MultipartSigned.accepts(content)) {
+        if (format == SignedFormat.DETACHED && MimeParts.isFixed(content)) {
             return signDetached(content);
         }
         SMIMESignedGenerator generator = FixedPartGenerators.signed();

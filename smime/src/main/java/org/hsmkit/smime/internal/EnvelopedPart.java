@@ -27,14 +27,10 @@ public final class EnvelopedPart {
     private EnvelopedPart() {
     }
 
-    /** Whether {@link #of} can encrypt {@code content}: a part hsmkit fixed as bytes. */
-    public static boolean accepts(MimeBodyPart content) {
-        return FixedPartGenerators.isFixed(content);
-    }
-
     /**
      * The encrypted part, as fixed bytes: AuthEnvelopedData when {@code encryptor} is an
-     * {@link OutputAEADEncryptor}, EnvelopedData otherwise.
+     * {@link OutputAEADEncryptor}, EnvelopedData otherwise. {@code content} must be fixed
+     * ({@link MimeParts#isFixed}).
      */
     public static MimeBodyPart of(MimeBodyPart content, List<RecipientInfoGenerator> recipients, OutputEncryptor encryptor)
             throws IOException, MessagingException, CMSException {

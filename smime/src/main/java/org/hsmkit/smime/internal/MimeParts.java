@@ -83,6 +83,25 @@ public final class MimeParts {
         }
     }
 
+    /**
+     * Whether {@code part} holds fixed bytes (made by {@link #bodyOf} or {@link #materialise}) whose
+     * headers {@code saveChanges()} would leave as they are: it has a Content-Type, and a
+     * Content-Transfer-Encoding unless it is a multipart (which has none). Such a part is written
+     * exactly as it will be sent, canonical where its encoding is not binary.
+     */
+    public static boolean isFixed(MimeBodyPart part) {
+        if (!(part instanceof BufferedBodyPart)) {
+            return false;
+        }
+        try {
+            String[] type = part.getHeader("Content-Type");
+            return type != null && (part.getHeader("Content-Transfer-Encoding") != null
+                    || type[0].trim().regionMatches(true, 0, "multipart/", 0, "multipart/".length()));
+        } catch (MessagingException e) {
+            return false;
+        }
+    }
+
     /** Turns bare LF and bare CR into CRLF. */
     static byte[] withCrlf(byte[] in) {
         int extra = 0;

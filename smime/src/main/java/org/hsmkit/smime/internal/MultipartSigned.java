@@ -27,13 +27,8 @@ public final class MultipartSigned {
     private MultipartSigned() {
     }
 
-    /** Whether {@link #of} can sign {@code content}: a part hsmkit fixed as bytes. */
-    public static boolean accepts(MimeBodyPart content) {
-        return FixedPartGenerators.isFixed(content);
-    }
-
     /**
-     * The signed entity, as fixed bytes.
+     * The signed entity, as fixed bytes. {@code content} must be fixed ({@link MimeParts#isFixed}).
      *
      * @param generator a detached-signature generator with its signer, certificates and CRLs
      * @param micalg the micalg parameter for the signer's digest ("sha-256")
@@ -46,9 +41,10 @@ public final class MultipartSigned {
         ascii(out, "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=" + micalg
                 + "; \r\n\tboundary=\"" + boundary + "\"\r\n\r\n--" + boundary + "\r\n");
         ByteSink signature = new ByteSink(8192);
-        try (OutputStream signing = generator.open(signature, false)) {
-            content.writeTo(new TeeOutputStream(out, signing));
-        }
+        OutputStream signing = generator.open(signature, false);
+        content.writeTo(new TeeOutputStream(out, signing));
+        // closed only after the whole content: closing is what makes the signature on the token
+        signing.close();
         ascii(out, "\r\n--" + boundary + "\r\n"
                 + "Content-Type: application/pkcs7-signature; name=smime.p7s; smime-type=signed-data\r\n"
                 + "Content-Transfer-Encoding: base64\r\n"

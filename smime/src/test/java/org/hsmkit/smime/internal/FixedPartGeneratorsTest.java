@@ -29,7 +29,7 @@ class FixedPartGeneratorsTest {
     })
     void aFixedPartHasItsTypeAndEncoding(String entity, boolean fixed) throws Exception {
         byte[] bytes = entity.trim().replace("\\r\\n", "\r\n").getBytes(StandardCharsets.US_ASCII);
-        assertEquals(fixed, FixedPartGenerators.isFixed(MimeParts.parsePart(bytes)));
+        assertEquals(fixed, MimeParts.isFixed(MimeParts.parsePart(bytes)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -134,7 +134,6 @@ final class Pkcs11Library {
         openTokens.decrementAndGet();
     }
 
-
     /** C_Finalize + C_Initialize; every session and login of every token of the module ends. */
     synchronized void reinitialize() {
         try {
