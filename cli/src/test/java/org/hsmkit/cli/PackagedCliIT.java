@@ -103,6 +103,34 @@ class PackagedCliIT {
         assertTrue(Files.isRegularFile(work.resolve("data/hsmkit/soft-token.p12")));
     }
 
+    /**
+     * The launcher as a user runs it: its JVM options (class archive, collector, the compiler
+     * directives) are accepted by this JDK and the JVM's own notes stay off standard output, which
+     * carries the command's output and nothing else.
+     */
+    @Test
+    void theLauncherAddsNothingToStandardOutputAndThisJdkAcceptsItsJvmOptions() throws IOException {
+        Path launcher = Path.of("..", "hsmkit").toAbsolutePath().normalize();
+        // this build has just packaged the jar: the launcher need not build it again
+        Files.writeString(TARGET.resolve(".build-stamp"), "");
+        Files.deleteIfExists(TARGET.resolve("jit.key"));
+        Path plain = Files.write(work.resolve("plain.bin"), "through the launcher\n".repeat(500).getBytes());
+        String andy = pki.resolve(TestUser.ANDY_RSA3072.fileName()).toString();
+
+        ExternalTool.Result encrypted = ExternalTool.run(work, new byte[0], Map.of("XDG_DATA_HOME", work.resolve("xdg").toString()),
+                List.of(launcher.toString(), "-q", "encrypt", "-r", andy + ".pem", "-o", "-", "plain.bin"));
+        ok(encrypted);
+        assertTrue(Files.isRegularFile(TARGET.resolve("jit.key")), "the launcher found the compiler directives unusable");
+        assertEquals("", encrypted.stderr().replaceAll("hsmkit: preparing a class archive[^\n]*\n", ""));
+        Files.write(work.resolve("out.p7m"), encrypted.stdout());
+
+        ExternalTool.Result decrypted = ExternalTool.run(work, new byte[0], Map.of("PIN", TestPki.P12_PASSWORD),
+                List.of(launcher.toString(), "-q", "-t", "soft:" + andy + ".p12", "--pin-env", "PIN", "decrypt", "-o", "-", "out.p7m"));
+        ok(decrypted);
+        assertEquals("", decrypted.stderr());
+        assertArrayEquals(Files.readAllBytes(plain), decrypted.stdout());
+    }
+
     private ExternalTool.Result hsmkit(Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
