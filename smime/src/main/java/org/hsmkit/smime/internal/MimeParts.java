@@ -15,6 +15,7 @@ import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimePart;
+import jakarta.mail.util.SharedByteArrayInputStream;
 
 import org.hsmkit.core.HsmkitException;
 
@@ -174,7 +175,8 @@ public final class MimeParts {
 
     /** Parses a MIME entity (headers and body) from bytes. */
     static MimeBodyPart parsePart(byte[] bytes) throws MessagingException {
-        return new BufferedBodyPart(new java.io.ByteArrayInputStream(bytes));
+        // a shared stream: the part's content stays a view of these bytes instead of a copy
+        return new BufferedBodyPart(new SharedByteArrayInputStream(bytes));
     }
 
     /** Parses a message from a stream, with the plain session. */

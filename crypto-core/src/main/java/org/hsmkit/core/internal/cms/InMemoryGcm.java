@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Set;
 
 import javax.crypto.AEADBadTagException;
@@ -63,9 +64,13 @@ public final class InMemoryGcm {
         try {
             Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
             gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(contentKey, "AES"), new GCMParameterSpec(params.getIcvLen() * 8, params.getNonce()));
+            // one doFinal over content and tag: after an update() the JDK would collect the content in
+            // a growing buffer of its own, which for a 1 MB part ends as a 2 MiB array (a humongous
+            // allocation under G1) and is then copied once more
+            byte[] sealed = Arrays.copyOf(ciphertext, ciphertext.length + mac.length);
+            System.arraycopy(mac, 0, sealed, ciphertext.length, mac.length);
             byte[] plain = new byte[ciphertext.length];
-            int n = gcm.update(ciphertext, 0, ciphertext.length, plain, 0);
-            n += gcm.doFinal(mac, 0, mac.length, plain, n);
+            int n = gcm.doFinal(sealed, 0, sealed.length, plain, 0);
             return new ByteArrayInputStream(plain, 0, n);
         } catch (AEADBadTagException e) {
             return failing("the content's GCM tag does not match");
