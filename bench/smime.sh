@@ -3,7 +3,9 @@
 # (one process per step, key in a PEM file) on the same messages.
 #   bench/smime.sh [COUNT] [SIZE_BYTES]      default 1000 messages of 51200 bytes
 # Needs: JDK 17, Maven (first build), softhsm2, openssl. JAVA_OPTS goes to the JVM (for example
-# JAVA_OPTS=-XX:StartFlightRecording=filename=smime.jfr,settings=profile to profile with JFR).
+# JAVA_OPTS=-XX:StartFlightRecording=filename=smime.jfr,settings=profile to profile with JFR, or
+# JAVA_OPTS="-XX:+UseSerialGC -XX:+UseTransparentHugePages", one of the settings compared in docs/smime.md
+# for large messages: with the JVM's defaults, 1 MB runs vary with G1's page faults).
 set -euo pipefail
 count="${1:-1000}"
 size="${2:-51200}"
