@@ -52,6 +52,7 @@ public final class MimeParts {
     private static MimeBodyPart body(MimePart message, boolean canonical) {
         try {
             // writing first gives the bytes of a message built in code as well as of a parsed one
+            SevenBitText.preset(message);
             ByteSink whole = new ByteSink(16384);
             message.writeTo(whole);
             MimeBodyPart parsed = new MimeBodyPart(whole.toInputStream());
