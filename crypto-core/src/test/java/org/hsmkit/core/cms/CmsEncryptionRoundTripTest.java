@@ -45,7 +45,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CmsEncryptionRoundTripTest {
     /** The stream chunk of the encryptor and decryptor. */
     static final int CHUNK = 1 << 16;
-    static final int[] SIZES = {0, 1, 15, 16, 17, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5, 5 * 1024 * 1024 + 3};
+    /** Content below this size is encrypted with small buffers; at it and above, with CHUNK-sized ones. */
+    static final int SMALL = 8192;
+    static final int[] SIZES = {0, 1, 15, 16, 17, SMALL - 1, SMALL, SMALL + 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5,
+        5 * 1024 * 1024 + 3};
 
     @TempDir
     Path dir;

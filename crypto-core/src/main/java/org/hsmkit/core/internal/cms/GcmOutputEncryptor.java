@@ -96,7 +96,8 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
     @Override
     public OutputStream getOutputStream(OutputStream out) {
         return new OutputStream() {
-            private final byte[] buf = new byte[CHUNK + TAG_BYTES];
+            /** Sized by the writes, up to CHUNK: a small content never allocates the full chunk. */
+            private byte[] buf = new byte[0];
             private boolean closed;
 
             @Override
@@ -109,6 +110,9 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
                 try {
                     for (int o = 0; o < len; o += CHUNK) {
                         int n = Math.min(CHUNK, len - o);
+                        if (buf.length < n + TAG_BYTES) {
+                            buf = new byte[n + TAG_BYTES];
+                        }
                         // small slices at first so that the JIT compiles the JDK's AES-GCM intrinsics early
                         boolean warming = WARMED.get() < ContentDecryption.WARMUP_BYTES;
                         int slice = warming ? ContentDecryption.WARMUP_SLICE : n;
