@@ -27,8 +27,9 @@ public final class HsmkitCli {
     /**
      * Builds the command line for {@code args}: with only the top-level subcommands that the
      * arguments name, or with all of them when none is named (help, a misspelt command) or the
-     * completion script is asked for. Picocli builds a command's model by reflection over all its
-     * options and nested commands; for every command that took 0.1 s of a one-file job's start-up.
+     * completion script is asked for; with none for a bare {@code --version}. Picocli builds a
+     * command's model by reflection over all its options and nested commands; for every command
+     * that took 0.1 s of a one-file job's start-up.
      */
     static CommandLine createFor(CliContext context, String... args) {
         Set<String> words = Set.of(Arrays.stream(args).distinct().toArray(String[]::new));
@@ -36,6 +37,11 @@ public final class HsmkitCli {
                 .filter(e -> words.contains(e.getKey()))
                 .<Class<?>>map(Map.Entry::getValue)
                 .toList();
+        boolean versionOnly = named.isEmpty() && (words.contains("--version") || words.contains("-V"))
+                && !words.contains("--help") && !words.contains("-h");
+        if (versionOnly) {
+            return create(context, List.of());
+        }
         boolean needsAll = named.isEmpty() || named.contains(AutoComplete.GenerateCompletion.class);
         return create(context, needsAll ? HsmkitCommand.SUBCOMMANDS : named);
     }

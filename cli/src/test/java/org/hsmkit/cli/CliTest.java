@@ -70,6 +70,9 @@ class CliTest {
                 List.copyOf(HsmkitCli.createFor(CliContext.system(), "-t", "soft", "encrypt", "-r", "a.pem", "f").getSubcommands().keySet()));
         assertEquals(HsmkitCommand.SUBCOMMANDS.size(), HsmkitCli.createFor(CliContext.system(), "--help").getSubcommands().size());
         assertEquals(HsmkitCommand.SUBCOMMANDS.size(), HsmkitCli.createFor(CliContext.system(), "encrpyt").getSubcommands().size());
+        assertEquals(0, HsmkitCli.createFor(CliContext.system(), "--version").getSubcommands().size());
+        assertEquals(0, HsmkitCli.createFor(CliContext.system(), "-q", "-V").getSubcommands().size());
+        assertEquals(HsmkitCommand.SUBCOMMANDS.size(), HsmkitCli.createFor(CliContext.system(), "--version", "--help").getSubcommands().size());
         String help = CliRun.in(tmp).run("--help").assertOk().stdout();
         for (String name : List.of("token", "key", "random", "encrypt", "decrypt", "inspect", "sign", "verify", "pdf", "smime", "demo")) {
             assertTrue(help.contains("\n  " + name + " "), name + " missing from: " + help);
@@ -91,6 +94,10 @@ class CliTest {
         CliRun.Result r = CliRun.in(tmp).run("--version").assertOk();
         assertTrue(r.stdout().startsWith("hsmkit "), r.stdout());
         assertTrue(r.stdout().contains("Java 17") || r.stdout().contains("Java "), r.stdout());
+        assertEquals("", r.stderr());
+        assertEquals(r.stdout(), CliRun.in(tmp).run("-V").assertOk().stdout());
+        assertTrue(CliRun.in(tmp).run("--version", "--help").assertOk().stdout().contains("\n  encrypt "),
+                "--help with --version still lists the commands");
     }
 
     @Test
