@@ -35,6 +35,7 @@ import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.RecipientKeys;
+import org.hsmkit.core.internal.cms.RsaKeyTransport;
 import org.hsmkit.core.internal.soft.KeyTypes;
 
 /**
@@ -203,10 +204,10 @@ public final class RecipientSet {
         Map<RsaPadding, RecipientInfoGenerator> byPadding = rsaGenerators.computeIfAbsent(e, k -> new ConcurrentHashMap<>());
         RecipientInfoGenerator g = byPadding.get(padding);
         if (g == null) {
-            AlgorithmIdentifier alg = rsaAlgorithm(padding);
             // the JDK's RSA-OAEP and PKCS#1: no Bouncy Castle provider to load
-            g = byCertificate(e) ? new JceKeyTransRecipientInfoGenerator(e.certificate(), alg)
-                    : new JceKeyTransRecipientInfoGenerator(skiOf(e), alg, e.publicKey());
+            RsaKeyTransport wrapper = new RsaKeyTransport(rsaAlgorithm(padding), padding, e.publicKey());
+            g = byCertificate(e) ? new JceKeyTransRecipientInfoGenerator(e.certificate(), wrapper)
+                    : new JceKeyTransRecipientInfoGenerator(skiOf(e), wrapper);
             byPadding.putIfAbsent(padding, g);
         }
         return g;

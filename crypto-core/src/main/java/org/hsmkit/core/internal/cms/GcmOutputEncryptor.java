@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.Cipher;
-import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.bouncycastle.asn1.cms.GCMParameters;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -47,9 +47,11 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
             throw new IllegalArgumentException(contentCipher + " is not GCM");
         }
         try {
-            KeyGenerator kg = KeyGenerator.getInstance("AES");
-            kg.init(contentCipher.keyBytes() * 8, RANDOM);
-            this.key = kg.generateKey();
+            // what the JDK's AES KeyGenerator does, without looking one up among the providers per message
+            byte[] raw = new byte[contentCipher.keyBytes()];
+            RANDOM.nextBytes(raw);
+            this.key = new SecretKeySpec(raw, "AES");
+            Arrays.fill(raw, (byte) 0);
             byte[] nonce = new byte[12];
             RANDOM.nextBytes(nonce);
             this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
