@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertStore;
@@ -13,6 +14,7 @@ import java.security.cert.PKIXCertPathBuilderResult;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +26,6 @@ import java.util.Set;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedDataParser;
 import org.bouncycastle.cms.CMSTypedStream;
@@ -32,7 +33,6 @@ import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
@@ -80,10 +80,10 @@ public final class CmsVerifier {
         try {
             Armor.Opened opened = Armor.open(signature);
             SingleStructure der = new SingleStructure(opened.der());
-            JcaDigestCalculatorProviderBuilder digests = new JcaDigestCalculatorProviderBuilder().setProvider(Providers.bc());
+            // the JDK's digests (Bouncy Castle's only for one the JDK lacks)
             CMSSignedDataParser p = content != null
-                    ? new CMSSignedDataParser(digests.build(), new CMSTypedStream(content), der)
-                    : new CMSSignedDataParser(digests.build(), der);
+                    ? new CMSSignedDataParser(ContentDigests.provider(), new CMSTypedStream(content), der)
+                    : new CMSSignedDataParser(ContentDigests.provider(), der);
             CMSTypedStream signed = p.getSignedContent();
             if (signed == null) {
                 throw HsmkitException.input("the signature is detached and no content was given", "name the signed file with --content");
@@ -97,13 +97,12 @@ public final class CmsVerifier {
             }
             @SuppressWarnings("unchecked")
             Collection<X509CertificateHolder> all = p.getCertificates().getMatches(null);
-            JcaX509CertificateConverter conv = new JcaX509CertificateConverter().setProvider(Providers.bc());
             List<X509Certificate> pool = new ArrayList<>();
             for (X509CertificateHolder h : all) {
-                pool.add(conv.getCertificate(h));
+                pool.add(Providers.certificate(h));
             }
             for (SignerInformation si : signers) {
-                out.add(verifyOne(p, si, pool, conv));
+                out.add(verifyOne(p, si, pool));
             }
             return out;
         } catch (HsmkitException e) {
@@ -113,7 +112,7 @@ public final class CmsVerifier {
         }
     }
 
-    private Signer verifyOne(CMSSignedDataParser p, SignerInformation si, List<X509Certificate> pool, JcaX509CertificateConverter conv)
+    private Signer verifyOne(CMSSignedDataParser p, SignerInformation si, List<X509Certificate> pool)
             throws GeneralSecurityException, OperatorCreationException, CMSException {
         @SuppressWarnings("unchecked")
         Collection<X509CertificateHolder> matches = p.getCertificates().getMatches(si.getSID());
@@ -121,16 +120,18 @@ public final class CmsVerifier {
             throw HsmkitException.verification("the signer's certificate is not in the file", "ask the signer to include it");
         }
         X509CertificateHolder holder = matches.iterator().next();
-        X509Certificate cert = conv.getCertificate(holder);
+        X509Certificate cert = Providers.certificate(holder);
         Instant when = Instant.now();
         if (si.getSignedAttributes() != null && si.getSignedAttributes().get(CMSAttributes.signingTime) != null) {
             when = Time.getInstance(si.getSignedAttributes().get(CMSAttributes.signingTime).getAttrValues().getObjectAt(0))
                     .getDate().toInstant();
         }
         String subject = NameFormat.format(cert.getSubjectX500Principal());
-        boolean ok;
+        boolean ok = jdkVerifies(si, cert);
         try {
-            ok = si.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).setProvider(Providers.bc()).build(holder));
+            // Bouncy Castle decides whatever the JDK did not accept: an algorithm or curve it lacks,
+            // an encoding it is stricter about, or a signature that is wrong (then both say no)
+            ok = ok || si.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).setProvider(Providers.bc()).build(holder));
         } catch (CMSException e) {
             throw HsmkitException.verification("the signature of " + subject + " does not verify: " + e.getMessage(),
                     "the content or the signature was altered");
@@ -150,13 +151,17 @@ public final class CmsVerifier {
         }
         List<X509Certificate> path;
         try {
-            X509CertSelector target = new X509CertSelector();
-            target.setCertificate(cert);
-            PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
-            params.setRevocationEnabled(false);
-            params.setDate(Date.from(when));
-            params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool), Providers.bc()));
-            PKIXCertPathBuilderResult r = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX", Providers.bc()).build(params);
+            PKIXCertPathBuilderResult r = null;
+            try {
+                r = buildPath(cert, pool, when, null);
+            } catch (GeneralSecurityException | RuntimeException jdkRefused) {
+                // as for the signature: Bouncy Castle's builder decides, and its reason is the one reported
+            }
+            // The JDK accepts a signer that is itself an anchor with an empty path; a trusted
+            // certificate must be a CA above the signer, so such a result goes to Bouncy Castle too
+            if (r == null || r.getCertPath().getCertificates().isEmpty()) {
+                r = buildPath(cert, pool, when, Providers.bc());
+            }
             path = new ArrayList<>();
             r.getCertPath().getCertificates().forEach(c -> path.add((X509Certificate) c));
             path.add(r.getTrustAnchor().getTrustedCert());
@@ -169,5 +174,38 @@ public final class CmsVerifier {
         String alg = enc.contains("WITH") || enc.contains("PSS") ? enc
                 : names.getAlgorithmName(si.getDigestAlgorithmID()) + "WITH" + enc;
         return new Signer(cert, when, alg, path);
+    }
+
+    /**
+     * The signature checked with the JDK's providers, for RSA signers only: setting up Bouncy
+     * Castle's provider took half a second of a one-file {@code verify} (most of it checking every
+     * named elliptic curve it registers). False for anything the JDK cannot check or does not accept.
+     */
+    private static boolean jdkVerifies(SignerInformation si, X509Certificate cert) {
+        if (!(cert.getPublicKey() instanceof RSAPublicKey)) {
+            return false;
+        }
+        try {
+            return si.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).build(cert));
+        } catch (CMSException | OperatorCreationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A PKIX path from {@code cert} to an anchor at {@code when}, built by {@code provider}'s
+     * builder, or the JDK's when it is null.
+     */
+    private PKIXCertPathBuilderResult buildPath(X509Certificate cert, List<X509Certificate> pool, Instant when, Provider provider)
+            throws GeneralSecurityException {
+        X509CertSelector target = new X509CertSelector();
+        target.setCertificate(cert);
+        PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
+        params.setRevocationEnabled(false);
+        params.setDate(Date.from(when));
+        CollectionCertStoreParameters certs = new CollectionCertStoreParameters(pool);
+        params.addCertStore(provider == null ? CertStore.getInstance("Collection", certs) : CertStore.getInstance("Collection", certs, provider));
+        CertPathBuilder builder = provider == null ? CertPathBuilder.getInstance("PKIX") : CertPathBuilder.getInstance("PKIX", provider);
+        return (PKIXCertPathBuilderResult) builder.build(params);
     }
 }

@@ -99,6 +99,20 @@ class CmsSignatureTest {
         HsmkitException wrong = assertThrows(HsmkitException.class,
                 () -> CmsVerifier.trusting(List.of(other.root().certificate())).verify(new ByteArrayInputStream(sig), null, null));
         assertEquals(ErrorKind.VERIFICATION_FAILED, wrong.kind());
+        // the JDK's path builder would accept this with an empty path; an anchor must be a CA above the signer
+        HsmkitException itself = assertThrows(HsmkitException.class,
+                () -> CmsVerifier.trusting(List.of(key.certificate().orElseThrow())).verify(new ByteArrayInputStream(sig), null, null));
+        assertEquals(ErrorKind.VERIFICATION_FAILED, itself.kind());
+        assertTrue(itself.getMessage().contains("untrusted"), itself.getMessage());
+    }
+
+    @Test
+    void anIntermediateCaIsEnoughAsTheAnchor() {
+        SoftKey key = RecipientSetTest.key(TestUser.ALICE_RSA2048);
+        byte[] sig = sign(key, SignatureScheme.RSA_PKCS1, true, false);
+        List<CmsVerifier.Signer> signers = CmsVerifier.trusting(List.of(TestPki.standard().intermediate().certificate()))
+                .verify(new ByteArrayInputStream(sig), null, null);
+        assertEquals(2, signers.get(0).path().size(), "the signer, then the intermediate CA");
     }
 
     @Test
