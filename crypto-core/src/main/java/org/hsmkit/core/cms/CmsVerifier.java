@@ -4,17 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
-import java.security.Provider;
-import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertStore;
-import java.security.cert.CollectionCertStoreParameters;
-import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXCertPathBuilderResult;
 import java.security.cert.TrustAnchor;
-import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,6 +33,7 @@ import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.ContentDigests;
 import org.hsmkit.core.internal.cms.EnvelopeReader;
 import org.hsmkit.core.internal.cms.RecipientKeys;
+import org.hsmkit.core.internal.cms.SignerVerification;
 import org.hsmkit.core.internal.cms.SingleStructure;
 
 /**
@@ -127,7 +121,7 @@ public final class CmsVerifier {
                     .getDate().toInstant();
         }
         String subject = NameFormat.format(cert.getSubjectX500Principal());
-        boolean ok = jdkVerifies(si, cert);
+        boolean ok = SignerVerification.jdkVerifies(si, cert);
         try {
             // Bouncy Castle decides whatever the JDK did not accept: an algorithm or curve it lacks,
             // an encoding it is stricter about, or a signature that is wrong (then both say no)
@@ -151,17 +145,7 @@ public final class CmsVerifier {
         }
         List<X509Certificate> path;
         try {
-            PKIXCertPathBuilderResult r = null;
-            try {
-                r = buildPath(cert, pool, when, null);
-            } catch (GeneralSecurityException | RuntimeException jdkRefused) {
-                // as for the signature: Bouncy Castle's builder decides, and its reason is the one reported
-            }
-            // The JDK accepts a signer that is itself an anchor with an empty path; a trusted
-            // certificate must be a CA above the signer, so such a result goes to Bouncy Castle too
-            if (r == null || r.getCertPath().getCertificates().isEmpty()) {
-                r = buildPath(cert, pool, when, Providers.bc());
-            }
+            PKIXCertPathBuilderResult r = SignerVerification.path(anchors, cert, pool, Date.from(when));
             path = new ArrayList<>();
             r.getCertPath().getCertificates().forEach(c -> path.add((X509Certificate) c));
             path.add(r.getTrustAnchor().getTrustedCert());
@@ -176,36 +160,4 @@ public final class CmsVerifier {
         return new Signer(cert, when, alg, path);
     }
 
-    /**
-     * The signature checked with the JDK's providers, for RSA signers only: setting up Bouncy
-     * Castle's provider took half a second of a one-file {@code verify} (most of it checking every
-     * named elliptic curve it registers). False for anything the JDK cannot check or does not accept.
-     */
-    private static boolean jdkVerifies(SignerInformation si, X509Certificate cert) {
-        if (!(cert.getPublicKey() instanceof RSAPublicKey)) {
-            return false;
-        }
-        try {
-            return si.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).build(cert));
-        } catch (CMSException | OperatorCreationException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /**
-     * A PKIX path from {@code cert} to an anchor at {@code when}, built by {@code provider}'s
-     * builder, or the JDK's when it is null.
-     */
-    private PKIXCertPathBuilderResult buildPath(X509Certificate cert, List<X509Certificate> pool, Instant when, Provider provider)
-            throws GeneralSecurityException {
-        X509CertSelector target = new X509CertSelector();
-        target.setCertificate(cert);
-        PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
-        params.setRevocationEnabled(false);
-        params.setDate(Date.from(when));
-        CollectionCertStoreParameters certs = new CollectionCertStoreParameters(pool);
-        params.addCertStore(provider == null ? CertStore.getInstance("Collection", certs) : CertStore.getInstance("Collection", certs, provider));
-        CertPathBuilder builder = provider == null ? CertPathBuilder.getInstance("PKIX") : CertPathBuilder.getInstance("PKIX", provider);
-        return (PKIXCertPathBuilderResult) builder.build(params);
-    }
 }

@@ -3,7 +3,6 @@ package org.hsmkit.smime.internal;
 import java.security.GeneralSecurityException;
 import java.security.cert.CRLException;
 import java.security.cert.CertPath;
-import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.PKIXParameters;
@@ -15,9 +14,7 @@ import java.security.cert.CertStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.CollectionCertStoreParameters;
-import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.TrustAnchor;
-import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +39,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
@@ -54,6 +50,7 @@ import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.ContentDigests;
+import org.hsmkit.core.internal.cms.SignerVerification;
 import org.hsmkit.smime.SignatureReport;
 
 /**
@@ -108,18 +105,18 @@ public final class SignatureChecks {
         @SuppressWarnings("unchecked")
         Store<X509CertificateHolder> store = signed.getCertificates();
         List<X509Certificate> carried = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter().setProvider(Providers.bc());
         for (X509CertificateHolder h : store.getMatches(null)) {
             try {
-                carried.add(converter.getCertificate(h));
-            } catch (CertificateException e) {
+                carried.add(Providers.certificate(h));
+            } catch (GeneralSecurityException e) {
                 // an unreadable extra certificate cannot help any path; the signer's is checked below
             }
         }
         List<X509CRL> crls = new ArrayList<>(givenCrls);
         @SuppressWarnings("unchecked")
         Collection<X509CRLHolder> crlHolders = signed.getCRLs().getMatches(null);
-        JcaX509CRLConverter crlConverter = new JcaX509CRLConverter().setProvider(Providers.bc());
+        // made only for a message that carries CRLs: Bouncy Castle's provider takes half a second to set up
+        JcaX509CRLConverter crlConverter = crlHolders.isEmpty() ? null : new JcaX509CRLConverter().setProvider(Providers.bc());
         for (X509CRLHolder h : crlHolders) {
             try {
                 crls.add(crlConverter.getCRL(h));
@@ -128,13 +125,13 @@ public final class SignatureChecks {
             }
         }
         for (SignerInformation signer : signed.getSignerInfos().getSigners()) {
-            reports.add(check(signer, store, carried, crls, converter, fromAddresses));
+            reports.add(check(signer, store, carried, crls, fromAddresses));
         }
         return reports;
     }
 
     private SignatureReport check(SignerInformation signer, Store<X509CertificateHolder> store, List<X509Certificate> carried,
-            List<X509CRL> crls, JcaX509CertificateConverter converter, List<String> fromAddresses) {
+            List<X509CRL> crls, List<String> fromAddresses) {
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         String algorithm = algorithmName(signer);
@@ -150,8 +147,8 @@ public final class SignatureChecks {
         X509CertificateHolder holder = matches.iterator().next();
         X509Certificate cert;
         try {
-            cert = converter.getCertificate(holder);
-        } catch (CertificateException e) {
+            cert = Providers.certificate(holder);
+        } catch (GeneralSecurityException e) {
             problems.add("the signer's certificate cannot be read: " + e.getMessage());
             return new SignatureReport(Optional.empty(), NameFormat.format(holder.getSubject()), signingTime, algorithm,
                     false, false, false, List.of(), false, false, problems, notes);
@@ -160,7 +157,8 @@ public final class SignatureChecks {
 
         boolean signatureValid;
         try {
-            signatureValid = signer.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).setProvider(Providers.bc()).build(holder));
+            signatureValid = SignerVerification.jdkVerifies(signer, cert)
+                    || signer.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).setProvider(Providers.bc()).build(holder));
             if (!signatureValid) {
                 problems.add("the signature does not match the content (tampered or corrupted)");
             }
@@ -206,15 +204,9 @@ public final class SignatureChecks {
             return null;
         }
         try {
-            X509CertSelector target = new X509CertSelector();
-            target.setCertificate(cert);
-            PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
             List<X509Certificate> pool = new ArrayList<>(carried);
             pool.add(cert);
-            params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool), Providers.bc()));
-            params.setRevocationEnabled(false);
-            params.setDate(Date.from(validationTime));
-            return CertPathBuilder.getInstance("PKIX", Providers.bc()).build(params).getCertPath();
+            return SignerVerification.path(anchors, cert, pool, Date.from(validationTime)).getCertPath();
         } catch (CertPathBuilderException e) {
             problems.add("no valid certificate path to a trust anchor: " + rootMessage(e));
             return null;

@@ -1,0 +1,80 @@
+package org.hsmkit.core.internal.cms;
+
+import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertStore;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXCertPathBuilderResult;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Collection;
+import java.util.Date;
+import java.util.Set;
+
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoVerifierBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.hsmkit.core.internal.Providers;
+
+/**
+ * The JDK's half of checking a CMS signer: its signature (RSA signers) and a PKIX path to the
+ * anchors. Setting up Bouncy Castle's provider took half of a one-file {@code verify} (most of it
+ * checking every named elliptic curve the provider registers), and the JDK checks RSA signatures
+ * and RSA paths itself. What the JDK does not accept — an algorithm or curve it lacks, RSA-PSS under
+ * Bouncy Castle's names, a wrong signature, no path — the caller hands to Bouncy Castle as before,
+ * whose verdict and reason then stand; so a signature or path is accepted when either accepts it.
+ */
+public final class SignerVerification {
+    private SignerVerification() {
+    }
+
+    /** True when the JDK verifies the signature of an RSA signer; false otherwise, for any reason. */
+    public static boolean jdkVerifies(SignerInformation signer, X509Certificate cert) {
+        if (!(cert.getPublicKey() instanceof RSAPublicKey)) {
+            return false;
+        }
+        try {
+            return signer.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).build(cert));
+        } catch (CMSException | OperatorCreationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A PKIX path (revocation not checked) from {@code cert} to one of {@code anchors} at {@code at},
+     * from the JDK's builder, else from Bouncy Castle's, whose exception is the one thrown. The JDK
+     * accepts a certificate that is itself an anchor with an empty path; an anchor must be a CA
+     * above the signer, so that case goes to Bouncy Castle too, which refuses it.
+     */
+    public static PKIXCertPathBuilderResult path(Set<TrustAnchor> anchors, X509Certificate cert, Collection<X509Certificate> pool, Date at)
+            throws GeneralSecurityException {
+        PKIXCertPathBuilderResult r = null;
+        try {
+            r = build(anchors, cert, pool, at, null);
+        } catch (GeneralSecurityException | RuntimeException jdkRefused) {
+            // Bouncy Castle decides below
+        }
+        if (r == null || r.getCertPath().getCertificates().isEmpty()) {
+            r = build(anchors, cert, pool, at, Providers.bc());
+        }
+        return r;
+    }
+
+    private static PKIXCertPathBuilderResult build(Set<TrustAnchor> anchors, X509Certificate cert, Collection<X509Certificate> pool,
+            Date at, Provider provider) throws GeneralSecurityException {
+        X509CertSelector target = new X509CertSelector();
+        target.setCertificate(cert);
+        PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
+        params.setRevocationEnabled(false);
+        params.setDate(at);
+        CollectionCertStoreParameters certs = new CollectionCertStoreParameters(pool);
+        params.addCertStore(provider == null ? CertStore.getInstance("Collection", certs) : CertStore.getInstance("Collection", certs, provider));
+        CertPathBuilder builder = provider == null ? CertPathBuilder.getInstance("PKIX") : CertPathBuilder.getInstance("PKIX", provider);
+        return (PKIXCertPathBuilderResult) builder.build(params);
+    }
+}
