@@ -159,5 +159,4 @@ public final class CmsVerifier {
                 : names.getAlgorithmName(si.getDigestAlgorithmID()) + "WITH" + enc;
         return new Signer(cert, when, alg, path);
     }
-
 }

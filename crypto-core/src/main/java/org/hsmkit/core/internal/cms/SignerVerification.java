@@ -48,8 +48,9 @@ public final class SignerVerification {
     /**
      * A PKIX path (revocation not checked) from {@code cert} to one of {@code anchors} at {@code at},
      * from the JDK's builder, else from Bouncy Castle's, whose exception is the one thrown. The JDK
-     * accepts a certificate that is itself an anchor with an empty path; an anchor must be a CA
-     * above the signer, so that case goes to Bouncy Castle too, which refuses it.
+     * accepts a certificate that is itself an anchor with an empty path, unchecked; that case goes
+     * to Bouncy Castle too, which accepts it only for a self-signed certificate (an anchor must
+     * otherwise be a CA above the signer).
      */
     public static PKIXCertPathBuilderResult path(Set<TrustAnchor> anchors, X509Certificate cert, Collection<X509Certificate> pool, Date at)
             throws GeneralSecurityException {
