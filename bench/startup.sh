@@ -18,8 +18,7 @@ hsmkit=("$root/hsmkit" -q)
 bench_workdir
 bench_token
 head -c 1024 /dev/urandom > small.bin
-# verify checks a signature whose signer has a certificate from a CA (the usual case; a self-signed
-# signer trusted directly takes Bouncy Castle's path check, which costs its provider's set-up)
+# verify checks a signature whose signer has a certificate from a CA, the usual case
 openssl req -x509 -newkey rsa:3072 -nodes -keyout ca.key -out ca.pem -subj "/CN=hsmkit bench CA" -days 2 \
   -addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign 2>/dev/null
 openssl req -new -key key.pem -subj "/CN=hsmkit bench signer" -out ee.csr 2>/dev/null

@@ -8,12 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.SignatureScheme;
@@ -28,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** CMS signatures made with token keys verify with path validation, and tampering is caught. */
 class CmsSignatureTest {
     private static final byte[] CONTENT = CmsEncryptionRoundTripTest.random(200_001, 9);
-    private static final List<java.security.cert.X509Certificate> ROOT = List.of(TestPki.standard().root().certificate());
+    private static final List<X509Certificate> ROOT = List.of(TestPki.standard().root().certificate());
 
     static List<Arguments> keysAndModes() {
         List<Arguments> out = new ArrayList<>();
@@ -104,6 +117,37 @@ class CmsSignatureTest {
                 () -> CmsVerifier.trusting(List.of(key.certificate().orElseThrow())).verify(new ByteArrayInputStream(sig), null, null));
         assertEquals(ErrorKind.VERIFICATION_FAILED, itself.kind());
         assertTrue(itself.getMessage().contains("untrusted"), itself.getMessage());
+    }
+
+    /** A self-signed signer named as the anchor: its own certificate is the whole path. */
+    static List<Arguments> selfSignedValidity() {
+        Instant now = Instant.now();
+        return List.of(
+                Arguments.of(now.minus(1, ChronoUnit.DAYS), now.plus(1, ChronoUnit.DAYS), true),
+                Arguments.of(now.minus(3, ChronoUnit.DAYS), now.minus(2, ChronoUnit.DAYS), false),
+                Arguments.of(now.plus(2, ChronoUnit.DAYS), now.plus(3, ChronoUnit.DAYS), false));
+    }
+
+    @ParameterizedTest(name = "valid {0} to {1}: trusted={2}")
+    @MethodSource("selfSignedValidity")
+    void aSelfSignedSignerNamedAsTheAnchorIsTrustedWhileValid(Instant from, Instant to, boolean trusted) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        KeyPair keys = g.generateKeyPair();
+        X500Name name = new X500Name("CN=self-signed signer");
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                new JcaX509v3CertificateBuilder(name, BigInteger.TEN, Date.from(from), Date.from(to), name, keys.getPublic())
+                        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                        .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+        byte[] sig = sign(SoftKey.of(keys.getPrivate(), List.of(cert), "self"), SignatureScheme.RSA_PKCS1, true, false);
+        if (trusted) {
+            List<CmsVerifier.Signer> signers = CmsVerifier.trusting(List.of(cert)).verify(new ByteArrayInputStream(sig), null, null);
+            assertEquals(List.of(cert, cert), signers.get(0).path(), "the signer, then the same certificate as the anchor");
+        } else {
+            HsmkitException e = assertThrows(HsmkitException.class,
+                    () -> CmsVerifier.trusting(List.of(cert)).verify(new ByteArrayInputStream(sig), null, null));
+            assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind());
+        }
     }
 
     @Test

@@ -2,17 +2,23 @@ package org.hsmkit.core.internal.cms;
 
 import java.security.GeneralSecurityException;
 import java.security.Provider;
+import java.security.cert.CertPath;
 import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathValidator;
 import java.security.cert.CertStore;
+import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXCertPathBuilderResult;
+import java.security.cert.PKIXCertPathValidatorResult;
+import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Collection;
 import java.util.Date;
+import java.util.List;
 import java.util.Set;
 
 import org.bouncycastle.cms.CMSException;
@@ -47,10 +53,11 @@ public final class SignerVerification {
 
     /**
      * A PKIX path (revocation not checked) from {@code cert} to one of {@code anchors} at {@code at},
-     * from the JDK's builder, else from Bouncy Castle's, whose exception is the one thrown. The JDK
-     * accepts a certificate that is itself an anchor with an empty path, unchecked; that case goes
-     * to Bouncy Castle too, which accepts it only for a self-signed certificate (an anchor must
-     * otherwise be a CA above the signer).
+     * from the JDK's builder, else from Bouncy Castle's, whose exception is the one thrown. The JDK's
+     * builder accepts a certificate that is itself an anchor with an empty path and checks nothing;
+     * Bouncy Castle accepts that only for a self-signed certificate, as the one-certificate path it
+     * validates against the anchor (an anchor must otherwise be a CA above the signer). So that
+     * case is validated the same way by the JDK's validator, and refusals go to Bouncy Castle.
      */
     public static PKIXCertPathBuilderResult path(Set<TrustAnchor> anchors, X509Certificate cert, Collection<X509Certificate> pool, Date at)
             throws GeneralSecurityException {
@@ -60,10 +67,27 @@ public final class SignerVerification {
         } catch (GeneralSecurityException | RuntimeException jdkRefused) {
             // Bouncy Castle decides below
         }
-        if (r == null || r.getCertPath().getCertificates().isEmpty()) {
+        if (r != null && r.getCertPath().getCertificates().isEmpty()) {
+            r = alone(anchors, cert, at);
+        }
+        if (r == null) {
             r = build(anchors, cert, pool, at, Providers.bc());
         }
         return r;
+    }
+
+    /** The path of {@code cert} alone, as the JDK's validator checks it against the anchors; null if it refuses. */
+    private static PKIXCertPathBuilderResult alone(Set<TrustAnchor> anchors, X509Certificate cert, Date at) {
+        try {
+            CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(List.of(cert));
+            PKIXParameters params = new PKIXParameters(anchors);
+            params.setRevocationEnabled(false);
+            params.setDate(at);
+            PKIXCertPathValidatorResult v = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX").validate(path, params);
+            return new PKIXCertPathBuilderResult(path, v.getTrustAnchor(), v.getPolicyTree(), v.getPublicKey());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static PKIXCertPathBuilderResult build(Set<TrustAnchor> anchors, X509Certificate cert, Collection<X509Certificate> pool,
