@@ -19,14 +19,15 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
 
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1InputStream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
-import org.bouncycastle.cms.CMSAuthEnvelopedData;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cms.CMSCompressedData;
-import org.bouncycastle.cms.CMSEnvelopedData;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessable;
 import org.bouncycastle.cms.CMSSignedData;
@@ -169,16 +170,11 @@ public final class MessageWalker {
                 byte[] inner;
                 String algorithm;
                 try {
-                    if (auth) {
-                        algorithm = algorithmName(new CMSAuthEnvelopedData(info).getEncryptionAlgOID());
-                    } else {
-                        algorithm = algorithmName(new CMSEnvelopedData(info).getEncryptionAlgOID());
-                    }
+                    algorithm = algorithmName(contentEncryptionAlgorithm(info).getId());
                     inner = readAll(decryptor.get().open(info), -1, "the decrypted content of part " + path);
-                } catch (CMSException | RuntimeException e) {
-                    if (e instanceof HsmkitException h) {
-                        throw h;
-                    }
+                } catch (HsmkitException e) {
+                    throw e;
+                } catch (RuntimeException e) {
                     throw HsmkitException.input("the encrypted part " + path + " cannot be read: " + e.getMessage(),
                             "the message is corrupted or truncated", e);
                 }
@@ -294,6 +290,22 @@ public final class MessageWalker {
         } catch (MessagingException e) {
             throw HsmkitException.input("the content inside part " + path + " is not a MIME entity: " + e.getMessage(), null, e);
         }
+    }
+
+    /**
+     * The content-encryption algorithm of (auth-)enveloped data: the first SEQUENCE in the
+     * structure is the encrypted-content info (version, originator info and recipient infos are an
+     * INTEGER, a tagged object and a SET). Read here directly: Bouncy Castle's classes for the whole
+     * structure copy the whole content into one array on the way, a megabyte for a 1 MB message,
+     * and the decryptor parses it once more anyway.
+     */
+    private static ASN1ObjectIdentifier contentEncryptionAlgorithm(ContentInfo info) {
+        for (ASN1Encodable e : ASN1Sequence.getInstance(info.getContent())) {
+            if (e instanceof ASN1Sequence encryptedContentInfo) {
+                return AlgorithmIdentifier.getInstance(encryptedContentInfo.getObjectAt(1)).getAlgorithm();
+            }
+        }
+        throw new IllegalArgumentException("no encrypted content info in the enveloped data");
     }
 
     private static String algorithmName(String oid) {
