@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.SharedInputStream;
 
 /**
  * A body part that writes itself through a buffer. Jakarta Mail writes a part line by line; the
@@ -18,6 +19,15 @@ final class BufferedBodyPart extends MimeBodyPart {
 
     BufferedBodyPart(InternetHeaders headers, byte[] content) throws MessagingException {
         super(headers, content);
+    }
+
+    /** A part with these headers whose content is {@code content}, a {@link SharedInputStream} read in place. */
+    BufferedBodyPart(InternetHeaders headers, InputStream content) throws MessagingException {
+        super(headers, null);
+        if (!(content instanceof SharedInputStream)) {
+            throw new IllegalArgumentException("content must be read in place: " + content.getClass().getName());
+        }
+        this.contentStream = content;
     }
 
     BufferedBodyPart(InputStream in) throws MessagingException {

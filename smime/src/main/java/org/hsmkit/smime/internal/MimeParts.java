@@ -15,6 +15,7 @@ import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimePart;
+import jakarta.mail.internet.SharedInputStream;
 import jakarta.mail.util.SharedByteArrayInputStream;
 
 import org.hsmkit.core.HsmkitException;
@@ -69,10 +70,8 @@ public final class MimeParts {
             if (headers.getHeader("Content-Transfer-Encoding") == null) {
                 headers.setHeader("Content-Transfer-Encoding", "7bit");
             }
-            byte[] raw;
-            try (InputStream in = parsed.getRawInputStream()) {
-                raw = in.readAllBytes();
-            }
+            // a view of the written bytes, not a copy: a 1 MB body is not held twice
+            InputStream raw = parsed.getRawInputStream();
             String cte = headers.getHeader("Content-Transfer-Encoding", null).trim().toLowerCase(Locale.ROOT);
             if (canonical && !cte.equals("binary")) {
                 // the signature covers the canonical form (RFC 8551 section 3.1.1); sending exactly
@@ -104,37 +103,70 @@ public final class MimeParts {
         }
     }
 
-    /** Turns bare LF and bare CR into CRLF. */
-    static byte[] withCrlf(byte[] in) {
-        int extra = 0;
-        for (int i = 0; i < in.length; i++) {
-            if (in[i] == '\n' && (i == 0 || in[i - 1] != '\r')) {
-                extra++;
-            } else if (in[i] == '\r' && (i + 1 == in.length || in[i + 1] != '\n')) {
-                extra++;
-            }
+    /**
+     * {@code raw} (a {@link SharedInputStream}) with bare LF and bare CR turned into CRLF. Content
+     * that has none, the usual case, is returned as a view of the same bytes.
+     */
+    static InputStream withCrlf(InputStream raw) throws IOException {
+        SharedInputStream shared = (SharedInputStream) raw;
+        LineEnds scan = new LineEnds(null);
+        try (InputStream in = shared.newStream(0, -1)) {
+            scan.feed(in);
         }
-        if (extra == 0) {
-            return in;
+        if (scan.canonical) {
+            return shared.newStream(0, -1);
         }
-        byte[] out = new byte[in.length + extra];
-        int o = 0;
-        for (int i = 0; i < in.length; i++) {
-            byte b = in[i];
-            if (b == '\r') {
-                out[o++] = '\r';
-                out[o++] = '\n';
-                if (i + 1 < in.length && in[i + 1] == '\n') {
-                    i++;
+        ByteSink out = new ByteSink(16384);
+        try (InputStream in = shared.newStream(0, -1)) {
+            new LineEnds(out).feed(in);
+        }
+        return out.toInputStream();
+    }
+
+    /** Reads bytes once, noting any bare CR or LF, and writes them with CRLF line ends if asked to. */
+    private static final class LineEnds {
+        private final ByteSink out;
+        private boolean pendingCr;
+        boolean canonical = true;
+
+        LineEnds(ByteSink out) {
+            this.out = out;
+        }
+
+        void feed(InputStream in) throws IOException {
+            byte[] buf = new byte[16384];
+            for (int n; (n = in.read(buf)) != -1;) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    if (b == '\n') {
+                        canonical &= pendingCr;
+                        pendingCr = false;
+                        crlf();
+                        continue;
+                    }
+                    if (pendingCr) {
+                        canonical = false; // a CR not followed by LF
+                        crlf();
+                    }
+                    pendingCr = b == '\r';
+                    if (!pendingCr && out != null) {
+                        out.write(b);
+                    }
                 }
-            } else if (b == '\n') {
-                out[o++] = '\r';
-                out[o++] = '\n';
-            } else {
-                out[o++] = b;
+            }
+            if (pendingCr) {
+                canonical = false;
+                pendingCr = false;
+                crlf();
             }
         }
-        return out;
+
+        private void crlf() {
+            if (out != null) {
+                out.write('\r');
+                out.write('\n');
+            }
+        }
     }
 
     /**
