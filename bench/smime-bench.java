@@ -1,5 +1,9 @@
 // Times hsmkit S/MIME in one JVM with a key on a PKCS#11 token (bench/smime.sh runs it).
-// Usage: java -cp CLASSPATH bench/smime-bench.java MODULE TOKEN_LABEL P12 P12_PASSWORD CA_PEM COUNT SIZE
+// Usage: java -cp CLASSPATH bench/smime-bench.java MODULE TOKEN_LABEL P12 P12_PASSWORD CA_PEM COUNT SIZE [ROUNDS]
+// One warm-up round, then ROUNDS (default 5) measured rounds of COUNT messages each way; prints each
+// round and the medians. A mail application's JVM is warm: in the first rounds after start-up the
+// heap is still growing (each new page is faulted in) and the compilers are still busy, and with
+// 1 MB messages the first round after a 50-message warm-up varied by up to 3x between runs.
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -43,6 +47,7 @@ public class SmimeBench {
         }
         int count = Integer.parseInt(a[5]);
         int size = Integer.parseInt(a[6]);
+        int rounds = a.length > 7 ? Integer.parseInt(a[7]) : 5;
         char[] pin = System.getenv("BENCH_PIN").toCharArray();
 
         try (Token token = TokenSpec.parse("pkcs11:token=" + label)
@@ -77,12 +82,12 @@ public class SmimeBench {
             SmimeReader reader = SmimeReader.builder().trustAnchors(List.of(ca)).decryptWith(key).build();
 
             List<byte[]> produced = new ArrayList<>(count);
-            int warmup = Math.min(50, count);
-            for (int round = 0; round < 2; round++) {
-                int n = round == 0 ? warmup : count;
+            List<Double> write = new ArrayList<>();
+            List<Double> read = new ArrayList<>();
+            for (int round = 0; round <= rounds; round++) {
                 produced.clear();
                 long t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < count; i++) {
                     MimeMessage m = new MimeMessage(session);
                     m.setFrom(new InternetAddress(email));
                     m.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(email));
@@ -100,11 +105,24 @@ public class SmimeBench {
                     }
                 }
                 long t2 = System.nanoTime();
-                if (round == 1) {
-                    System.out.printf("hsmkit sign+encrypt   %d msgs of %d bytes: %.2f s, %.1f msgs/s%n", n, size, (t1 - t0) / 1e9, n / ((t1 - t0) / 1e9));
-                    System.out.printf("hsmkit decrypt+verify %d msgs of %d bytes: %.2f s, %.1f msgs/s%n", n, size, (t2 - t1) / 1e9, n / ((t2 - t1) / 1e9));
+                if (round > 0) {
+                    write.add((t1 - t0) / 1e9);
+                    read.add((t2 - t1) / 1e9);
+                    System.out.printf("hsmkit round %d: sign+encrypt %.1f msgs/s, decrypt+verify %.1f msgs/s%n",
+                            round, count / write.get(write.size() - 1), count / read.get(read.size() - 1));
                 }
             }
+            double w = median(write);
+            double r = median(read);
+            System.out.printf("hsmkit sign+encrypt   %d msgs of %d bytes: %.2f s, %.1f msgs/s (median of %d rounds)%n", count, size, w, count / w, rounds);
+            System.out.printf("hsmkit decrypt+verify %d msgs of %d bytes: %.2f s, %.1f msgs/s (median of %d rounds)%n", count, size, r, count / r, rounds);
         }
+    }
+
+    private static double median(List<Double> seconds) {
+        List<Double> sorted = new ArrayList<>(seconds);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

@@ -2,6 +2,8 @@
 # S/MIME throughput: hsmkit (one JVM, RSA-2048 key on a SoftHSM2 token) against openssl
 # (one process per step, key in a PEM file) on the same messages.
 #   bench/smime.sh [COUNT] [SIZE_BYTES]      default 1000 messages of 51200 bytes
+#   ROUNDS=5 bench/smime.sh 100 1048576     hsmkit: one warm-up round, then ROUNDS measured rounds
+#                                           of COUNT messages (medians); openssl: one loop each way
 # Needs: JDK 17, Maven (first build), softhsm2, openssl. JAVA_OPTS goes to the JVM (for example
 # JAVA_OPTS=-XX:StartFlightRecording=filename=smime.jfr,settings=profile to profile with JFR, or
 # JAVA_OPTS="-XX:+UseSerialGC -XX:+UseTransparentHugePages", one of the settings compared in docs/smime.md
@@ -39,7 +41,7 @@ export BENCH_PIN=123456
 
 echo "== hsmkit: $count messages of $size bytes, one JVM, key on SoftHSM2 (AES-256-GCM, RSA-OAEP, SHA-256 RSA signature)"
 java ${JAVA_OPTS:-} -cp "$root/cli/target/hsmkit-cli.jar:$root/cli/target/lib/*" "$root/bench/smime-bench.java" \
-  "$module" bench user.p12 bench ca.pem "$count" "$size"
+  "$module" bench user.p12 bench ca.pem "$count" "$size" "${ROUNDS:-5}"
 
 # the same content for openssl
 python3 - "$size" > body.txt <<'PY'
