@@ -135,7 +135,7 @@ public final class TokenRecipient {
      *
      * @throws HsmkitException KEY when none matches, listing the recipients the data names
      */
-    public static Selected select(RecipientInformationStore store, Collection<TokenKey> keys) {
+    static Selected select(RecipientInformationStore store, Collection<TokenKey> keys) {
         return selectAmong(store, usable(keys));
     }
 
@@ -145,7 +145,7 @@ public final class TokenRecipient {
     }
 
     /** As {@link #select}, among recipients already made (for instance with {@link #withCertificate}). */
-    public static Selected selectAmong(RecipientInformationStore store, List<TokenRecipient> candidates) {
+    static Selected selectAmong(RecipientInformationStore store, List<TokenRecipient> candidates) {
         for (RecipientInformation ri : store.getRecipients()) {
             for (TokenRecipient tr : candidates) {
                 if (tr.matches(ri.getRID())) {
@@ -159,11 +159,11 @@ public final class TokenRecipient {
     }
 
     /** A recipient entry and the token key that can open it. */
-    public record Selected(TokenRecipient recipient, RecipientInformation information) {
+    record Selected(TokenRecipient recipient, RecipientInformation information) {
     }
 
     /** Names a recipient id for messages: issuer and serial, or the key identifier. */
-    public static String describe(RecipientId rid) {
+    static String describe(RecipientId rid) {
         Rid r = Rid.of(rid);
         if (r.issuer() != null && r.serial() != null) {
             return RecipientKeys.describe(new IssuerAndSerialNumber(r.issuer(), r.serial()));
@@ -178,7 +178,7 @@ public final class TokenRecipient {
      * Bouncy Castle's, named explicitly: hsmkit never registers a provider globally, and the JDK
      * alone cannot parse CMS AES-GCM parameters.
      */
-    public Recipient recipient(RecipientInformation information, boolean authenticated) {
+    Recipient recipient(RecipientInformation information, boolean authenticated) {
         return recipient(information, authenticated, (keyEncAlg, contentAlg, originator, ukm, encryptedKey) -> originator != null
                 ? unwrapKeyAgreement(keyEncAlg, originator, ukm, encryptedKey, keyBytes(contentAlg))
                 : unwrapKeyTransport(keyEncAlg, encryptedKey, keyBytes(contentAlg)));
