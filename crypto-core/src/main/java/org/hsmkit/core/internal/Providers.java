@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.PublicKey;
+import java.security.Security;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
+
+import javax.crypto.Cipher;
 
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -33,6 +36,22 @@ public final class Providers {
 
     public static Provider bc() {
         return Lazy.BC;
+    }
+
+    /** The JDK's own cipher provider, or null in a runtime without it. */
+    private static final class Jdk {
+        static final Provider SUN_JCE = Security.getProvider("SunJCE");
+    }
+
+    /**
+     * A cipher from the JDK's SunJCE provider, or from the usual lookup in a runtime without it.
+     * Named explicitly because {@code Cipher.getInstance(transformation)} asks every provider listed
+     * before SunJCE, parsing their service tables on the way: in a batch encryption that was a tenth
+     * of the Java time per file (JFR, 3,000 files of 4 KiB).
+     */
+    public static Cipher jdkCipher(String transformation) throws GeneralSecurityException {
+        Provider p = Jdk.SUN_JCE;
+        return p != null ? Cipher.getInstance(transformation, p) : Cipher.getInstance(transformation);
     }
 
     /**

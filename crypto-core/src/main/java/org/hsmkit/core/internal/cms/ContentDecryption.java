@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.cms.GCMParameters;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.cms.ContentCipher;
+import org.hsmkit.core.internal.Providers;
 
 /**
  * Decrypts CMS content as a stream with the JDK's AES (hardware-accelerated where the CPU has it).
@@ -68,14 +69,14 @@ public final class ContentDecryption {
             this.tagBytes = p.getIcvLen();
             byte[] counter = Arrays.copyOf(nonce, 16);
             counter[15] = 2; // J0 = nonce || 0^31 || 1; the first content block uses J0 + 1
-            this.stream = Cipher.getInstance("AES/CTR/NoPadding");
+            this.stream = Providers.jdkCipher("AES/CTR/NoPadding");
             stream.init(Cipher.DECRYPT_MODE, this.key, new IvParameterSpec(counter));
-            this.tagger = Cipher.getInstance("AES/GCM/NoPadding");
+            this.tagger = Providers.jdkCipher("AES/GCM/NoPadding");
             tagger.init(Cipher.ENCRYPT_MODE, this.key, new GCMParameterSpec(tagBytes * 8, nonce));
         } else {
             this.nonce = ASN1OctetString.getInstance(alg.getParameters()).getOctets();
             this.tagBytes = 0;
-            this.stream = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            this.stream = Providers.jdkCipher("AES/CBC/PKCS5Padding");
             stream.init(Cipher.DECRYPT_MODE, this.key, new IvParameterSpec(nonce));
             this.tagger = null;
         }
@@ -209,7 +210,7 @@ public final class ContentDecryption {
         try {
             byte[] computed;
             if (trailer.authAttributes() != null) {
-                Cipher again = Cipher.getInstance("AES/GCM/NoPadding");
+                Cipher again = Providers.jdkCipher("AES/GCM/NoPadding");
                 again.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(tagBytes * 8, nonce));
                 again.updateAAD(trailer.authAttributes().getEncoded(ASN1Encoding.DER));
                 byte[] buf = new byte[CHUNK];

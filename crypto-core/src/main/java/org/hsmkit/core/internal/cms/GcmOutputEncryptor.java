@@ -18,6 +18,7 @@ import org.bouncycastle.operator.GenericKey;
 import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.jcajce.JceGenericKey;
 import org.hsmkit.core.cms.ContentCipher;
+import org.hsmkit.core.internal.Providers;
 
 /**
  * AES-GCM content encryption for Bouncy Castle's AuthEnvelopedData stream generator, on the JDK's
@@ -54,7 +55,7 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
             Arrays.fill(raw, (byte) 0);
             byte[] nonce = new byte[12];
             RANDOM.nextBytes(nonce);
-            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            this.cipher = Providers.jdkCipher("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
             this.algorithm = new AlgorithmIdentifier(contentCipher.oid(), new GCMParameters(nonce, TAG_BYTES));
         } catch (GeneralSecurityException e) {

@@ -18,6 +18,8 @@ import org.bouncycastle.asn1.cms.EncryptedContentInfo;
 import org.bouncycastle.asn1.cms.GCMParameters;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 
+import org.hsmkit.core.internal.Providers;
+
 /**
  * AES-GCM content of auth-enveloped data that is in memory already (an S/MIME part), decrypted
  * and checked in one call by the JDK's AES-GCM, which uses the CPU's AES and carry-less multiply
@@ -62,7 +64,7 @@ public final class InMemoryGcm {
         byte[] ciphertext = eci.getEncryptedContent().getOctets();
         byte[] mac = data.getMac().getOctets();
         try {
-            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher gcm = Providers.jdkCipher("AES/GCM/NoPadding");
             gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(contentKey, "AES"), new GCMParameterSpec(params.getIcvLen() * 8, params.getNonce()));
             // one doFinal over content and tag: after an update() the JDK would collect the content in
             // a growing buffer of its own, which for a 1 MB part ends as a 2 MiB array (a humongous
