@@ -18,6 +18,7 @@ import org.bouncycastle.operator.AsymmetricKeyWrapper;
 import org.bouncycastle.operator.GenericKey;
 import org.bouncycastle.operator.OperatorException;
 import org.hsmkit.core.RsaPadding;
+import org.hsmkit.core.internal.Providers;
 
 /**
  * Wraps a content-encryption key to an RSA public key (RSA-OAEP or PKCS#1 v1.5) with the JDK's
@@ -52,7 +53,7 @@ public final class RsaKeyTransport extends AsymmetricKeyWrapper {
         try {
             Cipher cipher = CIPHERS.get().get(padding);
             if (cipher == null) {
-                cipher = Cipher.getInstance(padding.isOaep() ? "RSA/ECB/OAEPPadding" : "RSA/ECB/PKCS1Padding");
+                cipher = Providers.jdkCipher(padding.isOaep() ? "RSA/ECB/OAEPPadding" : "RSA/ECB/PKCS1Padding");
                 CIPHERS.get().put(padding, cipher);
             }
             cipher.init(Cipher.WRAP_MODE, publicKey, parameters);
