@@ -70,7 +70,6 @@ final class CmsFileArguments {
             throw new HsmkitException(ErrorKind.USAGE, "cannot derive the " + what + " name from " + in, "name it with -o");
         }
         Path target = session.context().resolve(name);
-        AtomicOutput.checkTarget(target, session.forced(), inPath);
         return AtomicOutput.toFile(target, session.forced(), inPath);
     }
 

@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -70,8 +71,7 @@ public final class AtomicOutput implements AutoCloseable {
      * @throws HsmkitException USAGE when the target is an input, or exists and {@code force} is off
      */
     public static AtomicOutput toFile(Path target, boolean force, Path... inputs) {
-        checkTarget(target, force, inputs);
-        if (isSpecial(target)) {
+        if (isSpecial(check(target, force, inputs))) {
             return toStream(new OpenedAtFirstWrite(target));
         }
         try {
@@ -95,10 +95,15 @@ public final class AtomicOutput implements AutoCloseable {
      * so that the next run of a command cleans up even when it then refuses to overwrite).
      */
     public static void checkTarget(Path target, boolean force, Path... inputs) {
+        check(target, force, inputs);
+    }
+
+    /** {@link #checkTarget}, returning the target's attributes (null when there is nothing there). */
+    private static BasicFileAttributes check(Path target, boolean force, Path... inputs) {
         // one look at the target: a batch checks thousands of them, most of which do not exist
         BasicFileAttributes existing = attributes(target);
         if (isSpecial(existing)) {
-            return;
+            return existing;
         }
         WorkFiles.removeAbandoned(target);
         if (existing != null) {
@@ -126,19 +131,21 @@ public final class AtomicOutput implements AutoCloseable {
             throw new HsmkitException(ErrorKind.USAGE, "the directory " + parent + " does not exist",
                     "create it first or choose another output");
         }
+        return existing;
     }
 
-    /** Whether {@code target} exists and is a device or a pipe rather than a file or directory. */
-    static boolean isSpecial(Path target) {
-        return isSpecial(attributes(target));
-    }
-
+    /** Whether {@code a} describes a device or a pipe rather than a file or directory. */
     private static boolean isSpecial(BasicFileAttributes a) {
         return a != null && !a.isRegularFile() && !a.isDirectory();
     }
 
     /** The target's attributes (links followed), or null when there is nothing there. */
     private static BasicFileAttributes attributes(Path target) {
+        // java.io.File answers "nothing there" without an exception; Files.readAttributes builds a
+        // NoSuchFileException with its stack trace for each of a batch's new outputs
+        if (target.getFileSystem() == FileSystems.getDefault() && !target.toFile().exists()) {
+            return null;
+        }
         try {
             return Files.readAttributes(target, BasicFileAttributes.class);
         } catch (IOException e) {
