@@ -94,7 +94,7 @@ public final class SmimeEncryptor {
             // the JDK's AES (CPU instructions): Bouncy Castle's pure-Java AES-GCM was the largest
             // share of encryption time in a JFR profile of bench/smime.sh
             OutputEncryptor encryptor = cipher.isAuthenticated() ? new GcmOutputEncryptor(cipher)
-                    : new JceCMSContentEncryptorBuilder(cipher.oid()).setProvider(jdkAes()).build();
+                    : new JceCMSContentEncryptorBuilder(cipher.oid()).setProvider(Providers.jdkAesOrBc()).build();
             if (MimeParts.isFixed(inner)) {
                 return EnvelopedPart.of(inner, set.generators(cipher, padding), encryptor);
             }
@@ -106,11 +106,6 @@ public final class SmimeEncryptor {
         } catch (SMIMEException | CMSException | IOException | jakarta.mail.MessagingException e) {
             throw MimeParts.generationFailure(e);
         }
-    }
-
-    private static java.security.Provider jdkAes() {
-        java.security.Provider p = java.security.Security.getProvider("SunJCE");
-        return p != null ? p : Providers.bc();
     }
 
     private RecipientSet recipientSet(X509Certificate sender) {

@@ -3,8 +3,6 @@ package org.hsmkit.core.cms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.Provider;
-import java.security.Security;
 import java.util.Objects;
 
 import org.bouncycastle.cms.CMSAuthEnvelopedDataStreamGenerator;
@@ -43,8 +41,6 @@ public final class CmsEncryptor {
      * file, allocated and cleared, made a warm JVM about a seventh slower on 4 KiB payloads.
      */
     private static final int SMALL = 1 << 13;
-    /** Where the JDK's AES lives: it uses the CPU's AES instructions. */
-    private static final Provider JDK_AES = jdkAesProvider();
 
     private final RecipientSet recipients;
     private final ContentCipher cipher;
@@ -171,7 +167,7 @@ public final class CmsEncryptor {
             return g.open(der, new GcmOutputEncryptor(cipher));
         }
         JceCMSContentEncryptorBuilder eb = new JceCMSContentEncryptorBuilder(cipher.oid());
-        eb.setProvider(JDK_AES != null ? JDK_AES : Providers.bc());
+        eb.setProvider(Providers.jdkAesOrBc());
         CMSEnvelopedDataStreamGenerator g = new CMSEnvelopedDataStreamGenerator();
         g.setBufferSize(bufferSize);
         for (RecipientInfoGenerator r : recipients.generators(cipher, padding)) {
@@ -179,9 +175,5 @@ public final class CmsEncryptor {
         }
         OutputEncryptor enc = eb.build();
         return g.open(der, enc);
-    }
-
-    private static Provider jdkAesProvider() {
-        return Security.getProvider("SunJCE");
     }
 }

@@ -44,6 +44,14 @@ public final class Providers {
     }
 
     /**
+     * The JDK's SunJCE provider (its AES uses the CPU's AES instructions), or Bouncy Castle's in a
+     * runtime without it: for the Bouncy Castle builders that take a provider for their content cipher.
+     */
+    public static Provider jdkAesOrBc() {
+        return Jdk.SUN_JCE != null ? Jdk.SUN_JCE : bc();
+    }
+
+    /**
      * A cipher from the JDK's SunJCE provider, or from the usual lookup in a runtime without it.
      * Named explicitly because {@code Cipher.getInstance(transformation)} asks the providers in turn
      * for each spelling of the transformation ("AES/GCM/NoPadding", "AES/GCM", "AES//NoPadding",

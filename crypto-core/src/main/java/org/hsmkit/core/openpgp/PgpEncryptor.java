@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.SecureRandom;
-import java.security.Security;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -224,11 +223,6 @@ public final class PgpEncryptor {
         return OpenPgpKeys.needsBc(k) ? g.setProvider(Providers.bc()) : g;
     }
 
-    /** The JDK's AES uses the CPU's AES instructions. */
-    private static java.security.Provider jdkAes() {
-        return Security.getProvider("SunJCE") != null ? Security.getProvider("SunJCE") : Providers.bc();
-    }
-
     private JcePGPDataEncryptorBuilder dataEncryptor() {
         JcePGPDataEncryptorBuilder b = new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256).setSecureRandom(new SecureRandom());
         if (format == PacketFormat.SEIPD_V2) {
@@ -242,7 +236,7 @@ public final class PgpEncryptor {
             }
         } else {
             b.setWithIntegrityPacket(true);
-            b.setProvider(jdkAes());
+            b.setProvider(Providers.jdkAesOrBc());
         }
         return b;
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.Provider;
-import java.security.Security;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -189,7 +188,7 @@ public final class MessageDecryption {
                 // the JDK for CFB and GCM (CPU instructions), Bouncy Castle for OCB and EAX
                 boolean gcm = r.getEncData() instanceof SymmetricEncIntegrityPacket
                         && ((SymmetricEncIntegrityPacket) r.getEncData()).getAeadAlgorithm() == org.bouncycastle.bcpg.AEADAlgorithmTags.GCM;
-                Provider provider = !aead ? jdkOrBc() : gcm ? JdkThenBcProvider.instance() : Providers.bc();
+                Provider provider = !aead ? Providers.jdkAesOrBc() : gcm ? JdkThenBcProvider.instance() : Providers.bc();
                 data = r.getDataStream(new JceSessionKeyDataDecryptorFactoryBuilder().setProvider(provider).build(sessionKey));
             }
         } catch (PGPException | RuntimeException e) {
@@ -269,11 +268,6 @@ public final class MessageDecryption {
         while (in.read(b) >= 0) {
             // reading to the end makes the decryptor check the MDC or the final AEAD tag
         }
-    }
-
-    private static Provider jdkOrBc() {
-        Provider p = Security.getProvider("SunJCE");
-        return p != null ? p : Providers.bc();
     }
 
     static String cipherName(int alg) {
