@@ -2,9 +2,6 @@ package org.hsmkit.core.internal.openpgp;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -27,7 +24,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class CfbMdcInputStream extends InputStream {
     private static final int CHUNK = 1 << 20;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final int BLOCK = 16;
     private static final int SLICE = 1 << 15;
     private static final int PREFIX = BLOCK + 2;
@@ -94,17 +90,6 @@ public final class CfbMdcInputStream extends InputStream {
         }
     }
 
-    /** {@code out[o..o+n) = a[ao..ao+n) ^ k[0..n)}, eight bytes at a time. */
-    private static void xor(byte[] a, int ao, byte[] k, byte[] out, int o, int n) {
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            LONGS.set(out, o + i, (long) LONGS.get(a, ao + i) ^ (long) LONGS.get(k, i));
-        }
-        for (; i < n; i++) {
-            out[o + i] = (byte) (a[ao + i] ^ k[i]);
-        }
-    }
-
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
@@ -147,7 +132,7 @@ public final class CfbMdcInputStream extends InputStream {
                 } catch (ShortBufferException e) {
                     throw new IllegalStateException(e);
                 }
-                xor(cbuf, BLOCK + off, keystream, plain, plainEnd + off, len);
+                Xor.into(cbuf, BLOCK + off, keystream, 0, plain, plainEnd + off, len);
             }
             if (n % BLOCK == 0) {
                 System.arraycopy(cbuf, n, cbuf, 0, BLOCK);

@@ -2,13 +2,8 @@ package org.hsmkit.core.internal.openpgp;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-
-import javax.crypto.Cipher;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Arrays;
 
 import org.bouncycastle.bcpg.BCPGOutputStream;
 import org.bouncycastle.bcpg.PacketTags;
@@ -17,8 +12,9 @@ import org.hsmkit.core.internal.cms.WriteFailure;
 /**
  * Writes one SEIPD v1 packet (tag 18, RFC 4880 section 5.13): what is written to it (the inner
  * packets) is prefixed with 18 random bytes, hashed with SHA-1 for the modification detection
- * code, encrypted with AES-CFB (zero IV) and framed in 1 MiB partial body lengths; {@link #close()}
- * appends the MDC packet, ends the packet and flushes the stream below without closing it.
+ * code, encrypted with AES-CFB (zero IV, {@link CfbEncryption}) and framed in 1 MiB partial body
+ * lengths; {@link #close()} appends the MDC packet, ends the packet and flushes the stream below
+ * without closing it.
  *
  * <p>CFB encryption is sequential and the slow part, so the SHA-1 runs on a second thread
  * ({@link Sha1Thread}) while this one encrypts.
@@ -27,7 +23,7 @@ public final class Seipd1OutputStream extends OutputStream {
     private static final int CHUNK = 1 << 20;
 
     private final BCPGOutputStream packet;
-    private final Cipher cfb;
+    private final CfbEncryption cfb;
     private final Sha1Thread sha1;
     private final byte[] cipher = new byte[CHUNK + 32];
     private byte[] plain;
@@ -35,12 +31,7 @@ public final class Seipd1OutputStream extends OutputStream {
     private boolean closed;
 
     public Seipd1OutputStream(OutputStream out, byte[] key, SecureRandom random) throws IOException {
-        try {
-            this.cfb = Cipher.getInstance("AES/CFB/NoPadding");
-            cfb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        this.cfb = new CfbEncryption(key);
         // closing the packet ends it and must leave the stream below open
         this.packet = new BCPGOutputStream(WriteFailure.guardKeepingOpen(out), PacketTags.SYM_ENC_INTEGRITY_PRO, new byte[CHUNK]);
         packet.write(1); // version
@@ -75,18 +66,19 @@ public final class Seipd1OutputStream extends OutputStream {
         }
     }
 
-    /** Encrypts the buffer, hands it to the hashing thread and writes the ciphertext. */
-    private void encryptBuffer() throws IOException {
-        int n;
-        try {
-            n = cfb.update(plain, 0, filled, cipher, 0);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException(e);
-        }
+    /**
+     * Encrypts the whole blocks of the buffer, hands it to the hashing thread and writes the
+     * ciphertext; returns the bytes after the last whole block (only the last buffer has any).
+     */
+    private byte[] encryptBuffer() throws IOException {
+        int whole = filled - filled % CfbEncryption.BLOCK;
+        cfb.encryptBlocks(plain, 0, whole, cipher, 0);
+        byte[] rest = Arrays.copyOfRange(plain, whole, filled);
         sha1.submit(plain, filled);
         plain = sha1.take();
         filled = 0;
-        packet.write(cipher, 0, n);
+        packet.write(cipher, 0, whole);
+        return rest;
     }
 
     /** Appends the MDC packet, ends the SEIPD packet and flushes the stream below. */
@@ -98,12 +90,13 @@ public final class Seipd1OutputStream extends OutputStream {
         try {
             write(new byte[] {(byte) 0xD3, 0x14}, 0, 2); // the MDC packet's header is part of what it hashes
             closed = true;
-            encryptBuffer();
-            byte[] last = cfb.doFinal(sha1.finish());
+            byte[] rest = encryptBuffer();
+            byte[] mdc = sha1.finish();
+            byte[] last = Arrays.copyOf(rest, rest.length + mdc.length);
+            System.arraycopy(mdc, 0, last, rest.length, mdc.length);
+            cfb.encryptLast(last, 0, last.length, last, 0);
             packet.write(last);
             packet.close();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         } finally {
             closed = true;
             sha1.stop();
