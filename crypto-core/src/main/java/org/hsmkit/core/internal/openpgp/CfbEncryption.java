@@ -21,8 +21,13 @@ import org.hsmkit.core.internal.Providers;
  */
 final class CfbEncryption {
     static final int BLOCK = 16;
-    /** CBC output per call: small enough to be in the CPU's cache when it is XORed. */
-    private static final int SLICE = 1 << 15;
+    /**
+     * CBC output per call: small enough to be in the CPU's cache when it is XORed, and many calls
+     * per MiB, because the JIT puts the AES instructions into CBC's loop only once it compiled
+     * the caller, after some thousands of calls. The first GiB in 8 KiB calls took 1.39 s, in
+     * 32 KiB calls 1.64 s; the next ones 1.24 s either way.
+     */
+    private static final int SLICE = 1 << 13;
 
     private final Cipher cbc;
     /** The keystream block for the next plaintext block. */
