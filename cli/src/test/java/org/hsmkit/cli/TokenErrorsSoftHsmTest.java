@@ -9,9 +9,23 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.hsmkit.core.PinSource;
+import org.hsmkit.core.Token;
+import org.hsmkit.core.TokenOptions;
+import org.hsmkit.core.TokenSpec;
 import org.hsmkit.testdata.SoftHsmToken;
+import org.hsmkit.testdata.TestPki;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Token and PIN failures on SoftHSM2 as the CLI reports them: wrong PIN (with what the token says
- * about tries left), a PIN at its final try (not tried without --force), a bad URI, a token that
- * is not there, a module that does not exist.
+ * about tries left), a PIN at its final try (not tried without --allow-final-pin-try), a bad URI, a token that
+ * is not there, a module that does not exist, a key the token does not permit for the operation.
  */
 class TokenErrorsSoftHsmTest {
     static SoftHsmToken hsm;
@@ -148,6 +162,39 @@ class TokenErrorsSoftHsmTest {
         assertTrue(r.errorLine().contains("already holds a key with id 05"), r.stderr());
         assertFalse(hsm.pkcs11Tool("--list-objects").stdoutText().contains("two"));
         hsmkit(hsm.pinFile(), "key", "delete", "--key", "one", "--yes").assertOk();
+    }
+
+    /**
+     * A key whose usage attributes forbid the operation (pkcs11-tool makes this one for signing
+     * only, so CKA_DERIVE is false): the error names the attribute, says what to do, and leaves no
+     * output behind.
+     */
+    @Test
+    void keyTheTokenDoesNotPermitForEcdhNamesTheAttributeToFix() throws Exception {
+        hsm.pkcs11Tool("--keypairgen", "--key-type", "EC:prime256v1", "--id", "66", "--label", "sign-only", "--usage-sign");
+        PublicKey publicKey;
+        try (Token t = TokenSpec.parse(hsm.uri()).open(new TokenOptions(Optional.of(hsm.module()), PinSource.of(hsm.userPin()), false))) {
+            publicKey = t.key("sign-only").publicKey();
+        }
+        Instant now = Instant.now();
+        X509Certificate cert = TestPki.standard().issueUser("sign-only", new KeyPair(publicKey, null), "sign-only@hsmkit.test",
+                KeyUsage.keyAgreement, new KeyPurposeId[] {KeyPurposeId.id_kp_emailProtection}, now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30))).certificate();
+        Files.writeString(tmp.resolve("sign-only.pem"), TestPki.pem(List.of(cert)));
+        Files.writeString(tmp.resolve("a.txt"), "for the key that may not derive\n");
+        CliRun.in(tmp).run("encrypt", "-r", "sign-only.pem", "a.txt").assertOk();
+        try {
+            CliRun.Result r = hsmkit(hsm.pinFile(), "decrypt", "--key", "sign-only", "--cert", "sign-only.pem", "-o", "a.out",
+                    "a.txt.p7m").assertExit(ExitCode.KEY);
+            assertEquals("hsmkit: error: ECDH with the key 'sign-only' failed: the token '" + hsm.label()
+                    + "' does not permit this use of the key (CKR_KEY_FUNCTION_NOT_PERMITTED)", r.errorLine());
+            assertEquals("hsmkit: hint: the key's CKA_DERIVE attribute is false, and most tokens do not let it change: use a key "
+                    + "made by 'hsmkit key generate' or imported with 'hsmkit key import'", r.hintLine());
+            assertEquals("", r.stdout());
+            assertFalse(Files.exists(tmp.resolve("a.out")), "no output after the failure");
+        } finally {
+            hsmkit(hsm.pinFile(), "key", "delete", "--key", "sign-only", "--yes").assertOk();
+        }
     }
 
     private boolean countLow() {
