@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * GnuPG 2.2 and hsmkit read each other's OpenPGP, for every key type hsmkit supports: gpg imports
@@ -164,6 +165,25 @@ class PgpGnupgInteropTest {
         assertEquals(1, sigs.size());
         assertEquals(certs.get(u).fingerprint(), sigs.get(0).keyFingerprint());
         assertEquals(Optional.of(PgpTestKeys.userId(u)), sigs.get(0).userId());
+    }
+
+    /**
+     * hsmkit writes the SEIPD v1 framing itself: 1 MiB partial parts (the body's first byte, the
+     * version, shifts each part by one byte) and a last part whose length takes one, two or five
+     * bytes. gpg reads each: about 210, 1,050 and 9,050 bytes of packet body, a last part cut
+     * right after a full 1 MiB part, and three parts and a bit.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 150, 1000, 9000, (1 << 20) - 48, 3 * (1 << 20) + 17})
+    void gpgReadsHsmkitsSeipdV1FramingAtEveryLengthEncoding(int size) throws Exception {
+        byte[] data = new byte[size];
+        new java.util.Random(size).nextBytes(data);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PgpEncryptor.to(List.of(certs.get(TestUser.BOB_P256))).seipdV1Only(true).build().encrypt(new ByteArrayInputStream(data), out);
+        String name = "framing-" + size + ".gpg";
+        Files.write(dir.resolve(name), out.toByteArray());
+        gpg.run("-o", name + ".out", "--decrypt", name).requireSuccess();
+        assertArrayEquals(data, Files.readAllBytes(dir.resolve(name + ".out")));
     }
 
     @Test

@@ -70,6 +70,25 @@ class PgpMessageTest {
         }
     }
 
+    /**
+     * SEIPD v1 is written in 1 MiB parts, and the MDC packet's two header bytes may fill the last
+     * part, or cross into a new one: every input size across the first part's end round-trips
+     * (the literal packet around the input adds a few dozen bytes, so the end falls inside).
+     */
+    @Test
+    void seipdV1RoundTripsAtEverySizeAcrossItsFirstPartsEnd() throws Exception {
+        PgpCertificate bob = PgpTestKeys.certificate(TestUser.BOB_P256);
+        PgpTokenKey key = PgpTestKeys.key(TestUser.BOB_P256);
+        byte[] all = random((1 << 20), 3);
+        for (int size = (1 << 20) - 80; size <= (1 << 20) - 16; size++) {
+            byte[] plain = java.util.Arrays.copyOf(all, size);
+            Path target = dir.resolve("v1-" + size);
+            decrypt(encrypt(plain, true, false, bob), key, target);
+            assertArrayEquals(plain, Files.readAllBytes(target), "size " + size);
+            Files.delete(target);
+        }
+    }
+
     @Test
     void hsmkitCertificatesAdvertiseSeipdV2SoHsmkitWritesItToThem() {
         PgpEncryptor e = PgpEncryptor.to(List.of(PgpTestKeys.certificate(TestUser.ALICE_RSA2048))).build();

@@ -5,9 +5,7 @@ import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
-import org.bouncycastle.bcpg.BCPGOutputStream;
 import org.bouncycastle.bcpg.PacketTags;
-import org.hsmkit.core.internal.cms.WriteFailure;
 
 /**
  * Writes one SEIPD v1 packet (tag 18, RFC 4880 section 5.13): what is written to it (the inner
@@ -17,24 +15,32 @@ import org.hsmkit.core.internal.cms.WriteFailure;
  * without closing it.
  *
  * <p>CFB encryption is sequential and the slow part, so the SHA-1 runs on a second thread
- * ({@link Sha1Thread}) while this one encrypts.
+ * ({@link Sha1Thread}) while this one encrypts, and the framing is written here rather than
+ * through Bouncy Castle's packet stream, which would copy every byte once more on this thread.
  */
 public final class Seipd1OutputStream extends OutputStream {
     private static final int CHUNK = 1 << 20;
+    /** A partial body length of 2^20 bytes (RFC 4880 section 4.2.2.4). */
+    private static final int PARTIAL_CHUNK = 0xE0 | 20;
+    private static final int VERSION = 1;
 
-    private final BCPGOutputStream packet;
+    private final OutputStream out;
     private final CfbEncryption cfb;
     private final Sha1Thread sha1;
-    private final byte[] cipher = new byte[CHUNK + 32];
+    /**
+     * The packet body not yet written, at [0]: a byte carried over, because the body starts with
+     * the version byte while each part written is exactly a chunk; then the chunk's ciphertext.
+     */
+    private final byte[] body = new byte[1 + CHUNK + 64];
     private byte[] plain;
     private int filled;
     private boolean closed;
 
     public Seipd1OutputStream(OutputStream out, byte[] key, SecureRandom random) throws IOException {
+        this.out = out;
         this.cfb = new CfbEncryption(key);
-        // closing the packet ends it and must leave the stream below open
-        this.packet = new BCPGOutputStream(WriteFailure.guardKeepingOpen(out), PacketTags.SYM_ENC_INTEGRITY_PRO, new byte[CHUNK]);
-        packet.write(1); // version
+        out.write(0xC0 | PacketTags.SYM_ENC_INTEGRITY_PRO); // new-format packet header
+        body[0] = VERSION;
         this.sha1 = Sha1Thread.start(CHUNK);
         this.plain = sha1.take();
         byte[] prefix = new byte[18];
@@ -56,7 +62,7 @@ public final class Seipd1OutputStream extends OutputStream {
         }
         while (len > 0) {
             if (filled == CHUNK) {
-                encryptBuffer();
+                encryptChunk();
             }
             int n = Math.min(len, CHUNK - filled);
             System.arraycopy(b, off, plain, filled, n);
@@ -66,22 +72,18 @@ public final class Seipd1OutputStream extends OutputStream {
         }
     }
 
-    /**
-     * Encrypts the whole blocks of the buffer, hands it to the hashing thread and writes the
-     * ciphertext; returns the bytes after the last whole block (only the last buffer has any).
-     */
-    private byte[] encryptBuffer() throws IOException {
-        int whole = filled - filled % CfbEncryption.BLOCK;
-        cfb.encryptBlocks(plain, 0, whole, cipher, 0);
-        byte[] rest = Arrays.copyOfRange(plain, whole, filled);
-        sha1.submit(plain, filled);
+    /** Encrypts the full buffer, hands it to the hashing thread and writes one partial part. */
+    private void encryptChunk() throws IOException {
+        cfb.encryptBlocks(plain, 0, CHUNK, body, 1);
+        sha1.submit(plain, CHUNK);
         plain = sha1.take();
         filled = 0;
-        packet.write(cipher, 0, whole);
-        return rest;
+        out.write(PARTIAL_CHUNK);
+        out.write(body, 0, CHUNK);
+        body[0] = body[CHUNK];
     }
 
-    /** Appends the MDC packet, ends the SEIPD packet and flushes the stream below. */
+    /** Appends the MDC packet, writes the last part with its length and flushes the stream below. */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -90,16 +92,35 @@ public final class Seipd1OutputStream extends OutputStream {
         try {
             write(new byte[] {(byte) 0xD3, 0x14}, 0, 2); // the MDC packet's header is part of what it hashes
             closed = true;
-            byte[] rest = encryptBuffer();
-            byte[] mdc = sha1.finish();
-            byte[] last = Arrays.copyOf(rest, rest.length + mdc.length);
-            System.arraycopy(mdc, 0, last, rest.length, mdc.length);
-            cfb.encryptLast(last, 0, last.length, last, 0);
-            packet.write(last);
-            packet.close();
+            int whole = filled - filled % CfbEncryption.BLOCK;
+            cfb.encryptBlocks(plain, 0, whole, body, 1);
+            byte[] last = Arrays.copyOf(Arrays.copyOfRange(plain, whole, filled), filled - whole + 20);
+            sha1.submit(plain, filled);
+            System.arraycopy(sha1.finish(), 0, last, filled - whole, 20);
+            cfb.encryptLast(last, 0, last.length, body, 1 + whole);
+            int length = 1 + whole + last.length;
+            writeLength(length);
+            out.write(body, 0, length);
+            out.flush();
         } finally {
             closed = true;
             sha1.stop();
+        }
+    }
+
+    /** A new-format body length (RFC 4880 section 4.2.2). */
+    private void writeLength(int n) throws IOException {
+        if (n < 192) {
+            out.write(n);
+        } else if (n < 8384) {
+            out.write(((n - 192) >> 8) + 192);
+            out.write((n - 192) & 0xFF);
+        } else {
+            out.write(0xFF);
+            out.write(n >>> 24);
+            out.write(n >>> 16);
+            out.write(n >>> 8);
+            out.write(n);
         }
     }
 }
