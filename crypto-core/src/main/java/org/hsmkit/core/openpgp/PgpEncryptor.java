@@ -194,9 +194,17 @@ public final class PgpEncryptor {
             }
             header.flush();
             Seipd1OutputStream seipd = new Seipd1OutputStream(packets, sessionKey, random);
-            long total = literal(in, seipd);
-            seipd.close();
-            return total;
+            boolean written = false;
+            try {
+                long total = literal(in, seipd);
+                seipd.close();
+                written = true;
+                return total;
+            } finally {
+                if (!written) {
+                    seipd.abandon(); // or its hashing thread would wait for input forever
+                }
+            }
         } finally {
             Arrays.fill(sessionKey, (byte) 0);
         }

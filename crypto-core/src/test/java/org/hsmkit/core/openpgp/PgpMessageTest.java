@@ -89,6 +89,46 @@ class PgpMessageTest {
         }
     }
 
+    /** An input that fails after {@code good} bytes, as a file on a failing disk does. */
+    private static InputStream failingAfter(int good) {
+        return new InputStream() {
+            private int read;
+
+            @Override
+            public int read() throws java.io.IOException {
+                if (read++ >= good) {
+                    throw new java.io.IOException("input/output error");
+                }
+                return 0;
+            }
+        };
+    }
+
+    private static long hashingThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("hsmkit-sha1") && t.isAlive()).count();
+    }
+
+    /**
+     * SEIPD v1 hashes on a thread of its own; an input that fails part way is an error of the input
+     * kind, and the thread ends with it (a mail server encrypting all day would otherwise keep one
+     * per failure).
+     */
+    @Test
+    void seipdV1EncryptionOfAFailingInputEndsItsHashingThread() throws Exception {
+        long before = hashingThreads();
+        PgpEncryptor enc = PgpEncryptor.to(List.of(PgpTestKeys.certificate(TestUser.BOB_P256))).seipdV1Only(true).build();
+        for (int good : new int[] {0, 100, 3 << 20}) {
+            org.hsmkit.core.HsmkitException e = assertThrows(org.hsmkit.core.HsmkitException.class,
+                    () -> enc.encrypt(failingAfter(good), java.io.OutputStream.nullOutputStream()));
+            assertEquals(org.hsmkit.core.ErrorKind.IO, e.kind(), e.getMessage());
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (hashingThreads() > before && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(before, hashingThreads(), "hashing threads left running");
+    }
+
     @Test
     void hsmkitCertificatesAdvertiseSeipdV2SoHsmkitWritesItToThem() {
         PgpEncryptor e = PgpEncryptor.to(List.of(PgpTestKeys.certificate(TestUser.ALICE_RSA2048))).build();

@@ -108,6 +108,15 @@ public final class Seipd1OutputStream extends OutputStream {
         }
     }
 
+    /**
+     * Ends the hashing thread without finishing the packet, after a failure (of the input, or of
+     * the stream below): what was written is incomplete and the caller discards it.
+     */
+    public void abandon() {
+        closed = true;
+        sha1.stop();
+    }
+
     /** A new-format body length (RFC 4880 section 4.2.2). */
     private void writeLength(int n) throws IOException {
         if (n < 192) {
