@@ -136,6 +136,36 @@ class KeyOpenscSmartCardHsmTest {
         return p.toString();
     }
 
+    /**
+     * A key made for signing only (pkcs11-tool's --usage-sign) asked for ECDH: OpenSC's module
+     * answers CKR_KEY_TYPE_INCONSISTENT where SoftHSM2 answers CKR_KEY_FUNCTION_NOT_PERMITTED
+     * (TokenErrorsSoftHsmTest); either way the error names the attribute to fix and nothing is written.
+     */
+    @Test
+    void aKeyWithoutTheUsageForEcdhNamesTheAttributeThroughOpenscsModule() throws Exception {
+        card.pkcs11Tool("--login", "--pin", SmartCardHsmSimulator.DEFAULT_USER_PIN, "--keypairgen", "--key-type", "EC:prime256v1",
+                "--id", "66", "--label", "sign-only", "--usage-sign").requireSuccess();
+        int ref = simulator.keyReferences().stream().max(Integer::compare).orElseThrow();
+        reinsert(); // OpenSC in the next process reads the card afresh, with the key pkcs11-tool made
+        try {
+            Path crt = certificate(simulator.publicKey(ref).orElseThrow(), "Sign Only");
+            Files.writeString(tmp.resolve("a.txt"), "for the key that may only sign");
+            hsmkit("encrypt", "-r", crt.toString(), "a.txt").assertOk();
+            CliRun.Result r = hsmkit("decrypt", "--key", "sign-only", "--cert", crt.toString(), "-o", "a.out", "a.txt.p7m")
+                    .assertExit(ExitCode.KEY);
+            assertEquals("hsmkit: error: ECDH with the key 'sign-only' failed: the token '" + card.tokenLabel()
+                    + "' does not permit this use of the key (CKR_KEY_TYPE_INCONSISTENT)", r.errorLine());
+            assertEquals("hsmkit: hint: the key's CKA_DERIVE attribute is false, and most tokens do not let it change: use a key "
+                    + "made by 'hsmkit key generate' or imported with 'hsmkit key import'", r.hintLine());
+            assertEquals("", r.stdout());
+            assertFalse(Files.exists(tmp.resolve("a.out")), "no output after the failure");
+        } finally {
+            card.pkcs11Tool("--login", "--pin", SmartCardHsmSimulator.DEFAULT_USER_PIN, "--delete-object", "--type", "privkey",
+                    "--id", "66").requireSuccess();
+        }
+        assertFalse(simulator.keyReferences().contains(ref));
+    }
+
     @Test
     void aKeyWithoutPublicKeyIsListedAndDeleted() throws Exception {
         String pin = SmartCardHsmSimulator.DEFAULT_USER_PIN;

@@ -1,5 +1,8 @@
 package org.hsmkit.core.internal.pkcs11;
 
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_DECRYPT;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_DERIVE;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_SIGN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_VALUE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKD_NULL;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKG_MGF1_SHA1;
@@ -151,7 +154,7 @@ final class Pkcs11Key implements TokenKey {
             }
             default -> throw new IllegalArgumentException(String.valueOf(scheme));
         }
-        byte[] signature = token.call("signing with the key " + name(), true,
+        byte[] signature = use("signing with the key " + name(), CKA_SIGN,
                 s -> sign(s, mech, input));
         return scheme == SignatureScheme.ECDSA ? SignatureFormats.ecdsaToDer(signature, (orderBits() + 7) / 8) : signature;
     }
@@ -196,7 +199,7 @@ final class Pkcs11Key implements TokenKey {
             Mechanism oaep = new Mechanism(CKM_RSA_PKCS_OAEP, new RSA_PKCS_OAEP_PARAMS(
                     d == null ? CKM_SHA_1 : hashMechanism(d), d == null ? CKG_MGF1_SHA1 : mgf(d)));
             try {
-                return token.call("decrypting with the key " + name(), true, s -> decryptBlock(s, oaep, block));
+                return use("decrypting with the key " + name(), CKA_DECRYPT, s -> decryptBlock(s, oaep, block));
             } catch (HsmkitException e) {
                 long code = code(e);
                 boolean refusedParams = code == PKCS11Constants.CKR_ARGUMENTS_BAD
@@ -222,7 +225,7 @@ final class Pkcs11Key implements TokenKey {
 
     private byte[] tokenDecrypt(Mechanism mech, byte[] ciphertext, RsaPadding padding) {
         try {
-            return token.call("decrypting with the key " + name(), true, s -> decryptBlock(s, mech, ciphertext));
+            return use("decrypting with the key " + name(), CKA_DECRYPT, s -> decryptBlock(s, mech, ciphertext));
         } catch (HsmkitException e) {
             if (isBadData(code(e))) {
                 throw wrongData(padding);
@@ -239,7 +242,7 @@ final class Pkcs11Key implements TokenKey {
         Mechanism raw = new Mechanism(CKM_RSA_X_509);
         try {
             return RawRsaDecryption.decrypt(padding, type.bits(), ciphertext,
-                    block -> token.call("decrypting with the key " + name(), true, s -> decryptBlock(s, raw, block)));
+                    block -> use("decrypting with the key " + name(), CKA_DECRYPT, s -> decryptBlock(s, raw, block)));
         } catch (InvalidCipherTextException | org.bouncycastle.crypto.DataLengthException e) {
             throw wrongData(padding);
         } catch (HsmkitException e) {
@@ -270,6 +273,38 @@ final class Pkcs11Key implements TokenKey {
                 "the file may be for another key, or damaged");
     }
 
+    /**
+     * A private-key operation in a logged-in session. When the token refuses it and the key's
+     * {@code usage} attribute is false, the error says so and what to do: SoftHSM2 answers
+     * CKR_KEY_FUNCTION_NOT_PERMITTED, OpenSC's module (SmartCard-HSM) CKR_KEY_TYPE_INCONSISTENT,
+     * and keys made by other tools often lack a usage (softhsm2-util imports EC keys without
+     * CKA_DERIVE; pkcs11-tool sets only the usages it is given).
+     */
+    private <T> T use(String what, long usage, Pkcs11Token.SessionWork<T> work) {
+        try {
+            return token.call(what, true, work);
+        } catch (HsmkitException e) {
+            long code = code(e);
+            if (code != PKCS11Constants.CKR_KEY_FUNCTION_NOT_PERMITTED && code != PKCS11Constants.CKR_KEY_TYPE_INCONSISTENT) {
+                throw e;
+            }
+            Boolean allowed;
+            try {
+                allowed = token.call("reading the usage of the key " + name(), true,
+                        s -> s.getAttrValues(handle(s), usage).getBooleanAttrValue(usage));
+            } catch (HsmkitException unreadable) {
+                allowed = null;
+            }
+            if (!Boolean.FALSE.equals(allowed)) {
+                throw e;
+            }
+            throw new HsmkitException(ErrorKind.KEY, what + " failed: " + token.name() + " does not permit this use of the key ("
+                    + ((PKCS11Exception) e.getCause()).getErrorName() + ")", "the key's " + PKCS11Constants.ckaCodeToName(usage)
+                    + " attribute is false, and most tokens do not let it change: use a key made by 'hsmkit key generate' or"
+                    + " imported with 'hsmkit key import'", e.getCause());
+        }
+    }
+
     private static long code(HsmkitException e) {
         return e.getCause() instanceof PKCS11Exception p ? p.getErrorCode() : -1;
     }
@@ -291,7 +326,7 @@ final class Pkcs11Key implements TokenKey {
         int length = (type.bits() + 7) / 8;
         AttributeVector template = new AttributeVector().class_(CKO_SECRET_KEY).keyType(CKK_GENERIC_SECRET)
                 .token(false).sensitive(false).extractable(true).valueLen(length);
-        return token.call("ECDH with the key " + name(), true, s -> {
+        return use("ECDH with the key " + name(), CKA_DERIVE, s -> {
             try {
                 return derive(s, point, template, length);
             } catch (PKCS11Exception e) {

@@ -552,10 +552,6 @@ public final class Pkcs11Token implements Token {
         if (code == PKCS11Constants.CKR_TOKEN_WRITE_PROTECTED) {
             return new HsmkitException(ErrorKind.KEY, what + " failed: " + name() + " is write-protected", null, e);
         }
-        if (code == PKCS11Constants.CKR_KEY_FUNCTION_NOT_PERMITTED) {
-            return new HsmkitException(ErrorKind.KEY, what + " failed: " + name() + " does not permit this use of the key ("
-                    + e.getErrorName() + ")", permissionHint(what), e);
-        }
         if (code == PKCS11Constants.CKR_DEVICE_MEMORY) {
             return new HsmkitException(ErrorKind.KEY, what + " failed: " + name() + " is full",
                     "delete keys or certificates that are no longer needed", e);
@@ -567,20 +563,6 @@ public final class Pkcs11Token implements Token {
                     + e.getErrorName() + ")", "many HSMs only use keys generated on them: hsmkit key generate", e);
         }
         return new HsmkitException(ErrorKind.KEY, what + " failed on " + name() + ": " + e.getErrorName(), null, e);
-    }
-
-    /**
-     * Which of the key's usage attributes is off. Tools that make or import keys set them by their
-     * own defaults (softhsm2-util imports EC keys without CKA_DERIVE; pkcs11-tool sets only the
-     * usages it is given), and on most tokens a key's usages cannot be changed afterwards.
-     */
-    private static String permissionHint(String what) {
-        String attribute = what.startsWith("ECDH") ? "CKA_DERIVE" : what.startsWith("decrypting") ? "CKA_DECRYPT"
-                : what.startsWith("signing") ? "CKA_SIGN" : null;
-        String usage = attribute == null ? "the key's usage attributes forbid it"
-                : "the key's " + attribute + " attribute is false";
-        return usage + ", and most tokens do not let it change: use a key made by 'hsmkit key generate' or imported with"
-                + " 'hsmkit key import'";
     }
 
     private synchronized Session borrow() throws PKCS11Exception {
