@@ -29,14 +29,35 @@ import java.nio.file.attribute.BasicFileAttributes;
  * /dev/null}, {@code /dev/stdout}, a named pipe — is no file to replace: it is written as standard
  * output is (spooled, then copied into it at commit, so that it too receives only finished bytes),
  * without "exists" and without a temporary file beside it.
+ *
+ * <p>Output that protects itself — ciphertext, signatures — may instead go to such a destination as
+ * it is written ({@link Release#AS_WRITTEN}), so that a 20 GB encryption into a pipe needs no
+ * spool space and its reader starts at once. A regular file is always written beside and moved.
  */
 public final class AtomicOutput implements AutoCloseable {
+    /** When bytes reach a destination that is not a regular file: standard output, a pipe, a device. */
+    public enum Release {
+        /**
+         * Only at {@link #commit()}: the reader never sees bytes of an operation that then fails.
+         * For what a reader would trust as it reads — decrypted or verified content.
+         */
+        AT_COMMIT,
+        /**
+         * As they are written. For output that a reader checks before trusting it (ciphertext,
+         * signed data): when the operation fails part of the way the reader has received a truncated
+         * output, and the exit code says so. Regular files are still written beside and moved.
+         */
+        AS_WRITTEN
+    }
+
     private final Path target;
     private final OutputStream stdout;
     private final boolean force;
     private final Path temp;
     private final FileChannel channel;
     private final OutputStream out;
+    /** Whether bytes go straight to {@link #stdout} (no temporary file). */
+    private final boolean direct;
     private boolean durable;
     private boolean committed;
     private boolean closed;
@@ -45,6 +66,7 @@ public final class AtomicOutput implements AutoCloseable {
         this.target = target;
         this.stdout = stdout;
         this.force = force;
+        this.direct = false;
         // named after this process, so that the next run removes what a killed run left (WorkFiles)
         this.temp = target != null ? WorkFiles.beside(target, ".partial") : WorkFiles.temporary("stdout", ".spool");
         // WRITE without TRUNCATE_EXISTING: the file is new and empty, and on ext4 an O_TRUNC open
@@ -52,6 +74,17 @@ public final class AtomicOutput implements AutoCloseable {
         // which cost 0.35 s at close, and 1.3 s more for whoever deleted it, per GiB measured here
         this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
         this.out = Channels.newOutputStream(channel);
+    }
+
+    /** Straight to {@code destination}, which is not a regular file. */
+    private AtomicOutput(OutputStream destination) {
+        this.target = null;
+        this.stdout = destination;
+        this.force = true;
+        this.direct = true;
+        this.temp = null;
+        this.channel = null;
+        this.out = destination;
     }
 
     /**
@@ -71,8 +104,16 @@ public final class AtomicOutput implements AutoCloseable {
      * @throws HsmkitException USAGE when the target is an input, or exists and {@code force} is off
      */
     public static AtomicOutput toFile(Path target, boolean force, Path... inputs) {
+        return toFile(target, force, Release.AT_COMMIT, inputs);
+    }
+
+    /**
+     * As {@link #toFile(Path, boolean, Path...)}; {@code release} says when a target that is not a
+     * regular file receives the bytes.
+     */
+    public static AtomicOutput toFile(Path target, boolean force, Release release, Path... inputs) {
         if (isSpecial(check(target, force, inputs))) {
-            return toStream(new OpenedAtFirstWrite(target));
+            return toStream(new OpenedAtFirstWrite(target), release);
         }
         try {
             return new AtomicOutput(target, null, force);
@@ -83,6 +124,17 @@ public final class AtomicOutput implements AutoCloseable {
 
     /** Spools to a temporary file and copies to {@code stdout} only at commit. */
     public static AtomicOutput toStream(OutputStream stdout) {
+        return toStream(stdout, Release.AT_COMMIT);
+    }
+
+    /**
+     * Writes to {@code stdout}: spooled and copied at commit, or as written. Either way the stream
+     * is flushed at commit and not closed (a pipe opened for this output is closed).
+     */
+    public static AtomicOutput toStream(OutputStream stdout, Release release) {
+        if (release == Release.AS_WRITTEN) {
+            return new AtomicOutput(stdout);
+        }
         try {
             return new AtomicOutput(null, stdout, true);
         } catch (IOException e) {
@@ -184,8 +236,22 @@ public final class AtomicOutput implements AutoCloseable {
 
         @Override
         public void flush() throws IOException {
-            // the end of the copy: hand everything over and let the reader see the end
+            if (out != null) {
+                out.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            // the end: hand everything over and let the reader see the end of the pipe
             out().close();
+        }
+
+        /** After a failure: a reader that already has bytes sees the end; one that has none is not woken. */
+        void closeIfOpened() throws IOException {
+            if (out != null) {
+                out.close();
+            }
         }
     }
 
@@ -204,14 +270,26 @@ public final class AtomicOutput implements AutoCloseable {
         };
     }
 
-    /** The temporary file, for code that must reopen what it wrote (e.g. to verify it). */
+    /**
+     * The temporary file, for code that must reopen what it wrote (e.g. to verify it).
+     *
+     * @throws IllegalStateException for an output released as written, which has none
+     */
     public Path temporaryFile() {
+        if (direct) {
+            throw new IllegalStateException("an output released as written has no temporary file");
+        }
         return temp;
     }
 
     /** Moves (or copies, for standard output) the finished bytes into place. */
     public void commit() {
         try {
+            if (direct) {
+                finishDirect();
+                committed = true;
+                return;
+            }
             out.flush();
             if (durable) {
                 channel.force(true);
@@ -233,7 +311,7 @@ public final class AtomicOutput implements AutoCloseable {
                 try (InputStream in = Files.newInputStream(temp)) {
                     in.transferTo(stdout);
                 }
-                stdout.flush();
+                finishDirect();
                 Files.deleteIfExists(temp);
             }
             committed = true;
@@ -243,6 +321,19 @@ public final class AtomicOutput implements AutoCloseable {
         } catch (IOException e) {
             throw HsmkitException.io("cannot write " + (target == null ? "standard output" : target.toString())
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Hands the last bytes over; a pipe opened for this output is closed so its reader sees the end. */
+    private void finishDirect() throws IOException {
+        if (stdout instanceof OpenedAtFirstWrite pipe) {
+            pipe.close();
+        } else {
+            stdout.flush();
+            // a PrintStream (System.out) keeps write errors to itself, a closed pipe among them
+            if (stdout instanceof java.io.PrintStream ps && ps.checkError()) {
+                throw new IOException("the reader went away, or the stream failed");
+            }
         }
     }
 
@@ -261,6 +352,16 @@ public final class AtomicOutput implements AutoCloseable {
             return;
         }
         closed = true;
+        if (direct) {
+            if (!committed && stdout instanceof OpenedAtFirstWrite pipe) {
+                try {
+                    pipe.closeIfOpened();
+                } catch (IOException ignored) {
+                    // the operation's own failure is what the caller reports
+                }
+            }
+            return;
+        }
         try {
             out.close();
         } catch (IOException ignored) {
