@@ -61,16 +61,24 @@ final class CmsFileArguments {
      * @param derived the default name for a file input, or null when none can be derived
      */
     AtomicOutput output(String o, String in, String derived, String what) {
+        return output(o, in, derived, what, AtomicOutput.Release.AT_COMMIT);
+    }
+
+    /**
+     * As {@link #output(String, String, String, String)}; {@code release} says when standard
+     * output, a pipe or a device receives the bytes (as written only for ciphertext and signatures).
+     */
+    AtomicOutput output(String o, String in, String derived, String what, AtomicOutput.Release release) {
         Path inPath = inputPath(in);
         if ("-".equals(o) || (o == null && inPath == null)) {
-            return AtomicOutput.toStream(session.context().stdout());
+            return AtomicOutput.toStream(session.context().stdout(), release);
         }
         String name = o != null ? o : derived;
         if (name == null) {
             throw new HsmkitException(ErrorKind.USAGE, "cannot derive the " + what + " name from " + in, "name it with -o");
         }
         Path target = session.context().resolve(name);
-        return AtomicOutput.toFile(target, session.forced(), inPath);
+        return AtomicOutput.toFile(target, session.forced(), release, inPath);
     }
 
     /** How to name an output in messages. */

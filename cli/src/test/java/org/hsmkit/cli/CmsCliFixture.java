@@ -2,6 +2,8 @@ package org.hsmkit.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,11 +85,21 @@ final class CmsCliFixture {
 
     private Result runWith(byte[] stdin, Map<String, String> extraEnv, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Result r = runWith(new ByteArrayInputStream(stdin), out, extraEnv, args);
+        return new Result(r.exit(), out.toByteArray(), r.stderr());
+    }
+
+    /** With the caller's standard input and output (the result's stdout is then empty). */
+    Result runWithStreams(InputStream stdin, OutputStream stdout, String... args) {
+        return runWith(stdin, stdout, Map.of(), args);
+    }
+
+    private Result runWith(InputStream stdin, OutputStream stdout, Map<String, String> extraEnv, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = new HashMap<>();
         env.put(PIN_VAR, PASSPHRASE);
         env.putAll(extraEnv);
-        CliContext ctx = new CliContext(new ByteArrayInputStream(stdin), new PrintStream(out, true), new PrintStream(err, true), env, dir);
+        CliContext ctx = new CliContext(stdin, new PrintStream(stdout, true), new PrintStream(err, true), env, dir);
         String[] full = new String[args.length + 4];
         full[0] = "-t";
         full[1] = "soft:" + tokenFile;
@@ -95,7 +107,7 @@ final class CmsCliFixture {
         full[3] = PIN_VAR;
         System.arraycopy(args, 0, full, 4, args.length);
         int code = HsmkitCli.run(ctx, full);
-        return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+        return new Result(code, new byte[0], err.toString(StandardCharsets.UTF_8));
     }
 
     Path write(String name, int size, long seed) throws java.io.IOException {

@@ -2,6 +2,8 @@ package org.hsmkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** -o naming a device or a named pipe: written into, neither refused as "exists" nor replaced by a file. */
+/**
+ * -o naming a device or a named pipe: written into, neither refused as "exists" nor replaced by a
+ * file. Ciphertext reaches standard output or a pipe as it is made; decrypted content only once it
+ * is authenticated.
+ */
 class SpecialOutputCliTest {
     @TempDir
     static Path dir;
@@ -48,6 +54,120 @@ class SpecialOutputCliTest {
         CmsCliFixture.Result r = cli.run("decrypt", "-o", "fifo", "pipe.bin.p7m");
         assertEquals(0, r.exit(), r.stderr());
         assertArrayEquals(Files.readAllBytes(plain), reader.get(30, TimeUnit.SECONDS));
+        assertEquals(false, Files.isRegularFile(fifo));
+    }
+
+    /** 6 MiB of input that pauses after 4 MiB until {@link #resume} (or 20 s), or fails there. */
+    private static final class PausingInput extends java.io.InputStream {
+        static final int PAUSE_AT = 4 << 20;
+        final byte[] data = new byte[6 << 20];
+        final java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+        final boolean failAtPause;
+        int served;
+        volatile boolean waitedInVain;
+
+        PausingInput(boolean failAtPause) {
+            new java.util.Random(12).nextBytes(data);
+            this.failAtPause = failAtPause;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (served == PAUSE_AT) {
+                if (failAtPause) {
+                    throw new java.io.IOException("the source went away");
+                }
+                try {
+                    waitedInVain = !resume.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+            if (served == data.length) {
+                return -1;
+            }
+            int limit = served < PAUSE_AT ? PAUSE_AT : data.length;
+            int n = Math.min(len, limit - served);
+            System.arraycopy(data, served, b, off, n);
+            served += n;
+            return n;
+        }
+    }
+
+    /** Standard output that lets the input go on once it has received 1 MiB. */
+    private static java.io.ByteArrayOutputStream resumingAfterOneMebibyte(PausingInput in) {
+        return new java.io.ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                super.write(b, off, len);
+                if (size() >= 1 << 20) {
+                    in.resume.countDown();
+                }
+            }
+        };
+    }
+
+    @Test
+    void ciphertextReachesStandardOutputWhileTheInputIsStillOpen() throws Exception {
+        PausingInput in = new PausingInput(false);
+        java.io.ByteArrayOutputStream out = resumingAfterOneMebibyte(in);
+        CmsCliFixture.Result r = cli.runWithStreams(in, out, "encrypt", "-r", "alice-rsa2048.pem", "-");
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals(false, in.waitedInVain, "1 MiB of ciphertext had reached standard output while the input paused at 4 MiB");
+        CmsCliFixture.Result back = cli.runWithInput(out.toByteArray(), "decrypt", "-");
+        assertEquals(0, back.exit(), back.stderr());
+        assertArrayEquals(in.data, back.stdout());
+    }
+
+    @Test
+    void aSignatureWithItsContentReachesStandardOutputWhileTheInputIsStillOpen() throws Exception {
+        PausingInput in = new PausingInput(false);
+        java.io.ByteArrayOutputStream out = resumingAfterOneMebibyte(in);
+        CmsCliFixture.Result r = cli.runWithStreams(in, out, "sign", "--key", "bob-p256", "--attached", "-");
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals(false, in.waitedInVain, "1 MiB of the signed file had reached standard output while the input paused");
+        Files.write(dir.resolve("streamed.p7s"), out.toByteArray());
+        CmsCliFixture.Result v = cli.run("verify", "--trust", "root.pem", "-o", "streamed.content", "streamed.p7s");
+        assertEquals(0, v.exit(), v.stderr());
+        assertArrayEquals(in.data, Files.readAllBytes(dir.resolve("streamed.content")));
+    }
+
+    @Test
+    void anEncryptionThatFailsPartWayLeavesAStreamedCiphertextThatNoOneCanDecrypt() throws Exception {
+        PausingInput in = new PausingInput(true);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        CmsCliFixture.Result r = cli.runWithStreams(in, out, "encrypt", "-r", "alice-rsa2048.pem", "-");
+        assertEquals(5, r.exit(), r.stderr());
+        assertTrue(r.stderr().startsWith("hsmkit: error: "), r.stderr());
+        assertTrue(out.size() > 0, "the ciphertext made before the failure was streamed");
+        CmsCliFixture.Result back = cli.runWithInput(out.toByteArray(), "decrypt", "-");
+        assertNotEquals(0, back.exit(), "a truncated ciphertext is refused");
+        assertEquals(0, back.stdout().length, "and none of its plaintext is released");
+    }
+
+    @Test
+    void aNamedPipeReceivesCiphertextThatDecrypts() throws Exception {
+        Path plain = cli.write("to-pipe.bin", 3 << 20, 3);
+        Path fifo = dir.resolve("cipher-fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readAllBytes(fifo);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        CmsCliFixture.Result r = cli.run("encrypt", "-r", "alice-rsa2048.pem", "-o", "cipher-fifo", "to-pipe.bin");
+        assertEquals(0, r.exit(), r.stderr());
+        CmsCliFixture.Result back = cli.runWithInput(reader.get(30, TimeUnit.SECONDS), "decrypt", "-");
+        assertEquals(0, back.exit(), back.stderr());
+        assertArrayEquals(Files.readAllBytes(plain), back.stdout());
         assertEquals(false, Files.isRegularFile(fifo));
     }
 }
