@@ -181,13 +181,20 @@ public final class CliSession implements AutoCloseable {
      */
     public AtomicOutput output(String file, boolean binary, Path... inputs) {
         if (file == null || file.equals("-")) {
-            if (binary && context.terminal().stdoutIsTerminal()) {
-                throw new HsmkitException(ErrorKind.USAGE, "refusing to write binary data to the terminal",
-                        "write it to a file with -o FILE, or pipe it into another program");
+            if (binary) {
+                refuseBinaryOnTerminal();
             }
             return AtomicOutput.toStream(context.stdout());
         }
         return AtomicOutput.toFile(context.resolve(file), forced(), inputs);
+    }
+
+    /** Fails when standard output is a terminal: binary output there is garbage, and can upset the terminal. */
+    void refuseBinaryOnTerminal() {
+        if (context.terminal().stdoutIsTerminal()) {
+            throw new HsmkitException(ErrorKind.USAGE, "refusing to write binary data to the terminal",
+                    "write it to a file with -o FILE, pipe it into another program, or ask for text with --armor where the command has it");
+        }
     }
 
     /**

@@ -61,16 +61,20 @@ final class CmsFileArguments {
      * @param derived the default name for a file input, or null when none can be derived
      */
     AtomicOutput output(String o, String in, String derived, String what) {
-        return output(o, in, derived, what, AtomicOutput.Release.AT_COMMIT);
+        return output(o, in, derived, what, AtomicOutput.Release.AT_COMMIT, false);
     }
 
     /**
      * As {@link #output(String, String, String, String)}; {@code release} says when standard
-     * output, a pipe or a device receives the bytes (as written only for ciphertext and signatures).
+     * output, a pipe or a device receives the bytes (as written only for ciphertext and signatures);
+     * {@code binary} output is refused when standard output is a terminal.
      */
-    AtomicOutput output(String o, String in, String derived, String what, AtomicOutput.Release release) {
+    AtomicOutput output(String o, String in, String derived, String what, AtomicOutput.Release release, boolean binary) {
         Path inPath = inputPath(in);
         if ("-".equals(o) || (o == null && inPath == null)) {
+            if (binary) {
+                session.refuseBinaryOnTerminal();
+            }
             return AtomicOutput.toStream(session.context().stdout(), release);
         }
         String name = o != null ? o : derived;

@@ -112,7 +112,7 @@ final class EncryptCommand implements Callable<Integer> {
             String target = f.output("-".equals(input) ? null : input + ".p7m");
             long start = System.nanoTime();
             long n;
-            try (InputStream in = files.open(input); AtomicOutput out = files.output(target, input, target, "output", AtomicOutput.Release.AS_WRITTEN)) {
+            try (InputStream in = files.open(input); AtomicOutput out = files.output(target, input, target, "output", AtomicOutput.Release.AS_WRITTEN, !armor)) {
                 n = encryptor.encrypt(in, out.stream());
                 out.commit();
             }

@@ -64,7 +64,7 @@ final class PgpEncryptCommand implements Callable<Integer> {
         String derived = "-".equals(input) ? null : input + (armor ? ".asc" : ".gpg");
         long start = System.nanoTime();
         long n;
-        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output", AtomicOutput.Release.AS_WRITTEN)) {
+        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output", AtomicOutput.Release.AS_WRITTEN, !armor)) {
             n = enc.encrypt(in, out.stream());
             out.commit();
         }

@@ -57,7 +57,7 @@ final class PgpSignCommand implements Callable<Integer> {
         CmsFileArguments files = new CmsFileArguments(session);
         String suffix = m == SignatureMode.CLEARTEXT || armor ? ".asc" : m == SignatureMode.DETACHED ? ".sig" : ".gpg";
         String derived = "-".equals(input) ? null : input + suffix;
-        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "signature", AtomicOutput.Release.AS_WRITTEN)) {
+        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "signature", AtomicOutput.Release.AS_WRITTEN, !armor && m != SignatureMode.CLEARTEXT)) {
             PgpTokenKey k = PgpCommand.tokenKey(session, key, certificate);
             PgpSigner signer = PgpSigner.with(k).mode(m).armor(armor)
                     .fileName("-".equals(input) ? "" : java.nio.file.Path.of(input).getFileName().toString()).build();

@@ -63,7 +63,7 @@ final class SignCommand implements Callable<Integer> {
         return runner.run(all, output, f -> {
             String input = f.input();
             String target = f.output("-".equals(input) ? null : input + ".p7s");
-            try (InputStream in = files.open(input); AtomicOutput out = files.output(target, input, target, "signature", AtomicOutput.Release.AS_WRITTEN)) {
+            try (InputStream in = files.open(input); AtomicOutput out = files.output(target, input, target, "signature", AtomicOutput.Release.AS_WRITTEN, !armor)) {
                 signer.sign(in, out.stream());
                 out.commit();
             }

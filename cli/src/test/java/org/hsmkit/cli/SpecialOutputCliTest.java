@@ -170,4 +170,16 @@ class SpecialOutputCliTest {
         assertArrayEquals(Files.readAllBytes(plain), back.stdout());
         assertEquals(false, Files.isRegularFile(fifo));
     }
+
+    @Test
+    void binaryCiphertextIsNotWrittenToATerminalButArmouredIs() throws Exception {
+        cli.write("for-terminal.bin", 100, 4);
+        CliRun terminal = CliRun.in(dir).withTerminal();
+        CliRun.Result r = terminal.run("encrypt", "-r", "bob-p256.pem", "-o", "-", "for-terminal.bin").assertExit(ExitCode.USAGE);
+        assertEquals("hsmkit: error: refusing to write binary data to the terminal", r.errorLine());
+        assertTrue(r.hintLine().contains("--armor"), r.stderr());
+        assertEquals(0, r.stdoutBytes().length);
+        CliRun.Result armoured = terminal.run("encrypt", "-r", "bob-p256.pem", "--armor", "-o", "-", "for-terminal.bin").assertOk();
+        assertTrue(armoured.stdout().startsWith("-----BEGIN CMS-----"), armoured.stdout());
+    }
 }
