@@ -24,8 +24,10 @@ import org.hsmkit.core.HsmkitException;
  * runs as it always did (its failure is the command's failure). Several inputs — or a
  * {@code --files-from} list — make a batch: each file is worked on and reported on its own, with
  * outputs named as for one file (or in {@code --output-dir}), each atomic; a failing file does not
- * stop the others unless {@code --fail-fast}; a summary line ends the run; the exit code is the
- * highest one met (1 verification failed &lt; 2 usage &lt; 3 key &lt; 4 input &lt; 5 I/O).
+ * stop the others unless {@code --fail-fast}; a failure of the token or key itself (a token that
+ * went away, a key it will not use this way) stops the batch, since every other file would fail
+ * alike; a summary line ends the run; the exit code is the highest one met (1 verification failed
+ * &lt; 2 usage &lt; 3 key &lt; 4 input &lt; 5 I/O).
  *
  * <p>Files are worked on by several threads (the hashing and symmetric cryptography of different
  * files run on different cores); a command does its token login and anything else shared before it
@@ -46,8 +48,26 @@ final class BatchRunner {
         }
     }
 
-    /** What a batch did: per file, in input order, and the exit code. */
-    record Summary(String verb, List<Outcome> files, int exitCode) {
+    /** Why files were left untried. */
+    enum Stop {
+        FAIL_FAST("fail-fast", "--fail-fast"),
+        KEY("key", "the token or key failed, not the file");
+
+        final String json;
+        final String why;
+
+        Stop(String json, String why) {
+            this.json = json;
+            this.why = why;
+        }
+    }
+
+    /**
+     * What a batch did: per file, in input order, and the exit code.
+     *
+     * @param stoppedBy why files were left untried, or null when every file was tried
+     */
+    record Summary(String verb, List<Outcome> files, int exitCode, Stop stoppedBy) {
         long done() {
             return files.stream().filter(o -> o.code() == 0).count();
         }
@@ -158,6 +178,7 @@ final class BatchRunner {
         int threads = Math.max(1, Math.min(inputs.size(),
                 options.jobs != null ? options.jobs : Runtime.getRuntime().availableProcessors()));
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean keyFailed = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "hsmkit-batch");
             t.setDaemon(true);
@@ -171,7 +192,7 @@ final class BatchRunner {
         try {
             List<Future<Buffered>> futures = new ArrayList<>();
             for (String in : inputs) {
-                futures.add(pool.submit(() -> one(in, outputDir, work, stop)));
+                futures.add(pool.submit(() -> one(in, outputDir, work, stop, keyFailed)));
             }
             for (Future<Buffered> f : futures) {
                 Buffered b;
@@ -206,15 +227,16 @@ final class BatchRunner {
             }
             pool.shutdownNow();
         }
-        return new Summary(verb, List.copyOf(outcomes), worst);
+        boolean skipped = outcomes.stream().anyMatch(Outcome::skipped);
+        return new Summary(verb, List.copyOf(outcomes), worst, !skipped ? null : keyFailed.get() ? Stop.KEY : Stop.FAIL_FAST);
     }
 
     /** One file's outcome and what it printed. */
     private record Buffered(Outcome outcome, byte[] out, byte[] err) {
     }
 
-    private Buffered one(String in, Path outputDir, Work work, AtomicBoolean stop) {
-        if (options.failFast && stop.get()) {
+    private Buffered one(String in, Path outputDir, Work work, AtomicBoolean stop, AtomicBoolean keyFailed) {
+        if ((options.failFast && stop.get()) || keyFailed.get()) {
             return new Buffered(new Outcome(in, -1, null, null), new byte[0], new byte[0]);
         }
         Capture c = capture.get();
@@ -232,6 +254,9 @@ final class BatchRunner {
         }
         if (code != 0) {
             stop.set(true);
+        }
+        if (failure != null && failure.failsEveryInput()) {
+            keyFailed.set(true);
         }
         return new Buffered(new Outcome(in, code, failure, file == null ? null : file.report()), c.outBytes(), c.errBytes());
     }
@@ -268,7 +293,7 @@ final class BatchRunner {
             line.append(String.format(Locale.ROOT, "; %d failed", s.failed()));
         }
         if (s.skipped() > 0) {
-            line.append(String.format(Locale.ROOT, "; %d not tried (--fail-fast)", s.skipped()));
+            line.append(String.format(Locale.ROOT, "; %d not tried (%s)", s.skipped(), s.stoppedBy().why));
         }
         if (s.exitCode() != 0) {
             line.append(" (exit code ").append(s.exitCode()).append(')');

@@ -76,20 +76,21 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     }
 
     /** What a failure means for the user: its exit code, kind, message and hint. */
-    record Failure(int code, String kind, String message, String hint) {
+    /** @param failsEveryInput the token or key cannot work for any input (see HsmkitException#failsEveryInput) */
+    record Failure(int code, String kind, String message, String hint, boolean failsEveryInput) {
     }
 
     /** Classifies {@code ex} the way every report shows it (also per file in a batch). */
     static Failure describe(Throwable ex) {
         if (ex instanceof HsmkitException h) {
             return new Failure(h.kind().exitCode(), h.kind().name(), h.getMessage(),
-                    h.hint().orElse(null));
+                    h.hint().orElse(null), h.failsEveryInput());
         }
         if (ex instanceof UncheckedIOException || ex instanceof IOException) {
             return new Failure(ExitCode.IO, "IO", "I/O error: "
-                    + (ex.getCause() != null && ex instanceof UncheckedIOException ? ex.getCause().getMessage() : ex.getMessage()), null);
+                    + (ex.getCause() != null && ex instanceof UncheckedIOException ? ex.getCause().getMessage() : ex.getMessage()), null, false);
         }
-        return new Failure(ExitCode.INPUT, "INTERNAL", "unexpected failure: " + ex, "run again with --stacktrace and report it");
+        return new Failure(ExitCode.INPUT, "INTERNAL", "unexpected failure: " + ex, "run again with --stacktrace and report it", false);
     }
 
     /** With {@code verbose}, the chain of causes follows as {@code hsmkit: cause: …} lines. */

@@ -34,9 +34,10 @@ final class JsonReports {
     }
 
     /** A batch: per input, in the order given, and the totals. */
-    record Batch(String action, int exitCode, long done, long failed, long notTried, List<FileOutcome> files) {
+    record Batch(String action, int exitCode, long done, long failed, long notTried, String stoppedBy, List<FileOutcome> files) {
         static Batch of(BatchRunner.Summary s) {
-            return new Batch(s.verb(), s.exitCode(), s.done(), s.failed(), s.skipped(), s.files().stream().map(o -> new FileOutcome(o.input(),
+            return new Batch(s.verb(), s.exitCode(), s.done(), s.failed(), s.skipped(), s.stoppedBy() == null ? null : s.stoppedBy().json,
+                    s.files().stream().map(o -> new FileOutcome(o.input(),
                     o.skipped() ? "not-tried" : o.code() == 0 ? "ok" : "failed", o.skipped() ? null : o.code(),
                     o.failure() == null ? null : new Error(o.failure().kind(), o.failure().message(), o.failure().hint()),
                     o.report())).toList());

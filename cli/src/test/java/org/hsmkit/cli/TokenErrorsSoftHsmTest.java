@@ -192,6 +192,28 @@ class TokenErrorsSoftHsmTest {
                     + "made by 'hsmkit key generate' or imported with 'hsmkit key import'", r.hintLine());
             assertEquals("", r.stdout());
             assertFalse(Files.exists(tmp.resolve("a.out")), "no output after the failure");
+
+            // in a batch every file would fail alike: the first failure stops it
+            List<String> batch = new java.util.ArrayList<>(List.of("decrypt", "--key", "sign-only", "--cert", "sign-only.pem", "--jobs", "1",
+                    "--output-dir", "batch-out"));
+            for (int i = 0; i < 5; i++) {
+                Files.writeString(tmp.resolve("b" + i + ".txt"), "file " + i + "\n");
+                CliRun.in(tmp).run("encrypt", "-r", "sign-only.pem", "b" + i + ".txt").assertOk();
+                batch.add("b" + i + ".txt.p7m");
+            }
+            CliRun.Result b = hsmkit(hsm.pinFile(), batch.toArray(String[]::new)).assertExit(ExitCode.KEY);
+            assertEquals(1, b.stderr().lines().filter(l -> l.startsWith("hsmkit: error: ")).count(), b.stderr());
+            assertTrue(b.stderr().contains("hsmkit: error: b0.txt.p7m: ECDH with the key 'sign-only' failed"), b.stderr());
+            assertTrue(b.stderr().contains("hsmkit: decrypted 0 of 5 files; 1 failed; 4 not tried (the token or key failed, not the file)"),
+                    b.stderr());
+            try (Stream<Path> out = Files.list(tmp.resolve("batch-out"))) {
+                assertEquals(0, out.count(), "no output after the failure");
+            }
+            batch.add(0, "--json");
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(hsmkit(hsm.pinFile(), batch.toArray(String[]::new))
+                    .assertExit(ExitCode.KEY).stdout());
+            assertEquals("key", json.get("stoppedBy").asText(), json.toString());
+            assertEquals(4, json.get("notTried").asInt(), json.toString());
         } finally {
             hsmkit(hsm.pinFile(), "key", "delete", "--key", "sign-only", "--yes").assertOk();
         }

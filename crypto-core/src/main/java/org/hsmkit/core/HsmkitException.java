@@ -12,6 +12,7 @@ public class HsmkitException extends RuntimeException {
 
     private final ErrorKind kind;
     private final String hint;
+    private final boolean failsEveryInput;
 
     public HsmkitException(ErrorKind kind, String message) {
         this(kind, message, null, null);
@@ -22,9 +23,23 @@ public class HsmkitException extends RuntimeException {
     }
 
     public HsmkitException(ErrorKind kind, String message, String hint, Throwable cause) {
+        this(kind, message, hint, cause, false);
+    }
+
+    private HsmkitException(ErrorKind kind, String message, String hint, Throwable cause, boolean failsEveryInput) {
         super(message, cause);
         this.kind = kind;
         this.hint = hint;
+        this.failsEveryInput = failsEveryInput;
+    }
+
+    /**
+     * Whether the failure lies with the token or key, not with the input: the same operation on
+     * any other input would fail the same way (the token went away, or it will not use the key
+     * like this). A batch stops at such a failure instead of failing each of its files.
+     */
+    public boolean failsEveryInput() {
+        return failsEveryInput;
     }
 
     public ErrorKind kind() {
@@ -39,6 +54,11 @@ public class HsmkitException extends RuntimeException {
     /** A key, token or PIN problem. */
     public static HsmkitException key(String message, String hint) {
         return new HsmkitException(ErrorKind.KEY, message, hint);
+    }
+
+    /** A key or token that cannot do the operation for any input; see {@link #failsEveryInput()}. */
+    public static HsmkitException keyUnusable(String message, String hint, Throwable cause) {
+        return new HsmkitException(ErrorKind.KEY, message, hint, cause, true);
     }
 
     /** Malformed or unsuitable input. */

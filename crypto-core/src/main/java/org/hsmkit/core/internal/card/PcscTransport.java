@@ -215,8 +215,8 @@ public final class PcscTransport implements AutoCloseable {
     public byte[] transmit(byte[] apdu, Duration timeout) {
         checkOpen();
         if (card == null) {
-            throw HsmkitException.key("the card in reader '" + readerName + "' was removed or reset during the operation",
-                    "insert the card and run the command again; nothing was written");
+            throw HsmkitException.keyUnusable("the card in reader '" + readerName + "' was removed or reset during the operation",
+                    "insert the card and run the command again; nothing was written", null);
         }
         CardChannel ch = channel;
         Future<byte[]> answer = watchdog().submit(() -> {
@@ -249,7 +249,7 @@ public final class PcscTransport implements AutoCloseable {
             // middle of a command leaves behind
             drop();
             if (!presentSoon()) {
-                throw new HsmkitException(ErrorKind.KEY, "the card was removed from reader '" + readerName
+                throw HsmkitException.keyUnusable("the card was removed from reader '" + readerName
                         + "' while sending a command", "insert the card and run the command again; nothing was written", cause);
             }
             throw new HsmkitException(ErrorKind.IO, "the card in reader '" + readerName + "' gave no usable answer",
@@ -393,12 +393,12 @@ public final class PcscTransport implements AutoCloseable {
         if (code == SCARD_W_REMOVED_CARD || code == SCARD_E_NO_SMARTCARD || code == SCARD_W_UNPOWERED_CARD
                 || code == SCARD_W_UNRESPONSIVE_CARD) {
             drop();
-            return new HsmkitException(ErrorKind.KEY, "the card was removed from reader '" + readerName + "' while "
+            return HsmkitException.keyUnusable("the card was removed from reader '" + readerName + "' while "
                     + what, "insert the card and run the command again; nothing was written", e);
         }
         if (code == SCARD_E_NO_SERVICE || code == SCARD_E_SERVICE_STOPPED || code == SCARD_E_INVALID_HANDLE) {
             drop();
-            return new HsmkitException(ErrorKind.KEY, "the PC/SC service stopped while " + what,
+            return HsmkitException.keyUnusable("the PC/SC service stopped while " + what,
                     "make sure pcscd runs and run the command again", e);
         }
         drop();

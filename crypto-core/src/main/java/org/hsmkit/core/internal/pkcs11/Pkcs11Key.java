@@ -298,7 +298,7 @@ final class Pkcs11Key implements TokenKey {
             if (!Boolean.FALSE.equals(allowed)) {
                 throw e;
             }
-            throw new HsmkitException(ErrorKind.KEY, what + " failed: " + token.name() + " does not permit this use of the key ("
+            throw HsmkitException.keyUnusable(what + " failed: " + token.name() + " does not permit this use of the key ("
                     + ((PKCS11Exception) e.getCause()).getErrorName() + ")", "the key's " + PKCS11Constants.ckaCodeToName(usage)
                     + " attribute is false, and most tokens do not let it change: use a key made by 'hsmkit key generate' or"
                     + " imported with 'hsmkit key import'", e.getCause());

@@ -562,6 +562,11 @@ public final class Pkcs11Token implements Token {
             return new HsmkitException(ErrorKind.KEY, what + " failed: " + name() + " does not accept this private key ("
                     + e.getErrorName() + ")", "many HSMs only use keys generated on them: hsmkit key generate", e);
         }
+        if (isGone(code)) {
+            // still gone after the module was initialised again (see call)
+            return HsmkitException.keyUnusable(what + " failed on " + name() + ": " + e.getErrorName(),
+                    "check that the token is connected (and, for a card, that pcscd runs), then run the command again", e);
+        }
         return new HsmkitException(ErrorKind.KEY, what + " failed on " + name() + ": " + e.getErrorName(), null, e);
     }
 

@@ -2,6 +2,7 @@ package org.hsmkit.core.internal.pkcs11;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,6 +113,8 @@ class TokenFaultTest {
         HsmkitException e = assertThrows(HsmkitException.class, () -> rsa.signDigest(SignatureScheme.RSA_PKCS1, DigestAlgorithm.SHA256, DIGEST));
         assertEquals(ErrorKind.KEY, e.kind());
         assertTrue(e.getMessage().contains("CKR_DEVICE_REMOVED"), e.getMessage());
+        assertTrue(e.failsEveryInput(), "any other input would fail alike, so a batch stops");
+        assertTrue(e.hint().orElseThrow().contains("connected"), e.hint().toString());
         assertEquals(2, faults.count("C_SignInit"), "one try and one retry: " + faults.counts());
         assertEquals(1, faults.count("C_Login"), "the one new login after initialising the module again: " + faults.counts());
     }
@@ -121,6 +124,7 @@ class TokenFaultTest {
         faults.plan("fail-after C_Sign 1 0x" + Long.toHexString(CKR_GENERAL_ERROR));
         HsmkitException e = assertThrows(HsmkitException.class, () -> rsa.signDigest(SignatureScheme.RSA_PKCS1, DigestAlgorithm.SHA256, DIGEST));
         assertEquals(ErrorKind.KEY, e.kind());
+        assertFalse(e.failsEveryInput(), "a general error says nothing about the next operation");
         assertEquals(1, faults.count("C_SignInit"), "no retry after a general error: " + faults.counts());
         assertEquals(0, faults.count("C_Login"), "the login survives the failed session: " + faults.counts());
         verifies(rsa, SignatureScheme.RSA_PKCS1, rsa.signDigest(SignatureScheme.RSA_PKCS1, DigestAlgorithm.SHA256, DIGEST));
