@@ -75,7 +75,8 @@ final class CmsFileArguments {
             if (binary) {
                 session.refuseBinaryOnTerminal();
             }
-            return AtomicOutput.toStream(session.context().stdout(), release);
+            // with --json a failure prints its JSON on standard output: it must not follow half an output
+            return AtomicOutput.toStream(session.context().stdout(), session.json() ? AtomicOutput.Release.AT_COMMIT : release);
         }
         String name = o != null ? o : derived;
         if (name == null) {

@@ -152,6 +152,16 @@ class SpecialOutputCliTest {
     }
 
     @Test
+    void withJsonAFailedEncryptionPrintsOnlyTheErrorDocument() throws Exception {
+        PausingInput in = new PausingInput(true);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        CmsCliFixture.Result r = cli.runWithStreams(in, out, "--json", "encrypt", "-r", "alice-rsa2048.pem", "-");
+        assertEquals(5, r.exit(), r.stderr());
+        var error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toByteArray()).get("error");
+        assertEquals("IO", error.get("kind").asText(), out.toString());
+    }
+
+    @Test
     void aNamedPipeReceivesCiphertextThatDecrypts() throws Exception {
         Path plain = cli.write("to-pipe.bin", 3 << 20, 3);
         Path fifo = dir.resolve("cipher-fifo");
