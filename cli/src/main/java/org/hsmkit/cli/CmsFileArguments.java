@@ -71,19 +71,21 @@ final class CmsFileArguments {
      */
     AtomicOutput output(String o, String in, String derived, String what, AtomicOutput.Release release, boolean binary) {
         Path inPath = inputPath(in);
+        // with --json a failure prints its JSON on standard output (maybe -o /dev/stdout): it must
+        // not follow half an output
+        AtomicOutput.Release when = session.json() ? AtomicOutput.Release.AT_COMMIT : release;
         if ("-".equals(o) || (o == null && inPath == null)) {
             if (binary) {
                 session.refuseBinaryOnTerminal();
             }
-            // with --json a failure prints its JSON on standard output: it must not follow half an output
-            return AtomicOutput.toStream(session.context().stdout(), session.json() ? AtomicOutput.Release.AT_COMMIT : release);
+            return AtomicOutput.toStream(session.context().stdout(), when);
         }
         String name = o != null ? o : derived;
         if (name == null) {
             throw new HsmkitException(ErrorKind.USAGE, "cannot derive the " + what + " name from " + in, "name it with -o");
         }
         Path target = session.context().resolve(name);
-        return AtomicOutput.toFile(target, session.forced(), release, inPath);
+        return AtomicOutput.toFile(target, session.forced(), when, inPath);
     }
 
     /** How to name an output in messages. */
