@@ -2,6 +2,10 @@ package org.hsmkit.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
+
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
 
 /**
  * One input of a command, as {@link BatchRunner} hands it to the command's work: where its output
@@ -16,9 +20,18 @@ final class BatchFile {
     private final PrintStream err;
     private final boolean quiet;
     private final String prefix;
+    /** The outputs the batch's files have named so far, shared by all of them (null for one file). */
+    private final Map<Path, BatchFile> claimed;
     private Object report;
 
     BatchFile(String input, String output, Path outputDir, PrintStream out, PrintStream err, boolean quiet, boolean inBatch) {
+        this(input, output, outputDir, out, err, quiet, inBatch, null);
+    }
+
+    /** @param claimed where a batch's files record their outputs, so that two never write the same one */
+    BatchFile(String input, String output, Path outputDir, PrintStream out, PrintStream err, boolean quiet, boolean inBatch,
+            Map<Path, BatchFile> claimed) {
+        this.claimed = claimed;
         this.prefix = inBatch ? input + ": " : "";
         this.input = input;
         this.output = output;
@@ -39,14 +52,27 @@ final class BatchFile {
      * input's own name when nothing is derived).
      */
     String output(String derived) {
-        if (output != null) {
-            return output;
+        String name = output != null ? output
+                : outputDir != null ? outputDir.resolve(Path.of(derived != null ? derived : input).getFileName()).toString()
+                : derived;
+        if (claimed != null && name != null) {
+            claim(name);
         }
-        if (outputDir != null) {
-            String base = derived != null ? derived : input;
-            return outputDir.resolve(Path.of(base).getFileName()).toString();
+        return name;
+    }
+
+    /**
+     * Fails when another file of the batch already named the same output: inputs of the same name
+     * from different directories meet in --output-dir, and with --force the second would silently
+     * replace the first while both were reported done.
+     */
+    private void claim(String name) {
+        BatchFile other = claimed.putIfAbsent(Path.of(name).toAbsolutePath().normalize(), this);
+        if (other != null && other != this) {
+            throw new HsmkitException(ErrorKind.USAGE, "its output " + name + " is also the output of "
+                    + (other.input.equals(input) ? "the same input given earlier" : other.input),
+                    "give each input once, and inputs of the same name in separate runs (or --output-dir directories)");
         }
-        return derived;
     }
 
     /** Whether the output was named by -o or --output-dir (rather than left to the default). */

@@ -13,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Several inputs in one run, for every file command: outputs named as for one file or put in
@@ -61,6 +63,28 @@ class BatchCliTest {
         assertTrue(Files.exists(dir.resolve("f3.bin.p7m")));
         assertFalse(Files.exists(dir.resolve("missing.bin.p7m")));
         assertEquals(List.of(), cli.partials());
+    }
+
+    /** With --force the second would replace the first, and both would be reported done. */
+    @ParameterizedTest(name = "--jobs {0}")
+    @ValueSource(ints = {1, 2})
+    void inputsOfTheSameNameMeetingInTheOutputDirectoryAreNotBothWritten(int jobs) throws Exception {
+        Files.createDirectories(dir.resolve("jan" + jobs));
+        Files.createDirectories(dir.resolve("feb" + jobs));
+        Files.write(dir.resolve("jan" + jobs + "/report.bin"), new byte[] {1});
+        Files.write(dir.resolve("feb" + jobs + "/report.bin"), new byte[] {2, 2});
+        CmsCliFixture.Result r = cli.run("--force", "encrypt", "--jobs", String.valueOf(jobs), "-r", "alice-rsa2048.pem",
+                "--output-dir", "same" + jobs, "jan" + jobs + "/report.bin", "feb" + jobs + "/report.bin");
+        assertEquals(ExitCode.USAGE, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("report.bin.p7m is also the output of "), r.stderr());
+        assertTrue(r.stderr().contains("hsmkit: encrypted 1 of 2 files; 1 failed (exit code 2)"), r.stderr());
+        try (var out = Files.list(dir.resolve("same" + jobs))) {
+            assertEquals(1, out.count());
+        }
+        CmsCliFixture.Result twice = cli.run("encrypt", "--jobs", String.valueOf(jobs), "-r", "alice-rsa2048.pem",
+                "--output-dir", "twice" + jobs, "jan" + jobs + "/report.bin", "jan" + jobs + "/report.bin");
+        assertEquals(ExitCode.USAGE, twice.exit(), twice.stderr());
+        assertTrue(twice.stderr().contains("is also the output of the same input given earlier"), twice.stderr());
     }
 
     @Test
