@@ -20,18 +20,32 @@ final class BatchFile {
     private final PrintStream err;
     private final boolean quiet;
     private final String prefix;
-    /** The outputs the batch's files have named so far, shared by all of them (null for one file). */
-    private final Map<Path, BatchFile> claimed;
+    /** What the batch's files share to keep their outputs apart (null for one file). */
+    private final Claims claims;
     private Object report;
 
     BatchFile(String input, String output, Path outputDir, PrintStream out, PrintStream err, boolean quiet, boolean inBatch) {
         this(input, output, outputDir, out, err, quiet, inBatch, null);
     }
 
-    /** @param claimed where a batch's files record their outputs, so that two never write the same one */
+    /**
+     * What a batch's files share so that no output is another file's output or any file's input.
+     *
+     * @param base the directory relative names are resolved against
+     * @param inputs every input of the batch, resolved and normalised
+     * @param outputs the outputs named so far, and by which file
+     */
+    record Claims(Path base, java.util.Set<Path> inputs, Map<Path, BatchFile> outputs) {
+        static Claims of(Path base, java.util.List<String> inputs) {
+            return new Claims(base, inputs.stream().map(i -> base.resolve(i).toAbsolutePath().normalize())
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet()), new java.util.concurrent.ConcurrentHashMap<>());
+        }
+    }
+
+    /** @param claims shared by the files of one batch */
     BatchFile(String input, String output, Path outputDir, PrintStream out, PrintStream err, boolean quiet, boolean inBatch,
-            Map<Path, BatchFile> claimed) {
-        this.claimed = claimed;
+            Claims claims) {
+        this.claims = claims;
         this.prefix = inBatch ? input + ": " : "";
         this.input = input;
         this.output = output;
@@ -55,7 +69,7 @@ final class BatchFile {
         String name = output != null ? output
                 : outputDir != null ? outputDir.resolve(Path.of(derived != null ? derived : input).getFileName()).toString()
                 : derived;
-        if (claimed != null && name != null) {
+        if (claims != null && name != null) {
             claim(name);
         }
         return name;
@@ -67,7 +81,12 @@ final class BatchFile {
      * replace the first while both were reported done.
      */
     private void claim(String name) {
-        BatchFile other = claimed.putIfAbsent(Path.of(name).toAbsolutePath().normalize(), this);
+        Path target = claims.base().resolve(name).toAbsolutePath().normalize();
+        if (claims.inputs().contains(target)) {
+            throw new HsmkitException(ErrorKind.USAGE, "its output " + name + " is another input of this run",
+                    "write the outputs elsewhere with --output-dir DIR");
+        }
+        BatchFile other = claims.outputs().putIfAbsent(target, this);
         if (other != null && other != this) {
             throw new HsmkitException(ErrorKind.USAGE, "its output " + name + " is also the output of "
                     + (other.input.equals(input) ? "the same input given earlier" : other.input),

@@ -86,8 +86,8 @@ final class BatchRunner {
     private final String verb;
     /** Per worker thread: a new pair of print streams per file allocated more than a 4 KiB file's encryption. */
     private final ThreadLocal<Capture> capture = ThreadLocal.withInitial(Capture::new);
-    /** Every output a file of the batch has named, and which file named it. */
-    private final java.util.Map<Path, BatchFile> claimed = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Set when the batch starts. */
+    private BatchFile.Claims claims;
     private boolean outputDirRequired;
 
     /** @param verb what the command did to a file, for the summary ("encrypted", "verified") */
@@ -141,6 +141,7 @@ final class BatchRunner {
             return work.run(one);
         }
         check(inputs, output, outputDir);
+        claims = BatchFile.Claims.of(session.context().resolve("."), inputs);
         return report(runAll(inputs, outputDir, work));
     }
 
@@ -247,7 +248,7 @@ final class BatchRunner {
         ErrorReporter.Failure failure = null;
         BatchFile file;
         try {
-            file = new BatchFile(in, null, outputDir, c.out, c.err, session.quiet(), true, claimed);
+            file = new BatchFile(in, null, outputDir, c.out, c.err, session.quiet(), true, claims);
             code = work.run(file);
         } catch (Exception | LinkageError ex) {
             failure = ErrorReporter.describe(ex);

@@ -88,6 +88,18 @@ class BatchCliTest {
     }
 
     @Test
+    void anOutputThatIsAnotherInputIsNotWrittenEvenWithForce() throws Exception {
+        cli.write("k.bin", 100, 5);
+        assertEquals(0, cli.run("encrypt", "-r", "alice-rsa2048.pem", "k.bin").exit());
+        byte[] before = bytes("k.bin.p7m");
+        CmsCliFixture.Result r = cli.run("--force", "encrypt", "-r", "alice-rsa2048.pem", "k.bin", "k.bin.p7m");
+        assertEquals(ExitCode.USAGE, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("hsmkit: error: k.bin: its output k.bin.p7m is another input of this run"), r.stderr());
+        assertArrayEquals(before, bytes("k.bin.p7m"), "the other input is not written over");
+        assertTrue(Files.exists(dir.resolve("k.bin.p7m.p7m")), "the other input is worked on");
+    }
+
+    @Test
     void failFastLeavesTheLaterInputsUntried() throws Exception {
         cli.write("g2.bin", 10, 2);
         CmsCliFixture.Result r = cli.run("encrypt", "--jobs", "1", "--fail-fast", "-r", "alice-rsa2048.pem", "gone.bin", "g2.bin");
