@@ -32,7 +32,7 @@ import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.RsaPadding;
-import org.hsmkit.core.internal.cms.ContentDecryption;
+import org.hsmkit.core.internal.CipherWarmup;
 import org.hsmkit.core.internal.soft.SoftKey;
 import org.hsmkit.testdata.TestUser;
 import org.junit.jupiter.api.Test;
@@ -162,7 +162,7 @@ class CmsEncryptionRoundTripTest {
     @Test
     void gcmPastTheJitWarmUpSlicesIsReadByBouncyCastleAndHsmkit() throws Exception {
         // the encryptor feeds the cipher small slices over the first WARMUP_BYTES, whole chunks after
-        byte[] plain = random(ContentDecryption.WARMUP_BYTES + CHUNK + 17, 3);
+        byte[] plain = random(CipherWarmup.WARMUP_BYTES + CHUNK + 17, 3);
         byte[] gcm = encrypt(plain, ContentCipher.AES256_GCM, false, TestUser.CAROL_P384);
         CMSAuthEnvelopedData ad = new CMSAuthEnvelopedData(gcm);
         TokenRecipient.Selected s = TokenRecipient.select(ad.getRecipientInfos(), List.of(RecipientSetTest.key(TestUser.CAROL_P384)));

@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.cms.GCMParameters;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.cms.ContentCipher;
+import org.hsmkit.core.internal.CipherWarmup;
 import org.hsmkit.core.internal.Providers;
 
 /**
@@ -39,15 +40,9 @@ public final class ContentDecryption {
     private static final int CHUNK = 1 << 20;
     /** Content below this size is decrypted without the tag thread. */
     static final int SMALL = 1 << 16;
-    /**
-     * The JDK's AES-GCM and AES-CTR use the CPU's AES and carry-less multiply instructions only
-     * once the JIT has compiled them, which it does after enough calls; big calls at the start run
-     * interpreted for seconds. Small slices over the first megabytes get them compiled early:
-     * 256 bytes (more calls, so compiled sooner) gave the shortest times of 64 to 4096 here, 64 MiB
-     * in 0.14 s against 0.23 s with 1 KiB slices; past 32 MiB the slices are the full buffer.
-     */
-    public static final int WARMUP_BYTES = 32 << 20;
-    public static final int WARMUP_SLICE = 256;
+    /** Per stream here: the tag thread is handed the slice size (see {@link CipherWarmup}). */
+    private static final int WARMUP_BYTES = CipherWarmup.WARMUP_BYTES;
+    private static final int WARMUP_SLICE = CipherWarmup.WARMUP_SLICE;
 
     private final ContentCipher cipher;
     private final SecretKeySpec key;

@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -18,6 +17,7 @@ import org.bouncycastle.operator.GenericKey;
 import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.jcajce.JceGenericKey;
 import org.hsmkit.core.cms.ContentCipher;
+import org.hsmkit.core.internal.CipherWarmup;
 import org.hsmkit.core.internal.Providers;
 
 /**
@@ -32,11 +32,6 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Plaintext per cipher call once warmed up. */
     private static final int CHUNK = 1 << 16;
-    /**
-     * Bytes encrypted in small slices so far in this JVM. The warm-up is per JVM, not per instance:
-     * counted per instance, every S/MIME message (a new instance each) ran in 256-byte calls.
-     */
-    private static final AtomicLong WARMED = new AtomicLong();
 
     private final AlgorithmIdentifier algorithm;
     private final SecretKey key;
@@ -116,16 +111,7 @@ public final class GcmOutputEncryptor implements OutputAEADEncryptor {
                         if (buf.length < n + TAG_BYTES) {
                             buf = new byte[n + TAG_BYTES];
                         }
-                        // small slices at first so that the JIT compiles the JDK's AES-GCM intrinsics early
-                        boolean warming = WARMED.get() < ContentDecryption.WARMUP_BYTES;
-                        int slice = warming ? ContentDecryption.WARMUP_SLICE : n;
-                        if (warming) {
-                            WARMED.addAndGet(n);
-                        }
-                        int m = 0;
-                        for (int s = 0; s < n; s += slice) {
-                            m += cipher.update(b, off + o + s, Math.min(slice, n - s), buf, m);
-                        }
+                        int m = CipherWarmup.update(cipher, b, off + o, n, buf, 0);
                         out.write(buf, 0, m);
                     }
                 } catch (GeneralSecurityException e) {
