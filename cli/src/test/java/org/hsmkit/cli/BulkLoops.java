@@ -55,7 +55,7 @@ public final class BulkLoops {
                         Collections.nCopies(STREAM_MIB, data).stream().map(ByteArrayInputStream::new).toList()));
                 try (CfbMdcInputStream in = new CfbMdcInputStream(ciphertext, key)) {
                     in.transferTo(OutputStream.nullOutputStream());
-                } catch (CfbMdcInputStream.MdcMismatch expected) {
+                } catch (org.hsmkit.core.internal.openpgp.AuthenticatedPlaintext.Mismatch expected) {
                     // what random data gets
                 }
             }

@@ -33,6 +33,7 @@ import org.hsmkit.core.internal.openpgp.JdkThenBcProvider;
 import org.hsmkit.core.internal.openpgp.OpenPgpKeys;
 import org.hsmkit.core.internal.openpgp.RecipientKeys;
 import org.hsmkit.core.internal.openpgp.Seipd1OutputStream;
+import org.hsmkit.core.internal.openpgp.Seipd2OutputStream;
 
 /**
  * Encrypts a stream to OpenPGP certificates, in constant memory: AES-256, always
@@ -152,8 +153,8 @@ public final class PgpEncryptor {
             ArmoredOutputStream armored = armor ? ArmoredOutputStream.builder().clearHeaders().build(target) : null;
             OutputStream packets = armored != null ? armored : target;
             long total;
-            if (format == PacketFormat.SEIPD_V1) {
-                total = encryptV1(in, packets);
+            if (format == PacketFormat.SEIPD_V1 || gcm) {
+                total = encryptWithOwnPacket(in, packets);
             } else {
                 PGPEncryptedDataGenerator gen = new PGPEncryptedDataGenerator(dataEncryptor());
                 for (PGPPublicKey k : keys) {
@@ -178,10 +179,10 @@ public final class PgpEncryptor {
     }
 
     /**
-     * SEIPD v1 with hsmkit's own packet writer (the hashing on a second thread); the session key
-     * packets come from Bouncy Castle.
+     * SEIPD v1, or v2 with AES-GCM, through hsmkit's own packet writers (v1's hashing on a second
+     * thread, v2's GCM on the JDK); the session key packets come from Bouncy Castle.
      */
-    private long encryptV1(InputStream in, OutputStream packets) throws IOException, PGPException {
+    private long encryptWithOwnPacket(InputStream in, OutputStream packets) throws IOException, PGPException {
         SecureRandom random = new SecureRandom();
         byte[] sessionKey = new byte[32];
         random.nextBytes(sessionKey);
@@ -193,6 +194,12 @@ public final class PgpEncryptor {
                 p.encode(header);
             }
             header.flush();
+            if (format == PacketFormat.SEIPD_V2) {
+                Seipd2OutputStream seipd = new Seipd2OutputStream(packets, sessionKey, random);
+                long total = literal(in, seipd);
+                seipd.close();
+                return total;
+            }
             Seipd1OutputStream seipd = new Seipd1OutputStream(packets, sessionKey, random);
             boolean written = false;
             try {

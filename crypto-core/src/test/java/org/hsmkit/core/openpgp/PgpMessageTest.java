@@ -19,6 +19,7 @@ import java.util.Random;
 import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.testdata.TestPki;
 import org.hsmkit.testdata.TestUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +90,51 @@ class PgpMessageTest {
         }
     }
 
+    /**
+     * SEIPD v2 with AES-GCM is hsmkit's own packet: 256 KiB GCM chunks in 1 MiB parts. Every input
+     * size around the first chunk's end, and around the sizes where the packet body ends at the
+     * first part's end (the final tag inside it or crossing it), round-trips through Bouncy Castle's
+     * reader, and the packet says version 2, AES-256, GCM, 256 KiB chunks.
+     */
+    @Test
+    void seipdV2WithGcmRoundTripsAcrossItsChunkAndPartEnds() throws Exception {
+        PgpCertificate bob = PgpTestKeys.certificate(TestUser.BOB_P256);
+        PgpTokenKey key = PgpTestKeys.key(TestUser.BOB_P256);
+        byte[] all = random(1 << 20, 4);
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        for (int size = (1 << 18) - 64; size <= (1 << 18) + 8; size++) {
+            sizes.add(size);
+        }
+        for (int size = (1 << 20) - 200; size <= (1 << 20) - 40; size++) {
+            sizes.add(size);
+        }
+        for (int size : sizes) {
+            byte[] plain = java.util.Arrays.copyOf(all, size);
+            byte[] msg = encrypt(plain, false, false, bob);
+            if (size == sizes.get(0)) {
+                org.bouncycastle.bcpg.SymmetricEncIntegrityPacket seipd = seipd(msg);
+                assertEquals(2, seipd.getVersion());
+                assertEquals(org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags.AES_256, seipd.getCipherAlgorithm());
+                assertEquals(org.bouncycastle.bcpg.AEADAlgorithmTags.GCM, seipd.getAeadAlgorithm());
+                assertEquals(12, seipd.getChunkSize());
+            }
+            Path target = dir.resolve("v2-" + size);
+            decrypt(msg, key, target);
+            assertArrayEquals(plain, Files.readAllBytes(target), "size " + size);
+            Files.delete(target);
+        }
+    }
+
+    private static org.bouncycastle.bcpg.SymmetricEncIntegrityPacket seipd(byte[] msg) throws java.io.IOException {
+        org.bouncycastle.bcpg.BCPGInputStream in = new org.bouncycastle.bcpg.BCPGInputStream(new ByteArrayInputStream(msg));
+        for (org.bouncycastle.bcpg.Packet p = in.readPacket(); p != null; p = in.readPacket()) {
+            if (p instanceof org.bouncycastle.bcpg.SymmetricEncIntegrityPacket s) {
+                return s;
+            }
+        }
+        throw new AssertionError("no SEIPD packet");
+    }
+
     /** An input that fails after {@code good} bytes, as a file on a failing disk does. */
     private static InputStream failingAfter(int good) {
         return new InputStream() {
@@ -137,10 +183,15 @@ class PgpMessageTest {
 
     /** Packets written by {@code inside}, encrypted to {@code to} by Bouncy Castle itself (SEIPD v2, OCB), as other implementations write them. */
     private static byte[] encryptWithBc(PgpCertificate to, Inside inside) throws Exception {
+        return encryptWithBc(to, org.bouncycastle.bcpg.AEADAlgorithmTags.OCB, 10, inside);
+    }
+
+    /** As {@link #encryptWithBc(PgpCertificate, Inside)}, with the AEAD algorithm and chunks of 2^{@code chunkBits} bytes. */
+    private static byte[] encryptWithBc(PgpCertificate to, int aead, int chunkBits, Inside inside) throws Exception {
         org.bouncycastle.openpgp.PGPPublicKey enc = org.hsmkit.core.internal.openpgp.RecipientKeys.encryptionKey(to.checked(), Instant.now());
         org.bouncycastle.openpgp.PGPEncryptedDataGenerator g = new org.bouncycastle.openpgp.PGPEncryptedDataGenerator(
                 new org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder(org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags.AES_256)
-                        .setWithAEAD(org.bouncycastle.bcpg.AEADAlgorithmTags.OCB, 10).setUseV6AEAD()
+                        .setWithAEAD(aead, chunkBits).setUseV6AEAD()
                         .setProvider(org.hsmkit.core.internal.Providers.bc()));
         g.addMethod(new org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodGenerator(enc)
                 .setProvider(org.hsmkit.core.internal.Providers.bc()));
@@ -154,6 +205,52 @@ class PgpMessageTest {
     @FunctionalInterface
     private interface Inside {
         void write(java.io.OutputStream encrypted) throws Exception;
+    }
+
+    /**
+     * SEIPD v2 with GCM as Bouncy Castle writes it (an implementation other than hsmkit's packet
+     * writer and reader), in 1 KiB chunks: hsmkit's reader opens it at sizes around a chunk's end,
+     * including none at all.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 1000, 1023, 1024, 1025, 3 * 1024, 3 * 1024 + 7, CHUNK + 5})
+    void seipdV2WithGcmAsBouncyCastleWritesItDecrypts(int size) throws Exception {
+        byte[] plain = random(size, 12);
+        // a literal packet of the plaintext alone, so that the chunks end where the sizes say
+        ByteArrayOutputStream literal = new ByteArrayOutputStream();
+        try (java.io.OutputStream l = new org.bouncycastle.openpgp.PGPLiteralDataGenerator().open(literal,
+                org.bouncycastle.openpgp.PGPLiteralData.BINARY, "", size, new java.util.Date(0))) {
+            l.write(plain);
+        }
+        byte[] msg = encryptWithBc(PgpTestKeys.certificate(TestUser.BOB_P256), org.bouncycastle.bcpg.AEADAlgorithmTags.GCM, 10,
+                e -> e.write(literal.toByteArray()));
+        assertEquals(org.bouncycastle.bcpg.AEADAlgorithmTags.GCM, seipd(msg).getAeadAlgorithm());
+        Path target = dir.resolve("bc-gcm-" + size);
+        PgpDecryptor.Decryption d = decrypt(msg, PgpTestKeys.key(TestUser.BOB_P256), target);
+        assertEquals(PacketFormat.SEIPD_V2, d.format());
+        assertArrayEquals(plain, Files.readAllBytes(target));
+    }
+
+    /** hsmkit's SEIPD v2 with GCM, decrypted by Bouncy Castle's own reader with the private key. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, (1 << 18) - 20, (1 << 18) + 3, (1 << 20) + 100})
+    void seipdV2WithGcmAsHsmkitWritesItDecryptsWithBouncyCastle(int size) throws Exception {
+        byte[] plain = random(size, 13);
+        PgpCertificate bob = PgpTestKeys.certificate(TestUser.BOB_P256);
+        byte[] msg = encrypt(plain, false, false, bob);
+        assertEquals(org.bouncycastle.bcpg.AEADAlgorithmTags.GCM, seipd(msg).getAeadAlgorithm());
+        org.bouncycastle.openpgp.PGPPublicKey enc = org.hsmkit.core.internal.openpgp.RecipientKeys.encryptionKey(bob.checked(), Instant.now());
+        org.bouncycastle.openpgp.PGPPrivateKey priv = new org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyConverter()
+                .setProvider(org.hsmkit.core.internal.Providers.bc()).getPGPPrivateKey(enc, TestPki.standard().user(TestUser.BOB_P256).privateKey());
+        org.bouncycastle.openpgp.PGPObjectFactory f = new org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory(msg);
+        org.bouncycastle.openpgp.PGPEncryptedDataList list = (org.bouncycastle.openpgp.PGPEncryptedDataList) f.nextObject();
+        org.bouncycastle.openpgp.PGPPublicKeyEncryptedData data = (org.bouncycastle.openpgp.PGPPublicKeyEncryptedData) list.get(0);
+        InputStream clear = data.getDataStream(new org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder()
+                .setProvider(org.hsmkit.core.internal.Providers.bc()).build(priv));
+        org.bouncycastle.openpgp.PGPLiteralData lit = (org.bouncycastle.openpgp.PGPLiteralData)
+                new org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory(clear).nextObject();
+        assertArrayEquals(plain, lit.getDataStream().readAllBytes());
+        assertTrue(clear.read() < 0);
     }
 
     @Test

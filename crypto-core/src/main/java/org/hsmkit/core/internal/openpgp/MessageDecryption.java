@@ -177,13 +177,18 @@ public final class MessageDecryption {
     private static Result content(PGPPublicKeyEncryptedData r, PgpTokenKey k, PGPPublicKey pub, PGPSessionKey sessionKey, OutputStream out) {
         boolean aead = r.isAEAD();
         PacketFormat format = aead ? PacketFormat.SEIPD_V2 : PacketFormat.SEIPD_V1;
-        CfbMdcInputStream cfb = null;
+        AuthenticatedPlaintext own = null;
         InputStream data;
         try {
-            if (!aead && isAes(sessionKey.getAlgorithm()) && r.getEncData() instanceof SymmetricEncIntegrityPacket
-                    && ((SymmetricEncIntegrityPacket) r.getEncData()).getVersion() == SymmetricEncIntegrityPacket.VERSION_1) {
-                cfb = new CfbMdcInputStream(r.getInputStream(), sessionKey.getKey());
+            SymmetricEncIntegrityPacket seipd = r.getEncData() instanceof SymmetricEncIntegrityPacket p ? p : null;
+            if (!aead && isAes(sessionKey.getAlgorithm()) && seipd != null && seipd.getVersion() == SymmetricEncIntegrityPacket.VERSION_1) {
+                CfbMdcInputStream cfb = new CfbMdcInputStream(r.getInputStream(), sessionKey.getKey());
+                own = cfb;
                 data = cfb;
+            } else if (aead && seipd != null && Seipd2GcmInputStream.reads(seipd)) {
+                Seipd2GcmInputStream gcm = new Seipd2GcmInputStream(r.getInputStream(), sessionKey.getKey(), seipd);
+                own = gcm;
+                data = gcm;
             } else {
                 // the JDK for CFB and GCM (CPU instructions), Bouncy Castle for OCB and EAX
                 boolean gcm = r.getEncData() instanceof SymmetricEncIntegrityPacket
@@ -207,16 +212,16 @@ public final class MessageDecryption {
             sink.flush();
             drain(data);
         } catch (HsmkitException e) {
-            throw afterIntegrityCheck(r, cfb, data, e);
+            throw afterIntegrityCheck(r, own, data, e);
         } catch (IOException | RuntimeException e) {
-            throw afterIntegrityCheck(r, cfb, data, PgpPackets.damaged("cannot read the decrypted content", e));
+            throw afterIntegrityCheck(r, own, data, PgpPackets.damaged("cannot read the decrypted content", e));
         } finally {
             behind.stop();
-            if (cfb != null) {
-                cfb.close();
+            if (own != null) {
+                own.close();
             }
         }
-        if (cfb != null ? !cfb.verified() : !bcVerified(r)) {
+        if (own != null ? !own.verified() : !bcVerified(r)) {
             throw altered();
         }
         if (content.fileName == null) {
@@ -234,13 +239,14 @@ public final class MessageDecryption {
      * A failure while reading the content of a modified message usually shows as garbage packets
      * before the integrity check is reached: if the check fails, that is the error to report.
      */
-    private static HsmkitException afterIntegrityCheck(PGPPublicKeyEncryptedData r, CfbMdcInputStream cfb, InputStream data, HsmkitException e) {
+    private static HsmkitException afterIntegrityCheck(PGPPublicKeyEncryptedData r, AuthenticatedPlaintext own, InputStream data,
+            HsmkitException e) {
         if (e.kind() == org.hsmkit.core.ErrorKind.IO) {
             return e;
         }
         try {
             drain(data);
-            if (cfb != null ? !cfb.verified() : !bcVerified(r)) {
+            if (own != null ? !own.verified() : !bcVerified(r)) {
                 return altered();
             }
         } catch (IOException | RuntimeException ignored) {

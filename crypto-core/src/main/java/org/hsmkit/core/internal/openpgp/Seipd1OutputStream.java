@@ -99,7 +99,7 @@ public final class Seipd1OutputStream extends OutputStream {
             System.arraycopy(sha1.finish(), 0, last, filled - whole, 20);
             cfb.encryptLast(last, 0, last.length, body, 1 + whole);
             int length = 1 + whole + last.length;
-            writeLength(length);
+            PacketLength.write(out, length);
             out.write(body, 0, length);
             out.flush();
         } finally {
@@ -115,21 +115,5 @@ public final class Seipd1OutputStream extends OutputStream {
     public void abandon() {
         closed = true;
         sha1.stop();
-    }
-
-    /** A new-format body length (RFC 4880 section 4.2.2). */
-    private void writeLength(int n) throws IOException {
-        if (n < 192) {
-            out.write(n);
-        } else if (n < 8384) {
-            out.write(((n - 192) >> 8) + 192);
-            out.write((n - 192) & 0xFF);
-        } else {
-            out.write(0xFF);
-            out.write(n >>> 24);
-            out.write(n >>> 16);
-            out.write(n >>> 8);
-            out.write(n);
-        }
     }
 }
