@@ -84,7 +84,28 @@ public final class AtomicOutput implements AutoCloseable {
         this.direct = true;
         this.temp = null;
         this.channel = null;
-        this.out = destination;
+        this.out = destination instanceof java.io.PrintStream ps ? new ReaderGone(ps) : destination;
+    }
+
+    /**
+     * A PrintStream (System.out) keeps write errors to itself: without asking after each write, a
+     * reader that went away (`| head`) would be noticed only after the whole input was encrypted.
+     */
+    private static final class ReaderGone extends FilterOutputStream {
+        private final java.io.PrintStream ps;
+
+        ReaderGone(java.io.PrintStream ps) {
+            super(ps);
+            this.ps = ps;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ps.write(b, off, len);
+            if (ps.checkError()) {
+                throw new IOException("the reader went away, or the stream failed");
+            }
+        }
     }
 
     /**

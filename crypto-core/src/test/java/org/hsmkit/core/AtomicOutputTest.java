@@ -107,24 +107,34 @@ class AtomicOutputTest {
         assertFalse(Files.isRegularFile(fifo));
     }
 
+    /** As System.out: a PrintStream keeps the write error to itself. */
+    private static PrintStream readerGone() {
+        return new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        });
+    }
+
     @Test
-    void aReaderThatWentAwayFailsTheCommit() {
-        for (Release release : Release.values()) {
-            // as System.out: a PrintStream keeps the write error to itself
-            PrintStream broken = new PrintStream(new OutputStream() {
-                @Override
-                public void write(int b) throws java.io.IOException {
-                    throw new java.io.IOException("Broken pipe");
-                }
-            });
-            AtomicOutput out = AtomicOutput.toStream(broken, release);
-            HsmkitException e = assertThrows(HsmkitException.class, () -> {
-                out.stream().write(BYTES);
-                out.commit();
-            }, release.name());
-            assertEquals(ErrorKind.IO, e.kind());
-            assertTrue(e.getMessage().contains("standard output"), e.getMessage());
-            out.close();
+    void aReaderThatWentAwayFailsTheCommitOfASpooledOutput() {
+        AtomicOutput out = AtomicOutput.toStream(readerGone(), Release.AT_COMMIT);
+        HsmkitException e = assertThrows(HsmkitException.class, () -> {
+            out.stream().write(BYTES);
+            out.commit();
+        });
+        assertEquals(ErrorKind.IO, e.kind());
+        assertTrue(e.getMessage().contains("standard output"), e.getMessage());
+        out.close();
+    }
+
+    /** Not only at the end: a 20 GB encryption into `| head` stops at the first write after the reader left. */
+    @Test
+    void aReaderThatWentAwayFailsTheNextWriteOfAnOutputReleasedAsWritten() {
+        try (AtomicOutput out = AtomicOutput.toStream(readerGone(), Release.AS_WRITTEN)) {
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> out.stream().write(BYTES));
+            assertTrue(e.getMessage().contains("reader went away"), e.getMessage());
         }
     }
 }
