@@ -125,6 +125,44 @@ class PgpMessageTest {
         }
     }
 
+    /**
+     * Chunks that are each intact but swapped, or one left out (the packet's length made to fit),
+     * or the last one left out: the nonce carries each chunk's index and the final tag the total
+     * length, so every one is refused and nothing is written.
+     */
+    @Test
+    void seipdV2ChunksSwappedOrLeftOutAreRefused() throws Exception {
+        int chunk = (1 << 18) + 16;
+        byte[] msg = encrypt(random(3 * (1 << 18) - 1000, 14), false, false, PgpTestKeys.certificate(TestUser.ALICE_RSA2048));
+        // under 1 MiB of body, the packet has one five-octet length: tag 0xD2, 0xFF, the length
+        int p = 0;
+        while (!(msg[p] == (byte) 0xD2 && msg[p + 1] == (byte) 0xFF
+                && java.nio.ByteBuffer.wrap(msg, p + 2, 4).getInt() == msg.length - p - 6)) {
+            p++;
+        }
+        int first = p + 6 + 36; // after the version, algorithms, chunk size and salt
+        byte[] swapped = msg.clone();
+        System.arraycopy(msg, first, swapped, first + chunk, chunk);
+        System.arraycopy(msg, first + chunk, swapped, first, chunk);
+        byte[] middleLeftOut = leaveOut(msg, p, first + chunk, chunk);
+        byte[] lastLeftOut = leaveOut(msg, p, first + 2 * chunk, msg.length - 16 - (first + 2 * chunk));
+        for (byte[] altered : List.of(swapped, middleLeftOut, lastLeftOut)) {
+            Path target = dir.resolve("chunks-" + altered.length + "-" + java.util.Arrays.hashCode(altered));
+            HsmkitException e = assertThrows(HsmkitException.class, () -> decrypt(altered, PgpTestKeys.key(TestUser.ALICE_RSA2048), target));
+            assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind(), e.getMessage());
+            assertFalse(Files.exists(target));
+        }
+    }
+
+    /** {@code msg} without {@code length} bytes at {@code from}, the SEIPD packet at {@code packet} shortened to match. */
+    private static byte[] leaveOut(byte[] msg, int packet, int from, int length) {
+        byte[] out = new byte[msg.length - length];
+        System.arraycopy(msg, 0, out, 0, from);
+        System.arraycopy(msg, from + length, out, from, msg.length - from - length);
+        java.nio.ByteBuffer.wrap(out, packet + 2, 4).putInt(out.length - packet - 6);
+        return out;
+    }
+
     private static org.bouncycastle.bcpg.SymmetricEncIntegrityPacket seipd(byte[] msg) throws java.io.IOException {
         org.bouncycastle.bcpg.BCPGInputStream in = new org.bouncycastle.bcpg.BCPGInputStream(new ByteArrayInputStream(msg));
         for (org.bouncycastle.bcpg.Packet p = in.readPacket(); p != null; p = in.readPacket()) {
