@@ -84,7 +84,7 @@ final class RewrapCommand implements Callable<Integer> {
                 : input.endsWith(".p7m") && input.length() > 4 ? input.substring(0, input.length() - 4) + ".rewrapped.p7m" : input + ".rewrapped";
         long start = System.nanoTime();
         CmsRewrapper.Rewrap r;
-        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output", AtomicOutput.Release.AS_WRITTEN, false)) {
+        try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output")) {
             r = b.build().rewrap(in, out);
         }
         session.info(String.format(Locale.ROOT, "hsmkit: %s %d bytes (%s) with key '%s' into %s in %s; %d recipient%s now",
