@@ -75,8 +75,11 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         return report(ex, stacktrace, false);
     }
 
-    /** What a failure means for the user: its exit code, kind, message and hint. */
-    /** @param failsEveryInput the token or key cannot work for any input (see HsmkitException#failsEveryInput) */
+    /**
+     * What a failure means for the user: its exit code, kind, message and hint.
+     *
+     * @param failsEveryInput the token or key cannot work for any input (see HsmkitException#failsEveryInput)
+     */
     record Failure(int code, String kind, String message, String hint, boolean failsEveryInput) {
     }
 
