@@ -27,8 +27,8 @@ class PgpDecryptFuzzTest {
     private static final Path DIR = Scratch.directory("pgp-decrypt");
 
     static {
-        // the corpus keys still open what hsmkit and gpg encrypted to them (else: remake the seeds)
-        for (String seed : List.of("seed-hsmkit-0.pgp", "seed-gpg-ec.asc", "seed-gpg-rsa.pgp")) {
+        // the corpus keys still open what hsmkit, gpg and Bouncy Castle encrypted to them (else: remake the seeds)
+        for (String seed : List.of("seed-hsmkit-0.pgp", "seed-gpg-ec.asc", "seed-gpg-rsa.pgp", "seed-bc-gcm-64-byte-chunks.pgp")) {
             DECRYPTOR.decrypt(new ByteArrayInputStream(FuzzPki.resource("/org/hsmkit/fuzz/PgpDecryptFuzzTestInputs/decrypt/" + seed)),
                     AtomicOutput.toStream(java.io.OutputStream.nullOutputStream()));
         }

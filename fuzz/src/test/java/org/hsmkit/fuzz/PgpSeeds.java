@@ -31,6 +31,28 @@ final class PgpSeeds {
         this.work = Files.createTempDirectory("hsmkit-pgp-seeds-");
     }
 
+    /** {@code plain} encrypted to {@code to} by Bouncy Castle in SEIPD v2 with AES-256-GCM and 64-byte chunks. */
+    private static byte[] smallChunks(PgpCertificate to, byte[] plain) throws Exception {
+        java.security.Provider bc = org.hsmkit.core.internal.Providers.bc();
+        org.bouncycastle.openpgp.PGPEncryptedDataGenerator g = new org.bouncycastle.openpgp.PGPEncryptedDataGenerator(
+                new org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder(org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags.AES_256)
+                        .setWithAEAD(org.bouncycastle.bcpg.AEADAlgorithmTags.GCM, 6).setUseV6AEAD().setProvider(bc));
+        org.bouncycastle.openpgp.PGPPublicKey subkey = null;
+        for (org.bouncycastle.openpgp.PGPPublicKey k : new org.bouncycastle.openpgp.jcajce.JcaPGPPublicKeyRing(to.encoded())) {
+            if (!k.isMasterKey() && k.isEncryptionKey()) {
+                subkey = k;
+            }
+        }
+        g.addMethod(new org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodGenerator(subkey).setProvider(bc));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.io.OutputStream e = g.open(out, new byte[1 << 12]);
+                java.io.OutputStream l = new org.bouncycastle.openpgp.PGPLiteralDataGenerator().open(e,
+                        org.bouncycastle.openpgp.PGPLiteralData.BINARY, "f", plain.length, new java.util.Date(0))) {
+            l.write(plain);
+        }
+        return out.toByteArray();
+    }
+
     void write() throws Exception {
         Path pgp = Files.createDirectories(root.resolve("pgp"));
         PgpCorpus c = PgpCorpus.get();
@@ -50,6 +72,9 @@ final class PgpSeeds {
                 }
             }
         }
+        // Bouncy Castle: SEIPD v2 with GCM in 64-byte chunks, so that mutations reach the reader's
+        // paths between chunks (hsmkit writes 256 KiB chunks, more than any seed holds)
+        Files.write(dec.resolve("seed-bc-gcm-64-byte-chunks.pgp"), smallChunks(c.ecCertificate, FuzzPki.plaintext(5000)));
         // hsmkit: signatures of every mode by both keys
         for (PgpTokenKey k : c.keys()) {
             String who = k == c.rsa ? "rsa" : "ec";
