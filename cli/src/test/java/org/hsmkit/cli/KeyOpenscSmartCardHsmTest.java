@@ -166,6 +166,49 @@ class KeyOpenscSmartCardHsmTest {
         assertFalse(simulator.keyReferences().contains(ref));
     }
 
+    /**
+     * The card taken out of the reader between two files of a batch decryption through OpenSC's
+     * module: hsmkit initialises the module again once, finds the card still gone, and stops the
+     * batch there rather than failing every remaining file in turn. The third input is a named
+     * pipe, so the card leaves exactly when the batch reaches it.
+     */
+    @Test
+    void aCardTakenOutDuringABatchStopsItThroughOpenscsModule() throws Exception {
+        reinsert();
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "batch", "--id", "07").assertOk();
+        Path crt = certificate(exported("batch"), "Batch Key");
+        List<String> batch = new ArrayList<>(List.of("decrypt", "--key", "batch", "--cert", crt.toString(), "--jobs", "1",
+                "--output-dir", "plain"));
+        for (int i = 0; i < 6; i++) {
+            Files.writeString(tmp.resolve("f" + i + ".txt"), "file " + i);
+            hsmkit("encrypt", "-r", crt.toString(), "f" + i + ".txt").assertOk();
+            batch.add((i == 2 ? "gate" : "f" + i) + ".txt.p7m");
+        }
+        Path gate = tmp.resolve("gate.txt.p7m");
+        assertEquals(0, new ProcessBuilder("mkfifo", gate.toString()).start().waitFor());
+        java.util.concurrent.CompletableFuture<Void> takeOut = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (java.io.OutputStream w = Files.newOutputStream(gate)) { // opens when the batch reaches the third file
+                PcscTestService.shared().remove(0);
+                w.write(Files.readAllBytes(tmp.resolve("f2.txt.p7m")));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            CliRun.Result r = hsmkit(batch.toArray(String[]::new)).assertExit(ExitCode.KEY);
+            takeOut.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(1, r.stderr().lines().filter(l -> l.startsWith("hsmkit: error: ")).count(), r.stderr());
+            assertTrue(r.stderr().contains("hsmkit: error: gate.txt.p7m: "), r.stderr());
+            assertTrue(r.stderr().contains("hsmkit: decrypted 2 of 6 files; 1 failed; 3 not tried (the token or key failed, not the file)"),
+                    r.stderr());
+            assertTrue(Files.exists(tmp.resolve("plain/f1.txt")));
+            assertFalse(Files.exists(tmp.resolve("plain/gate.txt")));
+        } finally {
+            reinsert();
+            hsmkit("key", "delete", "--key", "batch", "--yes").assertOk();
+        }
+    }
+
     @Test
     void aKeyWithoutPublicKeyIsListedAndDeleted() throws Exception {
         String pin = SmartCardHsmSimulator.DEFAULT_USER_PIN;

@@ -538,6 +538,8 @@ public final class Pkcs11Token implements Token {
         }
     }
 
+    private static final String GONE_HINT = "check that the token is connected (and, for a card, that pcscd runs), then run the command again";
+
     private static boolean isGone(long code) {
         return code == CKR_SESSION_HANDLE_INVALID || code == CKR_SESSION_CLOSED || code == CKR_DEVICE_REMOVED
                 || code == CKR_TOKEN_NOT_PRESENT || code == CKR_TOKEN_NOT_RECOGNIZED || code == CKR_CRYPTOKI_NOT_INITIALIZED;
@@ -564,8 +566,7 @@ public final class Pkcs11Token implements Token {
         }
         if (isGone(code)) {
             // still gone after the module was initialised again (see call)
-            return HsmkitException.keyUnusable(what + " failed on " + name() + ": " + e.getErrorName(),
-                    "check that the token is connected (and, for a card, that pcscd runs), then run the command again", e);
+            return HsmkitException.keyUnusable(what + " failed on " + name() + ": " + e.getErrorName(), GONE_HINT, e);
         }
         return new HsmkitException(ErrorKind.KEY, what + " failed on " + name() + ": " + e.getErrorName(), null, e);
     }

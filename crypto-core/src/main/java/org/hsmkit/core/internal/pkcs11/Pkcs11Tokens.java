@@ -193,7 +193,7 @@ public final class Pkcs11Tokens {
                 // not this one
             }
         }
-        throw HsmkitException.key("the token '" + label + "' (serial " + serial + ") is no longer present in "
-                + library.path(), "insert the card again and rerun the command");
+        throw HsmkitException.keyUnusable("the token '" + label + "' (serial " + serial + ") is no longer present in "
+                + library.path(), "insert the card again and rerun the command", null);
     }
 }
