@@ -209,6 +209,55 @@ class KeyOpenscSmartCardHsmTest {
         }
     }
 
+    /**
+     * The card pulled in the middle of a command: OpenSC's module answers CKR_GENERAL_ERROR, which
+     * says nothing of the card, so that file fails as any general error would; once pcscd has seen
+     * the reader empty (the next input, a named pipe, is written only then), the module reports
+     * the card gone and the batch stops.
+     */
+    @Test
+    void aCardPulledInTheMiddleOfACommandStopsTheBatchOnceTheReaderIsSeenEmpty() throws Exception {
+        reinsert();
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "pulled", "--id", "08").assertOk();
+        Path crt = certificate(exported("pulled"), "Pulled Key");
+        List<String> batch = new ArrayList<>(List.of("decrypt", "--key", "pulled", "--cert", crt.toString(), "--jobs", "1",
+                "--output-dir", "plain-pulled"));
+        for (int i = 0; i < 6; i++) {
+            Files.writeString(tmp.resolve("p" + i + ".txt"), "file " + i);
+            hsmkit("encrypt", "-r", crt.toString(), "p" + i + ".txt").assertOk();
+            batch.add((i == 3 ? "pgate" : "p" + i) + ".txt.p7m");
+        }
+        int before = simulator.apduCount();
+        hsmkit("decrypt", "--key", "pulled", "--cert", crt.toString(), "-o", "one.txt", "p0.txt.p7m").assertOk();
+        int one = simulator.apduCount() - before;
+        Path gate = tmp.resolve("pgate.txt.p7m");
+        assertEquals(0, new ProcessBuilder("mkfifo", gate.toString()).start().waitFor());
+        java.util.concurrent.CompletableFuture<Void> seenEmpty = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (java.io.OutputStream w = Files.newOutputStream(gate)) {
+                PcscTestService.shared().remove(0); // the card is out already: waits until pcscd reports the reader empty
+                w.write(Files.readAllBytes(tmp.resolve("p3.txt.p7m")));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            simulator.pullAtApdu(one + 2);
+            CliRun.Result r = hsmkit(batch.toArray(String[]::new));
+            seenEmpty.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(ExitCode.KEY, r.exitCode(), r.stderr());
+            List<String> errors = r.stderr().lines().filter(l -> l.startsWith("hsmkit: error: ")).toList();
+            assertEquals(2, errors.size(), r.stderr());
+            assertTrue(errors.get(0).endsWith("failed on the token '" + card.tokenLabel() + "': CKR_GENERAL_ERROR"), r.stderr());
+            assertTrue(errors.get(1).startsWith("hsmkit: error: pgate.txt.p7m: the token '" + card.tokenLabel() + "'")
+                    && errors.get(1).contains("is no longer present"), r.stderr());
+            assertTrue(r.stderr().contains("; 2 failed; 2 not tried (the token or key failed, not the file)"), r.stderr());
+            assertFalse(Files.exists(tmp.resolve("plain-pulled/pgate.txt")));
+        } finally {
+            reinsert();
+            hsmkit("key", "delete", "--key", "pulled", "--yes").assertOk();
+        }
+    }
+
     @Test
     void aKeyWithoutPublicKeyIsListedAndDeleted() throws Exception {
         String pin = SmartCardHsmSimulator.DEFAULT_USER_PIN;
