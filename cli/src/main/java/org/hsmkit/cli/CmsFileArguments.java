@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.internal.io.SeekOptionalInputStream;
 
 /**
  * The input and output conventions of the file commands: {@code -} is standard input or output,
@@ -44,7 +45,8 @@ final class CmsFileArguments {
             throw new HsmkitException(ErrorKind.USAGE, in + " is a directory", "name a file");
         }
         try {
-            InputStream file = Files.newInputStream(p);
+            // a named pipe or <(…) cannot seek, and the parsers skip what they do not need
+            InputStream file = SeekOptionalInputStream.around(Files.newInputStream(p));
             // one file's bytes; in a batch the bar counts files instead
             return inBatch ? file : Progress.counting(file, Progress.of(session, Files.size(p), "bytes"));
         } catch (NoSuchFileException e) {

@@ -161,6 +161,54 @@ class SpecialOutputCliTest {
         assertEquals("IO", error.get("kind").asText(), out.toString());
     }
 
+    /** A named pipe whose writer sends {@code content} once a reader opens it. */
+    private static Path fifoSending(String name, byte[] content) throws Exception {
+        Path fifo = dir.resolve(name);
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Thread writer = new Thread(() -> {
+            try (java.io.OutputStream w = Files.newOutputStream(fifo)) {
+                w.write(content);
+            } catch (java.io.IOException e) {
+                // the reader went away; the test says what it read
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        return fifo;
+    }
+
+    /**
+     * Inputs that cannot seek ({@code <(…)}, a named pipe): the JDK's file stream fails skip and
+     * available with "Illegal seek" there, which the parsers used to report as a damaged file.
+     */
+    @Test
+    void namedPipesAsInputsAreReadAsFilesAre() throws Exception {
+        cli.write("piped.bin", 100_000, 5);
+        assertEquals(0, cli.run("encrypt", "-r", "alice-rsa2048.pem", "-o", "piped.p7m", "piped.bin").exit());
+        assertEquals(0, cli.run("sign", "--key", "bob-p256", "--attached", "-o", "piped.p7s", "piped.bin").exit());
+        CmsCliFixture.Result inspected = cli.run("inspect", fifoSending("inspect-fifo", Files.readAllBytes(dir.resolve("piped.p7m"))).toString());
+        assertEquals(0, inspected.exit(), inspected.stderr());
+        assertTrue(inspected.out().contains("recipient 1:"), inspected.out());
+        CmsCliFixture.Result verified = cli.run("verify", "--trust", "root.pem", "-o", "piped.content",
+                fifoSending("verify-fifo", Files.readAllBytes(dir.resolve("piped.p7s"))).toString());
+        assertEquals(0, verified.exit(), verified.stderr());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("piped.bin")), Files.readAllBytes(dir.resolve("piped.content")));
+        CmsCliFixture.Result decrypted = cli.run("decrypt", "-o", "piped.plain",
+                fifoSending("decrypt-fifo", Files.readAllBytes(dir.resolve("piped.p7m"))).toString());
+        assertEquals(0, decrypted.exit(), decrypted.stderr());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("piped.bin")), Files.readAllBytes(dir.resolve("piped.plain")));
+    }
+
+    @Test
+    void aPdfFromAPipeIsRefusedWithWhatToDo() throws Exception {
+        Path fifo = dir.resolve("pdf-fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        CmsCliFixture.Result r = cli.run("pdf", "verify", "pdf-fifo");
+        assertEquals(4, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("is not a regular file (a pipe or a device)"), r.stderr());
+        assertTrue(r.stderr().contains("hsmkit: hint: save it to a file first"), r.stderr());
+    }
+
     @Test
     void aNamedPipeReceivesCiphertextThatDecrypts() throws Exception {
         Path plain = cli.write("to-pipe.bin", 3 << 20, 3);

@@ -163,6 +163,41 @@ class PgpMessageTest {
         return out;
     }
 
+    /**
+     * A message read from a named pipe through the JDK's file stream, which fails skip and
+     * available there ("Illegal seek"): inspected and decrypted as from a file.
+     */
+    @Test
+    void aMessageFromANamedPipeIsInspectedAndDecrypted() throws Exception {
+        byte[] plain = random(3 * CHUNK + 5, 15);
+        byte[] msg = encrypt(plain, false, false, PgpTestKeys.certificate(TestUser.BOB_P256));
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        for (int round = 0; round < 2; round++) {
+            Thread writer = new Thread(() -> {
+                try (java.io.OutputStream w = Files.newOutputStream(fifo)) {
+                    w.write(msg);
+                } catch (java.io.IOException e) {
+                    // the reader stopped early; what it read is checked below
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            try (InputStream in = Files.newInputStream(fifo)) {
+                if (round == 0) {
+                    assertEquals(2, PgpInspector.inspect(in).packets().size());
+                } else {
+                    Path target = dir.resolve("from-fifo");
+                    try (AtomicOutput out = AtomicOutput.toFile(target, false)) {
+                        PgpDecryptor.withKey(PgpTestKeys.key(TestUser.BOB_P256)).decrypt(in, out);
+                    }
+                    assertArrayEquals(plain, Files.readAllBytes(target));
+                }
+            }
+            writer.join(10_000);
+        }
+    }
+
     private static org.bouncycastle.bcpg.SymmetricEncIntegrityPacket seipd(byte[] msg) throws java.io.IOException {
         org.bouncycastle.bcpg.BCPGInputStream in = new org.bouncycastle.bcpg.BCPGInputStream(new ByteArrayInputStream(msg));
         for (org.bouncycastle.bcpg.Packet p = in.readPacket(); p != null; p = in.readPacket()) {

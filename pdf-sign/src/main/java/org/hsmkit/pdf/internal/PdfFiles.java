@@ -42,10 +42,16 @@ public final class PdfFiles {
         }
     }
 
-    /** Size of the file; a missing file is an input error. */
+    /** Size of the file; a missing file, or one that is not a regular file, is an input error. */
     public static long size(Path file) {
         try {
-            return Files.size(file);
+            long size = Files.size(file);
+            if (!Files.isRegularFile(file)) {
+                // a pipe reads as empty, and would then be called "not a PDF"
+                throw HsmkitException.input(file + " is not a regular file (a pipe or a device): a PDF is read at random positions",
+                        "save it to a file first, and give that file");
+            }
+            return size;
         } catch (NoSuchFileException e) {
             throw HsmkitException.input(file + " does not exist", null, e);
         } catch (IOException e) {

@@ -19,10 +19,13 @@ public final class PgpPackets {
     private PgpPackets() {
     }
 
-    /** Armoured or binary input, detected: the binary packet stream. */
+    /**
+     * Armoured or binary input, detected: the binary packet stream. Bouncy Castle skips packet
+     * bodies it does not need, so a stream that cannot seek (a pipe) skips by reading.
+     */
     public static InputStream decoded(InputStream in) {
         try {
-            return PGPUtil.getDecoderStream(in);
+            return PGPUtil.getDecoderStream(org.hsmkit.core.internal.io.SeekOptionalInputStream.around(in));
         } catch (IOException e) {
             throw damaged("cannot read the OpenPGP data", e);
         }
