@@ -1,6 +1,7 @@
 package org.hsmkit.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -18,6 +19,7 @@ import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.cms.CertificateFile;
+import org.hsmkit.core.internal.io.SeekOptionalInputStream;
 import org.hsmkit.smime.SmimeReader;
 
 /** Input, output and key lookup shared by the smime subcommands. */
@@ -34,8 +36,17 @@ final class SmimeFiles {
                 return new MimeMessage(SESSION, session.context().stdin());
             }
             Path p = session.context().resolve(input);
-            if (!Files.isRegularFile(p)) {
+            if (!Files.exists(p)) {
                 throw new HsmkitException(ErrorKind.IO, "cannot read " + input + ": no such file", "check the path");
+            }
+            if (Files.isDirectory(p)) {
+                throw new HsmkitException(ErrorKind.USAGE, input + " is a directory", "name a message file");
+            }
+            if (!Files.isRegularFile(p)) {
+                // a named pipe or <(…): read once, as standard input is
+                try (InputStream in = new java.io.BufferedInputStream(SeekOptionalInputStream.around(Files.newInputStream(p)), 1 << 16)) {
+                    return new MimeMessage(SESSION, in);
+                }
             }
             return new MimeMessage(SESSION, new SharedFileInputStream(p.toFile()));
         } catch (MessagingException e) {

@@ -200,6 +200,18 @@ class SpecialOutputCliTest {
     }
 
     @Test
+    void aMailMessageFromANamedPipeIsReadAsAFileIs() throws Exception {
+        Files.writeString(dir.resolve("note.eml"), "From: alice@hsmkit.test\r\nTo: bob@hsmkit.test\r\nSubject: piped\r\n"
+                + "Content-Type: text/plain; charset=us-ascii\r\n\r\nread from a pipe\r\n");
+        CmsCliFixture.Result signed = cli.run("smime", "sign", "--key", "alice-rsa2048", "-o", "note-signed.eml", "note.eml");
+        assertEquals(0, signed.exit(), signed.stderr());
+        CmsCliFixture.Result r = cli.run("smime", "verify", "--trust", "root.pem",
+                fifoSending("mail-fifo", Files.readAllBytes(dir.resolve("note-signed.eml"))).toString());
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.out().contains("signature:    valid") && r.out().contains("CN=Alice RSA-2048"), r.out());
+    }
+
+    @Test
     void aPdfFromAPipeIsRefusedWithWhatToDo() throws Exception {
         Path fifo = dir.resolve("pdf-fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
