@@ -2,7 +2,11 @@ package org.hsmkit.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
@@ -35,10 +39,14 @@ final class BatchFile {
      * @param inputs every input of the batch, resolved and normalised
      * @param outputs the outputs named so far, and by which file
      */
-    record Claims(Path base, java.util.Set<Path> inputs, Map<Path, BatchFile> outputs) {
-        static Claims of(Path base, java.util.List<String> inputs) {
-            return new Claims(base, inputs.stream().map(i -> base.resolve(i).toAbsolutePath().normalize())
-                    .collect(java.util.stream.Collectors.toUnmodifiableSet()), new java.util.concurrent.ConcurrentHashMap<>());
+    record Claims(Path base, Set<Path> inputs, Map<Path, BatchFile> outputs) {
+        static Claims of(Path base, List<String> inputs) {
+            return new Claims(base, inputs.stream().map(i -> resolved(base, i)).collect(Collectors.toUnmodifiableSet()),
+                    new ConcurrentHashMap<>());
+        }
+
+        static Path resolved(Path base, String name) {
+            return base.resolve(name).toAbsolutePath().normalize();
         }
     }
 
@@ -81,9 +89,10 @@ final class BatchFile {
      * replace the first while both were reported done.
      */
     private void claim(String name) {
-        Path target = claims.base().resolve(name).toAbsolutePath().normalize();
+        Path target = Claims.resolved(claims.base(), name);
         if (claims.inputs().contains(target)) {
-            throw new HsmkitException(ErrorKind.USAGE, "its output " + name + " is another input of this run",
+            boolean itself = target.equals(Claims.resolved(claims.base(), input));
+            throw new HsmkitException(ErrorKind.USAGE, "its output " + name + (itself ? " is the input itself" : " is another input of this run"),
                     "write the outputs elsewhere with --output-dir DIR");
         }
         BatchFile other = claims.outputs().putIfAbsent(target, this);

@@ -99,6 +99,19 @@ class BatchCliTest {
         assertTrue(Files.exists(dir.resolve("k.bin.p7m.p7m")), "the other input is worked on");
     }
 
+    /** An output directory that is the inputs' own: each output would be its input. */
+    @Test
+    void anOutputThatIsItsOwnInputIsNotWrittenEvenWithForce() throws Exception {
+        for (String m : List.of("own1.eml", "own2.eml")) {
+            Files.writeString(dir.resolve(m), "From: alice@hsmkit.test\r\nSubject: " + m + "\r\n\r\nbody\r\n");
+        }
+        byte[] before = bytes("own1.eml");
+        CmsCliFixture.Result r = cli.run("--force", "smime", "sign", "--key", "alice-rsa2048", "--output-dir", ".", "own1.eml", "own2.eml");
+        assertEquals(ExitCode.USAGE, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("own1.eml is the input itself"), r.stderr());
+        assertArrayEquals(before, bytes("own1.eml"));
+    }
+
     @Test
     void failFastLeavesTheLaterInputsUntried() throws Exception {
         cli.write("g2.bin", 10, 2);

@@ -167,42 +167,59 @@ class KeyOpenscSmartCardHsmTest {
     }
 
     /**
-     * The card taken out of the reader between two files of a batch decryption through OpenSC's
-     * module: hsmkit initialises the module again once, finds the card still gone, and stops the
-     * batch there rather than failing every remaining file in turn. The third input is a named
-     * pipe, so the card leaves exactly when the batch reaches it.
+     * A batch decryption of six files for a new card key {@code label}, with --jobs 1. The input
+     * at {@code gate} is a named pipe: when the batch opens it, {@code atGate} runs, and only then
+     * does the pipe deliver that file. Returns the arguments and the pipe's writer.
      */
-    @Test
-    void aCardTakenOutDuringABatchStopsItThroughOpenscsModule() throws Exception {
-        reinsert();
-        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "batch", "--id", "07").assertOk();
-        Path crt = certificate(exported("batch"), "Batch Key");
-        List<String> batch = new ArrayList<>(List.of("decrypt", "--key", "batch", "--cert", crt.toString(), "--jobs", "1",
-                "--output-dir", "plain"));
+    private record GatedBatch(List<String> args, java.util.concurrent.CompletableFuture<Void> writer, Path cert) {
+    }
+
+    private GatedBatch gatedBatch(String label, String id, String prefix, int gate, Runnable atGate) throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", label, "--id", id).assertOk();
+        Path crt = certificate(exported(label), label + " key");
+        List<String> args = new ArrayList<>(List.of("decrypt", "--key", label, "--cert", crt.toString(), "--jobs", "1",
+                "--output-dir", "plain-" + prefix));
         for (int i = 0; i < 6; i++) {
-            Files.writeString(tmp.resolve("f" + i + ".txt"), "file " + i);
-            hsmkit("encrypt", "-r", crt.toString(), "f" + i + ".txt").assertOk();
-            batch.add((i == 2 ? "gate" : "f" + i) + ".txt.p7m");
+            Files.writeString(tmp.resolve(prefix + i + ".txt"), "file " + i);
+            hsmkit("encrypt", "-r", crt.toString(), prefix + i + ".txt").assertOk();
+            args.add((i == gate ? prefix + "gate" : prefix + i) + ".txt.p7m");
         }
-        Path gate = tmp.resolve("gate.txt.p7m");
-        assertEquals(0, new ProcessBuilder("mkfifo", gate.toString()).start().waitFor());
-        java.util.concurrent.CompletableFuture<Void> takeOut = java.util.concurrent.CompletableFuture.runAsync(() -> {
-            try (java.io.OutputStream w = Files.newOutputStream(gate)) { // opens when the batch reaches the third file
-                PcscTestService.shared().remove(0);
-                w.write(Files.readAllBytes(tmp.resolve("f2.txt.p7m")));
+        Path pipe = tmp.resolve(prefix + "gate.txt.p7m");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
+        byte[] content = Files.readAllBytes(tmp.resolve(prefix + gate + ".txt.p7m"));
+        java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (java.io.OutputStream w = Files.newOutputStream(pipe)) { // opens when the batch reaches the gate
+                atGate.run();
+                w.write(content);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+        return new GatedBatch(args, writer, crt);
+    }
+
+    private static List<String> errorLines(CliRun.Result r) {
+        return r.stderr().lines().filter(l -> l.startsWith("hsmkit: error: ")).toList();
+    }
+
+    /**
+     * The card taken out of the reader between two files of a batch decryption through OpenSC's
+     * module: hsmkit initialises the module again once, finds the card still gone, and stops the
+     * batch there rather than failing every remaining file in turn.
+     */
+    @Test
+    void aCardTakenOutDuringABatchStopsItThroughOpenscsModule() throws Exception {
+        reinsert();
+        GatedBatch b = gatedBatch("batch", "07", "f", 2, () -> PcscTestService.shared().remove(0));
         try {
-            CliRun.Result r = hsmkit(batch.toArray(String[]::new)).assertExit(ExitCode.KEY);
-            takeOut.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(1, r.stderr().lines().filter(l -> l.startsWith("hsmkit: error: ")).count(), r.stderr());
-            assertTrue(r.stderr().contains("hsmkit: error: gate.txt.p7m: "), r.stderr());
+            CliRun.Result r = hsmkit(b.args().toArray(String[]::new)).assertExit(ExitCode.KEY);
+            b.writer().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(1, errorLines(r).size(), r.stderr());
+            assertTrue(r.stderr().contains("hsmkit: error: fgate.txt.p7m: "), r.stderr());
             assertTrue(r.stderr().contains("hsmkit: decrypted 2 of 6 files; 1 failed; 3 not tried (the token or key failed, not the file)"),
                     r.stderr());
-            assertTrue(Files.exists(tmp.resolve("plain/f1.txt")));
-            assertFalse(Files.exists(tmp.resolve("plain/gate.txt")));
+            assertTrue(Files.exists(tmp.resolve("plain-f/f1.txt")));
+            assertFalse(Files.exists(tmp.resolve("plain-f/fgate.txt")));
         } finally {
             reinsert();
             hsmkit("key", "delete", "--key", "batch", "--yes").assertOk();
@@ -212,46 +229,29 @@ class KeyOpenscSmartCardHsmTest {
     /**
      * The card pulled in the middle of a command: OpenSC's module answers CKR_GENERAL_ERROR, which
      * says nothing of the card, so that file fails as any general error would; once pcscd has seen
-     * the reader empty (the next input, a named pipe, is written only then), the module reports
-     * the card gone and the batch stops.
+     * the reader empty (the gate is opened only then), the module reports the card gone and the
+     * batch stops.
      */
     @Test
     void aCardPulledInTheMiddleOfACommandStopsTheBatchOnceTheReaderIsSeenEmpty() throws Exception {
         reinsert();
-        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "pulled", "--id", "08").assertOk();
-        Path crt = certificate(exported("pulled"), "Pulled Key");
-        List<String> batch = new ArrayList<>(List.of("decrypt", "--key", "pulled", "--cert", crt.toString(), "--jobs", "1",
-                "--output-dir", "plain-pulled"));
-        for (int i = 0; i < 6; i++) {
-            Files.writeString(tmp.resolve("p" + i + ".txt"), "file " + i);
-            hsmkit("encrypt", "-r", crt.toString(), "p" + i + ".txt").assertOk();
-            batch.add((i == 3 ? "pgate" : "p" + i) + ".txt.p7m");
-        }
+        // the card is out already when the gate opens: remove() waits until pcscd reports the reader empty
+        GatedBatch b = gatedBatch("pulled", "08", "p", 3, () -> PcscTestService.shared().remove(0));
         int before = simulator.apduCount();
-        hsmkit("decrypt", "--key", "pulled", "--cert", crt.toString(), "-o", "one.txt", "p0.txt.p7m").assertOk();
+        hsmkit("decrypt", "--key", "pulled", "--cert", b.cert().toString(), "-o", "one.txt", "p0.txt.p7m").assertOk();
         int one = simulator.apduCount() - before;
-        Path gate = tmp.resolve("pgate.txt.p7m");
-        assertEquals(0, new ProcessBuilder("mkfifo", gate.toString()).start().waitFor());
-        java.util.concurrent.CompletableFuture<Void> seenEmpty = java.util.concurrent.CompletableFuture.runAsync(() -> {
-            try (java.io.OutputStream w = Files.newOutputStream(gate)) {
-                PcscTestService.shared().remove(0); // the card is out already: waits until pcscd reports the reader empty
-                w.write(Files.readAllBytes(tmp.resolve("p3.txt.p7m")));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
         try {
             simulator.pullAtApdu(one + 2);
-            CliRun.Result r = hsmkit(batch.toArray(String[]::new));
-            seenEmpty.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            CliRun.Result r = hsmkit(b.args().toArray(String[]::new));
+            b.writer().get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(ExitCode.KEY, r.exitCode(), r.stderr());
-            List<String> errors = r.stderr().lines().filter(l -> l.startsWith("hsmkit: error: ")).toList();
+            List<String> errors = errorLines(r);
             assertEquals(2, errors.size(), r.stderr());
             assertTrue(errors.get(0).endsWith("failed on the token '" + card.tokenLabel() + "': CKR_GENERAL_ERROR"), r.stderr());
             assertTrue(errors.get(1).startsWith("hsmkit: error: pgate.txt.p7m: the token '" + card.tokenLabel() + "'")
                     && errors.get(1).contains("is no longer present"), r.stderr());
             assertTrue(r.stderr().contains("; 2 failed; 2 not tried (the token or key failed, not the file)"), r.stderr());
-            assertFalse(Files.exists(tmp.resolve("plain-pulled/pgate.txt")));
+            assertFalse(Files.exists(tmp.resolve("plain-p/pgate.txt")));
         } finally {
             reinsert();
             hsmkit("key", "delete", "--key", "pulled", "--yes").assertOk();

@@ -43,14 +43,7 @@ class SpecialOutputCliTest {
         Path plain = cli.write("pipe.bin", 70_000, 2);
         assertEquals(0, cli.run("encrypt", "-r", "alice-rsa2048.pem", "pipe.bin").exit());
         Path fifo = dir.resolve("fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> {
-            try {
-                return Files.readAllBytes(fifo);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<byte[]> reader = fifoReadBy(fifo);
         CmsCliFixture.Result r = cli.run("decrypt", "-o", "fifo", "pipe.bin.p7m");
         assertEquals(0, r.exit(), r.stderr());
         assertArrayEquals(Files.readAllBytes(plain), reader.get(30, TimeUnit.SECONDS));
@@ -161,10 +154,28 @@ class SpecialOutputCliTest {
         assertEquals("IO", error.get("kind").asText(), out.toString());
     }
 
-    /** A named pipe whose writer sends {@code content} once a reader opens it. */
-    private static Path fifoSending(String name, byte[] content) throws Exception {
+    /** A new named pipe in the test directory. */
+    private static Path mkfifo(String name) throws Exception {
         Path fifo = dir.resolve(name);
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        return fifo;
+    }
+
+    /** Makes the named pipe {@code fifo} and reads it to its end on another thread. */
+    private static CompletableFuture<byte[]> fifoReadBy(Path fifo) throws Exception {
+        mkfifo(fifo.getFileName().toString());
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readAllBytes(fifo);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** A named pipe whose writer sends {@code content} once a reader opens it. */
+    private static Path fifoSending(String name, byte[] content) throws Exception {
+        Path fifo = mkfifo(name);
         Thread writer = new Thread(() -> {
             try (java.io.OutputStream w = Files.newOutputStream(fifo)) {
                 w.write(content);
@@ -213,8 +224,7 @@ class SpecialOutputCliTest {
 
     @Test
     void aPdfFromAPipeIsRefusedWithWhatToDo() throws Exception {
-        Path fifo = dir.resolve("pdf-fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        mkfifo("pdf-fifo");
         CmsCliFixture.Result r = cli.run("pdf", "verify", "pdf-fifo");
         assertEquals(4, r.exit(), r.stderr());
         assertTrue(r.stderr().contains("is not a regular file (a pipe or a device)"), r.stderr());
@@ -225,14 +235,7 @@ class SpecialOutputCliTest {
     void aNamedPipeReceivesCiphertextThatDecrypts() throws Exception {
         Path plain = cli.write("to-pipe.bin", 3 << 20, 3);
         Path fifo = dir.resolve("cipher-fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> {
-            try {
-                return Files.readAllBytes(fifo);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<byte[]> reader = fifoReadBy(fifo);
         CmsCliFixture.Result r = cli.run("encrypt", "-r", "alice-rsa2048.pem", "-o", "cipher-fifo", "to-pipe.bin");
         assertEquals(0, r.exit(), r.stderr());
         CmsCliFixture.Result back = cli.runWithInput(reader.get(30, TimeUnit.SECONDS), "decrypt", "-");

@@ -4,6 +4,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -84,7 +85,7 @@ public final class AtomicOutput implements AutoCloseable {
         this.direct = true;
         this.temp = null;
         this.channel = null;
-        this.out = destination instanceof java.io.PrintStream ps ? new ReaderGone(ps) : destination;
+        this.out = destination instanceof PrintStream ps ? new ReaderGone(ps) : destination;
     }
 
     /**
@@ -92,9 +93,9 @@ public final class AtomicOutput implements AutoCloseable {
      * reader that went away (`| head`) would be noticed only after the whole input was encrypted.
      */
     private static final class ReaderGone extends FilterOutputStream {
-        private final java.io.PrintStream ps;
+        private final PrintStream ps;
 
-        ReaderGone(java.io.PrintStream ps) {
+        ReaderGone(PrintStream ps) {
             super(ps);
             this.ps = ps;
         }
@@ -352,7 +353,7 @@ public final class AtomicOutput implements AutoCloseable {
         } else {
             stdout.flush();
             // a PrintStream (System.out) keeps write errors to itself, a closed pipe among them
-            if (stdout instanceof java.io.PrintStream ps && ps.checkError()) {
+            if (stdout instanceof PrintStream ps && ps.checkError()) {
                 throw new IOException("the reader went away, or the stream failed");
             }
         }
