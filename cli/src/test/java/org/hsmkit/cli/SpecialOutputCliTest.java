@@ -55,13 +55,23 @@ class SpecialOutputCliTest {
         static final int PAUSE_AT = 4 << 20;
         final byte[] data = new byte[6 << 20];
         final java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
-        final boolean failAtPause;
+        final AtPause atPause;
         int served;
         volatile boolean waitedInVain;
 
-        PausingInput(boolean failAtPause) {
+        /** What the input does once it has served {@link #PAUSE_AT} bytes. */
+        enum AtPause {
+            /** Waits until {@link #resume} is counted down, then serves the rest. */
+            WAIT,
+            /** Waits as {@link #WAIT}, then fails: the output below has received bytes for sure. */
+            WAIT_THEN_FAIL,
+            /** Fails at once. */
+            FAIL
+        }
+
+        PausingInput(AtPause atPause) {
             new java.util.Random(12).nextBytes(data);
-            this.failAtPause = failAtPause;
+            this.atPause = atPause;
         }
 
         @Override
@@ -73,13 +83,15 @@ class SpecialOutputCliTest {
         @Override
         public int read(byte[] b, int off, int len) throws java.io.IOException {
             if (served == PAUSE_AT) {
-                if (failAtPause) {
-                    throw new java.io.IOException("the source went away");
+                if (atPause != AtPause.FAIL) {
+                    try {
+                        waitedInVain = !resume.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
                 }
-                try {
-                    waitedInVain = !resume.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    throw new java.io.InterruptedIOException();
+                if (atPause != AtPause.WAIT) {
+                    throw new java.io.IOException("the source went away");
                 }
             }
             if (served == data.length) {
@@ -108,7 +120,7 @@ class SpecialOutputCliTest {
 
     @Test
     void ciphertextReachesStandardOutputWhileTheInputIsStillOpen() throws Exception {
-        PausingInput in = new PausingInput(false);
+        PausingInput in = new PausingInput(PausingInput.AtPause.WAIT);
         java.io.ByteArrayOutputStream out = resumingAfterOneMebibyte(in);
         CmsCliFixture.Result r = cli.runWithStreams(in, out, "encrypt", "-r", "alice-rsa2048.pem", "-");
         assertEquals(0, r.exit(), r.stderr());
@@ -120,7 +132,7 @@ class SpecialOutputCliTest {
 
     @Test
     void aSignatureWithItsContentReachesStandardOutputWhileTheInputIsStillOpen() throws Exception {
-        PausingInput in = new PausingInput(false);
+        PausingInput in = new PausingInput(PausingInput.AtPause.WAIT);
         java.io.ByteArrayOutputStream out = resumingAfterOneMebibyte(in);
         CmsCliFixture.Result r = cli.runWithStreams(in, out, "sign", "--key", "bob-p256", "--attached", "-");
         assertEquals(0, r.exit(), r.stderr());
@@ -133,12 +145,14 @@ class SpecialOutputCliTest {
 
     @Test
     void anEncryptionThatFailsPartWayLeavesAStreamedCiphertextThatNoOneCanDecrypt() throws Exception {
-        PausingInput in = new PausingInput(true);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        // the input fails only once output has arrived: buffers the writer thread has not begun
+        // are dropped at a failure, so how much arrives before it otherwise depends on scheduling
+        PausingInput in = new PausingInput(PausingInput.AtPause.WAIT_THEN_FAIL);
+        java.io.ByteArrayOutputStream out = resumingAfterOneMebibyte(in);
         CmsCliFixture.Result r = cli.runWithStreams(in, out, "encrypt", "-r", "alice-rsa2048.pem", "-");
         assertEquals(5, r.exit(), r.stderr());
         assertTrue(r.stderr().startsWith("hsmkit: error: "), r.stderr());
-        assertTrue(out.size() > 0, "the ciphertext made before the failure was streamed");
+        assertEquals(false, in.waitedInVain, "the ciphertext made before the failure was streamed");
         CmsCliFixture.Result back = cli.runWithInput(out.toByteArray(), "decrypt", "-");
         assertNotEquals(0, back.exit(), "a truncated ciphertext is refused");
         assertEquals(0, back.stdout().length, "and none of its plaintext is released");
@@ -146,7 +160,7 @@ class SpecialOutputCliTest {
 
     @Test
     void withJsonAFailedEncryptionPrintsOnlyTheErrorDocument() throws Exception {
-        PausingInput in = new PausingInput(true);
+        PausingInput in = new PausingInput(PausingInput.AtPause.FAIL);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         CmsCliFixture.Result r = cli.runWithStreams(in, out, "--json", "encrypt", "-r", "alice-rsa2048.pem", "-");
         assertEquals(5, r.exit(), r.stderr());
