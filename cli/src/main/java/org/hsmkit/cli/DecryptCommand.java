@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 /** {@code hsmkit decrypt}: CMS decryption with a token key; nothing is released unverified. */
 @Command(name = "decrypt", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Decrypt CMS files (DER or PEM) with a key on the token.",
-            "Writes IN without .p7m (or into --output-dir) unless -o is given. An output appears only after",
-            "its whole file decrypted and its authentication tag verified. Several inputs share one login."})
+            "Writes IN without .p7m (or into --output-dir) unless -o is given. An output appears only after"
+                + " its whole file decrypted and its authentication tag verified. Several inputs share one login."})
 final class DecryptCommand implements Callable<Integer> {
     private final CliSession session;
 

@@ -41,8 +41,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run file encryption end to end on the token, from key to compared result.",
-            "Makes (or reuses) the key 'demo-rsa', encrypts a random sample file to it, inspects, decrypts,",
-            "and compares. Works without prompts with --pin-env VAR or --pin-file F."})
+            "Makes (or reuses) the key 'demo-rsa', encrypts a random sample file to it, inspects, decrypts,"
+                + " and compares. Works without prompts with --pin-env VAR or --pin-file F."})
 final class DemoCommand implements Callable<Integer> {
     static final String LABEL = "demo-rsa";
 

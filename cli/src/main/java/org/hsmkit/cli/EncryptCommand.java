@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 /** {@code hsmkit encrypt}: CMS encryption for certificate holders and token keys. */
 @Command(name = "encrypt", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Encrypt files for one or more recipients (CMS; AES-256-GCM by default).",
-            "Writes IN.p7m beside each input (or in --output-dir) unless -o is given; '-' reads standard input /",
-            "writes standard output. Several inputs run in one process, each output complete or absent."})
+            "Writes IN.p7m beside each input (or in --output-dir) unless -o is given; '-' reads standard input /"
+                + " writes standard output. Several inputs run in one process, each output complete or absent."})
 final class EncryptCommand implements Callable<Integer> {
     private final CliSession session;
 

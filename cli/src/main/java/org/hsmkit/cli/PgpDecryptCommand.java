@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
 /** {@code hsmkit pgp decrypt}: an OpenPGP message decrypted with a token key; nothing released unverified. */
 @Command(name = "decrypt", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Decrypt an OpenPGP message (binary or armoured) with one private-key operation on the token.",
-            "The output appears only after the whole message decrypted and its integrity check",
-            "(MDC or AEAD tags) passed; messages without integrity protection are refused.",
+            "The output appears only after the whole message decrypted and its integrity check"
+                + " (MDC or AEAD tags) passed; messages without integrity protection are refused.",
             "Writes IN without .gpg/.pgp/.asc unless -o is given."})
 final class PgpDecryptCommand implements Callable<Integer> {
     private final CliSession session;

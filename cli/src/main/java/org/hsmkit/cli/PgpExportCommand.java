@@ -22,9 +22,9 @@ import picocli.CommandLine.Option;
 /** {@code hsmkit pgp export}: an OpenPGP certificate whose private keys stay on the token. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Make an OpenPGP certificate (transferable public key) from token keys.",
-            "The signing key is the primary key, --encryption-key (RSA or EC; may be the same key) an",
-            "encryption subkey; the self-signatures are made on the token. The key's creation time is kept on the token, so every",
-            "export gives the same fingerprint. Writes ASCII armour to standard output unless -o is given."})
+            "The signing key is the primary key, --encryption-key (RSA or EC; may be the same key) an"
+                + " encryption subkey; the self-signatures are made on the token.",
+            "The key's creation time is kept on the token, so every export gives the same fingerprint. Writes ASCII armour to standard output unless -o is given."})
 final class PgpExportCommand implements Callable<Integer> {
     private final CliSession session;
 

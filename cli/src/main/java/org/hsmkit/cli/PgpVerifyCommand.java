@@ -24,9 +24,10 @@ import picocli.CommandLine.Parameters;
 /** {@code hsmkit pgp verify}: OpenPGP signatures against a keyring the user trusts. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Verify OpenPGP signatures (inline, cleartext or detached) against the certificates in --keyring.",
-            "A detached signature is given with its data (IN SIG, in either order; with SIG alone the data is SIG",
-            "without .sig/.asc). Exit code 1 for a bad signature, an unknown key, a key that was expired or revoked,",
-            "or a subkey without a valid binding."})
+            "A detached signature is given with its data (IN SIG, in either order; with SIG alone the data is SIG"
+                + " without .sig/.asc).",
+            "Exit code 1 for a bad signature, an unknown key, a key that was expired or revoked,"
+                + " or a subkey without a valid binding."})
 final class PgpVerifyCommand implements Callable<Integer> {
     private final CliSession session;
 

@@ -23,9 +23,10 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code hsmkit rewrap}: add or remove recipients of an encrypted file without re-encrypting it. */
 @Command(name = "rewrap", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Add or remove recipients of an encrypted file without re-encrypting its content.",
-            "The content key is opened once with your token key; the encrypted content and its tag are",
-            "copied byte for byte (checked on the way). This is access management, not re-encryption:",
-            "a removed recipient who kept the old file can still read it; use --reencrypt for a fresh key.",
+            "The content key is opened once with your token key; the encrypted content and its tag are"
+                + " copied byte for byte (checked on the way).",
+            "This is access management, not re-encryption:"
+                + " a removed recipient who kept the old file can still read it; use --reencrypt for a fresh key.",
             "Writes IN.rewrapped.p7m (or IN.rewrapped) unless -o is given."})
 final class RewrapCommand implements Callable<Integer> {
     private final CliSession session;

@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 /** {@code hsmkit verify}: a CMS signature, its signer's path to the trust anchors, and key usage. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Verify CMS signatures: each signature, its signer's key usage, and a certificate path.",
-            "The path must lead to a --trust anchor (or, with --trust-system, a root of the platform) and be valid",
-            "at the signing time. Exit code 1 when anything fails or a signer is untrusted."})
+            "The path must lead to a --trust anchor (or, with --trust-system, a root of the platform) and be valid"
+                + " at the signing time. Exit code 1 when anything fails or a signer is untrusted."})
 final class VerifyCommand implements Callable<Integer> {
     private final CliSession session;
 
