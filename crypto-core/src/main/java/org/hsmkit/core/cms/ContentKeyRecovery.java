@@ -54,8 +54,16 @@ final class ContentKeyRecovery {
                 return new Opened(fitting.get(0), r, ImplicitRejection.keyOrRandom(null, keyBytes), true, fitting.size());
             }
         }
+        List<String> recipients = entries.stream()
+                .map(e -> e.identified() ? e.identifier() + " (" + e.keyType() + ")" : e.kind()).toList();
+        if (entries.stream().noneMatch(e -> e.isKeyTransport() || e.isKeyAgreement())) {
+            // a password (PWRI) or pre-shared key (KEKRI) file: no token key can ever open it
+            throw HsmkitException.key("no recipient of this file is a public key; its recipients are: " + String.join("; ", recipients),
+                    "hsmkit decrypts with token keys only; open it with the password or key it was made for "
+                            + "(openssl cms -decrypt -pwri_password, or -secretkey)");
+        }
         throw HsmkitException.key("no available key is a recipient of this file; its recipients are: "
-                + String.join("; ", entries.stream().map(e -> e.identifier() + " (" + e.keyType() + ")").toList()),
+                + String.join("; ", recipients),
                 "use the token (or --key) that holds one of these keys; for a key without a certificate on the token, "
                         + "name it with --key (and its certificate with --cert)");
     }

@@ -2,6 +2,9 @@ package org.hsmkit.core.cms;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.PinSource;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.SignatureScheme;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code openssl cms} reads what hsmkit writes and hsmkit reads what openssl writes, for every
@@ -142,6 +148,29 @@ class OpensslInteropTest {
             CmsDecryptor.withKeys(token.keys()).decrypt(in, out);
         }
         assertArrayEquals(plain, Files.readAllBytes(target));
+    }
+
+    /** openssl's password and pre-shared-key files: no token key can open them, and the error says so. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"-pwri_password=a password", "-secretkey=000102030405060708090A0B0C0D0E0F"})
+    void aFileForAPasswordOrPreSharedKeyIsRefusedWithWhatOpensItInstead(String option) throws Exception {
+        String[] o = option.split("=", 2);
+        List<String> cmd = new ArrayList<>(List.of("openssl", "cms", "-encrypt", "-binary", "-aes-256-cbc", "-outform", "DER",
+                "-in", "plain.bin", "-out", "secret.p7m", o[0], o[1]));
+        if (o[0].equals("-secretkey")) {
+            cmd.addAll(List.of("-secretkeyid", "01"));
+        }
+        ExternalTool.run(dir, null, java.util.Map.of(), cmd).requireSuccess();
+        Path target = dir.resolve("secret.out");
+        HsmkitException e;
+        try (InputStream in = Files.newInputStream(dir.resolve("secret.p7m")); AtomicOutput out = AtomicOutput.toFile(target, true)) {
+            e = assertThrows(HsmkitException.class, () -> CmsDecryptor.withKeys(token.keys()).decrypt(in, out));
+        }
+        assertEquals(ErrorKind.KEY, e.kind());
+        assertTrue(e.getMessage().startsWith("no recipient of this file is a public key; its recipients are: "
+                + (o[0].equals("-secretkey") ? "pre-shared key" : "password")), e.getMessage());
+        assertTrue(e.hint().orElseThrow().contains(o[0]), e.hint().orElseThrow());
+        assertFalse(Files.exists(target));
     }
 
     static List<Arguments> signers() {
