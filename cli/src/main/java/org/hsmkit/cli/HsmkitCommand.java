@@ -22,7 +22,8 @@ import picocli.CommandLine.ScopeType;
             "  HSMKIT_TOKEN           token selector used when -t is not given",
             "  HSMKIT_PKCS11_MODULE   PKCS#11 module used when --module is not given",
             "  HSMKIT_PIN_FILE        file holding the PIN when no --pin-* option is given",
-            "  XDG_DATA_HOME, HOME    the soft token's default file: $XDG_DATA_HOME/hsmkit/soft-token.p12, else",
+            "  XDG_DATA_HOME, HOME    the soft token's default file:",
+            "                         $XDG_DATA_HOME/hsmkit/soft-token.p12, else",
             "                         $HOME/.local/share/hsmkit/soft-token.p12"
         })
 public final class HsmkitCommand {

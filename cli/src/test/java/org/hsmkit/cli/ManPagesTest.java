@@ -48,21 +48,40 @@ class ManPagesTest {
      */
     @Test
     void everyParagraphOfEveryCommandsDescriptionEndsASentence() {
-        CommandLine root = HsmkitCli.create(new CliContext(null, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(new ByteArrayOutputStream()), Map.of(), dir));
         List<String> unfinished = new ArrayList<>();
-        collect(root, unfinished);
+        everyCommand(root(), cl -> {
+            for (String paragraph : cl.getCommandSpec().usageMessage().description()) {
+                boolean example = paragraph.isBlank() || Character.isWhitespace(paragraph.charAt(0));
+                String end = paragraph.strip();
+                if (!example && !end.endsWith(".") && !end.endsWith(":")) {
+                    unfinished.add(cl.getCommandSpec().qualifiedName() + ": " + paragraph);
+                }
+            }
+        });
         assertEquals(List.of(), unfinished);
     }
 
-    private static void collect(CommandLine cl, List<String> unfinished) {
-        for (String paragraph : cl.getCommandSpec().usageMessage().description()) {
-            boolean example = paragraph.isBlank() || Character.isWhitespace(paragraph.charAt(0));
-            String end = paragraph.strip();
-            if (!example && !end.endsWith(".") && !end.endsWith(":")) {
-                unfinished.add(cl.getCommandSpec().qualifiedName() + ": " + paragraph);
+    /** picocli wraps a longer footer line to the first column, out of its table. */
+    @Test
+    void everyFooterLineFitsTheHelpWidth() {
+        List<String> tooLong = new ArrayList<>();
+        everyCommand(root(), cl -> {
+            for (String line : cl.getCommandSpec().usageMessage().footer()) {
+                if (line.length() > cl.getCommandSpec().usageMessage().width()) {
+                    tooLong.add(cl.getCommandSpec().qualifiedName() + ": " + line);
+                }
             }
-        }
-        cl.getSubcommands().values().stream().filter(s -> s.getParent() == cl).forEach(s -> collect(s, unfinished));
+        });
+        assertEquals(List.of(), tooLong);
+    }
+
+    private CommandLine root() {
+        return HsmkitCli.create(new CliContext(null, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream()), Map.of(), dir));
+    }
+
+    private static void everyCommand(CommandLine cl, java.util.function.Consumer<CommandLine> check) {
+        check.accept(cl);
+        cl.getSubcommands().values().stream().filter(s -> s.getParent() == cl).forEach(s -> everyCommand(s, check));
     }
 }
