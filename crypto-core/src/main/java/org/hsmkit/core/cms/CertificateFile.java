@@ -13,6 +13,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.openssl.PEMParser;
 import org.hsmkit.core.HsmkitException;
 
 /**
@@ -33,7 +35,7 @@ public final class CertificateFile {
                 out.add((X509Certificate) c);
             }
             if (out.isEmpty()) {
-                throw HsmkitException.input("no certificate in " + file, "give a PEM or DER certificate, or a PKCS#7 bundle");
+                throw notACertificate(file, "no certificate in " + file, null);
             }
             return out;
         } catch (NoSuchFileException e) {
@@ -41,8 +43,84 @@ public final class CertificateFile {
         } catch (IOException e) {
             throw HsmkitException.io("cannot read " + file + ": " + e.getMessage(), e);
         } catch (CertificateException | RuntimeException e) {
-            throw HsmkitException.input("cannot read a certificate from " + file + ": " + e.getMessage(),
-                    "give a PEM or DER certificate, or a PKCS#7 bundle", e);
+            // the JDK reads PEM certificates only when nothing else is between them; openssl and
+            // servers keep a key and its certificate in one file, which should do here too
+            List<X509Certificate> among = certificatesAmongOtherPemBlocks(file);
+            if (!among.isEmpty()) {
+                return among;
+            }
+            throw notACertificate(file, "cannot read a certificate from " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The certificates of a PEM file that also holds other blocks (a private key, a CRL); empty when none. */
+    private static List<X509Certificate> certificatesAmongOtherPemBlocks(Path file) {
+        List<X509Certificate> out = new ArrayList<>();
+        try (PEMParser pem = new PEMParser(Files.newBufferedReader(file, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (int block = 0; block < 1000; block++) {
+                Object o;
+                try {
+                    o = pem.readObject();
+                } catch (IOException | RuntimeException unknownBlock) {
+                    continue;   // a label PEMParser does not know; it has been read past
+                }
+                if (o == null) {
+                    break;
+                }
+                if (o instanceof X509CertificateHolder holder) {
+                    out.add((X509Certificate) factory.generateCertificate(new java.io.ByteArrayInputStream(holder.getEncoded())));
+                }
+            }
+        } catch (IOException | CertificateException | RuntimeException e) {
+            return List.of();
+        }
+        return out;
+    }
+
+    /**
+     * The error for a file that holds no certificate: when its PEM label says what it holds
+     * instead (a private key given as a recipient is the usual slip), that, and what to give.
+     */
+    private static HsmkitException notACertificate(Path file, String otherwise, Exception cause) {
+        String label = firstPemLabel(file);
+        String holds;
+        String hint;
+        if (label == null) {
+            return HsmkitException.input(otherwise, "give a PEM or DER certificate, or a PKCS#7 bundle", cause);
+        } else if (label.endsWith("PRIVATE KEY") || label.equals("PGP PRIVATE KEY BLOCK")) {
+            holds = "a private key";
+            hint = "give the certificate that goes with the key; keep the private key file to yourself";
+        } else if (label.endsWith("PUBLIC KEY")) {
+            holds = "a bare public key";
+            hint = "give the certificate of that key: CMS names its recipients and signers by certificate";
+        } else if (label.endsWith("CERTIFICATE REQUEST")) {
+            holds = "a certificate request";
+            hint = "have a CA issue it (hsmkit ca issue) and give the certificate";
+        } else if (label.equals("PGP PUBLIC KEY BLOCK")) {
+            holds = "an OpenPGP certificate";
+            hint = "use it with the hsmkit pgp commands; CMS needs an X.509 certificate";
+        } else if (label.endsWith("CRL")) {
+            holds = "a certificate revocation list";
+            hint = "give a PEM or DER certificate, or a PKCS#7 bundle";
+        } else {
+            return HsmkitException.input(otherwise, "give a PEM or DER certificate, or a PKCS#7 bundle", cause);
+        }
+        return HsmkitException.input(file + " holds " + holds + " (PEM '" + label + "'), not a certificate", hint, cause);
+    }
+
+    private static final java.util.regex.Pattern BEGIN = java.util.regex.Pattern.compile("-----BEGIN ([A-Z0-9 ]{1,40})-----");
+
+    /** The label of the first PEM block in the file's first 8 KiB, or null. */
+    private static String firstPemLabel(Path file) {
+        byte[] head = new byte[8192];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        java.util.regex.Matcher m = BEGIN.matcher(new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+        return m.find() ? m.group(1) : null;
     }
 }
