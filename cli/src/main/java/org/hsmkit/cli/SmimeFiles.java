@@ -20,11 +20,11 @@ import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.cms.CertificateFile;
 import org.hsmkit.core.internal.io.SeekOptionalInputStream;
+import org.hsmkit.smime.Smime;
 import org.hsmkit.smime.SmimeReader;
 
 /** Input, output and key lookup shared by the smime subcommands. */
 final class SmimeFiles {
-    private static final jakarta.mail.Session SESSION = jakarta.mail.Session.getInstance(new java.util.Properties());
 
     private SmimeFiles() {
     }
@@ -33,7 +33,7 @@ final class SmimeFiles {
     static MimeMessage readMessage(CliSession session, String input) {
         try {
             if (input.equals("-")) {
-                return new MimeMessage(SESSION, session.context().stdin());
+                return Smime.read(session.context().stdin());
             }
             Path p = session.context().resolve(input);
             if (!Files.exists(p)) {
@@ -45,12 +45,16 @@ final class SmimeFiles {
             if (!Files.isRegularFile(p)) {
                 // a named pipe or <(…): read once, as standard input is
                 try (InputStream in = new java.io.BufferedInputStream(SeekOptionalInputStream.around(Files.newInputStream(p)), 1 << 16)) {
-                    return new MimeMessage(SESSION, in);
+                    return Smime.read(in);
                 }
             }
-            return new MimeMessage(SESSION, new SharedFileInputStream(p.toFile()));
-        } catch (MessagingException e) {
-            throw HsmkitException.input(input + " is not a MIME message: " + e.getMessage(), "give an .eml file", e);
+            return Smime.read(new SharedFileInputStream(p.toFile()));
+        } catch (HsmkitException e) {
+            if (e.kind() == ErrorKind.INPUT || e.kind() == ErrorKind.IO) {
+                String name = input.equals("-") ? "standard input" : input;
+                throw new HsmkitException(e.kind(), name + ": " + e.getMessage(), e.hint().orElse(null), e);
+            }
+            throw e;
         } catch (IOException e) {
             throw HsmkitException.io("cannot read " + input + ": " + e.getMessage(), e);
         }

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.hsmkit.core.Token;
@@ -103,6 +104,23 @@ class SmimeCliTest {
         Run verify = hsmkit(bobToken, "smime", "verify", "--trust", "pki/root.pem", "tampered.eml");
         assertEquals(1, verify.code());
         assertTrue(verify.err().contains("tampered"), verify.err());
+    }
+
+    /** A header block Jakarta Mail fails on with an unchecked exception (found by fuzzing). */
+    @Test
+    void aMessageTheMailParserCannotReadIsAnInputErrorForEveryCommand() throws IOException {
+        Files.writeString(dir.resolve("broken.eml"), " \r\n\tfolded into nothing\r\nFrom: alice@hsmkit.test\r\n\r\nbody\r\n");
+        for (String[] command : List.of(new String[] {"verify", "--trust", "pki/root.pem"}, new String[] {"decrypt"},
+                new String[] {"sign", "--key", "alice-rsa2048"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("smime"));
+            args.addAll(List.of(command));
+            args.addAll(List.of("-o", "broken.out", "broken.eml"));
+            Run r = hsmkit(aliceToken, args.toArray(new String[0]));
+            assertEquals(4, r.code(), command[0] + ": " + r.err());
+            assertEquals("hsmkit: error: broken.eml: malformed MIME message: the mail parser cannot read its headers\n"
+                    + "hsmkit: hint: check that the input is a complete .eml message\n", r.err(), command[0]);
+            assertFalse(Files.exists(dir.resolve("broken.out")), command[0]);
+        }
     }
 
     @Test

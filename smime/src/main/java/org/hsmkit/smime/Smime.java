@@ -1,9 +1,13 @@
 package org.hsmkit.smime;
 
+import java.io.IOException;
+import java.io.InputStream;
+
 import jakarta.mail.internet.MimeMessage;
 
 import org.bouncycastle.cms.jcajce.ZlibCompressor;
 import org.bouncycastle.mail.smime.SMIMEException;
+import org.hsmkit.core.HsmkitException;
 import org.hsmkit.smime.internal.FixedPartGenerators;
 import org.hsmkit.smime.internal.MimeParts;
 
@@ -19,6 +23,21 @@ public final class Smime {
      */
     public static MimeMessage signAndEncrypt(MimeMessage message, SmimeSigner signer, SmimeEncryptor encryptor) {
         return encryptor.encrypt(signer.sign(message), signer.certificate());
+    }
+
+    /**
+     * Reads a message (RFC 5322, as an .eml file holds it). A {@code SharedInputStream} (Jakarta
+     * Mail's {@code SharedFileInputStream}) is read in place rather than copied into memory.
+     *
+     * @throws HsmkitException INPUT when the headers cannot be parsed (also where Jakarta Mail
+     *         itself fails with an unchecked exception), IO when reading fails
+     */
+    public static MimeMessage read(InputStream in) {
+        try {
+            return MimeParts.parse(in);
+        } catch (IOException e) {
+            throw HsmkitException.io("cannot read the message: " + e.getMessage(), e);
+        }
     }
 
     /** A copy of {@code message} whose body is CompressedData (RFC 3274, zlib). */

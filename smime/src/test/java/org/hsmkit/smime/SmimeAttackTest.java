@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
@@ -165,6 +166,30 @@ class SmimeAttackTest {
                 + "Content-Type: application/pkcs7-mime; smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\nbm90IGNtcw==\r\n";
         HsmkitException g = assertThrows(HsmkitException.class, () -> reader().read(TestMails.parse(garbage)));
         assertEquals(ErrorKind.INPUT, g.kind());
+    }
+
+    /**
+     * Jakarta Mail fails with an IndexOutOfBoundsException when a header block starts with a
+     * blank line of spaces and then a continuation line; found by fuzzing. In the message's own headers, in a part, and in an
+     * attached message, it is an input error.
+     */
+    @Test
+    void aHeaderBlockThatStartsWithAContinuationLineIsAnInputError() {
+        String own = " \r\n\tfolded into nothing\r\nFrom: alice@hsmkit.test\r\n\r\nbody\r\n";
+        HsmkitException e = assertThrows(HsmkitException.class,
+                () -> Smime.read(new java.io.ByteArrayInputStream(own.getBytes(StandardCharsets.ISO_8859_1))));
+        assertEquals(ErrorKind.INPUT, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("malformed MIME message"), e.getMessage());
+
+        String inPart = "From: alice@hsmkit.test\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                + "--b\r\n \r\n\tContent-Type: text/plain\r\n\r\npart\r\n--b--\r\n";
+        HsmkitException p = assertThrows(HsmkitException.class, () -> reader().read(TestMails.parse(inPart)));
+        assertEquals(ErrorKind.INPUT, p.kind(), p.getMessage());
+
+        String attached = "From: alice@hsmkit.test\r\nMIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n"
+                + " \r\n\tSubject: folded\r\n\r\ninner\r\n";
+        HsmkitException a = assertThrows(HsmkitException.class, () -> reader().read(TestMails.parse(attached)));
+        assertEquals(ErrorKind.INPUT, a.kind(), a.getMessage());
     }
 
     @Test

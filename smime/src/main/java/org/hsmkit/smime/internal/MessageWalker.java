@@ -83,6 +83,9 @@ public final class MessageWalker {
             throw HsmkitException.input("malformed MIME message: " + e.getMessage(), "check that the input is a complete .eml message", e);
         } catch (IOException e) {
             throw HsmkitException.input("cannot read the message: " + e.getMessage(), "check that the input is a complete .eml message", e);
+        } catch (RuntimeException e) {
+            // parts and attached messages are parsed as they are reached
+            throw MimeParts.malformedOrRethrow(e);
         }
     }
 

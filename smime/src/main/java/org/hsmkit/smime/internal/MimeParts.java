@@ -212,13 +212,46 @@ public final class MimeParts {
         return new BufferedBodyPart(new SharedByteArrayInputStream(bytes));
     }
 
-    /** Parses a message from a stream, with the plain session. */
-    public static MimeMessage parse(InputStream in) {
+    /**
+     * Parses a message from a stream, with the plain session; a stream that is a
+     * {@code SharedInputStream} (a file read in place) stays one.
+     *
+     * @throws HsmkitException INPUT when Jakarta Mail cannot parse the headers
+     */
+    public static MimeMessage parse(InputStream in) throws IOException {
         try {
             return new MimeMessage(SESSION, in);
         } catch (MessagingException e) {
+            if (e.getNextException() instanceof IOException io) {
+                throw io;
+            }
             throw HsmkitException.input("not a MIME message: " + e.getMessage(), "give an RFC 5322 message (.eml)", e);
+        } catch (RuntimeException e) {
+            throw malformedOrRethrow(e);
         }
+    }
+
+    /**
+     * Jakarta Mail throws unchecked exceptions on some malformed input (an
+     * IndexOutOfBoundsException when the first header line is a continuation line): those are the
+     * input's fault and become INPUT errors; any other unchecked exception is returned as it is.
+     */
+    public static RuntimeException malformedOrRethrow(RuntimeException e) {
+        if (e instanceof HsmkitException) {
+            return e;
+        }
+        for (StackTraceElement frame : e.getStackTrace()) {
+            String c = frame.getClassName();
+            if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.")) {
+                continue;
+            }
+            if (c.startsWith("jakarta.mail.") || c.startsWith("org.eclipse.angus.mail.")) {
+                return HsmkitException.input("malformed MIME message: the mail parser cannot read its headers",
+                        "check that the input is a complete .eml message", e);
+            }
+            return e;
+        }
+        return e;
     }
 
     /** Writes a part to a stream, mapping failures to hsmkit errors. */
