@@ -77,8 +77,14 @@ final class PgpExportCommand implements Callable<Integer> {
             out.commit();
             List<String> fprs = cert.keyFingerprints();
             session.info("hsmkit: exported the OpenPGP certificate " + cert.fingerprint() + " '" + userIds.get(0) + "'"
-                    + (fprs.size() > 1 ? " with the encryption subkey " + fprs.get(1) : "")
+                    + (fprs.size() > 1 ? " with the encryption subkey " + fprs.get(1)
+                            : encryptionKey != null ? ", whose primary key also encrypts" : "")
                     + " (keys created " + primary.creationTime() + ")");
+            if (encryptionKey == null) {
+                // gpg users expect to encrypt to any certificate they are given; say so before they try
+                session.info("hsmkit: it can only sign: no one can encrypt to it; add --encryption-key KEY"
+                        + " (an RSA key may be the signing key itself) for a certificate others can encrypt to");
+            }
         }
         return 0;
     }

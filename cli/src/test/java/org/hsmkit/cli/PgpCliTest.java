@@ -43,13 +43,16 @@ class PgpCliTest {
         return cli.run(all);
     }
 
+    /** The first export, with an encryption subkey. */
+    private CliRun.Result first;
+
     @BeforeAll
     void exportTwice(@TempDir Path dir) throws Exception {
         tmp = dir;
         cli = CliRun.in(tmp).withEnv(KeySoftTokenTest.PIN_VAR, KeySoftTokenTest.PASSPHRASE);
         hsmkit("key", "generate", "--type", "ec:P-256", "--label", "pgp").assertOk();
         Files.write(tmp.resolve("notes.txt"), text);
-        CliRun.Result first = hsmkit("pgp", "export", "--key", "pgp", "--encryption-key", "pgp", "--user-id", "Alice <alice@example.org>",
+        first = hsmkit("pgp", "export", "--key", "pgp", "--encryption-key", "pgp", "--user-id", "Alice <alice@example.org>",
                 "--expires", "2y", "-o", "alice.asc").assertOk();
         Matcher m = FINGERPRINT.matcher(first.stderr());
         assertTrue(m.find(), first.stderr());
@@ -143,7 +146,15 @@ class PgpCliTest {
 
     @Test
     void refusalsHaveTheirExitCodesAndHints() throws Exception {
-        hsmkit("pgp", "export", "--key", "pgp", "--user-id", "Alice <alice@example.org>", "-o", "signonly.asc").assertOk();
+        CliRun.Result signOnly = hsmkit("pgp", "export", "--key", "pgp", "--user-id", "Alice <alice@example.org>", "-o", "signonly.asc")
+                .assertOk();
+        assertTrue(signOnly.stderr().contains("it can only sign: no one can encrypt to it; add --encryption-key KEY"), signOnly.stderr());
+        assertFalse(first.stderr().contains("can only sign"), first.stderr());
+        hsmkit("key", "generate", "--type", "rsa:2048", "--label", "both").assertOk();
+        CliRun.Result oneKey = hsmkit("pgp", "export", "--key", "both", "--encryption-key", "both", "--user-id", "B <b@example.org>",
+                "-o", "both.asc").assertOk();
+        assertTrue(oneKey.stderr().contains("whose primary key also encrypts"), oneKey.stderr());
+        assertFalse(oneKey.stderr().contains("can only sign"), oneKey.stderr());
         CliRun.Result noEnc = hsmkit("pgp", "encrypt", "-r", "signonly.asc", "-o", "x.gpg", "notes.txt").assertExit(4);
         assertTrue(noEnc.errorLine().contains("no key that may encrypt"), noEnc.stderr());
         assertFalse(noEnc.hintLine().isEmpty());
