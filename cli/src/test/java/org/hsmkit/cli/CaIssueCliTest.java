@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -203,6 +204,23 @@ class CaIssueCliTest {
         r.hintLine();
         assertFalse(Files.exists(out), what);
         assertEquals(before, issuedCount(), what);
+    }
+
+    /** openssl req -subj '/…/emailAddress=…' puts the address in the subject, where mail agents do not look. */
+    @Test
+    void anSmimeRequestWithTheAddressOnlyInItsSubjectIsToldTheOptionThatIssuesIt() throws Exception {
+        Path csr = request(tmp, "gina", "ec", "/CN=Gina/emailAddress=gina@example.test");
+        Path out = tmp.resolve("gina.crt");
+        CliRun.Result r = issue("smime", csr, out);
+        r.assertExit(ExitCode.INPUT);
+        assertTrue(r.errorLine().contains("names the e-mail address gina@example.test only in its subject (E=)"), r.stderr());
+        assertEquals("hsmkit: hint: issue it with --san email:gina@example.test", r.hintLine());
+        assertFalse(Files.exists(out));
+
+        issue("smime", csr, out, "--san", "email:gina@example.test").assertOk();
+        X509Certificate issued = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(Files.newInputStream(out));
+        assertEquals(List.of(List.of(1, "gina@example.test")), List.copyOf(issued.getSubjectAlternativeNames()));
     }
 
     @Test

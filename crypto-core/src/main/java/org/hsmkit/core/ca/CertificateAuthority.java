@@ -298,6 +298,14 @@ public final class CertificateAuthority implements AutoCloseable {
     private static void requireNames(Profile p, X500Name subject, GeneralNames names, String name) {
         List<GeneralName> list = names == null ? List.of() : Arrays.asList(names.getNames());
         if (p == Profile.SMIME && list.stream().noneMatch(g -> g.getTagNo() == GeneralName.rfc822Name)) {
+            // openssl req -subj '/CN=…/emailAddress=…' puts it there; RFC 8550 has agents look in the alternative names
+            org.bouncycastle.asn1.x500.RDN[] inSubject = subject.getRDNs(BCStyle.E);
+            if (inSubject.length > 0) {
+                String address = org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(inSubject[0].getFirst().getValue());
+                throw HsmkitException.input("the request " + name + " names the e-mail address " + address
+                        + " only in its subject (E=), where S/MIME agents do not look for it; nothing was issued",
+                        "issue it with --san email:" + address);
+            }
             throw HsmkitException.input("the request " + name + " names no e-mail address, which an S/MIME certificate needs;"
                     + " nothing was issued", "add one with --san email:ADDRESS");
         }
