@@ -86,7 +86,7 @@ final class KeyImportCertCommand implements Callable<Integer> {
             }
             return certs;
         } catch (NoSuchFileException e) {
-            throw HsmkitException.input("no such file: " + file, null);
+            throw HsmkitException.input("the certificate file " + file + " does not exist", "check the path");
         } catch (IOException e) {
             throw HsmkitException.io("cannot read " + file + ": " + e.getMessage(), e);
         } catch (CertificateException | RuntimeException e) {

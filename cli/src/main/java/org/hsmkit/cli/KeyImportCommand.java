@@ -75,8 +75,8 @@ final class KeyImportCommand implements Callable<Integer> {
     public Integer call() {
         KeyCommand.requireLabel(label);
         Path file = session.context().resolve(p12File);
-        if (!Files.isRegularFile(file)) {
-            throw HsmkitException.input("no such file: " + p12File, null);
+        if (!Files.exists(file)) {
+            throw HsmkitException.input("the PKCS#12 file " + p12File + " does not exist", "check the path");
         }
         char[] pass = passwordSource().pin("password of " + file.getFileName(), false);
         try {
@@ -113,7 +113,7 @@ final class KeyImportCommand implements Callable<Integer> {
             ks.load(in, pass);
             return ks;
         } catch (NoSuchFileException e) {
-            throw HsmkitException.input("no such file: " + file, null);
+            throw HsmkitException.input("the PKCS#12 file " + file + " does not exist", "check the path");
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("wrong password")
                     || String.valueOf(e.getMessage()).contains("mac invalid")) {

@@ -190,6 +190,10 @@ class KeySoftTokenTest {
         CliRun.Result r = hsmkit("key", "import-cert", "--key", "mail", other.toString()).assertExit(ExitCode.INPUT);
         assertTrue(r.errorLine().contains("is not for the ec:P-256 key 'mail'"), r.stderr());
         assertTrue(r.errorLine().contains("the public keys differ"), r.stderr());
+
+        CliRun.Result missing = hsmkit("key", "import-cert", "--key", "mail", "mail.crt").assertExit(ExitCode.INPUT);
+        assertEquals("hsmkit: error: the certificate file " + tmp.resolve("mail.crt") + " does not exist", missing.errorLine());
+        assertEquals("hsmkit: hint: check the path", missing.hintLine());
         assertTrue(keysOnToken().get(0).certificate().isEmpty());
     }
 
@@ -301,6 +305,10 @@ class KeySoftTokenTest {
         CliRun.Result duplicate = on(cli.withEnv("P12PASS", TestPki.P12_PASSWORD), "key", "import", p12.toString(),
                 "--label", "bob", "--id", "01", "--p12-pass-env", "P12PASS").assertExit(ExitCode.KEY);
         assertTrue(duplicate.errorLine().contains("already holds a key with id 01"), duplicate.stderr());
+
+        CliRun.Result missing = hsmkit("key", "import", "bob.p12", "--label", "bob").assertExit(ExitCode.INPUT);
+        assertEquals("hsmkit: error: the PKCS#12 file bob.p12 does not exist", missing.errorLine());
+        assertEquals("hsmkit: hint: check the path", missing.hintLine());
 
         CliRun.Result both = hsmkit("key", "import", p12.toString(), "--label", "bob", "--p12-pass-env", "A",
                 "--p12-pass-file", "b").assertExit(ExitCode.USAGE);
