@@ -47,7 +47,7 @@ final class PdfExtendCommand implements Callable<Integer> {
         try {
             new PadesExtender(lvl, tsa, PdfCommand.digest(data.digest), data.sources(session), password)
                     .extend(in, out, session.forced());
-            session.info("extended " + in.getFileName() + " → " + out + " (" + lvl + ")");
+            session.info("hsmkit: extended " + in.getFileName() + " into " + out + " (" + lvl + ")");
             return 0;
         } finally {
             PdfCommand.clear(password);

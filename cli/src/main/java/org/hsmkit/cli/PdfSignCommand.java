@@ -132,7 +132,7 @@ final class PdfSignCommand implements Callable<Integer> {
                         .validationData(sources).build();
                 try {
                     PadesSigner.Result r = signer.sign(in, out, session.forced());
-                    f.info("signed " + in.getFileName() + " → " + out + " (PAdES " + r.level() + ", signer " + r.signer() + ")");
+                    f.info("hsmkit: signed " + in.getFileName() + " into " + out + " (PAdES " + r.level() + ", signer " + r.signer() + ")");
                 } finally {
                     signer.clear();
                 }

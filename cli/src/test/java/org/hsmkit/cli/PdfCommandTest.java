@@ -96,6 +96,7 @@ class PdfCommandTest {
         Run s = soft("pdf", "sign", "--key", "alice", "--level", "B-T", "--tsa", responders.tsaUrl(), "--reason", "ok",
                 "-o", "out.pdf", corpus("pdfbox-sign_me.pdf").toString());
         assertEquals(0, s.code(), s.err());
+        assertTrue(s.err().startsWith("hsmkit: signed pdfbox-sign_me.pdf into "), s.err());
         Run v = hsmkit("pdf", "verify", "--trust", root.toString(), "out.pdf");
         assertEquals(0, v.code(), v.out() + v.err());
         assertTrue(v.out().contains("'Signature1': TOTAL-PASSED\n") && v.out().contains("B-T") && v.out().contains("proven time"),
