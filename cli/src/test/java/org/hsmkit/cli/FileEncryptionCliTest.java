@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** hsmkit encrypt / decrypt / inspect as a user runs them: names, exit codes, and nothing left behind on failure. */
@@ -213,6 +214,34 @@ class FileEncryptionCliTest {
             assertFalse(Files.exists(dir.resolve("cut.out")), "length " + len);
         }
         assertEquals(List.of(), cli.partials());
+    }
+
+    /** The wrong kind of file is named, with the commands that take it, and nothing is written. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "decrypt     | alice-rsa2048.pem     | an X.509 certificate (or a request, CRL or public key), not a CMS file",
+        "decrypt     | alice-rsa2048.key.pem | a private key (or a PKCS#12 key store), not a CMS file",
+        "inspect     | alice-rsa2048.p12     | a private key (or a PKCS#12 key store), not a CMS file",
+        "verify      | message.asc           | OpenPGP data, not a CMS file",
+        "verify      | contract.pdf          | a PDF document, not a CMS file",
+        "pgp decrypt | report.p7m            | a CMS file, not OpenPGP data",
+        "pgp inspect | alice-rsa2048.pem     | an X.509 certificate (or a request, CRL or public key), not OpenPGP data",
+    })
+    void theWrongKindOfFileIsNamedWithTheCommandsThatTakeIt(String command, String file, String is) throws Exception {
+        Files.writeString(dir.resolve("message.asc"), "-----BEGIN PGP MESSAGE-----\n\nhQEMA+Lk\n-----END PGP MESSAGE-----\n");
+        Files.writeString(dir.resolve("contract.pdf"), "%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n");
+        cli.run("--force", "encrypt", "-r", "alice-rsa2048.pem", "-o", "report.p7m", "contract.pdf");
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        args.addAll(List.of("-o", "wrong.out", file));
+        if (command.equals("inspect") || command.equals("pgp inspect")) {
+            args.removeAll(List.of("-o", "wrong.out"));
+        }
+        CmsCliFixture.Result r = cli.run(args.toArray(String[]::new));
+        assertEquals(4, r.exit(), r.stderr());
+        List<String> lines = r.stderr().lines().toList();
+        assertEquals("hsmkit: error: the input is " + is, lines.get(0), r.stderr());
+        assertTrue(lines.get(1).startsWith("hsmkit: hint: "), r.stderr());
+        assertFalse(Files.exists(dir.resolve("wrong.out")));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.internal.io.InputFormat;
 
 /**
  * PEM armor for CMS files, streamed both ways: {@code -----BEGIN CMS-----}, base64 in 64-column
@@ -63,10 +64,11 @@ public final class Armor {
     /**
      * Looks at the first bytes: {@code 0x30} means DER, {@code -----BEGIN} means PEM.
      *
-     * @throws HsmkitException INPUT for anything else
+     * @throws HsmkitException INPUT for anything else, naming what it is when that is clear (an
+     *         OpenPGP message, a PDF, a certificate, a key)
      */
     public static Opened open(InputStream raw) throws IOException {
-        BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, 1 << 16);
+        BufferedInputStream in = InputFormat.require(raw, InputFormat.CMS);
         in.mark(PEEK);
         int first = in.read();
         while (first == ' ' || first == '\n' || first == '\r' || first == '\t') {

@@ -13,6 +13,7 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.internal.io.InputFormat;
 
 /** Reading OpenPGP packets from untrusted input, with Bouncy Castle's failures turned into INPUT errors. */
 public final class PgpPackets {
@@ -21,11 +22,13 @@ public final class PgpPackets {
 
     /**
      * Armoured or binary input, detected: the binary packet stream. Bouncy Castle skips packet
-     * bodies it does not need, so a stream that cannot seek (a pipe) skips by reading.
+     * bodies it does not need, so a stream that cannot seek (a pipe) skips by reading. A CMS file,
+     * PDF, certificate or key is refused with what it is.
      */
     public static InputStream decoded(InputStream in) {
         try {
-            return PGPUtil.getDecoderStream(org.hsmkit.core.internal.io.SeekOptionalInputStream.around(in));
+            return PGPUtil.getDecoderStream(InputFormat.require(org.hsmkit.core.internal.io.SeekOptionalInputStream.around(in),
+                    InputFormat.OPENPGP));
         } catch (IOException e) {
             throw damaged("cannot read the OpenPGP data", e);
         }
