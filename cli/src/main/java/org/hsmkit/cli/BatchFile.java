@@ -27,6 +27,8 @@ final class BatchFile {
     /** What the batch's files share to keep their outputs apart (null for one file). */
     private final Claims claims;
     private Object report;
+    /** The output last named for this file (null until one is). */
+    private String named;
 
     BatchFile(String input, String output, Path outputDir, PrintStream out, PrintStream err, boolean quiet, boolean inBatch) {
         this(input, output, outputDir, out, err, quiet, inBatch, null);
@@ -80,7 +82,13 @@ final class BatchFile {
         if (claims != null && name != null) {
             claim(name);
         }
+        named = name;
         return name;
+    }
+
+    /** The output this file's command named ('-' for standard output), or null when it named none. */
+    String outputName() {
+        return named;
     }
 
     /**

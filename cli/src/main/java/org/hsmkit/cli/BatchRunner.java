@@ -42,7 +42,7 @@ final class BatchRunner {
     }
 
     /** How one file ended. */
-    record Outcome(String input, int code, ErrorReporter.Failure failure, Object report) {
+    record Outcome(String input, int code, ErrorReporter.Failure failure, Object report, String output) {
         boolean skipped() {
             return code < 0;
         }
@@ -240,7 +240,7 @@ final class BatchRunner {
 
     private Buffered one(String in, Path outputDir, Work work, AtomicBoolean stop, AtomicBoolean keyFailed) {
         if ((options.failFast && stop.get()) || keyFailed.get()) {
-            return new Buffered(new Outcome(in, -1, null, null), new byte[0], new byte[0]);
+            return new Buffered(new Outcome(in, -1, null, null, null), new byte[0], new byte[0]);
         }
         Capture c = capture.get();
         c.reset();
@@ -261,7 +261,9 @@ final class BatchRunner {
         if (failure != null && failure.failsEveryInput()) {
             keyFailed.set(true);
         }
-        return new Buffered(new Outcome(in, code, failure, file == null ? null : file.report()), c.outBytes(), c.errBytes());
+        Outcome o = new Outcome(in, code, failure, file == null ? null : file.report(),
+                file == null || code != 0 ? null : file.outputName());
+        return new Buffered(o, c.outBytes(), c.errBytes());
     }
 
     /** What a file prints, held until its turn: one pair per worker thread, emptied for each file. */

@@ -37,14 +37,14 @@ final class JsonReports {
     record Batch(String action, int exitCode, long done, long failed, long notTried, String stoppedBy, List<FileOutcome> files) {
         static Batch of(BatchRunner.Summary s) {
             return new Batch(s.verb(), s.exitCode(), s.done(), s.failed(), s.skipped(), s.stoppedBy() == null ? null : s.stoppedBy().json,
-                    s.files().stream().map(o -> new FileOutcome(o.input(),
+                    s.files().stream().map(o -> new FileOutcome(o.input(), o.output(),
                     o.skipped() ? "not-tried" : o.code() == 0 ? "ok" : "failed", o.skipped() ? null : o.code(),
                     o.failure() == null ? null : new Error(o.failure().kind(), o.failure().message(), o.failure().hint()),
                     o.report())).toList());
         }
     }
 
-    record FileOutcome(String input, String status, Integer exitCode, Error error, Object report) {
+    record FileOutcome(String input, String output, String status, Integer exitCode, Error error, Object report) {
     }
 
     record Tokens(List<TokenInfo> tokens) {

@@ -1,6 +1,7 @@
 package org.hsmkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -80,8 +81,20 @@ class JsonCliTest {
         assertEquals(4, summary.get("exitCode").asInt());
         assertEquals(1, summary.get("done").asInt());
         assertEquals("ok", summary.get("files").get(0).get("status").asText());
+        assertEquals("b1.bin.p7m", summary.get("files").get(0).get("output").asText());
         assertEquals("INPUT", summary.get("files").get(1).get("error").get("kind").asText());
+        assertFalse(summary.get("files").get(1).has("output"), "a failed file names no output");
         assertTrue(Files.exists(dir.resolve("b1.bin.p7m")));
+
+        cli.write("b3.bin", 10, 3);
+        CmsCliFixture.Result intoDir = cli.run("--json", "encrypt", "-r", "bob-p256.pem", "--output-dir", "sealed", "b1.bin", "b3.bin");
+        assertEquals(0, intoDir.exit(), intoDir.stderr());
+        JsonNode files = json(intoDir).get("files");
+        for (int i = 0; i < 2; i++) {
+            String output = files.get(i).get("output").asText();
+            assertEquals(dir.resolve("sealed").resolve(files.get(i).get("input").asText() + ".p7m").toString(), output);
+            assertTrue(Files.exists(Path.of(output)), output);
+        }
     }
 
     @Test
