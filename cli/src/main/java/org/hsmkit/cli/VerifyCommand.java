@@ -15,6 +15,7 @@ import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.cms.CmsInspector;
 import org.hsmkit.core.cms.CmsVerifier;
+import org.hsmkit.core.internal.io.InputFormat;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,8 +44,12 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     BatchOptions batch = new BatchOptions();
 
-    @Parameters(paramLabel = "IN", arity = "0..*", description = "the signature file(s) (.p7s), or '-' for standard input")
+    @Parameters(paramLabel = "IN", arity = "0..*", description = "the signature file(s) (.p7s), or '-' for standard input;"
+            + " a detached signature and its data file (in either order, as gpgsm takes them) are one verification")
     List<String> inputs = new ArrayList<>();
+
+    /** Whether this run verifies several signatures (a signature and its data are one). */
+    private boolean inBatch;
 
     VerifyCommand(CliSession session) {
         this.session = session;
@@ -57,7 +62,18 @@ final class VerifyCommand implements Callable<Integer> {
         CmsFileArguments files = new CmsFileArguments(session);
         BatchRunner runner = new BatchRunner(session, batch, "verified");
         List<String> all = runner.inputs(inputs);
-        files.inBatch(runner.isBatch(all));
+        if (content == null && batch.filesFrom == null && all.size() == 2) {
+            // gpgsm's (and gpg's) order, SIG DATA, or DATA SIG: one detached signature and its data
+            for (int sig = 0; sig < 2 && content == null; sig++) {
+                String data = all.get(1 - sig);
+                if (isDetachedSignature(files, all.get(sig)) && !isCms(files, data)) {
+                    content = data;
+                    all = List.of(all.get(sig));
+                }
+            }
+        }
+        inBatch = runner.isBatch(all);
+        files.inBatch(inBatch);
         if (content != null && runner.isBatch(all)) {
             throw new HsmkitException(ErrorKind.USAGE, "--content names the signed file of one signature, but " + all.size()
                     + " signatures are given", "leave --content out: each FILE.p7s is checked against FILE beside it");
@@ -103,11 +119,33 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** In a batch each report starts with its file's name. */
     private String runnerPrefix(BatchFile f) {
-        return inputs.size() > 1 || batch.filesFrom != null ? f.input() + ": " : "";
+        return inBatch ? f.input() + ": " : "";
     }
 
     private static String name(X509Certificate c) {
         return NameFormat.format(c.getSubjectX500Principal());
+    }
+
+    private static boolean isDetachedSignature(CmsFileArguments files, String input) {
+        if ("-".equals(input) || !Files.isRegularFile(files.inputPath(input))) {
+            return false;
+        }
+        try {
+            return isDetached(files, input);
+        } catch (HsmkitException | java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isCms(CmsFileArguments files, String input) {
+        if ("-".equals(input) || !Files.isRegularFile(files.inputPath(input))) {
+            return true; // not read here: standard input or a pipe can be read once only
+        }
+        try (InputStream in = new java.io.BufferedInputStream(files.open(input), 128)) {
+            return InputFormat.peek(in) == InputFormat.CMS;
+        } catch (HsmkitException | java.io.IOException e) {
+            return true;
+        }
     }
 
     private static boolean isDetached(CmsFileArguments files, String input) throws java.io.IOException {

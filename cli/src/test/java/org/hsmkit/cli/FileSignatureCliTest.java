@@ -34,6 +34,29 @@ class FileSignatureCliTest {
         assertTrue(v.out().contains("signature OK") && v.out().contains("Bob P-256") && v.out().contains("SHA256WITHECDSA"), v.out());
     }
 
+    /** gpgsm --verify SIG DATA, and the other order: one verification, whatever the data file is called. */
+    @Test
+    void aDetachedSignatureAndItsDataInEitherOrderAreOneVerification() throws Exception {
+        Path data = cli.write("minutes.txt", 3000, 5);
+        assertEquals(0, cli.run("sign", "--key", "bob-p256", "-o", "minutes.sig", "minutes.txt").exit());
+        for (String[] order : new String[][] {{"minutes.sig", "minutes.txt"}, {"minutes.txt", "minutes.sig"}}) {
+            CmsCliFixture.Result v = cli.run("verify", "--trust", "root.pem", order[0], order[1]);
+            assertEquals(0, v.exit(), v.stderr());
+            assertTrue(v.out().startsWith("signature OK\n"), v.out());
+        }
+        byte[] b = Files.readAllBytes(data);
+        b[1500] ^= 1;
+        Files.write(dir.resolve("minutes-altered.txt"), b);
+        CmsCliFixture.Result altered = cli.run("verify", "--trust", "root.pem", "minutes.sig", "minutes-altered.txt");
+        assertEquals(1, altered.exit(), altered.stderr());
+        assertTrue(altered.stderr().contains("does not verify"), altered.stderr());
+
+        // two signatures stay a batch of two
+        assertEquals(0, cli.run("sign", "--key", "bob-p256", "-o", "minutes2.sig", "minutes.txt").exit());
+        CmsCliFixture.Result two = cli.run("verify", "--trust", "root.pem", "--content", "minutes.txt", "minutes.sig", "minutes2.sig");
+        assertEquals(2, two.exit(), "--content with two signatures is still a usage error: " + two.stderr());
+    }
+
     @Test
     void withoutTrustAnchorsTheSignerIsUntrusted() throws Exception {
         cli.write("untrusted.bin", 100, 2);
