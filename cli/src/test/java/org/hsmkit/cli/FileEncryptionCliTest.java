@@ -244,6 +244,20 @@ class FileEncryptionCliTest {
         assertFalse(Files.exists(dir.resolve("wrong.out")));
     }
 
+    /** sudo, or another HOME, finds another (empty) soft token: the error says the token is empty, and why that may be. */
+    @Test
+    void aTokenWithoutKeysIsSaidToBeEmptyAndNothingIsCreated() throws Exception {
+        cli.write("for-alice.bin", 100, 9);
+        assertEquals(0, cli.run("encrypt", "-r", "alice-rsa2048.pem", "for-alice.bin").exit());
+        Path empty = dir.resolve("elsewhere/soft-token.p12");
+        CliRun.Result r = CliRun.in(dir).withEnv("EMPTY_PIN", "a passphrase").run("-t", "soft:" + empty, "--pin-env", "EMPTY_PIN",
+                "decrypt", "-o", "for-alice.out", "for-alice.bin.p7m").assertExit(ExitCode.KEY);
+        assertTrue(r.errorLine().startsWith("hsmkit: error: the token holds no private key, and this file is for: issuer "), r.stderr());
+        assertTrue(r.hintLine().contains("sudo or another HOME means another token"), r.stderr());
+        assertFalse(Files.exists(empty), "decrypting creates no token");
+        assertFalse(Files.exists(dir.resolve("for-alice.out")));
+    }
+
     @Test
     void aFileForAnotherKeyNamesItsRecipients() throws Exception {
         cli.write("other.bin", 10, 6);

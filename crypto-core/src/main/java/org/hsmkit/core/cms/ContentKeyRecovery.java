@@ -62,6 +62,11 @@ final class ContentKeyRecovery {
                     "hsmkit decrypts with token keys only; open it with the password or key it was made for "
                             + "(openssl cms -decrypt -pwri_password, or -secretkey)");
         }
+        if (keys.isEmpty()) {
+            throw HsmkitException.key("the token holds no private key, and this file is for: " + String.join("; ", recipients),
+                    "check that this is the token you meant (-t, or HSMKIT_TOKEN; the soft token is found under $XDG_DATA_HOME,"
+                            + " else $HOME/.local/share, so sudo or another HOME means another token)");
+        }
         throw HsmkitException.key("no available key is a recipient of this file; its recipients are: "
                 + String.join("; ", recipients),
                 "use the token (or --key) that holds one of these keys; for a key without a certificate on the token, "
