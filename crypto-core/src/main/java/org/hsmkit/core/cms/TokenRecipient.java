@@ -61,7 +61,9 @@ public final class TokenRecipient {
 
     private TokenRecipient(TokenKey key, Optional<X509Certificate> cert) {
         this.key = key;
-        this.publicKey = RecipientKeys.toBc(key.publicKey());
+        // as the token gives it: the identifiers are the same for any provider's key object, and
+        // converting every token key to Bouncy Castle's set up its provider (0.1-0.3 s) for an RSA file
+        this.publicKey = key.publicKey();
         this.identity = RecipientIdentity.of(publicKey, cert);
     }
 
