@@ -55,7 +55,7 @@ final class SmimeDecryptCommand implements Callable<Integer> {
                 if (session.json()) {
                     f.report(JsonReports.Smime.of(f.input(), report, false));
                 }
-                report.layers().forEach(l -> f.info("removed part " + l.path() + ": " + l.kind() + " (" + l.algorithm() + ")"));
+                report.layers().forEach(l -> f.info("hsmkit: removed part " + l.path() + ": " + l.kind() + " (" + l.algorithm() + ")"));
             }
             return 0;
         });

@@ -120,13 +120,14 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
                 SmimeFiles.write(result, out);
                 out.commit();
             }
-            f.info(summary(target));
+            f.info(summary(f.input(), target));
             return 0;
         });
     }
 
-    private String summary(String target) {
-        return (signs() && encrypts() ? "signed and encrypted" : signs() ? "signed" : "encrypted")
-                + (target == null || target.equals("-") ? "" : ": " + target);
+    private String summary(String input, String target) {
+        return "hsmkit: " + (signs() && encrypts() ? "signed and encrypted" : signs() ? "signed" : "encrypted") + " "
+                + ("-".equals(input) ? "standard input" : input) + " into "
+                + (target == null || target.equals("-") ? "standard output" : target);
     }
 }

@@ -73,6 +73,7 @@ class SmimeCliTest {
     void signThenVerify() throws IOException {
         Run sign = hsmkit(aliceToken, "smime", "sign", "--key", "alice-rsa2048", "-o", "signed.eml", "mail.eml");
         assertEquals(0, sign.code(), sign.err());
+        assertEquals("hsmkit: signed mail.eml into signed.eml\n", sign.err());
         assertTrue(Files.readString(dir.resolve("signed.eml")).contains("multipart/signed"));
 
         Run withChain = hsmkit(aliceToken, "smime", "sign", "--chain", "pki/ca-chain.pem", "--opaque", "-o", "signed-chain.eml", "mail.eml");
@@ -127,10 +128,12 @@ class SmimeCliTest {
     void signEncryptThenDecryptAndVerify() throws IOException {
         Run se = hsmkit(aliceToken, "smime", "sign-encrypt", "-r", "pki/bob-p256.pem", "-o", "se.eml", "mail.eml");
         assertEquals(0, se.code(), se.err());
+        assertEquals("hsmkit: signed and encrypted mail.eml into se.eml\n", se.err());
         assertFalse(Files.readString(dir.resolve("se.eml")).contains("figures are fine"));
 
         Run dec = hsmkit(bobToken, "smime", "decrypt", "-o", "dec.eml", "se.eml");
         assertEquals(0, dec.code(), dec.err());
+        assertTrue(dec.err().startsWith("hsmkit: removed part 1: "), dec.err());
         assertTrue(Files.readString(dir.resolve("dec.eml")).contains("multipart/signed"), "the signature stays after decrypt");
 
         Run verifyDecrypted = hsmkit(bobToken, "smime", "verify", "--trust", "pki/root.pem", "dec.eml");
