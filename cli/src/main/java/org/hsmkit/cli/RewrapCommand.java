@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.cms.CertificateFile;
 import org.hsmkit.core.cms.CmsRewrapper;
 
@@ -40,8 +41,9 @@ final class RewrapCommand implements Callable<Integer> {
     @Option(names = "--add-recipient", paramLabel = "CERTFILE", description = "give this certificate's holder access; repeatable")
     List<String> add = new ArrayList<>();
 
-    @Option(names = "--remove-recipient", paramLabel = "CERTFILE|KEYID",
-            description = "take access away from this recipient (a certificate file, or a subject key id in hex); repeatable")
+    @Option(names = "--remove-recipient", paramLabel = "CERTFILE|KEYID|KEY",
+            description = "take access away from this recipient (a certificate file, a subject key id in hex, or a token key's"
+                    + " label); repeatable")
     List<String> remove = new ArrayList<>();
 
     @Option(names = "--reencrypt", description = "re-encrypt under a fresh content key (every recipient who stays must be given with "
@@ -76,8 +78,10 @@ final class RewrapCommand implements Callable<Integer> {
             Path p = session.context().resolve(r);
             if (Files.isRegularFile(p)) {
                 CertificateFile.read(p).forEach(b::removeRecipient);
+            } else if (isKeyId(r)) {
+                b.removeKeyId(KeyId.bytesOf(KeyId.parse(r)));
             } else {
-                b.removeKeyId(keyId(r));
+                b.removeRecipient(tokenKey(r));
             }
         }
         CmsFileArguments files = new CmsFileArguments(session);
@@ -101,12 +105,26 @@ final class RewrapCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static byte[] keyId(String text) {
+    private static boolean isKeyId(String text) {
         try {
-            return KeyId.bytesOf(KeyId.parse(text));
+            KeyId.parse(text);
+            return true;
         } catch (TypeConversionException e) {
-            throw new HsmkitException(ErrorKind.USAGE, "'" + text + "' is neither a certificate file nor a key id",
-                    "give the recipient's certificate file, or its subject key id in hex (hsmkit inspect FILE lists them)");
+            return false;
+        }
+    }
+
+    /** A key on the token named by label or URI, for removing one's own or a colleague's --to-key entry. */
+    private TokenKey tokenKey(String text) {
+        try {
+            return session.token().key(text);
+        } catch (HsmkitException e) {
+            if (e.kind() != ErrorKind.KEY) {
+                throw e;
+            }
+            throw new HsmkitException(ErrorKind.USAGE, "'" + text + "' is neither a certificate file, a key id, nor a key on the token",
+                    "give the recipient's certificate file, its subject key id in hex (hsmkit inspect FILE lists them),"
+                            + " or the label of a token key", e);
         }
     }
 

@@ -71,13 +71,27 @@ class RewrapCliTest {
         assertRefused(cli.run("rewrap", "r.bin.p7m"), 2, "nothing to change");
         assertRefused(cli.run("rewrap", "--remove-recipient", "alice-rsa2048.pem", "r.bin.p7m"), 2, "your own key");
         assertRefused(cli.run("rewrap", "--remove-recipient", "0a0b0c", "r.bin.p7m"), 2, "is not a recipient");
-        assertRefused(cli.run("rewrap", "--remove-recipient", "no-such-file", "r.bin.p7m"), 2, "neither a certificate file nor a key id");
+        assertRefused(cli.run("rewrap", "--remove-recipient", "no-such-file", "r.bin.p7m"), 2,
+                "neither a certificate file, a key id, nor a key on the token");
         assertRefused(cli.run("rewrap", "--add-recipient", "signer-only-rsa.pem", "r.bin.p7m"), 4, "does not allow");
         assertFalse(Files.exists(dir.resolve("r.bin.rewrapped.p7m")));
         assertTrue(cli.partials().isEmpty());
         CmsCliFixture.Result forced = cli.run("--force", "rewrap", "--remove-recipient", "alice-rsa2048.pem", "r.bin.p7m");
         assertEquals(0, forced.exit(), forced.stderr());
         assertRefused(cli.run("decrypt", "-o", "r.out", "r.bin.rewrapped.p7m"), 3, "no available key is a recipient");
+    }
+
+    /** A token key given to encrypt --to-key is removed by its label, as it was added. */
+    @Test
+    void aTokenKeyIsRemovedByItsLabel() throws Exception {
+        byte[] plain = Files.readAllBytes(cli.write("k.bin", 4000, 7));
+        assertEquals(0, cli.run("encrypt", "-r", "alice-rsa2048.pem", "--to-key", "bob-p256", "k.bin").exit());
+        CmsCliFixture.Result r = cli.run("rewrap", "--key", "alice-rsa2048", "--remove-recipient", "bob-p256", "-o", "k2.p7m", "k.bin.p7m");
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("; 1 recipient now\n  removed: issuer \"CN=hsmkit Test Intermediate CA"), r.stderr());
+        assertTrue(opensslDecrypts("k2.p7m", TestUser.ALICE_RSA2048, plain));
+        assertFalse(opensslDecrypts("k2.p7m", TestUser.BOB_P256, plain));
+        assertTrue(opensslDecrypts("k.bin.p7m", TestUser.BOB_P256, plain), "the input is left as it was");
     }
 
     @Test

@@ -106,6 +106,16 @@ public final class CmsRewrapper {
             return this;
         }
 
+        /**
+         * Removes the recipient entry of this token key: by its certificate when the token holds
+         * one, and by the key identifier of its public key (how {@code --to-key} names a key
+         * without a certificate).
+         */
+        public Builder removeRecipient(TokenKey key) {
+            removals.add(new Removal(RecipientIdentity.of(key.publicKey(), key.certificate()), "key '" + key.label() + "'"));
+            return this;
+        }
+
         /** Removes the recipient named by this subject key identifier. */
         public Builder removeKeyId(byte[] subjectKeyIdentifier) {
             removals.add(new Removal(RecipientIdentity.ofKeyId(subjectKeyIdentifier), "key id " + Hex.toHexString(subjectKeyIdentifier)));
