@@ -189,6 +189,34 @@ class PdfAttackTest {
         assertTrue(r.signatures().get(0).changesAfter().stream().allMatch(SignatureReport.Change::allowed), r.toString());
     }
 
+    /** Found by fuzzing: a startxref of 47 digits was parsed as a long and threw. */
+    @Test
+    void aStartxrefBeyondAnyFileSizeIsReportedAsDamage() throws Exception {
+        Path tail = dir.resolve("huge-startxref.pdf");
+        Files.copy(signed, tail, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.write(tail, "\nstartxref\n44800000000000000000000000000000000000000000000\n%%EOF\n".getBytes(StandardCharsets.US_ASCII),
+                java.nio.file.StandardOpenOption.APPEND);
+        PdfReport r = PdfTestSupport.verifier().verify(tail);
+        assertTrue(String.join(" ", r.warnings()).contains("has no readable startxref"), r.warnings().toString());
+
+        // the same for a /Prev: the trailer comes after its section, so longer digits move nothing it points at
+        Path prev = dir.resolve("huge-prev.pdf");
+        try (PDDocument doc = Loader.loadPDF(signed.toFile()); OutputStream out = Files.newOutputStream(prev)) {
+            doc.getDocumentInformation().setTitle("Contract, final");
+            doc.getDocumentInformation().getCOSObject().setNeedToBeUpdated(true);
+            doc.saveIncremental(out);
+        }
+        String text = new String(Files.readAllBytes(prev), StandardCharsets.ISO_8859_1);
+        int at = text.lastIndexOf("/Prev ") + 6;
+        int end = at;
+        while (Character.isDigit(text.charAt(end))) {
+            end++;
+        }
+        Files.write(prev, (text.substring(0, at) + "9".repeat(30) + text.substring(end)).getBytes(StandardCharsets.ISO_8859_1));
+        PdfReport p = PdfTestSupport.verifier().verify(prev);
+        assertTrue(String.join(" ", p.warnings()).contains("is a number beyond any file size"), p.warnings().toString());
+    }
+
     @Test
     void aContentChangeBehindADamagedCrossReferenceChainIsReported() throws Exception {
         Path attacked = dir.resolve("isa-prev0.pdf");

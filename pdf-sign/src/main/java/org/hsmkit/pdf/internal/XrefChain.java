@@ -53,7 +53,8 @@ public final class XrefChain {
             }
             Section s = at > 0 && at < end ? section(raf, at, end) : null;
             if (s == null) {
-                damage.add(from + " points at byte " + at + ", where no cross-reference section is");
+                damage.add(from + (at == Long.MAX_VALUE ? " is a number beyond any file size"
+                        : " points at byte " + at + ", where no cross-reference section is"));
                 break;
             }
             visited[revisionOf(ends, at)] = true;
@@ -95,7 +96,16 @@ public final class XrefChain {
             return -1;
         }
         Matcher m = Pattern.compile("^\\s*(\\d+)").matcher(tail.substring(i + 9));
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return m.find() ? offset(m.group(1), -1) : -1;
+    }
+
+    /** A byte offset written in the file; {@code tooLong} when it has more digits than a long holds. */
+    private static long offset(String digits, long tooLong) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return tooLong;
+        }
     }
 
     /** The section at {@code at} with its /Prev (Long.MIN_VALUE when it has none); null when there is none. */
@@ -123,7 +133,7 @@ public final class XrefChain {
 
     private static long prev(String dict) {
         Matcher m = PREV.matcher(dict);
-        return m.find() ? Long.parseLong(m.group(1)) : Long.MIN_VALUE;
+        return m.find() ? offset(m.group(1), Long.MAX_VALUE) : Long.MIN_VALUE;
     }
 
     /** Offset of the first {@code word} at or after {@code from} and before {@code end}; -1 when none. */
