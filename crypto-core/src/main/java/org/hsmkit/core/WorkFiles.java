@@ -32,8 +32,12 @@ import java.util.regex.Pattern;
 public final class WorkFiles {
     /** The suffixes of work files beside a target. */
     private static final List<String> BESIDE = List.of(".partial", ".stage");
-    /** What follows the prefix's last dot: {@code .PID-START.RANDOM.suffix}. */
-    private static final Pattern OWNER = Pattern.compile("\\.(\\d+)-(\\d+)\\.[^.]*\\.[a-z]+");
+    /**
+     * What follows the prefix's last dot: {@code .PID-START.RANDOM.suffix}. At most 18 digits each,
+     * which a long holds: anyone may name a file in the temporary directory, and a longer number
+     * made every hsmkit that cleaned up there fail.
+     */
+    private static final Pattern OWNER = Pattern.compile("\\.(\\d{1,18})-(\\d{1,18})\\.[^.]*\\.[a-z]+");
     private static final Duration OLD = Duration.ofDays(1);
     private static final String OWNER_TAG = ownerTag();
     /** How long a directory's listing of work files is used before it is read again. */

@@ -53,6 +53,17 @@ class WorkFilesTest {
                 ".out.p7m.4712.partial", created.getFileName().toString(), "out.p7m.partial").stream().sorted().toList(), names());
     }
 
+    /** Anyone may name a file in the temporary directory: numbers no process has are old naming, not a failure. */
+    @Test
+    void anOwnerNumberLongerThanAnyProcessIdIsReadAsOldNaming() throws Exception {
+        Path huge = Files.createFile(dir.resolve(".c.p7m." + "9".repeat(20) + "-1.x.partial"));
+        Path hugeOld = Files.createFile(dir.resolve(".c.p7m.1-" + "9".repeat(40) + ".y.partial"));
+        Files.setLastModifiedTime(hugeOld, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        Files.delete(WorkFiles.beside(dir.resolve("c.p7m"), ".partial"));
+        assertTrue(Files.exists(huge), "fresh: kept, as any file of the old naming");
+        assertTrue(Files.notExists(hugeOld), "a day old: removed, as any file of the old naming");
+    }
+
     /**
      * A batch writes thousands of outputs into one directory: it reads the directory once, not once
      * per output, so a leftover that appears later is the next process's to remove.
