@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,8 +81,14 @@ final class PgpCommand {
                         return now.plus(Duration.ofDays(n));
                 }
             }
-            return time(text);
-        } catch (DateTimeParseException | NumberFormatException e) {
+            try {
+                return time(text);
+            } catch (HsmkitException e) {
+                throw new HsmkitException(ErrorKind.USAGE, e.getMessage(),
+                        "write a period such as 2y, 18m, 6w, 90d, 'never', or a date such as 2027-12-31");
+            }
+        } catch (java.time.DateTimeException | ArithmeticException | NumberFormatException e) {
+            // a parse error, or a period that runs past the year 999999999 or a long's seconds
             throw new HsmkitException(ErrorKind.USAGE, "cannot read the time '" + text + "'",
                     "write a period such as 2y, 18m, 6w, 90d, 'never', or a date such as 2027-12-31");
         }
@@ -92,7 +97,12 @@ final class PgpCommand {
     /** A date ({@code 2027-12-31}, midnight UTC) or an instant ({@code 2027-12-31T12:00:00Z}). */
     static Instant time(String text) {
         String t = text.trim();
-        return t.length() == 10 ? LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(t);
+        try {
+            return t.length() == 10 ? LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(t);
+        } catch (java.time.DateTimeException e) {
+            throw new HsmkitException(ErrorKind.USAGE, "cannot read the time '" + text + "'",
+                    "write a date such as 2027-12-31, or a time such as 2027-12-31T12:00:00Z");
+        }
     }
 
     /** IN minus one of the suffixes, or null. */

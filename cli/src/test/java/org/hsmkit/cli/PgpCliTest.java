@@ -170,6 +170,22 @@ class PgpCliTest {
         assertTrue(created.errorLine().contains("already has the OpenPGP creation time"), created.stderr());
         assertFalse(Files.exists(tmp.resolve("z.asc")));
         assertEquals(2, hsmkit("pgp", "export", "--key", "pgp", "-o", "w.asc").exitCode());
+
+        // four-octet times: an expiry after 2106 wrapped round to a date in the past, and gpg showed the key expired
+        CliRun.Result century = hsmkit("pgp", "export", "--key", "pgp", "--user-id", "A <a@b>", "--expires", "100y", "-o", "c.asc")
+                .assertExit(2);
+        assertTrue(century.errorLine().contains("lies after 2106-02-07T06:28:15Z, the last time OpenPGP can write"), century.stderr());
+        for (String[] bad : new String[][] {{"--expires", "99999999999y"}, {"--expires", "999999999999999d"}, {"--created", "yesterday"}}) {
+            CliRun.Result r = hsmkit("pgp", "export", "--key", "pgp", "--user-id", "A <a@b>", bad[0], bad[1], "-o", "c.asc").assertExit(2);
+            assertTrue(r.errorLine().contains("cannot read the time '" + bad[1] + "'"), r.stderr());
+            assertFalse(r.hintLine().isEmpty());
+        }
+        assertFalse(Files.exists(tmp.resolve("c.asc")));
+        hsmkit("pgp", "export", "--key", "pgp", "--user-id", "A <a@b>", "--expires", "2106-01-01", "-o", "c.asc").assertOk();
+        ExternalTool.require("gpg", "gpg");
+        String shown = ExternalTool.run(tmp, null, java.util.Map.of("GNUPGHOME", tmp.toString()),
+                List.of("gpg", "--batch", "--with-colons", "--show-keys", "c.asc")).requireSuccess().stdoutText();
+        assertTrue(shown.lines().anyMatch(l -> l.startsWith("pub:-:")), "not expired: " + shown);
     }
 
     @Test

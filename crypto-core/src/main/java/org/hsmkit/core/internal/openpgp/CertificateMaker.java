@@ -51,7 +51,7 @@ public final class CertificateMaker {
                 PGPSignatureSubpacketGenerator hashed = common(primary, signedAt);
                 hashed.setKeyFlags(true, primaryFlags);
                 if (validSeconds != null) {
-                    hashed.setKeyExpirationTime(true, validSeconds);
+                    hashed.setKeyExpirationTime(true, expirySeconds(signingCreated, validSeconds));
                 }
                 hashed.setPreferredSymmetricAlgorithms(false, new int[] {
                     SymmetricKeyAlgorithmTags.AES_256, SymmetricKeyAlgorithmTags.AES_192, SymmetricKeyAlgorithmTags.AES_128});
@@ -90,7 +90,7 @@ public final class CertificateMaker {
                     if (subSeconds <= 0) {
                         throw HsmkitException.key("the encryption key was created after the certificate's expiry", "choose a later expiry");
                     }
-                    hashed.setKeyExpirationTime(true, subSeconds);
+                    hashed.setKeyExpirationTime(true, expirySeconds(encryptionCreated, subSeconds));
                 }
                 g.setHashedSubpackets(hashed.generate());
                 g.setUnhashedSubpackets(unhashed(primary));
@@ -113,5 +113,20 @@ public final class CertificateMaker {
         PGPSignatureSubpacketGenerator g = new PGPSignatureSubpacketGenerator();
         g.setIssuerKeyID(false, issuer.getKeyID());
         return g.generate();
+    }
+
+    /**
+     * OpenPGP times are four-octet seconds since 1970, and readers add the key expiration
+     * subpacket's seconds to the key's creation in that width (gpg does): an expiry after
+     * 2106-02-07T06:28:15Z wraps round to a date in the past, and '--expires 100y' made a
+     * certificate gpg showed as expired. Bouncy Castle writes it without complaint.
+     */
+    private static long expirySeconds(Instant created, long seconds) {
+        if (created.getEpochSecond() + seconds > 0xFFFFFFFFL) {
+            throw new HsmkitException(org.hsmkit.core.ErrorKind.USAGE, "the expiry "
+                    + created.plusSeconds(seconds) + " lies after 2106-02-07T06:28:15Z, the last time OpenPGP can write",
+                    "choose an earlier expiry, or none (--expires never)");
+        }
+        return seconds;
     }
 }
