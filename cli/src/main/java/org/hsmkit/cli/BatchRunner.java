@@ -134,6 +134,9 @@ final class BatchRunner {
      * @param output {@code -o}, or null
      */
     int run(List<String> inputs, String output, Work work) throws Exception {
+        if (options.jobs != null && options.jobs < 1) {
+            throw new HsmkitException(ErrorKind.USAGE, "--jobs " + options.jobs + " is not a number of workers", "give 1 or more");
+        }
         Path outputDir = outputDirectory();
         if (!isBatch(inputs)) {
             BatchFile one = new BatchFile(inputs.get(0), output, outputDir, session.context().stdout(), session.context().stderr(),

@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 
 import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.DigestAlgorithm;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.KeyType;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.SignatureScheme;
@@ -60,6 +62,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (sizeMib < 0) {
+            throw new HsmkitException(ErrorKind.USAGE, "--size-mib " + sizeMib + " is not a size", "give 0 or more MiB");
+        }
         PrintStream out = session.context().stdout();
         Token token = session.token();
         long t = System.nanoTime();
@@ -74,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
             byte[] buf = new byte[1 << 20];
             SecureRandom random = new SecureRandom();
             try (OutputStream o = Files.newOutputStream(sample)) {
-                for (int i = 0; i < Math.max(sizeMib, 0); i++) {
+                for (int i = 0; i < sizeMib; i++) {
                     random.nextBytes(buf);
                     o.write(buf);
                 }

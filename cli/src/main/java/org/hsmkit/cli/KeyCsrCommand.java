@@ -191,7 +191,9 @@ final class KeyCsrCommand implements Callable<Integer> {
             try {
                 names.add(new GeneralName(tag, value));
             } catch (IllegalArgumentException e) {
-                throw new HsmkitException(ErrorKind.USAGE, "'" + value + "' is not a valid " + kind + " name", null);
+                throw new HsmkitException(ErrorKind.USAGE, "'" + value + "' is not a valid " + kind + " name",
+                        kind.equals("ip") ? "write an IPv4 or IPv6 address, e.g. ip:192.0.2.10 or ip:2001:db8::10"
+                                : "check the spelling of --san " + item);
             }
         }
         return new GeneralNames(names.toArray(GeneralName[]::new));

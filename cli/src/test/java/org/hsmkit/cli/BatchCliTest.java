@@ -162,6 +162,12 @@ class BatchCliTest {
         CmsCliFixture.Result nul = cli.run("encrypt", "-r", "bob-p256.pem", "-0", "o1.bin");
         assertEquals(ExitCode.USAGE, nul.exit());
         assertTrue(nul.stderr().contains("-0 applies to --files-from"), nul.stderr());
+        for (String jobs : List.of("0", "-3")) {
+            CmsCliFixture.Result none = cli.run("encrypt", "--jobs", jobs, "-r", "bob-p256.pem", "o1.bin", "o2.bin");
+            assertEquals(ExitCode.USAGE, none.exit(), none.stderr());
+            assertTrue(none.stderr().startsWith("hsmkit: error: --jobs " + jobs + " is not a number of workers\n"), none.stderr());
+            assertFalse(Files.exists(dir.resolve("o1.bin.p7m")));
+        }
     }
 
     @Test

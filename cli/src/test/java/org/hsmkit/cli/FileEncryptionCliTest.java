@@ -271,6 +271,14 @@ class FileEncryptionCliTest {
     }
 
     @Test
+    void theDemoRefusesANegativeSize() {
+        CmsCliFixture.Result r = cli.run("demo", "--size-mib", "-1");
+        assertEquals(2, r.exit(), r.stderr());
+        assertTrue(r.stderr().startsWith("hsmkit: error: --size-mib -1 is not a size\n"), r.stderr());
+        assertEquals(0, r.stdout().length, "nothing was done");
+    }
+
+    @Test
     void theDemoRunsWithoutPrompts() {
         CmsCliFixture.Result r = cli.run("demo", "--size-mib", "1");
         assertEquals(0, r.exit(), r.stderr());

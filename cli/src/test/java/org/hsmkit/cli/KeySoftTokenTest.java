@@ -333,6 +333,9 @@ class KeySoftTokenTest {
         assertTrue(dn.errorLine().contains("'not a dn' is not a distinguished name"), dn.stderr());
         CliRun.Result san = hsmkit("key", "csr", "--key", "mail", "--subject", "CN=x", "--san", "mail:a@b").assertExit(ExitCode.USAGE);
         assertTrue(san.errorLine().contains("'mail:a@b' is not a subject alternative name"), san.stderr());
+        CliRun.Result ip = hsmkit("key", "csr", "--key", "mail", "--subject", "CN=x", "--san", "ip:999.1.1.1").assertExit(ExitCode.USAGE);
+        assertTrue(ip.errorLine().contains("'999.1.1.1' is not a valid ip name"), ip.stderr());
+        assertTrue(ip.hintLine().contains("ip:192.0.2.10"), ip.stderr());
         assertFalse(Files.exists(tokenFile), "the soft token was not even created");
         assertFalse(Files.exists(tmp.resolve("x.csr")));
     }
