@@ -20,6 +20,7 @@ import java.util.TimeZone;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.ExternalSigningSupport;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.SignatureOptions;
@@ -259,6 +260,15 @@ public final class PadesSigner {
                                 + ", or 'last'");
                     }
                     PDPage page = doc.getPage(pageNumber - 1);
+                    PDRectangle box = page.getMediaBox();
+                    if (visible.x() + visible.width() > box.getUpperRightX() || visible.y() + visible.height() > box.getUpperRightY()) {
+                        // PDFBox would place it off the page, where no viewer shows it
+                        throw new HsmkitException(ErrorKind.USAGE, String.format(java.util.Locale.ROOT,
+                                "the visible signature (%s,%s, %s × %s points) does not fit on page %d (%s × %s points)",
+                                points(visible.x()), points(visible.y()), points(visible.width()), points(visible.height()), pageNumber,
+                                points(box.getWidth()), points(box.getHeight())),
+                                "choose a position and size inside the page, e.g. 1:50,50,220,70");
+                    }
                     opts.setVisualSignature(SignatureAppearance.template(page.getMediaBox(), page.getRotation(), visible,
                             new SignatureAppearance.Content(signer, ZonedDateTime.ofInstant(now, ZoneOffset.UTC), reason, location,
                                     visibleImage, !transparent)));
@@ -280,6 +290,11 @@ public final class PadesSigner {
                 return new Result(output, level, signer, now, reserved, cms.length);
             }
         }
+    }
+
+    /** A length in points as people write it: 612, not 612.0. */
+    private static String points(float v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     private void useField(PDDocument doc, PDSignature sig, Path input) {

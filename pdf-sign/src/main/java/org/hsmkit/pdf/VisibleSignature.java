@@ -15,7 +15,8 @@ public record VisibleSignature(int page, float x, float y, float width, float he
     private static final String FORMAT = "write PAGE:X,Y,W,H (PAGE a number or 'last'), e.g. 1:50,50,220,70";
 
     public VisibleSignature {
-        if (page < 0 || width <= 0 || height <= 0 || x < 0 || y < 0) {
+        boolean finite = Float.isFinite(x) && Float.isFinite(y) && Float.isFinite(width) && Float.isFinite(height);
+        if (page < 0 || !finite || width <= 0 || height <= 0 || x < 0 || y < 0) {
             throw new HsmkitException(ErrorKind.USAGE,
                     "a visible signature needs a page ≥ 1 (or 'last'), a position ≥ 0 and a positive size", FORMAT);
         }

@@ -134,6 +134,23 @@ class VisibleSignatureRenderingTest {
         assertFalse(Files.exists(out));
     }
 
+    /** PDFBox would place such a box off the page, where no viewer shows it. */
+    @Test
+    void aBoxThatDoesNotFitOnThePageIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path out = dir.resolve("off-page.pdf");
+        for (String where : new String[] {"1:1,1,99999999999,10", "1:800,50,220,70", "1:50,1150,220,70"}) {
+            HsmkitException e = assertThrows(HsmkitException.class,
+                    () -> alice().visible(VisibleSignature.parse(where)).build().sign(blue, out, false));
+            assertEquals(ErrorKind.USAGE, e.kind(), where);
+            assertTrue(e.getMessage().contains("does not fit on page 1 (842 × 1191 points)"), e.getMessage()); // A3
+            assertFalse(Files.exists(out), where);
+        }
+        for (String notANumber : new String[] {"1:NaN,1,10,10", "1:1,1,Infinity,10"}) {
+            HsmkitException e = assertThrows(HsmkitException.class, () -> VisibleSignature.parse(notANumber));
+            assertEquals(ErrorKind.USAGE, e.kind(), notANumber);
+        }
+    }
+
     /** Shares of white, dark (ink) and red pixels inside a rectangle, 2 points in from its edges (the border). */
     record Box(double white, double dark, double red) {
     }
