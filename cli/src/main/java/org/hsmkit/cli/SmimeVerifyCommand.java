@@ -102,8 +102,7 @@ final class SmimeVerifyCommand implements Callable<Integer> {
             }
             if (!report.verified()) {
                 List<String> problems = report.problems();
-                throw HsmkitException.verification("verification failed: " + String.join("; ", problems),
-                        trust.hint());
+                throw HsmkitException.verification("verification failed: " + String.join("; ", problems), hint(report));
             }
             if (out != null) {
                 SmimeFiles.write(report.message(), out);
@@ -115,5 +114,27 @@ final class SmimeVerifyCommand implements Callable<Integer> {
                 out.close();
             }
         }
+    }
+
+    /** What to do about the first thing that failed: the --trust advice only when the path is what failed. */
+    private String hint(SmimeReport report) {
+        if (!report.isSigned()) {
+            return "the message carries no S/MIME signature: ask the sender to sign it";
+        }
+        for (org.hsmkit.smime.SignatureReport s : report.signatures()) {
+            if (!s.signatureValid()) {
+                return "the message or its signature was altered after signing";
+            }
+            if (!s.pathValid()) {
+                return trust.hint();
+            }
+            if (!s.usageValid()) {
+                return "the signer's certificate is not meant for e-mail signatures";
+            }
+            if (!s.fromMatches()) {
+                return "the From address is not an address of the signer's certificate: the sender may not be who it says";
+            }
+        }
+        return "only the signed part can be relied on; ask the sender to sign the whole message";
     }
 }

@@ -105,6 +105,11 @@ class SmimeCliTest {
         Run verify = hsmkit(bobToken, "smime", "verify", "--trust", "pki/root.pem", "tampered.eml");
         assertEquals(1, verify.code());
         assertTrue(verify.err().contains("tampered"), verify.err());
+        assertTrue(verify.err().contains("hsmkit: hint: the message or its signature was altered after signing"), verify.err());
+
+        Run unsigned = hsmkit(bobToken, "smime", "verify", "--trust", "pki/root.pem", "mail.eml");
+        assertEquals(1, unsigned.code());
+        assertTrue(unsigned.err().contains("hsmkit: hint: the message carries no S/MIME signature"), unsigned.err());
     }
 
     /** A header block Jakarta Mail fails on with an unchecked exception (found by fuzzing). */
