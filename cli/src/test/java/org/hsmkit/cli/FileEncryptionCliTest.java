@@ -226,10 +226,12 @@ class FileEncryptionCliTest {
         "verify      | contract.pdf          | a PDF document, not a CMS file",
         "pgp decrypt | report.p7m            | a CMS file, not OpenPGP data",
         "pgp inspect | alice-rsa2048.pem     | an X.509 certificate (or a request, CRL or public key), not OpenPGP data",
+        "pgp decrypt | letter.txt            | not OpenPGP data: neither packets nor ASCII armour",
     })
     void theWrongKindOfFileIsNamedWithTheCommandsThatTakeIt(String command, String file, String is) throws Exception {
         Files.writeString(dir.resolve("message.asc"), "-----BEGIN PGP MESSAGE-----\n\nhQEMA+Lk\n-----END PGP MESSAGE-----\n");
         Files.writeString(dir.resolve("contract.pdf"), "%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n");
+        Files.writeString(dir.resolve("letter.txt"), "Dear Bob,\nthe figures are fine.\n");
         cli.run("--force", "encrypt", "-r", "alice-rsa2048.pem", "-o", "report.p7m", "contract.pdf");
         List<String> args = new ArrayList<>(List.of(command.split(" ")));
         args.addAll(List.of("-o", "wrong.out", file));

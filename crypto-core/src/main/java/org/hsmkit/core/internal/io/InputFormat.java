@@ -21,6 +21,13 @@ public enum InputFormat {
     CERTIFICATE("an X.509 certificate (or a request, CRL or public key)",
             "X.509 certificates go with hsmkit encrypt -r and verify --trust; see one with openssl x509 -text -in FILE"),
     PRIVATE_KEY("a private key (or a PKCS#12 key store)", "private keys go onto a token with hsmkit key import"),
+    /**
+     * Starts with neither a PEM line, a DER SEQUENCE, a PDF header nor an OpenPGP packet: text, say.
+     * Refused where OpenPGP is expected; a CMS reader says "neither DER nor PEM" itself.
+     */
+    UNKNOWN("neither CMS, OpenPGP nor PDF data",
+            "check that you named the right file; a detached signature goes with its data (verify SIG DATA, pgp verify DATA SIG)"),
+    /** Not certain: left to the parser (a damaged file is reported as damaged). */
     OTHER(null, null);
 
     /** Enough for a PEM BEGIN line after some blank lines, and for a DER header. */
@@ -74,7 +81,10 @@ public enum InputFormat {
             return ofDerSequence(head, i);
         }
         // an OpenPGP packet header has its top bit set; DER (0x30) and text never do
-        return (first & 0x80) != 0 && startsOpenPgp(first) ? OPENPGP : OTHER;
+        if ((first & 0x80) == 0) {
+            return UNKNOWN;
+        }
+        return startsOpenPgp(first) ? OPENPGP : OTHER;
     }
 
     private static InputFormat ofPemLabel(String label) {
@@ -150,7 +160,11 @@ public enum InputFormat {
         } catch (IOException e) {
             throw HsmkitException.io("cannot read the input: " + e.getMessage(), e);
         }
-        if (found != expected && found != OTHER) {
+        if (found == UNKNOWN && expected == OPENPGP) {
+            // Bouncy Castle would take it for ASCII armour and report bad base64
+            throw HsmkitException.input("the input is not OpenPGP data: neither packets nor ASCII armour", UNKNOWN.hint);
+        }
+        if (found != expected && found != OTHER && found != UNKNOWN) {
             throw HsmkitException.input("the input is " + found.description + ", not " + expected.description, found.hint);
         }
         return b;

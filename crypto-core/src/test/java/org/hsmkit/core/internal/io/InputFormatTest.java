@@ -3,6 +3,7 @@ package org.hsmkit.core.internal.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -50,7 +51,7 @@ class InputFormatTest {
         "OpenPGP cleartext signature  | OPENPGP",
         "PDF                          | PDF",
         "PDF after blank lines        | PDF",
-        "plain text                   | OTHER",
+        "plain text                   | UNKNOWN",
         "empty                        | OTHER",
         "only blanks                  | OTHER",
         "a lone SEQUENCE byte         | OTHER",
@@ -74,9 +75,13 @@ class InputFormatTest {
 
         byte[] cms = head("hsmkit's CMS (DER)");
         assertArrayEquals(cms, InputFormat.require(new ByteArrayInputStream(cms), InputFormat.CMS).readAllBytes());
-        byte[] text = head("plain text");
-        assertArrayEquals(text, InputFormat.require(new ByteArrayInputStream(text), InputFormat.OPENPGP).readAllBytes(),
+        byte[] damaged = head("CMS damaged at byte 0");
+        assertArrayEquals(damaged, InputFormat.require(new ByteArrayInputStream(damaged), InputFormat.OPENPGP).readAllBytes(),
                 "what is not certain is left to the parser");
+        HsmkitException t = assertThrows(HsmkitException.class,
+                () -> InputFormat.require(new ByteArrayInputStream(head("plain text")), InputFormat.OPENPGP));
+        assertEquals("the input is not OpenPGP data: neither packets nor ASCII armour", t.getMessage());
+        assertTrue(t.hint().orElseThrow().contains("pgp verify DATA SIG"), t.hint().orElseThrow());
     }
 
     private static byte[] head(String kind) throws Exception {
