@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,6 +49,45 @@ class SpecialOutputCliTest {
         assertEquals(0, r.exit(), r.stderr());
         assertArrayEquals(Files.readAllBytes(plain), reader.get(30, TimeUnit.SECONDS));
         assertEquals(false, Files.isRegularFile(fifo));
+    }
+
+    @Test
+    void aNamedPipeWhoseDecryptionFailsGivesItsReaderAnEmptyStreamNotAHang() throws Exception {
+        cli.write("altered.bin", 70_000, 3);
+        assertEquals(0, cli.run("encrypt", "-r", "alice-rsa2048.pem", "altered.bin").exit());
+        byte[] p7m = Files.readAllBytes(dir.resolve("altered.bin.p7m"));
+        p7m[p7m.length - 1] ^= 1; // the GCM tag: found only after the whole content was decrypted
+        Files.write(dir.resolve("altered.bin.p7m"), p7m);
+        CompletableFuture<byte[]> reader = fifoReadBy(dir.resolve("altered-fifo"));
+        CmsCliFixture.Result r = cli.run("decrypt", "-o", "altered-fifo", "altered.bin.p7m");
+        assertNotEquals(0, r.exit(), r.stderr());
+        assertTrue(r.stderr().startsWith("hsmkit: error: "), r.stderr());
+        assertEquals(0, reader.get(30, TimeUnit.SECONDS).length, "the reader saw the end, and none of the unauthenticated bytes");
+    }
+
+    @Test
+    void aNamedPipeWhoseEncryptionFailsBeforeItsFirstByteGivesItsReaderAnEmptyStream() throws Exception {
+        CompletableFuture<byte[]> reader = fifoReadBy(dir.resolve("early-fifo"));
+        java.io.InputStream failing = new java.io.InputStream() {
+            @Override
+            public int read() throws java.io.IOException {
+                throw new java.io.IOException("the source went away");
+            }
+        };
+        CmsCliFixture.Result r = cli.runWithStreams(failing, new java.io.ByteArrayOutputStream(),
+                "encrypt", "-r", "alice-rsa2048.pem", "-o", "early-fifo", "-");
+        assertEquals(5, r.exit(), r.stderr());
+        assertEquals(0, reader.get(30, TimeUnit.SECONDS).length);
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // waking a reader must not wait for one
+    void aFailureWithoutAReaderOnTheNamedPipeDoesNotWaitForOne() throws Exception {
+        Path fifo = mkfifo("unread-fifo");
+        Files.write(dir.resolve("nobody-reads.bin.p7m"), new byte[] {0x30, 0x03, 0x02, 0x01, 0x00});
+        CmsCliFixture.Result damaged = cli.run("decrypt", "-o", fifo.getFileName().toString(), "nobody-reads.bin.p7m");
+        assertEquals(4, damaged.exit(), damaged.stderr());
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the named pipe is left as it was");
     }
 
     /** 6 MiB of input that pauses after 4 MiB until {@link #resume} (or 20 s), or fails there. */

@@ -269,11 +269,28 @@ public final class AtomicOutput implements AutoCloseable {
             out().close();
         }
 
-        /** After a failure: a reader that already has bytes sees the end; one that has none is not woken. */
+        /**
+         * After a failure: the reader sees the end of the pipe, also when it has received nothing.
+         * A reader waiting to open a named pipe would otherwise wait for ever (a script's {@code
+         * consumer < fifo} hangs instead of seeing the command fail). Opening for reading and
+         * writing does not wait for a reader (Linux and the BSDs), so with no reader nothing
+         * happens; with one, it is woken and reads an empty stream, as after any writer that
+         * failed, and the exit code says what happened.
+         */
         void closeIfOpened() throws IOException {
             if (out != null) {
                 out.close();
+            } else if (isNamedPipe(target)) {
+                FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE).close();
             }
+        }
+    }
+
+    private static boolean isNamedPipe(Path p) {
+        try {
+            return ((Integer) Files.getAttribute(p, "unix:mode") & 0170000) == 0010000;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return false; // no unix view: leave the destination alone
         }
     }
 
@@ -374,14 +391,14 @@ public final class AtomicOutput implements AutoCloseable {
             return;
         }
         closed = true;
-        if (direct) {
-            if (!committed && stdout instanceof OpenedAtFirstWrite pipe) {
-                try {
-                    pipe.closeIfOpened();
-                } catch (IOException ignored) {
-                    // the operation's own failure is what the caller reports
-                }
+        if (!committed && stdout instanceof OpenedAtFirstWrite pipe) {
+            try {
+                pipe.closeIfOpened();
+            } catch (IOException ignored) {
+                // the operation's own failure is what the caller reports
             }
+        }
+        if (direct) {
             return;
         }
         try {
