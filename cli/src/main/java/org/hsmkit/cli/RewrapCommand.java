@@ -41,6 +41,10 @@ final class RewrapCommand implements Callable<Integer> {
     @Option(names = "--add-recipient", paramLabel = "CERTFILE", description = "give this certificate's holder access; repeatable")
     List<String> add = new ArrayList<>();
 
+    @Option(names = "--add-key", paramLabel = "KEY",
+            description = "give this token key access (a label or URI; as encrypt --to-key, also for a key without a certificate); repeatable")
+    List<String> addKeys = new ArrayList<>();
+
     @Option(names = "--remove-recipient", paramLabel = "CERTFILE|KEYID|KEY",
             description = "take access away from this recipient (a certificate file, a subject key id in hex, or a token key's"
                     + " label); repeatable")
@@ -66,13 +70,17 @@ final class RewrapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (add.isEmpty() && remove.isEmpty() && !reencrypt) {
-            throw new HsmkitException(ErrorKind.USAGE, "nothing to change", "name recipients with --add-recipient or --remove-recipient");
+        if (add.isEmpty() && addKeys.isEmpty() && remove.isEmpty() && !reencrypt) {
+            throw new HsmkitException(ErrorKind.USAGE, "nothing to change",
+                    "name recipients with --add-recipient, --add-key or --remove-recipient");
         }
         CmsRewrapper.Builder b = CryptoKeys.rewrapper(session, key, cert).rsaPadding(EncryptCommand.parsePadding(rsaPadding))
                 .reencrypt(reencrypt).allowRemovingOwnKey(session.forced());
         for (String a : add) {
             CertificateFile.read(session.context().resolve(a)).forEach(b::addRecipient);
+        }
+        for (String k : addKeys) {
+            b.addRecipient(session.token().key(k));
         }
         for (String r : remove) {
             Path p = session.context().resolve(r);

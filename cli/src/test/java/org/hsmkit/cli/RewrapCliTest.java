@@ -94,6 +94,33 @@ class RewrapCliTest {
         assertTrue(opensslDecrypts("k.bin.p7m", TestUser.BOB_P256, plain), "the input is left as it was");
     }
 
+    /** --add-key gives a token key access as encrypt --to-key does: by certificate, or by key id when it has none. */
+    @Test
+    void aTokenKeyIsAddedByItsLabelWithOrWithoutACertificate() throws Exception {
+        byte[] plain = Files.readAllBytes(cli.write("add.bin", 4000, 9));
+        assertEquals(0, cli.run("encrypt", "-r", "alice-rsa2048.pem", "add.bin").exit());
+        CmsCliFixture.Result r = cli.run("rewrap", "--add-key", "amy-nocert", "--add-key", "bob-p256", "-o", "add2.p7m", "add.bin.p7m");
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("3 recipients now") && r.stderr().contains("added: token key 'amy-nocert'"), r.stderr());
+        assertTrue(opensslDecrypts("add2.p7m", TestUser.BOB_P256, plain), "a key with a certificate is named by it");
+        assertTrue(opensslDecrypts("add2.p7m", TestUser.AMY_RSA4096, plain));
+        CmsCliFixture.Result amy = cli.run("decrypt", "--key", "amy-nocert", "-o", "add2.amy", "add2.p7m");
+        assertEquals(0, amy.exit(), amy.stderr());
+        assertArrayEquals(plain, Files.readAllBytes(dir.resolve("add2.amy")));
+        assertTrue(cli.run("inspect", "add2.p7m").out().contains("subject key id"), "the key without certificate is named by its key id");
+
+        assertRefused(cli.run("rewrap", "--add-key", "amy-nocert", "-o", "add3.p7m", "add2.p7m"), 2, "already a recipient");
+        assertRefused(cli.run("rewrap", "--add-key", "no-such-key", "-o", "add3.p7m", "add2.p7m"), 3, "no-such-key");
+        assertFalse(Files.exists(dir.resolve("add3.p7m")));
+
+        CmsCliFixture.Result re = cli.run("rewrap", "--reencrypt", "--remove-recipient", "bob-p256", "--add-key", "amy-nocert",
+                "-o", "add4.p7m", "add2.p7m");
+        assertEquals(0, re.exit(), re.stderr());
+        assertTrue(opensslDecrypts("add4.p7m", TestUser.AMY_RSA4096, plain), "a re-encryption keeps a key added by label");
+        assertTrue(opensslDecrypts("add4.p7m", TestUser.ALICE_RSA2048, plain));
+        assertFalse(opensslDecrypts("add4.p7m", TestUser.BOB_P256, plain));
+    }
+
     @Test
     void reencryptChangesTheContentKey() throws Exception {
         byte[] plain = Files.readAllBytes(cli.write("re.bin", 20_000, 5));

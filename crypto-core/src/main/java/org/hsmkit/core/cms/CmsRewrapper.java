@@ -36,7 +36,8 @@ import org.hsmkit.core.internal.cms.WriteFailure;
  * file, or learnt its content key, can still read the content. {@link Builder#reencrypt(boolean)}
  * re-encrypts under a fresh content key instead (the plaintext passes only through memory).
  *
- * <p>Refuses (USAGE) to remove every recipient, to remove the caller's own entry unless
+ * <p>Recipients are added by certificate or as token keys (encrypt to yourself, as {@code
+ * encrypt --to-key} does). Refuses (USAGE) to remove every recipient, to remove the caller's own entry unless
  * {@link Builder#allowRemovingOwnKey(boolean)}, to remove a recipient the file does not name, and to
  * add one it already names.
  *
@@ -48,13 +49,24 @@ import org.hsmkit.core.internal.cms.WriteFailure;
  */
 public final class CmsRewrapper {
     private final CmsDecryptor keys;
-    private final List<X509Certificate> additions;
+    private final List<Addition> additions;
     private final List<Removal> removals;
     private final boolean removeOwn;
     private final RsaPadding padding;
     private final boolean reencrypt;
 
     private record Removal(RecipientIdentity identity, String name) {
+    }
+
+    /** A recipient to add: a certificate's holder, or a token key (by its certificate if it has one). */
+    private record Addition(RecipientIdentity identity, String name, X509Certificate certificate, TokenKey key) {
+        void addTo(RecipientSet.Builder set) {
+            if (certificate != null) {
+                set.add(certificate);
+            } else {
+                set.add(key);
+            }
+        }
     }
 
     private CmsRewrapper(Builder b) {
@@ -84,7 +96,7 @@ public final class CmsRewrapper {
     /** The changes to make. Defaults: RSA-OAEP SHA-256 for added RSA recipients, re-wrap only. */
     public static final class Builder {
         private final CmsDecryptor keys;
-        private final List<X509Certificate> additions = new ArrayList<>();
+        private final List<Addition> additions = new ArrayList<>();
         private final List<Removal> removals = new ArrayList<>();
         private boolean removeOwn;
         private RsaPadding padding = RsaPadding.OAEP_SHA256;
@@ -96,7 +108,18 @@ public final class CmsRewrapper {
 
         /** Adds a recipient (checked as {@link RecipientSet.Builder#add(X509Certificate)} checks it). */
         public Builder addRecipient(X509Certificate certificate) {
-            additions.add(Objects.requireNonNull(certificate));
+            additions.add(new Addition(RecipientIdentity.of(certificate), NameFormat.format(certificate.getSubjectX500Principal()),
+                    certificate, null));
+            return this;
+        }
+
+        /**
+         * Adds a token key, as {@link RecipientSet.Builder#add(TokenKey)} does: by its certificate when
+         * the token holds one, otherwise by its public key and that key's identifier.
+         */
+        public Builder addRecipient(TokenKey key) {
+            additions.add(new Addition(RecipientIdentity.of(key.publicKey(), key.certificate()), "key '" + key.label() + "'", null,
+                    Objects.requireNonNull(key)));
             return this;
         }
 
@@ -193,7 +216,7 @@ public final class CmsRewrapper {
 
     /** Which entries go, which stay, and who is added. */
     private record Plan(List<RecipientEntries.Entry> removed, List<RecipientEntries.Entry> remaining, RecipientSet added,
-            List<X509Certificate> addedCerts) {
+            List<Addition> additions) {
         List<String> remainingNames() {
             List<String> names = new ArrayList<>(remaining.stream().map(RecipientEntries.Entry::identifier).toList());
             if (added != null) {
@@ -230,22 +253,24 @@ public final class CmsRewrapper {
                     + "') from the recipients: you could no longer open the result", "add --force if that is what you want");
         }
         List<RecipientEntries.Entry> remaining = entries.stream().filter(e -> removed.stream().noneMatch(e::samePlace)).toList();
-        List<X509Certificate> added = new ArrayList<>();
-        for (X509Certificate c : additions) {
-            RecipientIdentity id = RecipientIdentity.of(c);
-            boolean present = remaining.stream().anyMatch(id::matches);
+        for (Addition a : additions) {
+            boolean present = remaining.stream().anyMatch(a.identity()::matches);
             if (present && !reencrypt) {
-                throw new HsmkitException(ErrorKind.USAGE, NameFormat.format(c.getSubjectX500Principal())
-                        + " is already a recipient of this file", "leave out --add-recipient for it");
+                throw new HsmkitException(ErrorKind.USAGE, a.name() + " is already a recipient of this file",
+                        "leave it out of the recipients to add");
             }
-            added.add(c);
         }
-        if (remaining.isEmpty() && added.isEmpty()) {
+        if (remaining.isEmpty() && additions.isEmpty()) {
             throw new HsmkitException(ErrorKind.USAGE, "this would remove the last recipient: nobody could open the result",
                     "keep at least one recipient, or add one with --add-recipient");
         }
-        RecipientSet set = added.isEmpty() ? null : RecipientSet.builder().addAll(added).build();
-        return new Plan(removed, remaining, set, added);
+        RecipientSet set = null;
+        if (!additions.isEmpty()) {
+            RecipientSet.Builder b = RecipientSet.builder();
+            additions.forEach(a -> a.addTo(b));
+            set = b.build();
+        }
+        return new Plan(removed, remaining, set, additions);
     }
 
     /** Copies the content into the new file while checking it; returns the number of content bytes. */
@@ -280,8 +305,7 @@ public final class CmsRewrapper {
         RecipientSet.Builder set = RecipientSet.builder();
         List<String> missing = new ArrayList<>();
         for (RecipientEntries.Entry e : plan.remaining()) {
-            X509Certificate cert = plan.addedCerts().stream().filter(c -> RecipientIdentity.of(c).matches(e)).findFirst().orElse(null);
-            if (cert != null) {
+            if (plan.additions().stream().anyMatch(a -> a.identity().matches(e))) {
                 continue; // added below with the others
             }
             if (e.samePlace(opened.entry())) {
@@ -292,9 +316,10 @@ public final class CmsRewrapper {
         }
         if (!missing.isEmpty()) {
             throw new HsmkitException(ErrorKind.USAGE, "re-encryption needs the public key of every recipient who stays; missing: "
-                    + String.join("; ", missing), "give their certificates with --add-recipient, or remove them with --remove-recipient");
+                    + String.join("; ", missing), "give their certificates with --add-recipient (or their token keys with --add-key),"
+                    + " or remove them with --remove-recipient");
         }
-        set.addAll(plan.addedCerts());
+        plan.additions().forEach(a -> a.addTo(set));
         CmsEncryptor enc = CmsEncryptor.to(set.build()).cipher(cd.cipher()).rsaPadding(padding).armor(pem).build();
         long n = enc.encrypt(plain -> cd.run(reader.content(), plain), WriteFailure.guard(out.stream()));
         EnvelopeReader.Trailer trailer = reader.finish();
