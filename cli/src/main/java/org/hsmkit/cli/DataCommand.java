@@ -203,6 +203,9 @@ final class DataCommand {
         @Override
         public Integer call() {
             Token token = session.token();
+            // a label that names nothing is an error before any question: reading it fails with the
+            // token's own message (and logs in as the deletion would)
+            Arrays.fill(token.readData(label), (byte) 0);
             String what = "data object '" + label + "' from token '" + token.info().label() + "'";
             if (!session.confirmDeletion(what, yes, "hsmkit data list")) {
                 return ExitCode.OK;

@@ -112,5 +112,9 @@ class DataCommandTest {
         assertTrue(missing.errorLine().contains("no data object labelled 'absent'"), missing.stderr());
         assertTrue(missing.hintLine().contains("hsmkit data list"), missing.stderr());
         assertFalse(Files.exists(tmp.resolve("out.bin")), "no output after a failure");
+
+        // a missing label is named before any question about deleting it (here: before --yes is asked for)
+        CliRun.Result deleteMissing = hsmkit("data", "delete", "--label", "absent").assertExit(ExitCode.KEY);
+        assertTrue(deleteMissing.errorLine().contains("no data object labelled 'absent'"), deleteMissing.stderr());
     }
 }
