@@ -32,7 +32,7 @@ final class PgpEncryptCommand implements Callable<Integer> {
     @Option(names = "--keyring", paramLabel = "FILE", description = "certificates to find -r names in (gpg --export output); repeatable")
     List<String> keyrings = new ArrayList<>();
 
-    @Option(names = "--armor", description = "write ASCII armour instead of binary")
+    @Option(names = {"-a", "--armor"}, description = "write ASCII armour instead of binary")
     boolean armor;
 
     @Option(names = "--seipd-v1", description = "write SEIPD v1 even when every recipient reads v2")

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /** {@code hsmkit pgp sign}: an OpenPGP signature made on the token. */
 @Command(name = "sign", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Sign a file with a key on the token, as gpg does (inline by default).",
-            "--detach-sign and --clearsign make the other two kinds. Writes IN.gpg, IN.sig (IN.asc when armoured) or IN.asc unless -o is given."})
+            "--detached and --clearsign make the other two kinds (gpg's spellings -b, --detach-sign and --clear-sign work too). Writes IN.gpg, IN.sig (IN.asc when armoured) or IN.asc unless -o is given."})
 final class PgpSignCommand implements Callable<Integer> {
     private final CliSession session;
 
@@ -27,14 +27,14 @@ final class PgpSignCommand implements Callable<Integer> {
     Mode mode = new Mode();
 
     static final class Mode {
-        @Option(names = "--detached", description = "write the signature alone (.sig, or .asc with --armor)")
+        @Option(names = {"--detached", "--detach-sign", "-b"}, description = "write the signature alone (.sig, or .asc with --armor)")
         boolean detached;
 
-        @Option(names = "--clearsign", description = "readable text followed by an armoured signature (.asc)")
+        @Option(names = {"--clearsign", "--clear-sign"}, description = "readable text followed by an armoured signature (.asc)")
         boolean clearsign;
     }
 
-    @Option(names = "--armor", description = "ASCII armour for inline and detached signatures")
+    @Option(names = {"-a", "--armor"}, description = "ASCII armour for inline and detached signatures")
     boolean armor;
 
     @Option(names = "--certificate", paramLabel = "FILE",

@@ -144,6 +144,20 @@ class PgpCliTest {
         assertTrue(bad.errorLine().contains("BAD signature"), bad.stderr());
     }
 
+    /** What gpg users type out of habit makes what gpg would make. */
+    @Test
+    void gpgsSpellingsOfTheSignatureKindsWork() throws Exception {
+        hsmkit("pgp", "sign", "--key", "pgp", "-b", "-a", "-o", "gpg-b.asc", "notes.txt").assertOk();
+        assertTrue(Files.readString(tmp.resolve("gpg-b.asc")).startsWith("-----BEGIN PGP SIGNATURE-----"));
+        hsmkit("pgp", "verify", "--keyring", "alice.asc", "gpg-b.asc", "notes.txt").assertOk();
+        hsmkit("pgp", "sign", "--key", "pgp", "--detach-sign", "-o", "gpg-d.sig", "notes.txt").assertOk();
+        hsmkit("pgp", "verify", "--keyring", "alice.asc", "gpg-d.sig", "notes.txt").assertOk();
+        hsmkit("pgp", "sign", "--key", "pgp", "--clear-sign", "-o", "gpg-c.asc", "notes.txt").assertOk();
+        assertTrue(Files.readString(tmp.resolve("gpg-c.asc")).startsWith("-----BEGIN PGP SIGNED MESSAGE-----"));
+        hsmkit("pgp", "sign", "--key", "pgp", "-b", "--clear-sign", "-o", "gpg-both.asc", "notes.txt").assertExit(ExitCode.USAGE);
+        assertFalse(Files.exists(tmp.resolve("gpg-both.asc")));
+    }
+
     @Test
     void refusalsHaveTheirExitCodesAndHints() throws Exception {
         CliRun.Result signOnly = hsmkit("pgp", "export", "--key", "pgp", "--user-id", "Alice <alice@example.org>", "-o", "signonly.asc")
@@ -152,7 +166,7 @@ class PgpCliTest {
         assertFalse(first.stderr().contains("can only sign"), first.stderr());
         hsmkit("key", "generate", "--type", "rsa:2048", "--label", "both").assertOk();
         CliRun.Result oneKey = hsmkit("pgp", "export", "--key", "both", "--encryption-key", "both", "--user-id", "B <b@example.org>",
-                "-o", "both.asc").assertOk();
+                "-o", "gpg-both.asc").assertOk();
         assertTrue(oneKey.stderr().contains("whose primary key also encrypts"), oneKey.stderr());
         assertFalse(oneKey.stderr().contains("can only sign"), oneKey.stderr());
         CliRun.Result noEnc = hsmkit("pgp", "encrypt", "-r", "signonly.asc", "-o", "x.gpg", "notes.txt").assertExit(4);
