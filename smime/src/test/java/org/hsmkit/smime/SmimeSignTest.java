@@ -76,6 +76,28 @@ class SmimeSignTest {
                 report.layers().get(0).kind());
     }
 
+    /** A signer that wrote its signed attributes out of DER order (as openssl and gpgsm accept): valid, with a note. */
+    @Test
+    void signedAttributesOutOfDerOrderVerifyWithANote() throws Exception {
+        SmimeSigner signer = SmimeSigner.builder(TestMails.key(TestUser.ALICE_RSA2048)).format(SignedFormat.OPAQUE).build();
+        MimeMessage signed = TestMails.parse(TestMails.bytes(signer.sign(TestMails.text(TestUser.ALICE_RSA2048, TestUser.BOB_P256,
+                "attributes as written\n"))));
+        byte[] der = signed.getInputStream().readAllBytes();
+        byte[] resigned = org.hsmkit.testdata.SignedAttributesOutOfOrder.resign(der,
+                TestMails.pki().user(TestUser.ALICE_RSA2048).privateKey());
+        MimeMessage changed = new MimeMessage(signed);
+        changed.setDataHandler(new jakarta.activation.DataHandler(
+                new jakarta.mail.util.ByteArrayDataSource(resigned, signed.getContentType())));
+        changed.setHeader("Content-Transfer-Encoding", "base64");
+        changed.saveChanges();
+
+        SmimeReport report = reader().read(TestMails.parse(TestMails.bytes(changed)));
+        assertTrue(report.verified(), () -> report.problems().toString());
+        assertTrue(report.signatures().get(0).notes().stream().anyMatch(n -> n.contains("not DER-encoded")),
+                report.signatures().get(0).notes().toString());
+        assertEquals("attributes as written\r\n", report.content().getContent());
+    }
+
     @Test
     void signsOnceHoweverOftenTheMessageIsWritten() {
         TestMails.CountingKey key = new TestMails.CountingKey(TestMails.key(TestUser.ALICE_RSA2048));

@@ -23,7 +23,6 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedDataParser;
 import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.hsmkit.core.HsmkitException;
@@ -121,11 +120,9 @@ public final class CmsVerifier {
                     .getDate().toInstant();
         }
         String subject = NameFormat.format(cert.getSubjectX500Principal());
-        boolean ok = SignerVerification.jdkVerifies(si, cert);
+        boolean ok;
         try {
-            // Bouncy Castle decides whatever the JDK did not accept: an algorithm or curve it lacks,
-            // an encoding it is stricter about, or a signature that is wrong (then both say no)
-            ok = ok || si.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).setProvider(Providers.bc()).build(holder));
+            ok = SignerVerification.signatureValue(si, cert, holder) != SignerVerification.SignatureValue.INVALID;
         } catch (CMSException e) {
             throw HsmkitException.verification("the signature of " + subject + " does not verify: " + e.getMessage(),
                     "the content or the signature was altered");

@@ -2,6 +2,7 @@ package org.hsmkit.core.cms;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
@@ -24,16 +28,21 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.internal.soft.SoftKey;
+import org.hsmkit.testdata.ExternalTool;
+import org.hsmkit.testdata.SignedAttributesOutOfOrder;
 import org.hsmkit.testdata.TestPki;
 import org.hsmkit.testdata.TestUser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -98,6 +107,60 @@ class CmsSignatureTest {
         HsmkitException e = assertThrows(HsmkitException.class,
                 () -> CmsVerifier.trusting(ROOT).verify(new ByteArrayInputStream(sig), new ByteArrayInputStream(altered), null));
         assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind());
+    }
+
+    /**
+     * Signed attributes written (and signed) out of DER order, as some signers did: openssl checks
+     * them as written, and so does hsmkit; a re-encoding verifier sees a wrong signature.
+     */
+    @Test
+    void signedAttributesOutOfDerOrderVerifyAsTheSignerWroteThem(@TempDir Path dir) throws Exception {
+        TestPki.Credential alice = TestPki.standard().user(TestUser.ALICE_RSA2048);
+        byte[] sig = SignedAttributesOutOfOrder.resign(sign(RecipientSetTest.key(TestUser.ALICE_RSA2048), SignatureScheme.RSA_PKCS1,
+                false, false), alice.privateKey());
+        SignerInformation signer = new CMSSignedData(new CMSProcessableByteArray(CONTENT), sig).getSignerInfos().getSigners().iterator().next();
+        assertFalse(signer.verify(new JcaSimpleSignerInfoVerifierBuilder().build(alice.certificate())),
+                "the vector is one a verifier that re-encodes the attributes refuses");
+
+        Files.write(dir.resolve("out-of-order.p7s"), sig);
+        Files.write(dir.resolve("content"), CONTENT);
+        Files.write(dir.resolve("root.pem"), TestPki.pem(List.of(TestPki.standard().root().certificate())).getBytes(StandardCharsets.US_ASCII));
+        ExternalTool.require("openssl", "openssl");
+        ExternalTool.run(dir, "openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "out-of-order.p7s",
+                "-content", "content", "-CAfile", "root.pem", "-purpose", "any", "-out", "/dev/null").requireSuccess();
+
+        List<CmsVerifier.Signer> signers = CmsVerifier.trusting(ROOT).verify(new ByteArrayInputStream(sig), new ByteArrayInputStream(CONTENT), null);
+        assertEquals(alice.certificate(), signers.get(0).certificate());
+        byte[] altered = CONTENT.clone();
+        altered[7] ^= 1;
+        HsmkitException e = assertThrows(HsmkitException.class,
+                () -> CmsVerifier.trusting(ROOT).verify(new ByteArrayInputStream(sig), new ByteArrayInputStream(altered), null));
+        assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind());
+    }
+
+    /** Signature 1 of the 2011 PDF of the corpus, its byte ranges as the content: a real signer that wrote its attributes so. */
+    @Test
+    void aRealSignatureWithItsAttributesOutOfDerOrderIsIntact() throws Exception {
+        byte[] pdf;
+        try (java.io.InputStream in = CmsSignatureTest.class.getResourceAsStream("/pdf-corpus/dss-pades-5-signatures-and-1-document-timestamp.pdf")) {
+            pdf = in.readAllBytes();
+        }
+        // its /ByteRange [0 91747 124517 723]; /Contents is the hex between, padded with zeros
+        byte[] content = new byte[91747 + 723];
+        System.arraycopy(pdf, 0, content, 0, 91747);
+        System.arraycopy(pdf, 124517, content, 91747, 723);
+        byte[] padded = org.bouncycastle.util.encoders.Hex.decode(new String(pdf, 91748, 124517 - 91748 - 1, StandardCharsets.US_ASCII));
+        byte[] sig;
+        try (org.bouncycastle.asn1.ASN1InputStream in = new org.bouncycastle.asn1.ASN1InputStream(padded)) {
+            sig = in.readObject().getEncoded(org.bouncycastle.asn1.ASN1Encoding.DL); // without the padding
+        }
+        HsmkitException untrusted = assertThrows(HsmkitException.class,
+                () -> CmsVerifier.trusting(List.of()).verify(new ByteArrayInputStream(sig), new ByteArrayInputStream(content), null));
+        assertTrue(untrusted.getMessage().contains("is intact but the signer is untrusted"), untrusted.getMessage());
+        content[5000] ^= 1;
+        HsmkitException altered = assertThrows(HsmkitException.class,
+                () -> CmsVerifier.trusting(List.of()).verify(new ByteArrayInputStream(sig), new ByteArrayInputStream(content), null));
+        assertTrue(altered.getMessage().contains("does not verify"), altered.getMessage());
     }
 
     @Test

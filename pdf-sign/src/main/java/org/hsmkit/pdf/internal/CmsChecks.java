@@ -30,6 +30,7 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.tsp.TimeStampToken;
 import org.hsmkit.core.NameFormat;
+import org.hsmkit.core.internal.cms.SignedAttributesAsWritten;
 import org.hsmkit.pdf.SubIndication;
 
 /**

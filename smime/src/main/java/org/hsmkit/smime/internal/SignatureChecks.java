@@ -43,13 +43,11 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.util.Store;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
-import org.hsmkit.core.internal.cms.ContentDigests;
 import org.hsmkit.core.internal.cms.SignerVerification;
 import org.hsmkit.smime.SignatureReport;
 
@@ -157,10 +155,13 @@ public final class SignatureChecks {
 
         boolean signatureValid;
         try {
-            signatureValid = SignerVerification.jdkVerifies(signer, cert)
-                    || signer.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).setProvider(Providers.bc()).build(holder));
+            SignerVerification.SignatureValue value = SignerVerification.signatureValue(signer, cert, holder);
+            signatureValid = value != SignerVerification.SignatureValue.INVALID;
             if (!signatureValid) {
                 problems.add("the signature does not match the content (tampered or corrupted)");
+            } else if (value == SignerVerification.SignatureValue.VALID_AS_WRITTEN) {
+                notes.add("the signed attributes are not DER-encoded (their set is not sorted); the signature verifies over"
+                        + " them as the signer wrote them, as openssl and gpgsm check it");
             }
         } catch (CMSException | OperatorCreationException | CertificateException | RuntimeException e) {
             signatureValid = false;

@@ -6,6 +6,7 @@ import java.security.cert.CertPath;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertStore;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
@@ -21,6 +22,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Set;
 
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoVerifierBuilder;
@@ -37,6 +39,44 @@ import org.hsmkit.core.internal.Providers;
  */
 public final class SignerVerification {
     private SignerVerification() {
+    }
+
+    /** How a signer's signature value checked out. */
+    public enum SignatureValue {
+        /** Valid over the DER encoding of the signed attributes (RFC 5652). */
+        VALID,
+        /** Valid only over the signed attributes as the signer wrote them, not in DER order. */
+        VALID_AS_WRITTEN,
+        /** Not valid. */
+        INVALID
+    }
+
+    /**
+     * Checks the signature value of {@code signer} (its content digest included): the JDK for RSA,
+     * else Bouncy Castle; when neither accepts it and the signer wrote its signed attributes in
+     * another order than DER's, once more over the attributes as written ({@link
+     * SignedAttributesAsWritten}), as openssl and gpgsm check them.
+     *
+     * @throws CMSException from Bouncy Castle, e.g. when the content digest does not match
+     */
+    public static SignatureValue signatureValue(SignerInformation signer, X509Certificate cert, X509CertificateHolder holder)
+            throws CMSException, OperatorCreationException, CertificateException {
+        if (verifies(signer, cert, holder)) {
+            return SignatureValue.VALID;
+        }
+        SignerInformation asWritten = SignedAttributesAsWritten.of(signer);
+        if (asWritten != null && verifies(asWritten, cert, holder)) {
+            return SignatureValue.VALID_AS_WRITTEN;
+        }
+        return SignatureValue.INVALID;
+    }
+
+    private static boolean verifies(SignerInformation signer, X509Certificate cert, X509CertificateHolder holder)
+            throws CMSException, OperatorCreationException, CertificateException {
+        // Bouncy Castle decides whatever the JDK did not accept: an algorithm or curve it lacks, an
+        // encoding it is stricter about, or a signature that is wrong (then both say no)
+        return jdkVerifies(signer, cert)
+                || signer.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).setProvider(Providers.bc()).build(holder));
     }
 
     /** True when the JDK verifies the signature of an RSA signer; false otherwise, for any reason. */
