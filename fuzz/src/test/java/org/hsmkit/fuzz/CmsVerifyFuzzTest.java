@@ -28,7 +28,7 @@ class CmsVerifyFuzzTest {
     void verify(byte[] signature) throws Exception {
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         List<CmsVerifier.Signer> signers = Contract.call("verify", Contract.budget(signature.length, 16),
-                Contract.inputKinds(ErrorKind.VERIFICATION_FAILED), () -> {
+                Contract.inputKinds(ErrorKind.VERIFICATION_FAILED), content::reset, () -> {
                     try {
                         return VERIFIER.verify(new ByteArrayInputStream(signature), null, content);
                     } catch (HsmkitException e) {
