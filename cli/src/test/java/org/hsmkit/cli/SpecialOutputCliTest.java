@@ -215,16 +215,23 @@ class SpecialOutputCliTest {
         return fifo;
     }
 
-    /** Makes the named pipe {@code fifo} and reads it to its end on another thread. */
+    /**
+     * Makes the named pipe {@code fifo} and reads it to its end on another thread, which has got as
+     * far as opening it when this returns (a reader started beside a command, as in a shell).
+     */
     private static CompletableFuture<byte[]> fifoReadBy(Path fifo) throws Exception {
         mkfifo(fifo.getFileName().toString());
-        return CompletableFuture.supplyAsync(() -> {
+        java.util.concurrent.CountDownLatch opening = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
             try {
+                opening.countDown();
                 return Files.readAllBytes(fifo);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+        assertTrue(opening.await(30, TimeUnit.SECONDS), "the reader thread started");
+        return read;
     }
 
     /** A named pipe whose writer sends {@code content} once a reader opens it. */

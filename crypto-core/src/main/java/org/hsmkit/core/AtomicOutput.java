@@ -274,17 +274,25 @@ public final class AtomicOutput implements AutoCloseable {
          * A reader waiting to open a named pipe would otherwise wait for ever (a script's {@code
          * consumer < fifo} hangs instead of seeing the command fail). Opening for reading and
          * writing does not wait for a reader (Linux and the BSDs), so with no reader nothing
-         * happens; with one, it is woken and reads an empty stream, as after any writer that
-         * failed, and the exit code says what happened.
+         * happens but a short pause; a reader that waits, or opens during the pause (one started
+         * beside this command may not have got there yet), is woken and reads an empty stream, as
+         * after any writer that failed, and the exit code says what happened.
          */
         void closeIfOpened() throws IOException {
             if (out != null) {
                 out.close();
             } else if (isNamedPipe(target)) {
-                FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE).close();
+                try (FileChannel wakes = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    Thread.sleep(READER_GRACE_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
+
+    /** How long a failed command holds a named pipe open for a reader that is about to open it. */
+    private static final long READER_GRACE_MILLIS = 250;
 
     private static boolean isNamedPipe(Path p) {
         try {
