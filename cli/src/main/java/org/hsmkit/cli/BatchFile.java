@@ -141,12 +141,12 @@ final class BatchFile {
     /** A status line on standard error unless -q. */
     void info(String line) {
         if (!quiet) {
-            err.println(line);
+            PrintableLines.println(err, line);
         }
     }
 
     /** A warning on standard error, also with -q. */
     void warn(String line) {
-        err.println("hsmkit: warning: " + prefix + line);
+        PrintableLines.println(err, "hsmkit: warning: " + prefix + line);
     }
 }

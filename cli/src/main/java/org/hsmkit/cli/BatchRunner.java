@@ -215,9 +215,9 @@ final class BatchRunner {
                 stderr.write(b.err, 0, b.err.length);
                 Outcome o = b.outcome;
                 if (o.failure() != null) {
-                    stderr.println("hsmkit: error: " + o.input() + ": " + o.failure().message());
+                    PrintableLines.println(stderr, "hsmkit: error: " + o.input() + ": " + o.failure().message());
                     if (o.failure().hint() != null) {
-                        stderr.println("hsmkit: hint: " + o.failure().hint());
+                        PrintableLines.println(stderr, "hsmkit: hint: " + o.failure().hint());
                     }
                 }
                 stderr.flush();

@@ -102,7 +102,7 @@ final class CaIssueCommand implements Callable<Integer> {
         if (dryRun) {
             try (CertificateAuthority authority = CertificateAuthority.openRecords(dir)) {
                 for (IssueRequest item : items) {
-                    authority.plan(item).describe().forEach(session.context().stdout()::println);
+                    authority.plan(item).describe().forEach(new PrintableLines(session.context().stdout())::println);
                     session.context().stdout().println();
                 }
             }
@@ -153,11 +153,11 @@ final class CaIssueCommand implements Callable<Integer> {
     private boolean confirmed(IssuancePlan plan) {
         if (yes) {
             if (!session.quiet()) {
-                summary(plan).forEach(session.context().stderr()::println);
+                summary(plan).forEach(new PrintableLines(session.context().stderr())::println);
             }
             return true;
         }
-        summary(plan).forEach(session.context().stderr()::println);
+        summary(plan).forEach(new PrintableLines(session.context().stderr())::println);
         return session.confirm("Issue this " + plan.profile() + " certificate?",
                 "pass --yes to issue without asking, after checking the request with --dry-run");
     }

@@ -266,13 +266,13 @@ public final class CliSession implements AutoCloseable {
     /** Prints a progress or status line on stderr unless -q. */
     public void info(String line) {
         if (!quiet()) {
-            context.stderr().println(line);
+            PrintableLines.println(context.stderr(), line);
         }
     }
 
     /** Prints a warning on stderr (also with -q). */
     public void warn(String line) {
-        context.stderr().println("hsmkit: warning: " + line);
+        PrintableLines.println(context.stderr(), "hsmkit: warning: " + line);
     }
 
     @Override

@@ -37,7 +37,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         if (!(ex instanceof UnmatchedArgumentException) && !cmd.getUnmatchedArguments().isEmpty()) {
             shown = new UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
         }
-        err.println("hsmkit: error: " + shown.getMessage());
+        PrintableLines.println(err, "hsmkit: error: " + shown.getMessage());
         if (shown instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             err.println("hsmkit: hint: did you mean " + String.join(" or ", u.getSuggestions()) + "? see '"
                     + cmd.getCommandSpec().qualifiedName() + " --help'");
@@ -100,14 +100,14 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     int report(Throwable ex, boolean stacktrace, boolean verbose) {
         PrintStream err = context.stderr();
         Failure f = describe(ex);
-        err.println("hsmkit: error: " + f.message());
+        PrintableLines.println(err, "hsmkit: error: " + f.message());
         if (f.hint() != null) {
-            err.println("hsmkit: hint: " + f.hint());
+            PrintableLines.println(err, "hsmkit: hint: " + f.hint());
         }
         if (verbose && !stacktrace) {
             int depth = 0;
             for (Throwable c = ex.getCause(); c != null && c != ex && depth < 8; c = c.getCause(), depth++) {
-                err.println("hsmkit: cause: " + c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage()));
+                PrintableLines.println(err, "hsmkit: cause: " + c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage()));
             }
         }
         if (stacktrace) {

@@ -32,7 +32,8 @@ final class InspectCommand implements Callable<Integer> {
             JsonOutput.print(session.context().stdout(), JsonReports.Inspection.of(s));
             return 0;
         }
-        s.lines().forEach(session.context().stdout()::println);
+        PrintableLines out = new PrintableLines(session.context().stdout());
+        s.lines().forEach(out::println);
         session.context().stdout().flush();
         return 0;
     }

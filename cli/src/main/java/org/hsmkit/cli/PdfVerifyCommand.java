@@ -85,7 +85,8 @@ final class PdfVerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(PdfReport r, PrintStream out) {
+    private static void print(PdfReport r, PrintStream stream) {
+        PrintableLines out = new PrintableLines(stream);
         out.println(r.file() + ": " + r.signatures().size() + " signature(s) in " + r.revisions() + " revision(s)");
         for (String p : r.problems()) {
             out.println("  PROBLEM: " + p);

@@ -13,7 +13,8 @@ final class SmimeReportText {
     private SmimeReportText() {
     }
 
-    static void print(SmimeReport report, PrintStream out) {
+    static void print(SmimeReport report, PrintStream stream) {
+        PrintableLines out = new PrintableLines(stream);
         for (SmimeLayer layer : report.layers()) {
             out.println("part " + layer.path() + ": " + describe(layer.kind()) + " (" + layer.algorithm() + ")");
             for (SignatureReport s : layer.signatures()) {

@@ -93,7 +93,7 @@ final class SmimeVerifyCommand implements Callable<Integer> {
                 f.report(JsonReports.Smime.of(f.input(), report, true));
                 if (!report.verified()) {
                     // the report says why; a second document (the error) would break a parser
-                    session.context().stderr().println("hsmkit: error: " + f.input() + ": verification failed: "
+                    PrintableLines.println(session.context().stderr(), "hsmkit: error: " + f.input() + ": verification failed: "
                             + String.join("; ", report.problems()));
                     return ExitCode.VERIFICATION_FAILED;
                 }

@@ -44,7 +44,7 @@ final class TextTable {
                     line.append(" ".repeat(width[i] - r[i].length() + 2));
                 }
             }
-            out.println(line.toString().stripTrailing());
+            PrintableLines.println(out, line.toString().stripTrailing());
         }
         out.flush();
     }

@@ -105,7 +105,7 @@ final class VerifyCommand implements Callable<Integer> {
             f.report(JsonReports.Verification.of(input, signers));
             return 0;
         }
-        java.io.PrintStream out = f.out();
+        PrintableLines out = new PrintableLines(f.out());
         for (CmsVerifier.Signer s : signers) {
             out.println(runnerPrefix(f) + "signature OK");
             out.println("  signer:    " + name(s.certificate()));
@@ -113,7 +113,7 @@ final class VerifyCommand implements Callable<Integer> {
             out.println("  algorithm: " + s.algorithm());
             out.println("  trusted:   via " + name(s.path().get(s.path().size() - 1)));
         }
-        out.flush();
+        f.out().flush();
         return 0;
     }
 

@@ -102,6 +102,50 @@ class VerifyingCommandsCliTest {
         assertTrue(v.out().contains("signer:       " + NAME), v.out());
     }
 
+    /** Text that comes from the file under test never starts a report line of its own, nor steers the terminal. */
+    @Test
+    void aPdfFieldNameCannotForgeALineOfTheReport() throws Exception {
+        assertEquals(0, cli.run("pdf", "sign", "--key", "bob-p256", "-o", "field.pdf", "in.pdf").exit());
+        byte[] pdf = Files.readAllBytes(dir.resolve("field.pdf"));
+        String text = new String(pdf, java.nio.charset.StandardCharsets.ISO_8859_1);
+        // the same length, so that every offset stays; the field name then holds a line end
+        String forged = text.replace("/T (Signature1)", "/T (\\nok: abcd)");
+        assertEquals(text.length(), forged.length());
+        Files.write(dir.resolve("forged-field.pdf"), forged.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        CmsCliFixture.Result v = cli.run("pdf", "verify", "--trust", "root.pem", "forged-field.pdf");
+        assertTrue(v.out().contains("'\\0Aok: abcd'"), v.out());
+        assertFalse(v.out().lines().anyMatch(l -> l.startsWith("ok:")), v.out());
+    }
+
+    @Test
+    void anAddressInACertificateCannotForgeALineOfTheSmimeReport() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        String address = "eve@hsmkit.test\n  From match:   yes";
+        TestPki.Credential eve = TestPki.standard().issueUser(new X500Name("CN=Eve"), g.generateKeyPair(), address,
+                KeyUsage.digitalSignature, new KeyPurposeId[] {KeyPurposeId.id_kp_emailProtection},
+                Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(365)));
+        cli.importKey(eve, "eve");
+        Files.writeString(dir.resolve("eve.eml"), "From: Eve <eve@hsmkit.test>\nTo: Bob <bob@hsmkit.test>\n"
+                + "Subject: hello\nContent-Type: text/plain; charset=UTF-8\n\nhello\n");
+        assertEquals(0, cli.run("smime", "sign", "--key", "eve", "-o", "eve-signed.eml", "eve.eml").exit());
+        CmsCliFixture.Result v = cli.run("smime", "verify", "--trust", "root.pem", "eve-signed.eml");
+        // addresses are shown in lower case
+        assertTrue(v.out().contains("e-mail:       eve@hsmkit.test\\0A  from match:   yes"), v.out());
+        assertEquals(1, v.out().lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("  from match:")).count(), v.out());
+    }
+
+    @Test
+    void aFileNameInABatchCannotForgeAStatusLine() throws Exception {
+        String name = "x.p7s\nhsmkit: verified 2 of 2 files";
+        Files.writeString(dir.resolve(name), "not a signature");
+        Files.writeString(dir.resolve("other.p7s"), "not a signature either");
+        CmsCliFixture.Result v = cli.run("verify", "--trust", "root.pem", name, "other.p7s");
+        assertEquals(4, v.exit(), v.stderr());
+        assertTrue(v.stderr().contains("hsmkit: error: x.p7s\\0Ahsmkit: verified 2 of 2 files: "), v.stderr());
+        assertFalse(v.stderr().lines().anyMatch(l -> l.startsWith("hsmkit: verified 2 of 2")), v.stderr());
+    }
+
     @Test
     void verifyTrustsARootInstalledInTheSystemBundle() {
         CmsCliFixture.Result untrusted = cli.run("verify", "report.bin.p7s");

@@ -177,6 +177,9 @@ public final class NameFormat {
     }
 
     private static String escapeControls(String s) {
+        if (s.codePoints().noneMatch(NameFormat::isControl)) {
+            return s; // the usual case: every status line of a batch passes here
+        }
         StringBuilder sb = new StringBuilder(s.length());
         s.codePoints().forEach(cp -> {
             if (isControl(cp)) {
