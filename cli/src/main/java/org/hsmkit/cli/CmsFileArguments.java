@@ -46,7 +46,9 @@ final class CmsFileArguments {
         }
         try {
             // a named pipe or <(…) cannot seek, and the parsers skip what they do not need
-            InputStream file = SeekOptionalInputStream.around(Files.newInputStream(p));
+            // the size bounds every length the parsers meet (-1 for a pipe: no bound)
+            long size = Files.isRegularFile(p) ? Files.size(p) : -1;
+            InputStream file = SeekOptionalInputStream.around(Files.newInputStream(p), size);
             // one file's bytes; in a batch the bar counts files instead
             return inBatch ? file : Progress.counting(file, Progress.of(session, Files.size(p), "bytes"));
         } catch (NoSuchFileException e) {

@@ -82,30 +82,45 @@ final class Progress implements AutoCloseable {
         if (progress == null) {
             return in;
         }
-        return new FilterInputStream(in) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    progress.advance(1);
-                }
-                return b;
-            }
+        return new CountingInput(in, progress);
+    }
 
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n > 0) {
-                    progress.advance(n);
-                }
-                return n;
-            }
+    /** Advances a progress bar by the bytes read; keeps the bound of the stream below. */
+    private static final class CountingInput extends FilterInputStream implements org.hsmkit.core.internal.io.LengthBound {
+        private final Progress progress;
 
-            @Override
-            public void close() throws IOException {
-                progress.close();
-                super.close();
+        CountingInput(InputStream in, Progress progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public long lengthBound() {
+            return org.hsmkit.core.internal.io.LengthBound.of(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                progress.advance(1);
             }
-        };
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                progress.advance(n);
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            progress.close();
+            super.close();
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.Base64;
 
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.internal.io.InputFormat;
+import org.hsmkit.core.internal.io.LengthBound;
 
 /**
  * PEM armor for CMS files, streamed both ways: {@code -----BEGIN CMS-----}, base64 in 64-column
@@ -68,6 +69,8 @@ public final class Armor {
      *         OpenPGP message, a PDF, a certificate, a key)
      */
     public static Opened open(InputStream raw) throws IOException {
+        // PEM holds fewer DER bytes than it has characters: the input's bound holds for both
+        long bound = LengthBound.of(raw);
         BufferedInputStream in = InputFormat.require(raw, InputFormat.CMS);
         in.mark(PEEK);
         int first = in.read();
@@ -77,11 +80,11 @@ public final class Armor {
         }
         in.reset();
         if (first == 0x30) {
-            return new Opened(false, in);
+            return new Opened(false, LengthBound.mark(in, bound));
         }
         if (first == '-') {
             skipBeginLine(in);
-            return new Opened(true, Base64.getMimeDecoder().wrap(new UntilDash(in)));
+            return new Opened(true, LengthBound.mark(Base64.getMimeDecoder().wrap(new UntilDash(in)), bound));
         }
         throw HsmkitException.input(first == -1 ? "the input is empty" : "the input is neither DER nor PEM",
                 "give a CMS file (.p7m or .p7s) as written by hsmkit, openssl cms or gpgsm");

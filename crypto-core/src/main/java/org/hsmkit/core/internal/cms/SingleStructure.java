@@ -1,10 +1,11 @@
 package org.hsmkit.core.internal.cms;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
+import org.bouncycastle.asn1.ASN1InputStream;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.internal.io.LengthBound;
 
 /**
  * Passes the bytes of one BER-encoded element (a CMS ContentInfo) through, following its
@@ -12,7 +13,7 @@ import org.hsmkit.core.HsmkitException;
  * once a parser is done with it. Only indefinite-length elements are entered; the content of a
  * definite-length element is counted, not read into memory.
  */
-public final class SingleStructure extends FilterInputStream {
+public final class SingleStructure extends ASN1InputStream {
     /** Indefinite-length nesting beyond this is refused rather than tracked. */
     private static final int MAX_DEPTH = 64;
 
@@ -28,8 +29,13 @@ public final class SingleStructure extends FilterInputStream {
     private long length;
     private long remaining;
 
+    /**
+     * Bouncy Castle's parsers take their length limit from an {@link ASN1InputStream} they are
+     * given: the bound of {@code in} ({@link LengthBound}) when known, so that no length the bytes
+     * claim beyond what the input holds is believed (and allocated) before it fails to arrive.
+     */
     public SingleStructure(InputStream in) {
-        super(in);
+        super(in, LengthBound.parserLimit(LengthBound.of(in)));
     }
 
     @Override

@@ -12,17 +12,29 @@ import java.io.InputStream;
  * {@code skip} read past the bytes and {@code available} answer 0; on a regular file they stay
  * what they were.
  */
-public final class SeekOptionalInputStream extends FilterInputStream {
+public final class SeekOptionalInputStream extends FilterInputStream implements LengthBound {
+    private final long size;
     private boolean seekable = true;
     private byte[] scratch;
 
-    private SeekOptionalInputStream(InputStream in) {
+    private SeekOptionalInputStream(InputStream in, long size) {
         super(in);
+        this.size = size;
     }
 
     /** {@code in}, unless it is one already. */
     public static InputStream around(InputStream in) {
-        return in instanceof SeekOptionalInputStream ? in : new SeekOptionalInputStream(in);
+        return around(in, -1);
+    }
+
+    /** {@code in}, the stream of a file of {@code size} bytes (-1: unknown, such as a pipe's). */
+    public static InputStream around(InputStream in, long size) {
+        return in instanceof SeekOptionalInputStream ? in : new SeekOptionalInputStream(in, size);
+    }
+
+    @Override
+    public long lengthBound() {
+        return size >= 0 ? size : LengthBound.of(in);
     }
 
     @Override
