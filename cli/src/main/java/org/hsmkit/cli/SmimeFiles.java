@@ -60,6 +60,47 @@ final class SmimeFiles {
         }
     }
 
+    /** An RFC 5322 field name: printable US-ASCII without the colon. */
+    private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[!-9;-~]+");
+
+    /**
+     * A message to sign or encrypt: as {@link #readMessage}, refused when it is no mail message.
+     * Jakarta Mail takes a first line without a colon as a header, so a plain text file went into
+     * the header block of the result and its text was lost from the body.
+     */
+    static MimeMessage readMessageToSend(CliSession session, String input) {
+        MimeMessage m = readMessage(session, input);
+        String name = input.equals("-") ? "standard input" : input;
+        try {
+            java.util.Enumeration<jakarta.mail.Header> headers = m.getAllHeaders();
+            if (!headers.hasMoreElements() && m.getSize() <= 0) {
+                throw HsmkitException.input(name + " is empty, not a mail message", "give a message (.eml) with its headers and body");
+            }
+            while (headers.hasMoreElements()) {
+                jakarta.mail.Header h = headers.nextElement();
+                if (!FIELD_NAME.matcher(h.getName()).matches()) {
+                    String line = h.getName().length() > 40 ? h.getName().substring(0, 40) + "…" : h.getName();
+                    throw HsmkitException.input(name + " is not a mail message: '" + line + "' is not a header line (Name: value)",
+                            "give a message (.eml) that starts with its headers and an empty line; to sign or encrypt any other file,"
+                                    + " use hsmkit sign or hsmkit encrypt");
+                }
+            }
+        } catch (MessagingException e) {
+            throw HsmkitException.input(name + ": the message cannot be read: " + e.getMessage(), "give an intact message", e);
+        }
+        return m;
+    }
+
+    /** Whether the message names its author (a From header with an address). */
+    static boolean hasFrom(MimeMessage m) {
+        try {
+            jakarta.mail.Address[] from = m.getFrom();
+            return from != null && from.length > 0;
+        } catch (MessagingException e) {
+            return false; // a From that cannot be read is none a verifier can use
+        }
+    }
+
     /** Every certificate in the files (PEM, several per file, DER, or a PKCS#7 bundle). */
     static List<X509Certificate> certificates(CliSession session, List<String> files) {
         List<X509Certificate> out = new ArrayList<>();

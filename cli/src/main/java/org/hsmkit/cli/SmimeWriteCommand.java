@@ -110,7 +110,11 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
         return runner.run(all, output, f -> {
             String target = f.output(null);
             try (AtomicOutput out = SmimeFiles.output(session, target, f.input())) {
-                MimeMessage result = SmimeFiles.readMessage(session, f.input());
+                MimeMessage result = SmimeFiles.readMessageToSend(session, f.input());
+                if (s != null && !SmimeFiles.hasFrom(result)) {
+                    f.warn("the message has no From header: a verifier cannot match it with the signer's address"
+                            + " (and hsmkit smime verify reports that as a problem)");
+                }
                 if (s != null) {
                     result = s.sign(result);
                 }

@@ -112,6 +112,40 @@ class SmimeCliTest {
         assertTrue(unsigned.err().contains("hsmkit: hint: the message carries no S/MIME signature"), unsigned.err());
     }
 
+    /**
+     * What is to be signed or encrypted must be a message: a plain text file (its first line a
+     * header to the mail parser), one header line without a colon, or an empty file is refused and
+     * nothing is written; a message without From is signed, with a warning.
+     */
+    @Test
+    void onlyAMessageIsSignedOrEncrypted() throws IOException {
+        Files.writeString(dir.resolve("notes.txt"), "just text, no headers at all\nsecond line\n");
+        Files.writeString(dir.resolve("colonless.eml"), "Subject: hi\nthis line has no colon\n\nbody\n");
+        Files.writeString(dir.resolve("nothing.eml"), "");
+        for (String file : List.of("notes.txt", "colonless.eml", "nothing.eml")) {
+            for (String[] command : List.of(new String[] {"sign"}, new String[] {"encrypt", "-r", "pki/bob-p256.pem"},
+                    new String[] {"sign-encrypt", "-r", "pki/bob-p256.pem"})) {
+                List<String> args = new java.util.ArrayList<>(List.of("smime"));
+                args.addAll(List.of(command));
+                args.addAll(List.of("-o", "refused.eml", file));
+                Run r = hsmkit(aliceToken, args.toArray(String[]::new));
+                assertEquals(4, r.code(), file + " " + List.of(command) + ": " + r.err());
+                assertTrue(r.err().startsWith("hsmkit: error: " + file + " is "), r.err());
+                assertTrue(r.err().contains("hsmkit: hint: "), r.err());
+                assertFalse(Files.exists(dir.resolve("refused.eml")));
+            }
+        }
+        Run noHeaderLine = hsmkit(aliceToken, "smime", "sign", "-o", "refused.eml", "notes.txt");
+        assertTrue(noHeaderLine.err().contains("'just text, no headers at all' is not a header line"), noHeaderLine.err());
+
+        Files.writeString(dir.resolve("anonymous.eml"), "To: Bob <bob@hsmkit.test>\nSubject: no sender\n\nhello\n");
+        Run anonymous = hsmkit(aliceToken, "smime", "sign", "-o", "anonymous-signed.eml", "anonymous.eml");
+        assertEquals(0, anonymous.code(), anonymous.err());
+        assertTrue(anonymous.err().startsWith("hsmkit: warning: the message has no From header"), anonymous.err());
+        Run encrypted = hsmkit(aliceToken, "smime", "encrypt", "-r", "pki/bob-p256.pem", "-o", "anonymous-encrypted.eml", "anonymous.eml");
+        assertFalse(encrypted.err().contains("warning"), "encryption alone names no signer: " + encrypted.err());
+    }
+
     /** A header block Jakarta Mail fails on with an unchecked exception (found by fuzzing). */
     @Test
     void aMessageTheMailParserCannotReadIsAnInputErrorForEveryCommand() throws IOException {
