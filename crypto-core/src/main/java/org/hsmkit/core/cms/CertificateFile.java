@@ -15,6 +15,7 @@ import java.util.List;
 
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.PEMParser;
+import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 
 /**
@@ -29,6 +30,10 @@ public final class CertificateFile {
      * @throws HsmkitException INPUT when the file is missing, unreadable or holds no certificate
      */
     public static List<X509Certificate> read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new HsmkitException(ErrorKind.USAGE, file + " is a directory, not a certificate file",
+                    "name the certificate file (PEM, DER or a PKCS#7 bundle)");
+        }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             List<X509Certificate> out = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {

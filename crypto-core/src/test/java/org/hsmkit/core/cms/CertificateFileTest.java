@@ -85,6 +85,14 @@ class CertificateFileTest {
         assertEquals("give a PEM or DER certificate, or a PKCS#7 bundle", e.hint().orElseThrow());
     }
 
+    @Test
+    void aDirectoryIsNamedAsOne() throws Exception {
+        Path directory = Files.createDirectories(dir.resolve("certs"));
+        HsmkitException e = assertThrows(HsmkitException.class, () -> CertificateFile.read(directory));
+        assertEquals(ErrorKind.USAGE, e.kind());
+        assertEquals(directory + " is a directory, not a certificate file", e.getMessage());
+    }
+
     private String content(String kind) throws Exception {
         return switch (kind) {
             case "pkcs8 private key" -> pem(new JcaPKCS8Generator(ALICE.privateKey(), null));
