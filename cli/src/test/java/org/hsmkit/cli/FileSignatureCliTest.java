@@ -31,7 +31,7 @@ class FileSignatureCliTest {
         assertTrue(Files.exists(dir.resolve("report.bin.p7s")));
         CmsCliFixture.Result v = cli.run("verify", "--trust", "root.pem", "report.bin.p7s");
         assertEquals(0, v.exit(), v.stderr());
-        assertTrue(v.out().contains("signature OK") && v.out().contains("Bob P-256") && v.out().contains("SHA256WITHECDSA"), v.out());
+        assertTrue(v.out().contains("signature OK") && v.out().contains("Bob P-256") && v.out().contains("SHA256withECDSA"), v.out());
     }
 
     /** gpgsm --verify SIG DATA, and the other order: one verification, whatever the data file is called. */

@@ -23,7 +23,6 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedDataParser;
 import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
@@ -150,10 +149,6 @@ public final class CmsVerifier {
             throw HsmkitException.verification("the signature of " + subject + " is intact but the signer is untrusted: "
                     + e.getMessage(), "check --trust: it must name the root (or an intermediate) CA of the signer");
         }
-        DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
-        String enc = names.getAlgorithmName(si.toASN1Structure().getDigestEncryptionAlgorithm());
-        String alg = enc.contains("WITH") || enc.contains("PSS") ? enc
-                : names.getAlgorithmName(si.getDigestAlgorithmID()) + "WITH" + enc;
-        return new Signer(cert, when, alg, path);
+        return new Signer(cert, when, SignerVerification.algorithmName(si), path);
     }
 }

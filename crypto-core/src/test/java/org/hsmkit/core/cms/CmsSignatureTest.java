@@ -81,6 +81,18 @@ class CmsSignatureTest {
         assertEquals(1, signers.size());
         assertEquals(key.certificate().get(), signers.get(0).certificate());
         assertEquals(3, signers.get(0).path().size());
+        // named as smime verify names it
+        String digest = switch (u) {
+            case CAROL_P384 -> "SHA384";
+            case DAVE_P521, GRACE_BP512 -> "SHA512";
+            default -> "SHA256";
+        };
+        String expected = switch (scheme) {
+            case RSA_PSS -> digest + "withRSAandMGF1";
+            case ECDSA -> digest + "withECDSA";
+            default -> digest + "withRSA";
+        };
+        assertEquals(expected, signers.get(0).algorithm());
         if (attached) {
             assertArrayEquals(CONTENT, content.toByteArray());
         }

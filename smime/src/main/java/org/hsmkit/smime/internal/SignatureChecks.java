@@ -41,7 +41,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.util.Store;
@@ -132,7 +131,7 @@ public final class SignatureChecks {
             List<X509CRL> crls, List<String> fromAddresses) {
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        String algorithm = algorithmName(signer);
+        String algorithm = SignerVerification.algorithmName(signer);
         Optional<Instant> signingTime = signingTime(signer.getSignedAttributes());
         @SuppressWarnings("unchecked")
         Collection<X509CertificateHolder> matches = store.getMatches(signer.getSID());
@@ -313,15 +312,6 @@ public final class SignatureChecks {
             return Optional.of(Time.getInstance(a.getAttrValues().getObjectAt(0)).getDate().toInstant());
         } catch (RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    private static String algorithmName(SignerInformation signer) {
-        try {
-            return new DefaultCMSSignatureAlgorithmNameGenerator().getSignatureName(
-                    signer.getDigestAlgorithmID(), signer.toASN1Structure().getDigestEncryptionAlgorithm());
-        } catch (RuntimeException e) {
-            return signer.getEncryptionAlgOID();
         }
     }
 }

@@ -24,6 +24,7 @@ import java.util.Set;
 
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -77,6 +78,19 @@ public final class SignerVerification {
         // encoding it is stricter about, or a signature that is wrong (then both say no)
         return jdkVerifies(signer, cert)
                 || signer.verify(new JcaSignerInfoVerifierBuilder(ContentDigests.provider()).setProvider(Providers.bc()).build(holder));
+    }
+
+    /**
+     * The signer's signature algorithm as every report writes it: {@code SHA256withRSA},
+     * {@code SHA256withECDSA}, {@code SHA256withRSAandMGF1}; the OID when Bouncy Castle has no name.
+     */
+    public static String algorithmName(SignerInformation signer) {
+        try {
+            return new DefaultCMSSignatureAlgorithmNameGenerator().getSignatureName(
+                    signer.getDigestAlgorithmID(), signer.toASN1Structure().getDigestEncryptionAlgorithm());
+        } catch (RuntimeException e) {
+            return signer.getEncryptionAlgOID();
+        }
     }
 
     /** True when the JDK verifies the signature of an RSA signer; false otherwise, for any reason. */
