@@ -37,6 +37,7 @@ import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.SignatureScheme;
 import org.hsmkit.core.internal.soft.SoftKey;
+import org.hsmkit.testdata.CriticalPolicyChain;
 import org.hsmkit.testdata.ExternalTool;
 import org.hsmkit.testdata.SignedAttributesOutOfOrder;
 import org.hsmkit.testdata.TestPki;
@@ -223,6 +224,15 @@ class CmsSignatureTest {
                     () -> CmsVerifier.trusting(List.of(cert)).verify(new ByteArrayInputStream(sig), null, null));
             assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind());
         }
+    }
+
+    /** A CA whose critical certificate policies carry a CPS pointer ({@link CriticalPolicyChain}): the path holds. */
+    @Test
+    void aCriticalPolicyWithAQualifierDoesNotBreakThePath() throws Exception {
+        CriticalPolicyChain c = CriticalPolicyChain.create();
+        byte[] sig = sign(SoftKey.of(c.signerKey(), c.chain(), "policy"), SignatureScheme.RSA_PKCS1, true, false);
+        List<CmsVerifier.Signer> signers = CmsVerifier.trusting(List.of(c.root())).verify(new ByteArrayInputStream(sig), null, null);
+        assertEquals(List.of(c.signer(), c.ca(), c.root()), signers.get(0).path());
     }
 
     @Test

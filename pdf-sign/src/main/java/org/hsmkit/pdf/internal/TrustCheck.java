@@ -19,6 +19,7 @@ import java.util.Set;
 
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.hsmkit.core.NameFormat;
+import org.hsmkit.core.internal.cms.SignerVerification;
 import org.hsmkit.pdf.SubIndication;
 
 /**
@@ -120,7 +121,7 @@ final class TrustCheck {
         }
         try {
             CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
-            PKIXParameters params = new PKIXParameters(Set.of(ta));
+            PKIXParameters params = SignerVerification.acceptingPolicyQualifiers(new PKIXParameters(Set.of(ta)));
             params.setRevocationEnabled(false);
             params.setDate(Date.from(at));
             CertPathValidator.getInstance("PKIX").validate(cp, params);

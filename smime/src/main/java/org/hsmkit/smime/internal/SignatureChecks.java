@@ -225,7 +225,7 @@ public final class SignatureChecks {
             CertPathValidator validator = CertPathValidator.getInstance("PKIX");
             PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
             checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
-            PKIXParameters params = new PKIXParameters(anchors);
+            PKIXParameters params = SignerVerification.acceptingPolicyQualifiers(new PKIXParameters(anchors));
             params.setDate(Date.from(validationTime));
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
             params.addCertPathChecker(checker);

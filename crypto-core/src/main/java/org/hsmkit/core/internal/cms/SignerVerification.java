@@ -130,11 +130,23 @@ public final class SignerVerification {
         return r;
     }
 
+    /**
+     * Lets a path hold a certificate whose critical certificate-policies extension carries policy
+     * qualifiers (a CPS pointer, a user notice). The JDK and Bouncy Castle refuse such paths by
+     * default; RFC 5280 leaves qualifiers to the application, and openssl, NSS and Windows accept
+     * them: a Slovak qualified CA of 2011 in the PDF corpus marks its policies critical so, and its
+     * signatures were "not trusted" here alone.
+     */
+    public static <P extends PKIXParameters> P acceptingPolicyQualifiers(P params) {
+        params.setPolicyQualifiersRejected(false);
+        return params;
+    }
+
     /** The path of {@code cert} alone, as the JDK's validator checks it against the anchors; null if it refuses. */
     private static PKIXCertPathBuilderResult alone(Set<TrustAnchor> anchors, X509Certificate cert, Date at) {
         try {
             CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(List.of(cert));
-            PKIXParameters params = new PKIXParameters(anchors);
+            PKIXParameters params = acceptingPolicyQualifiers(new PKIXParameters(anchors));
             params.setRevocationEnabled(false);
             params.setDate(at);
             PKIXCertPathValidatorResult v = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX").validate(path, params);
@@ -148,7 +160,7 @@ public final class SignerVerification {
             Date at, Provider provider) throws GeneralSecurityException {
         X509CertSelector target = new X509CertSelector();
         target.setCertificate(cert);
-        PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
+        PKIXBuilderParameters params = acceptingPolicyQualifiers(new PKIXBuilderParameters(anchors, target));
         params.setRevocationEnabled(false);
         params.setDate(at);
         CollectionCertStoreParameters certs = new CollectionCertStoreParameters(pool);
