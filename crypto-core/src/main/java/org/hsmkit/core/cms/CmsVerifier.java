@@ -147,7 +147,7 @@ public final class CmsVerifier {
             path.add(r.getTrustAnchor().getTrustedCert());
         } catch (CertPathBuilderException e) {
             throw HsmkitException.verification("the signature of " + subject + " is intact but the signer is untrusted: "
-                    + e.getMessage(), "check --trust: it must name the root (or an intermediate) CA of the signer");
+                    + SignerVerification.reason(e), "check --trust: it must name the root (or an intermediate) CA of the signer");
         }
         return new Signer(cert, when, SignerVerification.algorithmName(si), path);
     }

@@ -235,6 +235,32 @@ class CmsSignatureTest {
         assertEquals(List.of(c.signer(), c.ca(), c.root()), signers.get(0).path());
     }
 
+    /**
+     * A corpus signature whose signer certificate declares one unused bit in its signature (found
+     * by fuzzing): the JDK still verifies that certificate, as a second encoding of the same one;
+     * openssl refuses it ("invalid bit string bits left"), and so does hsmkit.
+     */
+    @Test
+    void aCertificateSignatureWithUnusedBitsIsRefused() throws Exception {
+        String inputs = "/org/hsmkit/fuzz/CmsVerifyFuzzTestInputs/verify/";
+        X509Certificate root;
+        try (java.io.InputStream in = CmsSignatureTest.class.getResourceAsStream("/org/hsmkit/fuzz/pki/root.pem")) {
+            root = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        CmsVerifier verifier = CmsVerifier.trusting(List.of(root));
+        try (java.io.InputStream seed = CmsSignatureTest.class.getResourceAsStream(inputs + "seed-openssl-ec-attached-ber.p7m")) {
+            assertEquals(1, verifier.verify(seed, null, null).size(), "the signature it was made from verifies");
+        }
+        HsmkitException e = assertThrows(HsmkitException.class, () -> {
+            try (java.io.InputStream in = CmsSignatureTest.class.getResourceAsStream(inputs
+                    + "regression-certificate-signature-with-an-unused-bit.p7m")) {
+                verifier.verify(in, null, null);
+            }
+        });
+        assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind());
+        assertTrue(e.getMessage().contains("is malformed: its signature declares 1 unused bit(s)"), e.getMessage());
+    }
+
     @Test
     void anIntermediateCaIsEnoughAsTheAnchor() {
         SoftKey key = RecipientSetTest.key(TestUser.ALICE_RSA2048);

@@ -121,7 +121,7 @@ final class TrustCheck {
         }
         try {
             CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
-            PKIXParameters params = SignerVerification.acceptingPolicyQualifiers(new PKIXParameters(Set.of(ta)));
+            PKIXParameters params = SignerVerification.pathRules(new PKIXParameters(Set.of(ta)));
             params.setRevocationEnabled(false);
             params.setDate(Date.from(at));
             CertPathValidator.getInstance("PKIX").validate(cp, params);

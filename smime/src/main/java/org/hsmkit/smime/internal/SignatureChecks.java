@@ -208,7 +208,7 @@ public final class SignatureChecks {
             pool.add(cert);
             return SignerVerification.path(anchors, cert, pool, Date.from(validationTime)).getCertPath();
         } catch (CertPathBuilderException e) {
-            problems.add("no valid certificate path to a trust anchor: " + rootMessage(e));
+            problems.add("no valid certificate path to a trust anchor: " + SignerVerification.reason(e));
             return null;
         } catch (GeneralSecurityException e) {
             problems.add("certificate path validation failed: " + e.getMessage());
@@ -225,7 +225,7 @@ public final class SignatureChecks {
             CertPathValidator validator = CertPathValidator.getInstance("PKIX");
             PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
             checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
-            PKIXParameters params = SignerVerification.acceptingPolicyQualifiers(new PKIXParameters(anchors));
+            PKIXParameters params = SignerVerification.pathRules(new PKIXParameters(anchors));
             params.setDate(Date.from(validationTime));
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
             params.addCertPathChecker(checker);
@@ -245,14 +245,6 @@ public final class SignatureChecks {
             notes.add("revocation not checked: " + e.getMessage());
             return false;
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : e.getMessage();
     }
 
     private static boolean checkUsage(X509Certificate cert, List<String> problems) {

@@ -5,12 +5,16 @@ import java.security.Provider;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXCertPathBuilderResult;
+import java.security.cert.PKIXCertPathChecker;
 import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
@@ -28,6 +32,7 @@ import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
 
 /**
@@ -131,22 +136,74 @@ public final class SignerVerification {
     }
 
     /**
-     * Lets a path hold a certificate whose critical certificate-policies extension carries policy
-     * qualifiers (a CPS pointer, a user notice). The JDK and Bouncy Castle refuse such paths by
-     * default; RFC 5280 leaves qualifiers to the application, and openssl, NSS and Windows accept
-     * them: a Slovak qualified CA of 2011 in the PDF corpus marks its policies critical so, and its
-     * signatures were "not trusted" here alone.
+     * {@code params} with hsmkit's path rules, for every path validation (CMS, S/MIME, PDF):
+     * <ul>
+     * <li>a critical certificate-policies extension may carry policy qualifiers (a CPS pointer, a
+     * user notice). The JDK refuses such paths by default; RFC 5280 leaves qualifiers to the
+     * application, and openssl, NSS and Windows accept them (a Slovak qualified CA of 2011 in the
+     * PDF corpus issues such certificates);</li>
+     * <li>a certificate's signature must be a whole number of bytes. The JDK accepts a signature
+     * BIT STRING that declares unused bits when they are zero, so the same signed certificate
+     * could come in several encodings (found by fuzzing: a corpus certificate with one byte
+     * changed verified as itself); openssl refuses it.</li>
+     * </ul>
      */
-    public static <P extends PKIXParameters> P acceptingPolicyQualifiers(P params) {
+    public static <P extends PKIXParameters> P pathRules(P params) {
         params.setPolicyQualifiersRejected(false);
+        params.addCertPathChecker(new WholeByteSignatures());
         return params;
+    }
+
+    /**
+     * Why a path was refused: the innermost cause's message (Bouncy Castle's builder wraps the
+     * reason, such as an expiry or a check of {@link #pathRules}, in "Certification path could not
+     * be validated").
+     */
+    public static String reason(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : e.getMessage();
+    }
+
+    /** Refuses a certificate whose signature BIT STRING declares unused bits. */
+    private static final class WholeByteSignatures extends PKIXCertPathChecker {
+        @Override
+        public void init(boolean forward) {
+            // stateless
+        }
+
+        @Override
+        public boolean isForwardCheckingSupported() {
+            return true;
+        }
+
+        @Override
+        public Set<String> getSupportedExtensions() {
+            return null;
+        }
+
+        @Override
+        public void check(Certificate cert, Collection<String> unresolvedCritExts) throws CertPathValidatorException {
+            int padBits;
+            try {
+                padBits = org.bouncycastle.asn1.x509.Certificate.getInstance(cert.getEncoded()).getSignature().getPadBits();
+            } catch (CertificateEncodingException | RuntimeException e) {
+                throw new CertPathValidatorException("a certificate of the path cannot be read: " + e.getMessage(), e);
+            }
+            if (padBits != 0) {
+                throw new CertPathValidatorException("the certificate " + NameFormat.format(((X509Certificate) cert).getSubjectX500Principal())
+                        + " is malformed: its signature declares " + padBits + " unused bit(s)");
+            }
+        }
     }
 
     /** The path of {@code cert} alone, as the JDK's validator checks it against the anchors; null if it refuses. */
     private static PKIXCertPathBuilderResult alone(Set<TrustAnchor> anchors, X509Certificate cert, Date at) {
         try {
             CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(List.of(cert));
-            PKIXParameters params = acceptingPolicyQualifiers(new PKIXParameters(anchors));
+            PKIXParameters params = pathRules(new PKIXParameters(anchors));
             params.setRevocationEnabled(false);
             params.setDate(at);
             PKIXCertPathValidatorResult v = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX").validate(path, params);
@@ -160,7 +217,7 @@ public final class SignerVerification {
             Date at, Provider provider) throws GeneralSecurityException {
         X509CertSelector target = new X509CertSelector();
         target.setCertificate(cert);
-        PKIXBuilderParameters params = acceptingPolicyQualifiers(new PKIXBuilderParameters(anchors, target));
+        PKIXBuilderParameters params = pathRules(new PKIXBuilderParameters(anchors, target));
         params.setRevocationEnabled(false);
         params.setDate(at);
         CollectionCertStoreParameters certs = new CollectionCertStoreParameters(pool);
