@@ -79,6 +79,23 @@ class PadesBadInputTest {
         assertNothingWritten(out);
     }
 
+    /** PDFBox's parser throws unchecked on some malformed files (found by fuzzing): both ways, a damaged PDF. */
+    @Test
+    void aCrossReferenceStreamWithANegativeGenerationIsADamagedPdf() throws Exception {
+        Path in = dir.resolve("negative.pdf");
+        try (java.io.InputStream r = PadesBadInputTest.class.getResourceAsStream(
+                "/org/hsmkit/fuzz/PdfVerifyFuzzTestInputs/verify/regression-xref-stream-negative-generation.pdf")) {
+            Files.write(in, r.readAllBytes());
+        }
+        Path out = dir.resolve("out.pdf");
+        HsmkitException signing = assertThrows(HsmkitException.class, () -> alice().build().sign(in, out, false));
+        assertEquals(ErrorKind.INPUT, signing.kind());
+        assertTrue(signing.getMessage().contains("its structure is malformed"), signing.getMessage());
+        assertNothingWritten(out);
+        HsmkitException verifying = assertThrows(HsmkitException.class, () -> PdfTestSupport.verifier().verify(in));
+        assertEquals(ErrorKind.INPUT, verifying.kind());
+    }
+
     @Test
     void truncatedPdf() throws Exception {
         byte[] pdf = Files.readAllBytes(PdfTestSupport.corpus("pdfbox-sign_me.pdf"));

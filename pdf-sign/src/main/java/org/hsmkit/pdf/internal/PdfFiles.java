@@ -31,7 +31,7 @@ public final class PdfFiles {
     public static PDDocument open(Path file, char[] password) {
         checkStructure(file);
         try {
-            return Loader.loadPDF(file.toFile(), password == null ? "" : new String(password));
+            return load(file.toFile(), password == null ? "" : new String(password));
         } catch (InvalidPasswordException e) {
             throw new HsmkitException(ErrorKind.INPUT, file + " is encrypted and " + (password == null
                     ? "needs a password" : "the given password does not open it"),
@@ -39,6 +39,19 @@ public final class PdfFiles {
         } catch (IOException e) {
             throw HsmkitException.input("cannot read " + file + " as a PDF: " + e.getMessage(),
                     "check that the file is a complete, undamaged PDF", e);
+        }
+    }
+
+    /**
+     * PDFBox's loader, with the unchecked exceptions its parser throws on a malformed file (a
+     * negative generation number in a cross-reference stream, found by fuzzing) as an
+     * IOException, which every caller reports as a damaged PDF.
+     */
+    static PDDocument load(java.io.File file, String password) throws IOException {
+        try {
+            return Loader.loadPDF(file, password);
+        } catch (RuntimeException e) {
+            throw new IOException("its structure is malformed (" + e.getMessage() + ")", e);
         }
     }
 

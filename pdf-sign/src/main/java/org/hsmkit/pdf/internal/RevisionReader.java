@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 
 /**
@@ -73,7 +72,7 @@ public final class RevisionReader {
     public Opened whole() throws IOException {
         long size = Files.size(file);
         if (damage(size).isEmpty()) {
-            return new Opened(Loader.loadPDF(file.toFile(), password), null);
+            return new Opened(PdfFiles.load(file.toFile(), password), null);
         }
         return copy(size, true);
     }
@@ -107,7 +106,7 @@ public final class RevisionReader {
                     out.write(REBUILD);
                 }
             }
-            return new Opened(Loader.loadPDF(copy.toFile(), password), copy);
+            return new Opened(PdfFiles.load(copy.toFile(), password), copy);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(copy);
             throw e;
