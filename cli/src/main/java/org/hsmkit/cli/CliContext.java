@@ -27,6 +27,24 @@ public record CliContext(InputStream stdin, PrintStream stdout, PrintStream stde
                 Terminal.system());
     }
 
+    /**
+     * At most how many bytes standard input holds, or -1 when that is unknown (a pipe, a
+     * terminal): the size of a file redirected into the process ({@code < file}, seen through
+     * /proc/self/fd/0), or what a test's stream says of itself. Parsers hold every length they
+     * meet to it.
+     */
+    public long stdinBound() {
+        if (stdin != System.in) {
+            return org.hsmkit.core.internal.io.LengthBound.of(stdin);
+        }
+        try {
+            Path fd0 = Path.of("/proc/self/fd/0");
+            return java.nio.file.Files.isRegularFile(fd0) ? java.nio.file.Files.size(fd0) : -1;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Resolves a user-given path against the working directory. */
     public Path resolve(String path) {
         return workingDirectory.resolve(path);

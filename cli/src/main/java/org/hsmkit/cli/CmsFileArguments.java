@@ -39,7 +39,8 @@ final class CmsFileArguments {
     InputStream open(String in) {
         Path p = inputPath(in);
         if (p == null) {
-            return new BufferedInputStream(session.context().stdin(), 1 << 16);
+            return org.hsmkit.core.internal.io.LengthBound.mark(new BufferedInputStream(session.context().stdin(), 1 << 16),
+                    session.context().stdinBound());
         }
         if (Files.isDirectory(p)) {
             throw new HsmkitException(ErrorKind.USAGE, in + " is a directory", "name a file");

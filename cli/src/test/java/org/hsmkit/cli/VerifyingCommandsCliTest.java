@@ -146,6 +146,19 @@ class VerifyingCommandsCliTest {
         assertFalse(v.stderr().lines().anyMatch(l -> l.startsWith("hsmkit: verified 2 of 2")), v.stderr());
     }
 
+    /** A signature that claims 505 MB in 1,509 bytes, read from standard input of a known size: refused at the claim. */
+    @Test
+    void aLengthBeyondStandardInputIsRefusedAtTheClaim() throws Exception {
+        byte[] hostile;
+        try (java.io.InputStream in = VerifyingCommandsCliTest.class.getResourceAsStream(
+                "/org/hsmkit/fuzz/CmsVerifyFuzzTestInputs/verify/regression-a-string-claiming-500-mb-in-1-kb.p7s")) {
+            hostile = in.readAllBytes();
+        }
+        CmsCliFixture.Result r = cli.runWithInput(hostile, "verify", "--trust", "root.pem", "-");
+        assertEquals(4, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("out of bounds length found: 505290270 > 1509"), r.stderr());
+    }
+
     @Test
     void verifyTrustsARootInstalledInTheSystemBundle() {
         CmsCliFixture.Result untrusted = cli.run("verify", "report.bin.p7s");
