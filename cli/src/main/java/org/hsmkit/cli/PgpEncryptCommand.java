@@ -12,15 +12,17 @@ import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.openpgp.PgpCertificate;
 import org.hsmkit.core.openpgp.PgpEncryptor;
+import org.hsmkit.core.openpgp.PgpTokenKey;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code hsmkit pgp encrypt}: an OpenPGP message for certificate holders; no private key involved. */
+/** {@code hsmkit pgp encrypt}: an OpenPGP message for certificate holders; a private key only to sign it. */
 @Command(name = "encrypt", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Encrypt a file to OpenPGP certificates (AES-256, integrity-protected, uncompressed).",
-            "SEIPD v2 (AES-OCB) when every recipient advertises it, else SEIPD v1 with MDC as GnuPG 2.2 reads.",
+            "SEIPD v2 (AES-OCB) when every recipient advertises it, else SEIPD v1 with MDC as GnuPG 2.2 reads."
+                + " --sign-with KEY also signs the content with a token key inside the encryption, as gpg --sign --encrypt does.",
             "Writes IN.gpg (IN.asc with --armor) unless -o is given; '-' reads standard input."})
 final class PgpEncryptCommand implements Callable<Integer> {
     private final CliSession session;
@@ -31,6 +33,14 @@ final class PgpEncryptCommand implements Callable<Integer> {
 
     @Option(names = "--keyring", paramLabel = "FILE", description = "certificates to find -r names in (gpg --export output); repeatable")
     List<String> keyrings = new ArrayList<>();
+
+    @Option(names = "--sign-with", paramLabel = "KEY", description = "sign the content with this token key (recipients check it with "
+            + "gpg --decrypt or hsmkit pgp decrypt --keyring)")
+    String signWith;
+
+    @Option(names = "--certificate", paramLabel = "FILE",
+            description = "the certificate exported for --sign-with, for a token that does not hold the key's OpenPGP creation time")
+    String certificate;
 
     @Option(names = {"-a", "--armor"}, description = "write ASCII armour instead of binary")
     boolean armor;
@@ -59,7 +69,13 @@ final class PgpEncryptCommand implements Callable<Integer> {
                 to.add(find(keyring, r));
             }
         }
-        PgpEncryptor enc = PgpEncryptor.to(to).armor(armor).seipdV1Only(v1).build();
+        if (certificate != null && signWith == null) {
+            throw new HsmkitException(ErrorKind.USAGE, "--certificate needs --sign-with", "name the token key it belongs to");
+        }
+        // the signing key is found (and the token logged in) before any output exists
+        PgpTokenKey signer = signWith == null ? null : PgpCommand.tokenKey(session, signWith, certificate);
+        PgpEncryptor enc = PgpEncryptor.to(to).armor(armor).seipdV1Only(v1).signedBy(signer)
+                .fileName(signer == null || "-".equals(input) ? "" : java.nio.file.Path.of(input).getFileName().toString()).build();
         CmsFileArguments files = new CmsFileArguments(session);
         String derived = "-".equals(input) ? null : input + (armor ? ".asc" : ".gpg");
         long start = System.nanoTime();
@@ -68,9 +84,9 @@ final class PgpEncryptCommand implements Callable<Integer> {
             n = enc.encrypt(in, out.stream());
             out.commit();
         }
-        session.info(String.format(Locale.ROOT, "hsmkit: encrypted %d bytes for %d recipient%s (%s) into %s in %s", n, to.size(),
-                to.size() == 1 ? "" : "s", enc.format().description(), CmsFileArguments.describe(output, input, derived),
-                ElapsedTime.since(start)));
+        session.info(String.format(Locale.ROOT, "hsmkit: encrypted %d bytes for %d recipient%s (%s, %s)%s into %s in %s", n, to.size(),
+                to.size() == 1 ? "" : "s", enc.cipher(), enc.format().description(), enc.signingKey().map(f -> ", signed with key " + f).orElse(""),
+                CmsFileArguments.describe(output, input, derived), ElapsedTime.since(start)));
         return 0;
     }
 

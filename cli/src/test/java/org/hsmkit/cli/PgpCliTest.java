@@ -222,4 +222,44 @@ class PgpCliTest {
         assertTrue(unknown.errorLine().contains("unknown key"), unknown.stderr());
         hsmkit("pgp", "verify", "--keyring", "ring.asc", "notes.txt", "bob.sig").assertOk();
     }
+
+    @Test
+    void aSignedAndEncryptedMessageDecryptsOnlyWithAGoodSignatureWhenAKeyringIsGiven() throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "carol").assertOk();
+        hsmkit("pgp", "export", "--key", "carol", "--user-id", "Carol <carol@example.org>", "-o", "carol.asc").assertOk();
+        CliRun.Result enc = hsmkit("pgp", "encrypt", "-r", "alice.asc", "--sign-with", "carol", "-o", "se.gpg", "notes.txt").assertOk();
+        assertTrue(enc.stderr().contains(", signed with key "), enc.stderr());
+        assertEquals("", enc.stdout());
+
+        CliRun.Result good = hsmkit("pgp", "decrypt", "--keyring", "carol.asc", "-o", "se.out", "se.gpg").assertOk();
+        assertTrue(good.stderr().contains("hsmkit: good signature from \"Carol <carol@example.org>\""), good.stderr());
+        assertEquals("", good.stdout());
+        assertArrayEquals(text, Files.readAllBytes(tmp.resolve("se.out")));
+
+        CliRun.Result unchecked = hsmkit("pgp", "decrypt", "-o", "se.unchecked", "se.gpg").assertOk();
+        assertTrue(unchecked.stderr().contains("hsmkit: warning: the message is signed by ")
+                && unchecked.stderr().contains("give the signer's certificate with --keyring FILE"), unchecked.stderr());
+
+        CliRun.Result stranger = hsmkit("pgp", "decrypt", "--keyring", "alice.asc", "-o", "se.stranger", "se.gpg").assertExit(1);
+        assertTrue(stranger.errorLine().contains("signed by an unknown key"), stranger.stderr());
+        assertFalse(Files.exists(tmp.resolve("se.stranger")));
+
+        hsmkit("pgp", "encrypt", "-r", "alice.asc", "-o", "plain.gpg", "notes.txt").assertOk();
+        CliRun.Result unsigned = hsmkit("pgp", "decrypt", "--keyring", "carol.asc", "-o", "plain.out", "plain.gpg").assertExit(1);
+        assertTrue(unsigned.errorLine().contains("the message is not signed"), unsigned.stderr());
+        assertTrue(unsigned.hintLine().contains("without a keyring"), unsigned.stderr());
+        assertFalse(Files.exists(tmp.resolve("plain.out")));
+
+        CliRun.Result lone = hsmkit("pgp", "decrypt", "--accept-expired", "-o", "x.out", "se.gpg").assertExit(2);
+        assertTrue(lone.errorLine().contains("--accept-expired needs --keyring"), lone.stderr());
+        CliRun.Result certAlone = hsmkit("pgp", "encrypt", "-r", "alice.asc", "--certificate", "carol.asc", "-o", "y.gpg", "notes.txt")
+                .assertExit(2);
+        assertTrue(certAlone.errorLine().contains("--certificate needs --sign-with"), certAlone.stderr());
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "no-pgp").assertOk();
+        CliRun.Result noTime = hsmkit("pgp", "encrypt", "-r", "alice.asc", "--sign-with", "no-pgp", "-o", "z.gpg", "notes.txt").assertExit(3);
+        assertTrue(noTime.hintLine().contains("pgp export"), noTime.stderr());
+        for (String absent : List.of("x.out", "y.gpg", "z.gpg")) {
+            assertFalse(Files.exists(tmp.resolve(absent)), absent);
+        }
+    }
 }

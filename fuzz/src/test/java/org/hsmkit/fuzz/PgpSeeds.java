@@ -72,6 +72,15 @@ final class PgpSeeds {
                 }
             }
         }
+        // hsmkit: signed inside the encryption by each corpus key (pgp encrypt --sign-with), v1 and v2
+        for (PgpTokenKey k : c.keys()) {
+            for (boolean v1 : List.of(false, true)) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                PgpEncryptor.to(List.of(c.rsaCertificate)).seipdV1Only(v1).signedBy(k).fileName("s").build()
+                        .encrypt(new ByteArrayInputStream(FuzzPki.plaintext(17)), out);
+                Files.write(dec.resolve("seed-hsmkit-signed-" + (k == c.rsa ? "rsa" : "ec") + (v1 ? "-v1" : "-v2") + ".pgp"), out.toByteArray());
+            }
+        }
         // Bouncy Castle: SEIPD v2 with GCM in 64-byte chunks, so that mutations reach the reader's
         // paths between chunks (hsmkit writes 256 KiB chunks, more than any seed holds)
         Files.write(dec.resolve("seed-bc-gcm-64-byte-chunks.pgp"), smallChunks(c.ecCertificate, FuzzPki.plaintext(5000)));

@@ -20,20 +20,24 @@ import org.hsmkit.core.internal.openpgp.MessageDecryption;
  * whole message was read and its integrity verified (the MDC of SEIPD v1, every chunk tag and the
  * final tag of SEIPD v2 or AEAD packets); on any failure nothing is released. Messages without
  * integrity protection (the old Symmetrically Encrypted Data packet) are refused, never decrypted.
- * Compressed content (GnuPG compresses by default) is inflated; signatures inside the message are
- * reported by key id, not verified.
+ * Compressed content (GnuPG compresses by default) is inflated. Signatures inside the message
+ * (gpg --sign --encrypt) are reported by key id, and verified only with
+ * {@link #checkingSignatures}: then the message must be signed, every signature must verify, and
+ * nothing is released otherwise.
  */
 public final class PgpDecryptor {
     private final Supplier<? extends Collection<PgpTokenKey>> keys;
+    private final PgpVerifier verifier;
 
-    private PgpDecryptor(Supplier<? extends Collection<PgpTokenKey>> keys) {
+    private PgpDecryptor(Supplier<? extends Collection<PgpTokenKey>> keys, PgpVerifier verifier) {
         this.keys = keys;
+        this.verifier = verifier;
     }
 
     /** Decrypts with whichever of {@code keys} the message names as a recipient. */
     public static PgpDecryptor withKeys(Collection<PgpTokenKey> keys) {
         List<PgpTokenKey> copy = List.copyOf(keys);
-        return new PgpDecryptor(() -> copy);
+        return new PgpDecryptor(() -> copy, null);
     }
 
     public static PgpDecryptor withKey(PgpTokenKey key) {
@@ -52,7 +56,17 @@ public final class PgpDecryptor {
                 PgpTokenKey.storedCreationTime(token, k).ifPresent(t -> out.add(PgpTokenKey.of(k, t)));
             }
             return out;
-        });
+        }, null);
+    }
+
+    /**
+     * Requires the message to be signed, and checks its signatures with {@code verifier} (its
+     * keyring and rules, as for a signed file) while decrypting: an unsigned message, a bad
+     * signature or an unknown, expired or revoked signer fails with VERIFICATION_FAILED and
+     * nothing is released.
+     */
+    public PgpDecryptor checkingSignatures(PgpVerifier verifier) {
+        return new PgpDecryptor(keys, java.util.Objects.requireNonNull(verifier, "verifier"));
     }
 
     /**
@@ -60,10 +74,11 @@ public final class PgpDecryptor {
      *
      * @param recipientKey the fingerprint of the key the message was decrypted with
      * @param fileName the name stored in the message (informational; never used as a path)
-     * @param signerKeyIds key ids of signatures inside the message, not verified
+     * @param signerKeyIds key ids of signatures inside the message, verified or not
+     * @param signatures the signatures that verified, with {@link #checkingSignatures}; else empty
      */
     public record Decryption(PacketFormat format, String cipher, String keyReference, String recipientKey, String fileName,
-            boolean compressed, List<String> signerKeyIds, long plaintextBytes) {
+            boolean compressed, List<String> signerKeyIds, List<VerifiedSignature> signatures, long plaintextBytes) {
     }
 
     /**
@@ -71,13 +86,17 @@ public final class PgpDecryptor {
      *
      * @throws HsmkitException KEY when no key is a recipient (listing the recipients);
      *         VERIFICATION_FAILED for a failed integrity check, a wrong session key or a message
-     *         without integrity protection; INPUT for damaged or unsupported messages
+     *         without integrity protection, and with {@link #checkingSignatures} for a missing or
+     *         failed signature; INPUT for damaged or unsupported messages
      */
     public Decryption decrypt(InputStream in, AtomicOutput out) {
         MessageDecryption d = MessageDecryption.open(in);
-        MessageDecryption.Result r = d.decrypt(keys, out.stream());
+        InlineSignatureChecks checks = verifier == null ? null : verifier.inlineChecks(org.hsmkit.core.ErrorKind.VERIFICATION_FAILED);
+        MessageDecryption.Result r = d.decrypt(keys, out.stream(), checks);
+        // the integrity check passed: the signatures are checked over data known to be what was sent
+        List<VerifiedSignature> verified = checks == null ? List.of() : checks.finish();
         out.commit();
         return new Decryption(r.format(), r.cipher(), r.key().key().reference(), r.recipientKey(), r.fileName(), r.compressed(),
-                r.signerKeyIds(), r.plaintextBytes());
+                r.signerKeyIds(), verified, r.plaintextBytes());
     }
 }

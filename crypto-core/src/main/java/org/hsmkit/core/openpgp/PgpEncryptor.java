@@ -42,7 +42,9 @@ import org.hsmkit.core.internal.openpgp.Seipd2OutputStream;
  * recipient's certificate advertises it, else SEIPD v1 with MDC, which GnuPG 2.2 reads. Each
  * recipient gets the session key encrypted to its newest valid encryption key; certificates that
  * are revoked, expired or have no encryption key are refused when the encryptor is built. Uses no
- * private key; reusable, with a fresh session key per call.
+ * private key, unless {@linkplain Builder#signedBy signed} (as gpg --sign --encrypt: one signature
+ * made on the token per message, inside the encryption); reusable, with a fresh session key per
+ * call.
  *
  * <pre>{@code
  * PgpEncryptor enc = PgpEncryptor.to(PgpCertificate.read(Path.of("bob.asc"))).armor(true).build();
@@ -63,9 +65,11 @@ public final class PgpEncryptor {
     private final boolean armor;
     private final String fileName;
     private final boolean gcm;
+    private final PgpSigner signer;
 
     private PgpEncryptor(Builder b, List<PGPPublicKey> keys, List<String> fingerprints, PacketFormat format, boolean gcm) {
         this.gcm = gcm;
+        this.signer = b.signer == null ? null : PgpSigner.with(b.signer).mode(SignatureMode.INLINE).fileName(b.fileName).build();
         this.keys = keys;
         this.recipientFingerprints = fingerprints;
         this.format = format;
@@ -83,6 +87,7 @@ public final class PgpEncryptor {
         private boolean armor;
         private String fileName = "";
         private boolean v1Only;
+        private PgpTokenKey signer;
 
         private Builder(List<PgpCertificate> recipients) {
             this.recipients = recipients;
@@ -103,6 +108,15 @@ public final class PgpEncryptor {
         /** Writes SEIPD v1 even when every recipient reads v2 (for peers that read only v1). */
         public Builder seipdV1Only(boolean v1Only) {
             this.v1Only = v1Only;
+            return this;
+        }
+
+        /**
+         * Signs the content with {@code key} inside the encryption (a one-pass signature, as gpg
+         * --sign --encrypt writes), so that recipients know who sent it; null for none.
+         */
+        public Builder signedBy(PgpTokenKey key) {
+            this.signer = key;
             return this;
         }
 
@@ -135,6 +149,16 @@ public final class PgpEncryptor {
     /** The format {@link #encrypt} writes. */
     public PacketFormat format() {
         return format;
+    }
+
+    /** The cipher {@link #encrypt} uses: {@code AES-256} (CFB, for SEIPD v1), {@code AES-256-GCM} or {@code AES-256-OCB}. */
+    public String cipher() {
+        return format == PacketFormat.SEIPD_V1 ? "AES-256" : gcm ? "AES-256-GCM" : "AES-256-OCB";
+    }
+
+    /** The fingerprint of the key that signs each message, if it is {@linkplain Builder#signedBy signed}. */
+    public java.util.Optional<String> signingKey() {
+        return java.util.Optional.ofNullable(signer).map(PgpSigner::keyFingerprint);
     }
 
     /** The fingerprints of the keys the session key is encrypted to, one per recipient. */
@@ -217,8 +241,14 @@ public final class PgpEncryptor {
         }
     }
 
-    /** Writes the literal data packet (streamed in partial lengths) into {@code encrypted}. */
+    /**
+     * Writes the literal data packet (streamed in partial lengths) into {@code encrypted}, between
+     * a one-pass signature header and the signature when signed.
+     */
     private long literal(InputStream in, OutputStream encrypted) throws IOException {
+        if (signer != null) {
+            return signer.signedPackets(in, encrypted);
+        }
         long total = 0;
         PGPLiteralDataGenerator lit = new PGPLiteralDataGenerator();
         try (OutputStream plain = lit.open(encrypted, PGPLiteralData.BINARY, fileName, new Date(), new byte[BUFFER])) {

@@ -172,7 +172,30 @@ public final class PgpSigner {
 
     private long inline(InputStream in, PGPSignatureGenerator g, OutputStream target) throws IOException, PGPException {
         ArmoredOutputStream armored = armor ? ArmoredOutputStream.builder().clearHeaders().build(WriteFailure.guardKeepingOpen(target)) : null;
-        OutputStream base = armored != null ? armored : target;
+        long n = inlinePackets(in, g, armored != null ? armored : target);
+        if (armored != null) {
+            armored.close();
+        }
+        return n;
+    }
+
+    /**
+     * The packets of an inline signature (one-pass header, literal data, signature) written into
+     * {@code packets}, which is flushed but not closed: for {@link PgpEncryptor} inside an
+     * encryption. Returns the number of bytes signed.
+     */
+    long signedPackets(InputStream in, OutputStream packets) {
+        PGPPublicKey pub = OpenPgpKeys.publicKey(key.key(), key.creationTime(), false);
+        try {
+            return inlinePackets(in, generator(pub, PGPSignature.BINARY_DOCUMENT), packets);
+        } catch (IOException e) {
+            throw HsmkitException.io("cannot read the input: " + e.getMessage(), e);
+        } catch (PGPException e) {
+            throw new HsmkitException(ErrorKind.KEY, "cannot sign: " + e.getMessage(), null, e);
+        }
+    }
+
+    private long inlinePackets(InputStream in, PGPSignatureGenerator g, OutputStream base) throws IOException, PGPException {
         BCPGOutputStream packets = new BCPGOutputStream(base);
         g.generateOnePassVersion(false).encode(packets);
         long n;
@@ -182,9 +205,6 @@ public final class PgpSigner {
         }
         g.generate().encode(packets);
         packets.flush();
-        if (armored != null) {
-            armored.close();
-        }
         return n;
     }
 

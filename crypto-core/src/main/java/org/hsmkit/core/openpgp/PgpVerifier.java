@@ -16,11 +16,11 @@ import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPObjectFactory;
-import org.bouncycastle.openpgp.PGPOnePassSignature;
 import org.bouncycastle.openpgp.PGPOnePassSignatureList;
 import org.bouncycastle.openpgp.PGPPadding;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
+import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.internal.openpgp.CleartextLines;
 import org.hsmkit.core.internal.openpgp.PgpPackets;
@@ -123,8 +123,7 @@ public final class PgpVerifier {
 
     private List<VerifiedSignature> inline(InputStream in, OutputStream content) {
         PGPObjectFactory f = PgpPackets.objects(PgpPackets.decoded(in));
-        List<SignatureCheck> checks = new ArrayList<>();
-        List<PGPOnePassSignature> onePass = new ArrayList<>();
+        InlineSignatureChecks checks = inlineChecks(ErrorKind.INPUT);
         boolean literalSeen = false;
         Object o;
         try {
@@ -132,38 +131,21 @@ public final class PgpVerifier {
                 if (o instanceof PGPCompressedData) {
                     f = PgpPackets.objects(((PGPCompressedData) o).getDataStream());
                 } else if (o instanceof PGPOnePassSignatureList) {
-                    ((PGPOnePassSignatureList) o).forEach(onePass::add);
+                    checks.onePass((PGPOnePassSignatureList) o);
                 } else if (o instanceof PGPLiteralData) {
-                    if (literalSeen) {
-                        throw HsmkitException.input("the message holds more than one literal data packet", "the message is malformed");
-                    }
+                    checks.literal();
                     literalSeen = true;
-                    if (onePass.isEmpty()) {
-                        throw HsmkitException.input("the message is not signed (no one-pass signature before its data)",
-                                "give a file made by gpg --sign or hsmkit pgp sign --inline");
-                    }
-                    for (PGPOnePassSignature ops : onePass) {
-                        checks.add(SignatureCheck.start(ops, keyring, acceptExpiredSince));
-                    }
                     InputStream data = ((PGPLiteralData) o).getDataStream();
                     byte[] buf = new byte[BUFFER];
                     int n;
                     while ((n = data.read(buf)) > 0) {
-                        for (SignatureCheck c : checks) {
-                            c.update(buf, 0, n);
-                        }
+                        checks.data(buf, 0, n);
                         if (content != null) {
                             content.write(buf, 0, n);
                         }
                     }
                 } else if (o instanceof PGPSignatureList) {
-                    if (!literalSeen) {
-                        throw HsmkitException.input("the signature comes before the data", "this looks like a detached signature: "
-                                + "verify it with the data file");
-                    }
-                    List<PGPSignature> sigs = new ArrayList<>();
-                    ((PGPSignatureList) o).forEach(sigs::add);
-                    SignatureCheck.attach(checks, sigs);
+                    checks.signatures((PGPSignatureList) o, literalSeen);
                 } else if (!(o instanceof PGPMarker) && !(o instanceof PGPPadding)) {
                     throw HsmkitException.input("unexpected " + describe(o) + " in a signed message",
                             o.getClass().getSimpleName().contains("Encrypted") ? "the message is encrypted: decrypt it first (hsmkit pgp decrypt)"
@@ -176,7 +158,12 @@ public final class PgpVerifier {
         if (!literalSeen) {
             throw HsmkitException.input("the input holds no signed data", "for a detached signature, give the data file too");
         }
-        return finish(checks);
+        return checks.finish();
+    }
+
+    /** Checks for the signatures inside one message, against this verifier's keyring and rules. */
+    InlineSignatureChecks inlineChecks(ErrorKind unsigned) {
+        return new InlineSignatureChecks(keyring, acceptExpiredSince, unsigned);
     }
 
     private List<VerifiedSignature> cleartext(InputStream in, OutputStream content) {

@@ -207,6 +207,31 @@ class PgpGnupgInteropTest {
         PgpDecryptor.Decryption d = decrypt(PgpTestKeys.key(TestUser.CAROL_P384), dir.resolve("signed.gpg"));
         assertTrue(d.compressed());
         assertEquals(List.of(certs.get(TestUser.CAROL_P384).keyId()), d.signerKeyIds());
+        assertTrue(d.signatures().isEmpty(), "not checked without a keyring");
+        // with a keyring, gpg's signature inside is checked: by every key type, for a recipient of another type
+        for (TestUser signer : users()) {
+            String name = "signed-by-" + signer.fileName() + ".gpg";
+            String by = certs.get(signer).fingerprint();
+            gpg.run("-r", fpr, "-u", by, "-o", name, "--sign", "--encrypt", "plain.txt").requireSuccess();
+            d = decrypt(PgpTestKeys.key(TestUser.CAROL_P384), dir.resolve(name), PgpVerifier.trusting(List.of(certs.get(signer))));
+            assertEquals(1, d.signatures().size(), signer.name());
+            assertEquals(by, d.signatures().get(0).certificateFingerprint(), signer.name());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void gpgChecksTheSignatureInsideWhatHsmkitSignsAndEncrypts(boolean armor) throws Exception {
+        TestUser signer = armor ? TestUser.ALICE_RSA2048 : TestUser.ERIN_BP256;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PgpEncryptor.to(List.of(certs.get(TestUser.BOB_P256))).seipdV1Only(true).armor(armor).signedBy(PgpTestKeys.key(signer))
+                .build().encrypt(new ByteArrayInputStream(plain), out);
+        String name = "hsmkit-signed-" + armor + ".gpg";
+        Files.write(dir.resolve(name), out.toByteArray());
+        ExternalTool.Result r = gpg.run("--status-fd", "1", "-o", name + ".out", "--decrypt", name).requireSuccess();
+        assertTrue(r.stdoutText().contains("[GNUPG:] VALIDSIG " + certs.get(signer).fingerprint()), gpg.text(r));
+        assertTrue(r.stdoutText().contains("[GNUPG:] DECRYPTION_OKAY"), gpg.text(r));
+        assertArrayEquals(plain, Files.readAllBytes(dir.resolve(name + ".out")));
     }
 
     @Test
@@ -238,10 +263,16 @@ class PgpGnupgInteropTest {
     }
 
     private PgpDecryptor.Decryption decrypt(PgpTokenKey key, Path message) throws Exception {
+        return decrypt(key, message, null);
+    }
+
+    /** Decrypts and checks the plaintext; with {@code signers}, also requires their signatures inside. */
+    private PgpDecryptor.Decryption decrypt(PgpTokenKey key, Path message, PgpVerifier signers) throws Exception {
         Path target = dir.resolve(message.getFileName() + "-" + key.key().label() + ".out");
         PgpDecryptor.Decryption d;
         try (InputStream in = Files.newInputStream(message); AtomicOutput out = AtomicOutput.toFile(target, true)) {
-            d = PgpDecryptor.withKey(key).decrypt(in, out);
+            PgpDecryptor decryptor = PgpDecryptor.withKey(key);
+            d = (signers == null ? decryptor : decryptor.checkingSignatures(signers)).decrypt(in, out);
         }
         assertArrayEquals(plain, Files.readAllBytes(target));
         assertEquals(plain.length, d.plaintextBytes());

@@ -260,7 +260,7 @@ class PgpMessageTest {
     }
 
     /** As {@link #encryptWithBc(PgpCertificate, Inside)}, with the AEAD algorithm and chunks of 2^{@code chunkBits} bytes. */
-    private static byte[] encryptWithBc(PgpCertificate to, int aead, int chunkBits, Inside inside) throws Exception {
+    static byte[] encryptWithBc(PgpCertificate to, int aead, int chunkBits, Inside inside) throws Exception {
         org.bouncycastle.openpgp.PGPPublicKey enc = org.hsmkit.core.internal.openpgp.RecipientKeys.encryptionKey(to.checked(), Instant.now());
         org.bouncycastle.openpgp.PGPEncryptedDataGenerator g = new org.bouncycastle.openpgp.PGPEncryptedDataGenerator(
                 new org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder(org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags.AES_256)
@@ -276,7 +276,7 @@ class PgpMessageTest {
     }
 
     @FunctionalInterface
-    private interface Inside {
+    interface Inside {
         void write(java.io.OutputStream encrypted) throws Exception;
     }
 

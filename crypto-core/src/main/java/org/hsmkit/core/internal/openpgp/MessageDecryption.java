@@ -102,7 +102,11 @@ public final class MessageDecryption {
         return recipients.stream().map(MessageDecryption::describe).toList();
     }
 
-    public Result decrypt(Supplier<? extends Collection<PgpTokenKey>> keys, OutputStream out) {
+    /**
+     * Recovers the session key with one of {@code keys} and decrypts into {@code out}, telling
+     * {@code signatures} (may be null) the signed content as it is read.
+     */
+    public Result decrypt(Supplier<? extends Collection<PgpTokenKey>> keys, OutputStream out, InlineSignatureHooks signatures) {
         if (recipients.isEmpty()) {
             throw HsmkitException.key("the message has no public-key recipients" + (passwordOnly ? " (it is encrypted with a password)" : ""),
                     passwordOnly ? "decrypt it with gpg; hsmkit decrypts with token keys only" : "the file is damaged");
@@ -117,7 +121,7 @@ public final class MessageDecryption {
                         continue;
                     }
                     if (!id.isWildcard() && id.matches(pub.getKeyIdentifier())) {
-                        return content(r, k, pub, sessionKey(r, k, pub), out);
+                        return content(r, k, pub, sessionKey(r, k, pub), out, signatures);
                     }
                 }
             }
@@ -139,7 +143,7 @@ public final class MessageDecryption {
                         }
                         continue;
                     }
-                    return content(r, k, pub, sk, out);
+                    return content(r, k, pub, sk, out, signatures);
                 }
             }
         }
@@ -174,7 +178,8 @@ public final class MessageDecryption {
         }
     }
 
-    private static Result content(PGPPublicKeyEncryptedData r, PgpTokenKey k, PGPPublicKey pub, PGPSessionKey sessionKey, OutputStream out) {
+    private static Result content(PGPPublicKeyEncryptedData r, PgpTokenKey k, PGPPublicKey pub, PGPSessionKey sessionKey, OutputStream out,
+            InlineSignatureHooks signatures) {
         boolean aead = r.isAEAD();
         PacketFormat format = aead ? PacketFormat.SEIPD_V2 : PacketFormat.SEIPD_V1;
         AuthenticatedPlaintext own = null;
@@ -203,7 +208,7 @@ public final class MessageDecryption {
             }
             throw HsmkitException.input("cannot start decrypting: " + e.getMessage(), "the message is damaged or uses an unsupported cipher");
         }
-        Content content = new Content();
+        Content content = new Content(signatures);
         // the writing runs on a second thread, overlapping the decryption
         WriteBehindStream behind = new WriteBehindStream(out);
         OutputStream sink = WriteFailure.guard(behind);
@@ -227,7 +232,7 @@ public final class MessageDecryption {
         if (content.fileName == null) {
             throw HsmkitException.input("the message holds no literal data", "the file is damaged");
         }
-        return new Result(format, cipherName(sessionKey.getAlgorithm()) + (aead ? "-AEAD" : ""), k, OpenPgpKeys.hex(pub.getFingerprint()),
+        return new Result(format, cipherName(sessionKey.getAlgorithm()) + (aead ? "-" + aeadName(r.getEncData()) : ""), k, OpenPgpKeys.hex(pub.getFingerprint()),
                 content.fileName, content.compressed, List.copyOf(content.signers), content.bytes);
     }
 
@@ -276,6 +281,21 @@ public final class MessageDecryption {
         }
     }
 
+    private static String aeadName(InputStreamPacket data) {
+        int alg = data instanceof SymmetricEncIntegrityPacket p ? p.getAeadAlgorithm()
+                : data instanceof AEADEncDataPacket p ? p.getAEADAlgorithm() : -1;
+        switch (alg) {
+            case org.bouncycastle.bcpg.AEADAlgorithmTags.GCM:
+                return "GCM";
+            case org.bouncycastle.bcpg.AEADAlgorithmTags.OCB:
+                return "OCB";
+            case org.bouncycastle.bcpg.AEADAlgorithmTags.EAX:
+                return "EAX";
+            default:
+                return "AEAD";
+        }
+    }
+
     static String cipherName(int alg) {
         switch (alg) {
             case SymmetricKeyAlgorithmTags.AES_128:
@@ -291,10 +311,15 @@ public final class MessageDecryption {
 
     /** The packets inside the encryption: literal data, perhaps compressed, perhaps signed. */
     private static final class Content {
+        final InlineSignatureHooks hooks;
         String fileName;
         boolean compressed;
         final List<String> signers = new ArrayList<>();
         long bytes;
+
+        Content(InlineSignatureHooks hooks) {
+            this.hooks = hooks;
+        }
 
         void read(PGPObjectFactory f, OutputStream out) throws IOException {
             Object o;
@@ -315,18 +340,30 @@ public final class MessageDecryption {
                     }
                     PGPLiteralData lit = (PGPLiteralData) o;
                     fileName = PgpPackets.fileName(lit);
+                    if (hooks != null) {
+                        hooks.literal();
+                    }
                     InputStream content = lit.getDataStream();
                     byte[] buf = new byte[BUFFER];
                     int n;
                     while ((n = content.read(buf)) > 0) {
+                        if (hooks != null) {
+                            hooks.data(buf, 0, n);
+                        }
                         out.write(buf, 0, n);
                         bytes += n;
                     }
                 } else if (o instanceof PGPOnePassSignatureList) {
                     ((PGPOnePassSignatureList) o).forEach(s -> signers.add(OpenPgpKeys.keyId(s.getKeyID())));
+                    if (hooks != null) {
+                        hooks.onePass((PGPOnePassSignatureList) o);
+                    }
                 } else if (o instanceof PGPSignatureList) {
                     if (signers.isEmpty()) {
                         ((PGPSignatureList) o).forEach(s -> signers.add(OpenPgpKeys.keyId(s.getKeyID())));
+                    }
+                    if (hooks != null) {
+                        hooks.signatures((PGPSignatureList) o, fileName != null);
                     }
                 } else if (!(o instanceof PGPMarker) && !(o instanceof PGPPadding)) {
                     throw HsmkitException.input("unexpected " + PgpPackets.describe(o) + " inside the message", "the message is malformed");
