@@ -236,6 +236,10 @@ class PgpCliTest {
         assertEquals("", good.stdout());
         assertArrayEquals(text, Files.readAllBytes(tmp.resolve("se.out")));
 
+        CliRun.Result verify = hsmkit("pgp", "verify", "--keyring", "carol.asc", "se.gpg").assertExit(4);
+        assertTrue(verify.errorLine().contains("the input is an encrypted message")
+                && verify.hintLine().contains("hsmkit pgp decrypt --keyring FILE"), verify.stderr());
+
         CliRun.Result unchecked = hsmkit("pgp", "decrypt", "-o", "se.unchecked", "se.gpg").assertOk();
         assertTrue(unchecked.stderr().contains("hsmkit: warning: the message is signed by ")
                 && unchecked.stderr().contains("give the signer's certificate with --keyring FILE"), unchecked.stderr());

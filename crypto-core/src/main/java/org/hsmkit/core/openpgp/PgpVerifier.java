@@ -146,10 +146,12 @@ public final class PgpVerifier {
                     }
                 } else if (o instanceof PGPSignatureList) {
                     checks.signatures((PGPSignatureList) o, literalSeen);
+                } else if (o instanceof org.bouncycastle.openpgp.PGPEncryptedDataList) {
+                    throw HsmkitException.input("the input is an encrypted message",
+                            "hsmkit pgp decrypt --keyring FILE decrypts it and checks the signature inside, if it is signed");
                 } else if (!(o instanceof PGPMarker) && !(o instanceof PGPPadding)) {
                     throw HsmkitException.input("unexpected " + describe(o) + " in a signed message",
-                            o.getClass().getSimpleName().contains("Encrypted") ? "the message is encrypted: decrypt it first (hsmkit pgp decrypt)"
-                                    : "give a file made by gpg --sign or hsmkit pgp sign");
+                            "give a file made by gpg --sign or hsmkit pgp sign");
                 }
             }
         } catch (IOException | PGPException e) {
