@@ -46,6 +46,11 @@ final class PgpDecryptCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "the encrypted file, or '-' for standard input")
     String input;
 
+    /** The JSON report; {@code signatures} are those checked (with --keyring), {@code signerKeyIds} every signer named. */
+    record Report(String file, String output, String cipher, String format, String key, String recipientKey, String fileName,
+            boolean compressed, long bytes, List<String> signerKeyIds, boolean signaturesChecked, List<PgpVerifyCommand.Signer> signatures) {
+    }
+
     PgpDecryptCommand(CliSession session) {
         this.session = session;
     }
@@ -58,6 +63,10 @@ final class PgpDecryptCommand implements Callable<Integer> {
         if (acceptExpired && keyrings.isEmpty()) {
             throw new org.hsmkit.core.HsmkitException(org.hsmkit.core.ErrorKind.USAGE, "--accept-expired needs --keyring",
                     "give the signer's certificate with --keyring FILE");
+        }
+        if (session.json() && (output == null ? "-".equals(input) : "-".equals(output))) {
+            throw new org.hsmkit.core.HsmkitException(org.hsmkit.core.ErrorKind.USAGE,
+                    "with --json standard output carries the report, not the message", "write the message with -o FILE");
         }
         PgpVerifier verifier = keyrings.isEmpty() ? null
                 : PgpVerifier.trusting(PgpCommand.certificates(session, keyrings)).acceptingKeysExpiredSinceSigning(acceptExpired);
@@ -73,6 +82,11 @@ final class PgpDecryptCommand implements Callable<Integer> {
         if (verifier == null && !d.signerKeyIds().isEmpty()) {
             session.warn("the message is signed by " + String.join(", ", d.signerKeyIds())
                     + "; the signature was not checked (give the signer's certificate with --keyring FILE to check it)");
+        }
+        if (session.json()) {
+            JsonOutput.print(session.context().stdout(), new Report(input, CmsFileArguments.describe(output, input, derived), d.cipher(),
+                    d.format().description(), d.keyReference(), d.recipientKey(), d.fileName(), d.compressed(), d.plaintextBytes(),
+                    d.signerKeyIds(), verifier != null, d.signatures().stream().map(PgpVerifyCommand.Signer::of).toList()));
         }
         for (VerifiedSignature v : d.signatures()) {
             session.info("hsmkit: good signature from \"" + v.userId().orElse("(no valid user id)") + "\" (key " + v.keyFingerprint()

@@ -57,6 +57,10 @@ final class PgpVerifyCommand implements Callable<Integer> {
 
     record Signer(String status, String keyFingerprint, String certificateFingerprint, String userId, String created, String hash,
             String keyExpiredSince) {
+        static Signer of(VerifiedSignature v) {
+            return new Signer("good", v.keyFingerprint(), v.certificateFingerprint(), v.userId().orElse(null), v.created().toString(),
+                    v.hashAlgorithm(), v.keyExpiredSince().map(Object::toString).orElse(null));
+        }
     }
 
     @Override
@@ -95,9 +99,7 @@ final class PgpVerifyCommand implements Callable<Integer> {
         }
         PrintStream o = session.context().stdout();
         if (session.json()) {
-            JsonOutput.print(o, new Report(result.stream().map(v -> new Signer("good", v.keyFingerprint(), v.certificateFingerprint(),
-                    v.userId().orElse(null), v.created().toString(), v.hashAlgorithm(), v.keyExpiredSince().map(Object::toString).orElse(null)))
-                    .toList()));
+            JsonOutput.print(o, new Report(result.stream().map(Signer::of).toList()));
             return 0;
         }
         for (VerifiedSignature v : result) {

@@ -240,6 +240,15 @@ class PgpCliTest {
         assertTrue(verify.errorLine().contains("the input is an encrypted message")
                 && verify.hintLine().contains("hsmkit pgp decrypt --keyring FILE"), verify.stderr());
 
+        com.fasterxml.jackson.databind.JsonNode report = JsonCliTest.JSON.readTree(
+                hsmkit("--json", "pgp", "decrypt", "--keyring", "carol.asc", "-o", "se.json.out", "se.gpg").assertOk().stdout());
+        assertTrue(report.get("signaturesChecked").asBoolean(), report.toString());
+        assertEquals("Carol <carol@example.org>", report.get("signatures").get(0).get("userId").asText(), report.toString());
+        assertEquals(text.length, report.get("bytes").asLong());
+        assertEquals("notes.txt", report.get("fileName").asText());
+        CliRun.Result jsonToStdout = hsmkit("--json", "pgp", "decrypt", "-o", "-", "se.gpg").assertExit(2);
+        assertEquals("USAGE", JsonCliTest.JSON.readTree(jsonToStdout.stdout()).get("error").get("kind").asText(), jsonToStdout.stdout());
+
         CliRun.Result unchecked = hsmkit("pgp", "decrypt", "-o", "se.unchecked", "se.gpg").assertOk();
         assertTrue(unchecked.stderr().contains("hsmkit: warning: the message is signed by ")
                 && unchecked.stderr().contains("give the signer's certificate with --keyring FILE"), unchecked.stderr());
