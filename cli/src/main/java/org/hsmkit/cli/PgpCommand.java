@@ -23,9 +23,9 @@ import picocli.CommandLine.Command;
  * picocli reports a usage error.
  */
 @Command(name = "pgp", mixinStandardHelpOptions = true,
-        description = "OpenPGP with keys on the token: export a certificate, encrypt, decrypt, sign, verify, inspect (GnuPG reads and writes the same).",
+        description = "OpenPGP with keys on the token: export a certificate and its revocation, encrypt, decrypt, sign, verify, inspect (GnuPG reads and writes the same).",
         subcommands = {PgpExportCommand.class, PgpEncryptCommand.class, PgpDecryptCommand.class, PgpSignCommand.class,
-            PgpVerifyCommand.class, PgpInspectCommand.class})
+            PgpVerifyCommand.class, PgpInspectCommand.class, PgpRevokeCommand.class})
 final class PgpCommand {
     private PgpCommand() {
     }

@@ -275,4 +275,41 @@ class PgpCliTest {
             assertFalse(Files.exists(tmp.resolve(absent)), absent);
         }
     }
+
+    @Test
+    void aRevocationCertificateIsMadeOnTheTokenForTheExportedFingerprint() throws Exception {
+        CliRun.Result made = hsmkit("pgp", "revoke", "--key", "pgp", "--reason", "compromised", "--comment", "laptop stolen").assertOk();
+        assertTrue(made.stdout().startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----\nComment: This is a revocation certificate for "
+                + fingerprint), made.stdout());
+        assertTrue(made.stderr().contains("made a revocation certificate for " + fingerprint + " (key compromised)"), made.stderr());
+        Files.writeString(tmp.resolve("stolen.asc"), made.stdout());
+        String inspected = cli.run("pgp", "inspect", "stolen.asc").assertOk().stdout();
+        assertTrue(inspected.startsWith("revocation certificate") && inspected.contains("type 32 (key revocation)")
+                && inspected.contains("reason key compromised: 'laptop stolen'"), inspected);
+        hsmkit("pgp", "revoke", "--key", "pgp", "-o", "rev.asc").assertOk();
+        ExternalTool.require("gpg", "gpg");
+        Path home = Files.createTempDirectory(Path.of("/tmp"), "gpg");
+        java.util.Map<String, String> env = java.util.Map.of("GNUPGHOME", home.toString());
+        try {
+            ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--import", "alice.asc")).requireSuccess();
+            ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--import", "rev.asc")).requireSuccess();
+            String listed = ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--with-colons", "--list-keys", fingerprint))
+                    .requireSuccess().stdoutText();
+            assertTrue(listed.lines().anyMatch(l -> l.startsWith("pub:r:")), listed);
+        } finally {
+            ExternalTool.run(tmp, null, env, List.of("gpgconf", "--kill", "all"));
+            ExternalTool.run(tmp, "rm", "-rf", home.toString());
+        }
+
+        CliRun.Result badReason = hsmkit("pgp", "revoke", "--key", "pgp", "--reason", "lost", "-o", "r1.asc").assertExit(2);
+        assertTrue(badReason.errorLine().contains("unknown reason 'lost'") && badReason.hintLine().contains("compromised"), badReason.stderr());
+        CliRun.Result twoLines = hsmkit("pgp", "revoke", "--key", "pgp", "--comment", "a\nb", "-o", "r2.asc").assertExit(2);
+        assertTrue(twoLines.errorLine().contains("one line"), twoLines.stderr());
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "never-exported").assertOk();
+        CliRun.Result noTime = hsmkit("pgp", "revoke", "--key", "never-exported", "-o", "r3.asc").assertExit(3);
+        assertTrue(noTime.hintLine().contains("pgp export"), noTime.stderr());
+        for (String absent : List.of("r1.asc", "r2.asc", "r3.asc")) {
+            assertFalse(Files.exists(tmp.resolve(absent)), absent);
+        }
+    }
 }

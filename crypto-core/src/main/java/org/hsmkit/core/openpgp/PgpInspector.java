@@ -22,6 +22,7 @@ import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
+import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
@@ -43,7 +44,7 @@ public final class PgpInspector {
 
     /**
      * @param kind what the data is: "encrypted message", "signed message", "detached signature",
-     *        "certificate", "secret key", "literal data" or "compressed data"
+     *        "revocation certificate", "certificate", "secret key", "literal data" or "compressed data"
      */
     public record Structure(String kind, List<Packet> packets, List<String> recipientKeyIds) {
     }
@@ -92,13 +93,28 @@ public final class PgpInspector {
                 ((PGPOnePassSignatureList) o).forEach(s -> packets.add(new Packet("one-pass signature",
                         List.of("signer " + OpenPgpKeys.keyId(s.getKeyID()), "hash " + hash(s.getHashAlgorithm())))));
             } else if (o instanceof PGPSignatureList) {
-                kind = kind == null ? "detached signature" : kind;
-                ((PGPSignatureList) o).forEach(s -> packets.add(new Packet("signature", List.of(
-                        "signer " + (s.getKeyIdentifiers().isEmpty() ? "unknown" : s.getKeyIdentifiers().stream()
-                                .map(i -> i.getFingerprint() != null ? OpenPgpKeys.hex(i.getFingerprint()) : OpenPgpKeys.keyId(i.getKeyId()))
-                                .reduce((a, b) -> a.length() >= b.length() ? a : b).orElse("")),
-                        "type " + s.getSignatureType(), "hash " + hash(s.getHashAlgorithm()),
-                        "key algorithm " + algorithm(s.getKeyAlgorithm()), "created " + s.getCreationTime().toInstant()))));
+                PGPSignatureList list = (PGPSignatureList) o;
+                boolean revocations = !list.isEmpty();
+                for (PGPSignature s : list) {
+                    revocations &= s.getSignatureType() == PGPSignature.KEY_REVOCATION;
+                }
+                kind = kind == null ? revocations ? "revocation certificate" : "detached signature" : kind;
+                list.forEach(s -> {
+                    List<String> details = new java.util.ArrayList<>(List.of(
+                            "signer " + (s.getKeyIdentifiers().isEmpty() ? "unknown" : s.getKeyIdentifiers().stream()
+                                    .map(i -> i.getFingerprint() != null ? OpenPgpKeys.hex(i.getFingerprint()) : OpenPgpKeys.keyId(i.getKeyId()))
+                                    .reduce((a, b) -> a.length() >= b.length() ? a : b).orElse("")),
+                            "type " + s.getSignatureType() + (s.getSignatureType() == PGPSignature.KEY_REVOCATION ? " (key revocation)" : ""),
+                            "hash " + hash(s.getHashAlgorithm()), "key algorithm " + algorithm(s.getKeyAlgorithm()),
+                            "created " + s.getCreationTime().toInstant()));
+                    org.bouncycastle.bcpg.sig.RevocationReason why = s.getHashedSubPackets() == null ? null
+                            : s.getHashedSubPackets().getRevocationReason();
+                    if (why != null) {
+                        details.add("reason " + revocationReason(why.getRevocationReason())
+                                + (why.getRevocationDescription().isEmpty() ? "" : ": '" + NameFormat.printable(why.getRevocationDescription()) + "'"));
+                    }
+                    packets.add(new Packet("signature", List.copyOf(details)));
+                });
             } else if (o instanceof PGPLiteralData) {
                 kind = kind == null ? "literal data" : kind;
                 PGPLiteralData l = (PGPLiteralData) o;
@@ -123,6 +139,15 @@ public final class PgpInspector {
             throw HsmkitException.input("the input holds no OpenPGP packets", "give an OpenPGP file");
         }
         return new Structure(kind, List.copyOf(packets), List.copyOf(recipients));
+    }
+
+    private static String revocationReason(byte code) {
+        for (PgpRevocation.Reason r : PgpRevocation.Reason.values()) {
+            if (r.code() == code) {
+                return r.description();
+            }
+        }
+        return "code " + (code & 0xff) + (code == 32 ? " (user id no longer valid)" : "");
     }
 
     private static long skip(InputStream in) {

@@ -102,6 +102,26 @@ public final class CertificateMaker {
         }
     }
 
+    /**
+     * A key revocation signature (type 0x20) over the primary key, made on the token with it.
+     *
+     * @param reason the RFC 9580 reason code (0 none, 1 superseded, 2 compromised, 3 retired)
+     */
+    public static PGPSignature revocation(TokenKey signing, Instant signingCreated, int reason, String comment, Instant signedAt) {
+        PGPPublicKey primary = OpenPgpKeys.publicKey(signing, signingCreated, false);
+        try {
+            PGPSignatureGenerator g = new PGPSignatureGenerator(new TokenSignerBuilder(signing, primary.getAlgorithm()), primary);
+            g.init(PGPSignature.KEY_REVOCATION, OpenPgpKeys.handle(primary));
+            PGPSignatureSubpacketGenerator hashed = common(primary, signedAt);
+            hashed.setRevocationReason(false, (byte) reason, comment == null ? "" : comment);
+            g.setHashedSubpackets(hashed.generate());
+            g.setUnhashedSubpackets(unhashed(primary));
+            return g.generateCertification(primary);
+        } catch (PGPException e) {
+            throw HsmkitException.key("cannot sign the revocation: " + e.getMessage(), "check that the key can sign on the token");
+        }
+    }
+
     private static PGPSignatureSubpacketGenerator common(PGPPublicKey issuer, Instant signedAt) {
         PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
         hashed.setSignatureCreationTime(false, Date.from(signedAt));
