@@ -60,6 +60,24 @@ class FileEncryptionCliTest {
         assertEquals(cipher.endsWith("cbc"), dec.stderr().contains("not authenticated"), dec.stderr());
     }
 
+    /** Old mail and archives in 3DES (openssl -des3) decrypt, with a warning that names the legacy cipher; hsmkit never writes it. */
+    @Test
+    void a3desFileFromOpensslDecryptsWithALegacyWarningAndCannotBeWritten() throws Exception {
+        org.hsmkit.testdata.ExternalTool.require("openssl", "openssl");
+        Path in = cli.write("old.bin", 5000, 3);
+        org.hsmkit.testdata.ExternalTool.run(dir, "openssl", "cms", "-encrypt", "-binary", "-des3", "-outform", "DER", "-in", "old.bin",
+                "-out", "old.bin.p7m", "alice-rsa2048.pem", "bob-p256.pem").requireSuccess();
+        for (String key : List.of("alice-rsa2048", "bob-p256")) {
+            CmsCliFixture.Result dec = cli.run("decrypt", "--key", key, "-o", "old-" + key + ".out", "old.bin.p7m");
+            assertEquals(0, dec.exit(), dec.stderr());
+            assertTrue(dec.stderr().contains("hsmkit: warning: the content is not authenticated (des-ede3-cbc, a legacy cipher)"), dec.stderr());
+            assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(dir.resolve("old-" + key + ".out")));
+        }
+        CmsCliFixture.Result write = cli.run("encrypt", "-r", "alice-rsa2048.pem", "--cipher", "des-ede3-cbc", "-o", "new.p7m", "old.bin");
+        assertEquals(2, write.exit(), write.stderr());
+        assertFalse(Files.exists(dir.resolve("new.p7m")));
+    }
+
     @Test
     void armorStandardStreamsAndInspect() throws Exception {
         byte[] plain = Files.readAllBytes(cli.write("streams.bin", 1000, 1));

@@ -70,7 +70,11 @@ public final class CmsEncryptor {
         }
 
         public Builder cipher(ContentCipher cipher) {
-            this.cipher = Objects.requireNonNull(cipher);
+            if (!Objects.requireNonNull(cipher).isWritable()) {
+                throw new HsmkitException(org.hsmkit.core.ErrorKind.USAGE, "hsmkit decrypts " + cipher + " (old files) but does not write it",
+                        "use aes256-gcm, or aes256-cbc for readers without GCM");
+            }
+            this.cipher = cipher;
             return this;
         }
 

@@ -198,7 +198,7 @@ public final class CmsRewrapper {
             try {
                 long n = reencrypt ? reencrypt(reader, cd, plan, opened, armored.pem(), out) : rewrap(reader, cd, plan, opened, armored.pem(), out);
                 out.commit();
-                return new Rewrap(cd.cipher(), opened.recipient().key().reference(), plan.remainingNames(), plan.addedNames(),
+                return new Rewrap(reencrypt ? reencryptedWith(cd.cipher()) : cd.cipher(), opened.recipient().key().reference(), plan.remainingNames(), plan.addedNames(),
                         plan.removedNames(), n, reencrypt);
             } catch (HsmkitException e) {
                 throw opened.tried() && e.kind() == ErrorKind.VERIFICATION_FAILED ? ContentKeyRecovery.notOpened(opened, e) : e;
@@ -320,7 +320,7 @@ public final class CmsRewrapper {
                     + " or remove them with --remove-recipient");
         }
         plan.additions().forEach(a -> a.addTo(set));
-        CmsEncryptor enc = CmsEncryptor.to(set.build()).cipher(cd.cipher()).rsaPadding(padding).armor(pem).build();
+        CmsEncryptor enc = CmsEncryptor.to(set.build()).cipher(reencryptedWith(cd.cipher())).rsaPadding(padding).armor(pem).build();
         long n = enc.encrypt(plain -> cd.run(reader.content(), plain), WriteFailure.guard(out.stream()));
         EnvelopeReader.Trailer trailer = reader.finish();
         requireNoAuthAttributes(trailer);
@@ -330,6 +330,11 @@ public final class CmsRewrapper {
             throw HsmkitException.io("re-encryption failed: " + e.getMessage(), e);
         }
         return n;
+    }
+
+    /** The file's cipher, except that a legacy one (3DES) is replaced by the default: re-encrypting old files is how they leave it. */
+    private static ContentCipher reencryptedWith(ContentCipher old) {
+        return old.isWritable() ? old : ContentCipher.AES256_GCM;
     }
 
     private static void requireNoAuthAttributes(EnvelopeReader.Trailer trailer) {

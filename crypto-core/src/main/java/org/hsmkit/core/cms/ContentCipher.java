@@ -6,13 +6,15 @@ import java.util.Optional;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 
 /**
  * The content ciphers hsmkit writes. GCM ciphers produce CMS {@code AuthEnvelopedData}
  * (RFC 5083/5084, integrity-protected); CBC ciphers produce {@code EnvelopedData} for older peers
- * and carry no integrity protection. {@link #AES256_GCM} is the default.
+ * and carry no integrity protection. {@link #AES256_GCM} is the default. Some are read only
+ * ({@link #isWritable()} false): files from other tools, and old mail in {@link #DES_EDE3_CBC}.
  */
 public enum ContentCipher {
     AES256_GCM("aes256-gcm", NISTObjectIdentifiers.id_aes256_GCM, 32, true, true),
@@ -23,7 +25,12 @@ public enum ContentCipher {
     /** Read only. */
     AES192_CBC("aes192-cbc", NISTObjectIdentifiers.id_aes192_CBC, 24, false, false),
     /** Read only. */
-    AES192_GCM("aes192-gcm", NISTObjectIdentifiers.id_aes192_GCM, 24, true, false);
+    AES192_GCM("aes192-gcm", NISTObjectIdentifiers.id_aes192_GCM, 24, true, false),
+    /**
+     * Read only, for old mail and archives (the default of many mail clients until about 2015):
+     * 3DES, whose 64-bit blocks are deprecated (NIST SP 800-131A). hsmkit never writes it.
+     */
+    DES_EDE3_CBC("des-ede3-cbc", PKCSObjectIdentifiers.des_EDE3_CBC, 24, false, false);
 
     private final String spec;
     private final ASN1ObjectIdentifier oid;
@@ -51,6 +58,21 @@ public enum ContentCipher {
 
     public int keyBytes() {
         return keyBytes;
+    }
+
+    /** False for {@link #DES_EDE3_CBC}, which hsmkit decrypts but never writes. */
+    public boolean isWritable() {
+        return this != DES_EDE3_CBC;
+    }
+
+    /** True for a cipher kept only to read old files ({@link #DES_EDE3_CBC}). */
+    public boolean isLegacy() {
+        return !isWritable();
+    }
+
+    /** The JCA name of the block cipher: {@code AES} or {@code DESede}. */
+    public String blockCipher() {
+        return this == DES_EDE3_CBC ? "DESede" : "AES";
     }
 
     /** True for GCM: the file carries an authentication tag (AuthEnvelopedData). */

@@ -146,6 +146,21 @@ class CmsEncryptionRoundTripTest {
         assertEquals(size, d.plaintextBytes());
     }
 
+    /** Only the ciphers read for old files are refused for writing, before any output exists. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(ContentCipher.class)
+    void everyCipherButTheLegacyOneCanBeWritten(ContentCipher cipher) {
+        CmsEncryptor.Builder b = CmsEncryptor.to(RecipientSet.builder().add(RecipientSetTest.key(TestUser.ALICE_RSA2048).certificate().get()).build());
+        if (cipher.isWritable()) {
+            assertEquals(cipher, b.cipher(cipher).build().cipher());
+        } else {
+            org.hsmkit.core.HsmkitException e = org.junit.jupiter.api.Assertions.assertThrows(org.hsmkit.core.HsmkitException.class,
+                    () -> b.cipher(cipher));
+            assertEquals(org.hsmkit.core.ErrorKind.USAGE, e.kind());
+            assertTrue(e.getMessage().contains(cipher.spec()) && e.getMessage().contains("does not write it"), e.getMessage());
+        }
+    }
+
     @Test
     void bouncyCastleReadsWhatHsmkitWrites() throws Exception {
         byte[] plain = random(1000, 1);

@@ -122,7 +122,7 @@ class CmsRewrapperTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"-aes-256-gcm", "-aes-128-gcm", "-aes-256-cbc", "-aes-128-cbc"})
+    @ValueSource(strings = {"-aes-256-gcm", "-aes-128-gcm", "-aes-256-cbc", "-aes-128-cbc", "-des3"})
     void removedRecipientsLoseAccessAddedOnesGainItAndTheContentIsUntouched(String cipher) throws Exception {
         Path in = opensslEncrypt("mixed" + cipher + ".p7m", cipher, List.of(), TestUser.ALICE_RSA2048, TestUser.BOB_P256, TestUser.ANDY_RSA3072);
         Path out = dir.resolve("mixed" + cipher + ".rewrapped.p7m");
@@ -193,6 +193,20 @@ class CmsRewrapperTest {
         assertFalse(opensslDecrypts(out, TestUser.ANDY_RSA3072));
         assertNotEquals(new String(contentAndTag(in), java.nio.charset.StandardCharsets.ISO_8859_1).substring(0, 64),
                 new String(contentAndTag(out), java.nio.charset.StandardCharsets.ISO_8859_1).substring(0, 64));
+    }
+
+    /** Old mail in 3DES leaves it by re-encryption: hsmkit reads 3DES but writes AES-256-GCM instead. */
+    @Test
+    void reencryptionOfA3desFileWritesAes256Gcm() throws Exception {
+        Path in = opensslEncrypt("old.p7m", "-des3", List.of(), TestUser.ALICE_RSA2048, TestUser.CAROL_P384);
+        Path out = dir.resolve("old.aes.p7m");
+        CmsRewrapper.Rewrap r = rewrap(in, out, b -> b.reencrypt(true).addRecipient(cert(TestUser.CAROL_P384)));
+        assertEquals(ContentCipher.AES256_GCM, r.cipher());
+        assertTrue(opensslDecrypts(out, TestUser.ALICE_RSA2048));
+        assertTrue(opensslDecrypts(out, TestUser.CAROL_P384));
+        try (InputStream s = Files.newInputStream(out)) {
+            assertEquals("aes256-gcm", CmsInspector.inspect(s).contentAlgorithm());
+        }
     }
 
     @Test

@@ -25,7 +25,8 @@ import org.hsmkit.core.internal.CipherWarmup;
 import org.hsmkit.core.internal.Providers;
 
 /**
- * Decrypts CMS content as a stream with the JDK's AES (hardware-accelerated where the CPU has it).
+ * Decrypts CMS content as a stream with the JDK's AES (hardware-accelerated where the CPU has it),
+ * or 3DES for old files.
  *
  * <p>GCM without buffering and without trusting anything early: the plaintext is recovered with
  * AES-CTR starting at counter J0+1 (the GCM keystream), and the tag is recomputed by a GCM
@@ -57,7 +58,7 @@ public final class ContentDecryption {
             throw HsmkitException.verification("the recovered content key has the wrong length for " + cipher.spec(),
                     "the file is damaged, or was made for another key");
         }
-        this.key = new SecretKeySpec(key, "AES");
+        this.key = new SecretKeySpec(key, cipher.blockCipher());
         if (cipher.isAuthenticated()) {
             GCMParameters p = gcmParameters(alg);
             this.nonce = p.getNonce();
@@ -71,7 +72,7 @@ public final class ContentDecryption {
         } else {
             this.nonce = ASN1OctetString.getInstance(alg.getParameters()).getOctets();
             this.tagBytes = 0;
-            this.stream = Providers.jdkCipher("AES/CBC/PKCS5Padding");
+            this.stream = Providers.jdkCipher(cipher.blockCipher() + "/CBC/PKCS5Padding");
             stream.init(Cipher.DECRYPT_MODE, this.key, new IvParameterSpec(nonce));
             this.tagger = null;
         }
@@ -101,7 +102,7 @@ public final class ContentDecryption {
      */
     public static ContentDecryption of(AlgorithmIdentifier alg, byte[] contentKey) {
         ContentCipher c = ContentCipher.fromOid(alg.getAlgorithm()).orElseThrow(() -> HsmkitException.input(
-                "unsupported content cipher " + alg.getAlgorithm().getId(), "hsmkit reads AES-GCM and AES-CBC"));
+                "unsupported content cipher " + alg.getAlgorithm().getId(), "hsmkit reads AES-GCM, AES-CBC and (for old mail) 3DES-CBC"));
         try {
             return new ContentDecryption(c, contentKey, alg);
         } catch (GeneralSecurityException | IllegalArgumentException e) {

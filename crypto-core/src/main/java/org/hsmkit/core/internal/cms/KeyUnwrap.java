@@ -54,7 +54,9 @@ public final class KeyUnwrap {
     private static final Map<ASN1ObjectIdentifier, Integer> WRAP_KEY_BYTES = Map.of(
             NISTObjectIdentifiers.id_aes128_wrap, 16,
             NISTObjectIdentifiers.id_aes192_wrap, 24,
-            NISTObjectIdentifiers.id_aes256_wrap, 32);
+            NISTObjectIdentifiers.id_aes256_wrap, 32,
+            // RFC 3217: with 3DES content, for old mail only
+            PKCSObjectIdentifiers.id_alg_CMS3DESwrap, 24);
 
     /** Names a key-encryption algorithm for inspect: padding or KDF and key wrap. */
     public static String describe(AlgorithmIdentifier keyEncryptionAlgorithm) {
@@ -72,7 +74,8 @@ public final class KeyUnwrap {
             AlgorithmIdentifier wrap = AlgorithmIdentifier.getInstance(keyEncryptionAlgorithm.getParameters());
             Integer bytes = WRAP_KEY_BYTES.get(wrap.getAlgorithm());
             return "ECDH " + (oid.getId().startsWith("1.3.132.1.14") || oid.equals(CMSAlgorithm.ECCDH_SHA1KDF) ? "cofactor " : "")
-                    + "X9.63 KDF " + hash + ", " + (bytes == null ? wrap.getAlgorithm().getId() : "AES-" + bytes * 8 + " key wrap");
+                    + "X9.63 KDF " + hash + ", " + (bytes == null ? wrap.getAlgorithm().getId()
+                            : isTripleDesWrap(wrap) ? "3DES key wrap" : "AES-" + bytes * 8 + " key wrap");
         }
         return oid.getId();
     }
@@ -127,7 +130,8 @@ public final class KeyUnwrap {
         AlgorithmIdentifier wrap = AlgorithmIdentifier.getInstance(keyEncryptionAlgorithm.getParameters());
         Integer bytes = WRAP_KEY_BYTES.get(wrap.getAlgorithm());
         if (bytes == null) {
-            throw HsmkitException.input("unsupported key wrap algorithm " + wrap.getAlgorithm().getId(), "hsmkit reads AES key wrap");
+            throw HsmkitException.input("unsupported key wrap algorithm " + wrap.getAlgorithm().getId(),
+                    "hsmkit reads AES key wrap (and 3DES key wrap in old mail)");
         }
         return new Agreement(hash, wrap, bytes);
     }
@@ -144,7 +148,7 @@ public final class KeyUnwrap {
                 KDF2BytesGenerator kdf = new KDF2BytesGenerator(digest());
                 kdf.init(new KDFParameters(sharedSecret, sharedInfo));
                 kdf.generateBytes(kek, 0, kek.length);
-                return unwrapWithKek(kek, wrappedKey);
+                return isTripleDesWrap(wrap) ? unwrapWithTripleDesKek(kek, wrappedKey) : unwrapWithKek(kek, wrappedKey);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             } finally {
@@ -177,6 +181,22 @@ public final class KeyUnwrap {
     public static byte[] unwrapWithKek(byte[] kek, byte[] wrappedKey) {
         try {
             RFC3394WrapEngine engine = new RFC3394WrapEngine(AESEngine.newInstance());
+            engine.init(false, new KeyParameter(kek));
+            return engine.unwrap(wrappedKey, 0, wrappedKey.length);
+        } catch (InvalidCipherTextException | IllegalArgumentException e) {
+            throw HsmkitException.verification("the wrapped content key does not unwrap with this key",
+                    "the file is damaged, or was made for another key");
+        }
+    }
+
+    private static boolean isTripleDesWrap(AlgorithmIdentifier wrap) {
+        return PKCSObjectIdentifiers.id_alg_CMS3DESwrap.equals(wrap.getAlgorithm());
+    }
+
+    /** The 3DES key wrap of RFC 3217 (old mail), failing exactly as {@link #unwrapWithKek} does. */
+    static byte[] unwrapWithTripleDesKek(byte[] kek, byte[] wrappedKey) {
+        try {
+            org.bouncycastle.crypto.engines.DESedeWrapEngine engine = new org.bouncycastle.crypto.engines.DESedeWrapEngine();
             engine.init(false, new KeyParameter(kek));
             return engine.unwrap(wrappedKey, 0, wrappedKey.length);
         } catch (InvalidCipherTextException | IllegalArgumentException e) {
