@@ -108,6 +108,9 @@ class SmimeOpensslInteropTest {
         "ALICE_RSA2048, cms,   -aes-256-gcm, AUTH_ENVELOPED",
         "BOB_P256,      cms,   -aes256, ENVELOPED",
         "DAVE_P521,     cms,   -aes-256-gcm, AUTH_ENVELOPED",
+        // old mail: 3DES, read but never written
+        "ALICE_RSA2048, smime, -des3, ENVELOPED",
+        "BOB_P256,      cms,   -des3, ENVELOPED",
     })
     void hsmkitDecryptsOpensslMessages(TestUser user, String command, String cipher, SmimeLayer.Kind kind) throws Exception {
         Files.writeString(dir.resolve("plain.txt"), "Content-Type: text/plain\n\nencrypted by openssl\n");
