@@ -130,6 +130,56 @@ class KeyOpenscSmartCardHsmTest {
         hsmkit("key", "delete", "--key", "mail", "--yes").assertOk();
     }
 
+    /**
+     * OpenPGP with the card's keys through OpenSC: the creation time hsmkit keeps as a data object
+     * on the card survives the card being taken out (the same fingerprint again), gpg encrypts to
+     * both certificates and the card decrypts (ECDH and RSA), gpg verifies what the card signs, and
+     * a message signed inside its encryption by one card key is checked on decryption by the other.
+     */
+    @Test
+    void openPgpWithTheCardsKeysThroughOpenscsModule() throws Exception {
+        ExternalTool.require("gpg", "gpg");
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "pgp-ec", "--id", "0a").assertOk();
+        hsmkit("key", "generate", "--type", "rsa:2048", "--label", "pgp-rsa", "--id", "0b").assertOk();
+        CliRun.Result ec = hsmkit("pgp", "export", "--key", "pgp-ec", "--encryption-key", "pgp-ec", "--user-id", "Card EC <ec@example.org>",
+                "-o", "ec.asc").assertOk();
+        hsmkit("pgp", "export", "--key", "pgp-rsa", "--encryption-key", "pgp-rsa", "--user-id", "Card RSA <rsa@example.org>",
+                "-o", "rsa.asc").assertOk();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("certificate ([0-9A-F]{40})").matcher(ec.stderr());
+        assertTrue(m.find(), ec.stderr());
+        reinsert();
+        CliRun.Result again = hsmkit("pgp", "export", "--key", "pgp-ec", "--encryption-key", "pgp-ec", "--user-id", "Card EC <ec@example.org>",
+                "-o", "-").assertOk();
+        assertTrue(again.stderr().contains("certificate " + m.group(1)), again.stderr());
+
+        Path plain = Files.writeString(tmp.resolve("minutes.txt"), "minutes of the board meeting\n", StandardCharsets.UTF_8);
+        Path home = Files.createTempDirectory(Path.of("/tmp"), "gpg");
+        java.util.Map<String, String> env = java.util.Map.of("GNUPGHOME", home.toString());
+        try {
+            ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--import", "ec.asc", "rsa.asc")).requireSuccess();
+            for (String who : List.of("ec@example.org", "rsa@example.org")) {
+                ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--trust-model", "always", "-r", who, "-o", who + ".gpg",
+                        "--encrypt", "minutes.txt")).requireSuccess();
+                hsmkit("pgp", "decrypt", "-o", who + ".out", who + ".gpg").assertOk();
+                assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(tmp.resolve(who + ".out")));
+            }
+            hsmkit("pgp", "sign", "--key", "pgp-rsa", "-b", "-o", "minutes.sig", "minutes.txt").assertOk();
+            String status = ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--status-fd", "1", "--verify", "minutes.sig",
+                    "minutes.txt")).requireSuccess().stdoutText();
+            assertTrue(status.contains("[GNUPG:] VALIDSIG "), status);
+        } finally {
+            ExternalTool.run(tmp, null, env, List.of("gpgconf", "--kill", "all"));
+            ExternalTool.run(tmp, "rm", "-rf", home.toString());
+        }
+        hsmkit("pgp", "encrypt", "-r", "rsa.asc", "--sign-with", "pgp-ec", "-o", "signed.gpg", "minutes.txt").assertOk();
+        CliRun.Result checked = hsmkit("pgp", "decrypt", "--keyring", "ec.asc", "-o", "signed.out", "signed.gpg").assertOk();
+        assertTrue(checked.stderr().contains("good signature from \"Card EC <ec@example.org>\""), checked.stderr());
+        assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(tmp.resolve("signed.out")));
+
+        hsmkit("key", "delete", "--key", "pgp-ec", "--yes").assertOk();
+        hsmkit("key", "delete", "--key", "pgp-rsa", "--yes").assertOk();
+    }
+
     private String ca() throws Exception {
         Path p = tmp.resolve("intermediate.pem");
         Files.writeString(p, TestPki.pem(List.of(TestPki.standard().intermediate().certificate())));
