@@ -220,6 +220,9 @@ public final class SeedCorpus {
         copy("o2.p7m", d.resolve("seed-openssl-cbc-ec-ber-16.p7m"));
         copy("o3.pem", d.resolve("seed-openssl-cbc-rsa-oaep-16.pem"));
         copy("o4.p7m", d.resolve("seed-openssl-gcm-ec-rsa-1000.p7m"));
+        // old mail: 3DES content, with the 3DES key wrap for the EC recipient
+        openssl("cms", "-encrypt", "-binary", "-des3", "-in", "p16.bin", "-outform", "DER", "-out", "o5.p7m", "ec.pem", "rsa.pem");
+        copy("o5.p7m", d.resolve("seed-openssl-3des-ec-rsa-16.p7m"));
         gpgsm(false, "--encrypt", "--cipher-algo", "AES256", "-r", FuzzPki.RSA_EMAIL, "-o", "g1.p7m", "p1000.bin");
         copy("g1.p7m", d.resolve("seed-gpgsm-cbc-rsa-1000.p7m"));
     }
