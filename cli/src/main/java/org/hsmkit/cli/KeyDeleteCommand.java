@@ -38,8 +38,20 @@ final class KeyDeleteCommand implements Callable<Integer> {
         if (!session.confirmDeletion(what, yes, "hsmkit key list")) {
             return ExitCode.OK;
         }
+        java.util.Optional<java.time.Instant> openPgpTime;
+        try {
+            openPgpTime = org.hsmkit.core.openpgp.PgpTokenKey.storedCreationTime(token, k);
+        } catch (RuntimeException e) {
+            openPgpTime = java.util.Optional.empty(); // a key whose public key is unknown has no record
+        }
         token.deleteKey(k);
         session.info("hsmkit: deleted the " + what);
+        if (openPgpTime.isPresent()) {
+            // kept on purpose: the record follows the public key, so a restored backup of the key gets its OpenPGP fingerprint back
+            String label = org.hsmkit.core.openpgp.PgpTokenKey.creationTimeLabel(k);
+            session.info("hsmkit: the key's OpenPGP creation time stays on the token (data object '" + label + "'), so that a restored"
+                    + " backup of the key keeps its OpenPGP fingerprint; 'hsmkit data delete --label " + label + "' removes it");
+        }
         return ExitCode.OK;
     }
 }

@@ -312,4 +312,19 @@ class PgpCliTest {
             assertFalse(Files.exists(tmp.resolve(absent)), absent);
         }
     }
+
+    @Test
+    void deletingAKeySaysWhereItsOpenPgpCreationTimeStaysAndHowToRemoveIt() throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "short-lived").assertOk();
+        hsmkit("pgp", "export", "--key", "short-lived", "--user-id", "Temp <temp@example.org>", "-o", "temp.asc").assertOk();
+        CliRun.Result deleted = hsmkit("key", "delete", "--key", "short-lived", "--yes").assertOk();
+        java.util.regex.Matcher m = Pattern.compile("data delete --label (openpgp-created-[0-9a-f]{16})").matcher(deleted.stderr());
+        assertTrue(m.find(), deleted.stderr());
+        assertTrue(hsmkit("data", "list").assertOk().stdout().contains(m.group(1)));
+        hsmkit("data", "delete", "--label", m.group(1), "--yes").assertOk();
+        assertFalse(hsmkit("data", "list").assertOk().stdout().contains(m.group(1)));
+        // a key never exported has no record, and its deletion says nothing of one
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "plain").assertOk();
+        assertFalse(hsmkit("key", "delete", "--key", "plain", "--yes").assertOk().stderr().contains("OpenPGP"));
+    }
 }

@@ -39,6 +39,11 @@ public final class PgpTokenKey {
         return CreationTimeRecord.read(token, key);
     }
 
+    /** The label of the data object that holds {@code key}'s creation time on its token ({@code openpgp-created-…}). */
+    public static String creationTimeLabel(TokenKey key) {
+        return CreationTimeRecord.label(key);
+    }
+
     /**
      * The key with the creation time stored on its token.
      *
