@@ -4,16 +4,20 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.KeyIdentifier;
+import org.bouncycastle.bcpg.SignatureSubpacketTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPOnePassSignature;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
 import org.bouncycastle.openpgp.operator.PGPContentVerifierBuilderProvider;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.openpgp.OpenPgpKeys;
 
@@ -105,9 +109,49 @@ final class SignatureCheck {
             throw HsmkitException.verification("the signature does not match its one-pass header", "the message was altered");
         }
         Instant created = signature.getCreationTime().toInstant();
+        checkSubpackets(signature, created, fpr);
         Optional<Instant> expiredSince = KeyValidity.check(certificate, key, created, acceptExpiredSince);
         return new VerifiedSignature(fpr, certificate.fingerprint(), certificate.primaryUserId(), created,
                 OpenPgpKeys.jcaHashName(signature.getHashAlgorithm()), expiredSince);
+    }
+
+    /**
+     * Hashed subpackets a verifier of a document signature acts on or may safely pass over when
+     * they are marked critical. Any other critical one — a notation (hsmkit knows none), a policy,
+     * an intended recipient, a type it does not know — makes the signature invalid (RFC 9580
+     * 5.2.3.7), as gpg reports it ("BAD signature ... due to an unknown critical bit").
+     */
+    private static final Set<Integer> UNDERSTOOD_CRITICAL = Set.of(SignatureSubpacketTags.CREATION_TIME, SignatureSubpacketTags.EXPIRE_TIME,
+            SignatureSubpacketTags.EXPORTABLE, SignatureSubpacketTags.REVOCABLE, SignatureSubpacketTags.ISSUER_KEY_ID,
+            SignatureSubpacketTags.ISSUER_FINGERPRINT, SignatureSubpacketTags.SIGNER_USER_ID, SignatureSubpacketTags.KEY_FLAGS,
+            SignatureSubpacketTags.KEY_EXPIRE_TIME, SignatureSubpacketTags.FEATURES, SignatureSubpacketTags.PRIMARY_USER_ID,
+            SignatureSubpacketTags.PREFERRED_SYM_ALGS, SignatureSubpacketTags.PREFERRED_HASH_ALGS, SignatureSubpacketTags.PREFERRED_COMP_ALGS,
+            SignatureSubpacketTags.PREFERRED_AEAD_ALGORITHMS, SignatureSubpacketTags.KEY_SERVER_PREFS);
+
+    /** A critical subpacket hsmkit does not act on, and the signature's own expiry, fail the signature. */
+    private static void checkSubpackets(PGPSignature signature, Instant created, String fpr) {
+        PGPSignatureSubpacketVector hashed = signature.getHashedSubPackets();
+        if (hashed == null) {
+            return; // a version 3 signature: no subpackets
+        }
+        for (int tag : hashed.getCriticalTags()) {
+            if (!UNDERSTOOD_CRITICAL.contains(tag)) {
+                throw HsmkitException.verification("the signature by key " + fpr + " carries a critical "
+                        + (tag == SignatureSubpacketTags.NOTATION_DATA ? "notation (" + notations(hashed) + ")" : "subpacket of type " + tag)
+                        + " that hsmkit does not understand, so it must be taken as invalid",
+                        "the signer requires a check that hsmkit cannot make; ask them how to verify it, or to sign without it");
+            }
+        }
+        long lifetime = hashed.getSignatureExpirationTime();
+        if (lifetime > 0 && !created.plusSeconds(lifetime).isAfter(Instant.now())) {
+            throw HsmkitException.verification("the signature by key " + fpr + " expired at " + created.plusSeconds(lifetime)
+                    + " (its signer made it valid until then)", "ask the signer for a current signature");
+        }
+    }
+
+    private static String notations(PGPSignatureSubpacketVector hashed) {
+        return String.join(", ", java.util.Arrays.stream(hashed.getNotationDataOccurrences()).filter(n -> n.isCritical())
+                .map(n -> NameFormat.printable(n.getNotationName())).toList());
     }
 
     private record Found(PgpCertificate certificate, PGPPublicKey key) {

@@ -274,6 +274,20 @@ class PgpGnupgInteropTest {
         }
     }
 
+    /** gpg's signature with a critical notation: gpg calls it BAD ("unknown critical bit"), and hsmkit fails it too. */
+    @Test
+    void aGpgSignatureWithACriticalNotationFailsAsGpgFailsIt() throws Exception {
+        String fpr = certs.get(TestUser.GRACE_BP512).fingerprint();
+        gpg.run("-u", fpr, "--sig-notation", "!approval@example.org=yes", "-o", "critical.sig", "--detach-sign", "plain.txt").requireSuccess();
+        ExternalTool.Result own = gpg.run("--status-fd", "1", "--verify", "critical.sig", "plain.txt");
+        assertTrue(own.stdoutText().contains("[GNUPG:] BADSIG"), gpg.text(own));
+        org.hsmkit.core.HsmkitException e = org.junit.jupiter.api.Assertions.assertThrows(org.hsmkit.core.HsmkitException.class,
+                () -> PgpVerifier.trusting(List.of(certs.get(TestUser.GRACE_BP512))).verifyDetached(
+                        Files.newInputStream(dir.resolve("critical.sig")), new ByteArrayInputStream(plain)));
+        assertEquals(org.hsmkit.core.ErrorKind.VERIFICATION_FAILED, e.kind());
+        assertTrue(e.getMessage().contains("critical notation (approval@example.org)"), e.getMessage());
+    }
+
     @Test
     void softHsm2KeysDecryptAndSignForGpg() throws Exception {
         try (SoftHsmToken hsm = SoftHsmToken.create("pgp-gpg");

@@ -144,4 +144,48 @@ class PgpVerificationTest {
         HsmkitException e = fails(PgpVerifier.trusting(List.of(PgpTestKeys.certificate(TestUser.ERIN_BP256))), sign(k, Y2020));
         assertTrue(e.getMessage().contains("older than its key"), e.getMessage());
     }
+
+    /** A detached signature by Alice over {@link #DATA} with the hashed subpackets {@code extra} adds. */
+    private static byte[] signWith(java.util.function.Consumer<PGPSignatureSubpacketGenerator> extra, Instant at) throws Exception {
+        PgpTokenKey k = PgpTestKeys.key(TestUser.ALICE_RSA2048);
+        PGPPublicKey primary = PgpTestKeys.certificate(TestUser.ALICE_RSA2048).ring().getPublicKey();
+        PGPSignatureGenerator g = new PGPSignatureGenerator(new TokenSignerBuilder(k.key(), primary.getAlgorithm()), primary);
+        g.init(PGPSignature.BINARY_DOCUMENT, OpenPgpKeys.handle(primary));
+        PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
+        hashed.setSignatureCreationTime(false, Date.from(at));
+        hashed.setIssuerFingerprint(false, primary);
+        extra.accept(hashed);
+        g.setHashedSubpackets(hashed.generate());
+        g.update(DATA);
+        return g.generate().getEncoded();
+    }
+
+    private static final PgpVerifier ALICE = PgpVerifier.trusting(List.of(PgpTestKeys.certificate(TestUser.ALICE_RSA2048)));
+
+    /** RFC 9580 5.2.3.7: a critical subpacket the verifier does not understand makes the signature invalid, as gpg treats it. */
+    @Test
+    void aCriticalNotationOrUnknownCriticalSubpacketFailsTheSignatureAndANonCriticalOneDoesNot() throws Exception {
+        Instant at = PgpTestKeys.CREATED.plusSeconds(3600);
+        assertEquals(1, verify(ALICE, signWith(h -> h.addNotationData(false, true, "approval@example.org", "yes"), at)).size());
+        HsmkitException e = fails(ALICE, signWith(h -> h.addNotationData(true, true, "approval@example.org", "yes"), at));
+        assertTrue(e.getMessage().contains("critical notation (approval@example.org)"), e.getMessage());
+        e = fails(ALICE, signWith(h -> h.addCustomSubpacket(new org.bouncycastle.bcpg.SignatureSubpacket(105, true, false, new byte[] {1}) { }), at));
+        assertTrue(e.getMessage().contains("critical subpacket of type 105"), e.getMessage());
+        e = fails(ALICE, signWith(h -> h.addPolicyURI(true, "https://example.org/policy"), at));
+        assertTrue(e.getMessage().contains("type 26"), e.getMessage());
+        // critical subpackets that do not change what a document signature means are fine
+        assertEquals(1, verify(ALICE, signWith(h -> {
+            h.setExportable(true, true);
+            h.setSignerUserID(true, "Alice <alice@hsmkit.test>");
+        }, at)).size());
+    }
+
+    @Test
+    void aSignaturePastItsOwnExpiryFailsAndOneWithinItVerifies() throws Exception {
+        Instant at = PgpTestKeys.CREATED.plusSeconds(3600);
+        HsmkitException e = fails(ALICE, signWith(h -> h.setSignatureExpirationTime(true, 600), at));
+        assertTrue(e.getMessage().contains("expired at " + at.plusSeconds(600)), e.getMessage());
+        long untilNextCentury = java.time.Duration.between(at, Instant.parse("2099-01-01T00:00:00Z")).getSeconds();
+        assertEquals(1, verify(ALICE, signWith(h -> h.setSignatureExpirationTime(false, untilNextCentury), at)).size());
+    }
 }
