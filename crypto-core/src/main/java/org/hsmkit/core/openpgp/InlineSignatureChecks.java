@@ -76,6 +76,11 @@ final class InlineSignatureChecks implements InlineSignatureHooks {
                         : "its sender did not sign it; decrypt it without a keyring (--keyring) to accept an unsigned message");
     }
 
+    /** True when every signature started so far is a text signature (type 0x01), which covers no line ends. */
+    boolean allText() {
+        return !checks.isEmpty() && checks.stream().allMatch(SignatureCheck::isText);
+    }
+
     /** Checks every signature once the whole message was read; VERIFICATION_FAILED if any fails or there is none. */
     List<VerifiedSignature> finish() {
         if (checks.isEmpty()) {

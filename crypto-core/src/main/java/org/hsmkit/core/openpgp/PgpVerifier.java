@@ -23,7 +23,9 @@ import org.bouncycastle.openpgp.PGPSignatureList;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.internal.openpgp.CleartextLines;
+import org.hsmkit.core.internal.openpgp.MessageDecryption;
 import org.hsmkit.core.internal.openpgp.PgpPackets;
+import org.hsmkit.core.internal.openpgp.TextLineEnds;
 
 /**
  * Verifies OpenPGP signatures (detached, inline, cleartext; binary or armoured) against a keyring
@@ -135,14 +137,22 @@ public final class PgpVerifier {
                 } else if (o instanceof PGPLiteralData) {
                     checks.literal();
                     literalSeen = true;
-                    InputStream data = ((PGPLiteralData) o).getDataStream();
+                    PGPLiteralData lit = (PGPLiteralData) o;
+                    // a signature does not cover the packet's format: the line ends are converted only for text signatures,
+                    // which do not cover line ends either; data under a binary signature is released as signed
+                    TextLineEnds text = content != null && MessageDecryption.isText(lit) && checks.allText() ? new TextLineEnds(content) : null;
+                    OutputStream sink = text != null ? text : content;
+                    InputStream data = lit.getDataStream();
                     byte[] buf = new byte[BUFFER];
                     int n;
                     while ((n = data.read(buf)) > 0) {
                         checks.data(buf, 0, n);
-                        if (content != null) {
-                            content.write(buf, 0, n);
+                        if (sink != null) {
+                            sink.write(buf, 0, n);
                         }
+                    }
+                    if (text != null) {
+                        text.finish();
                     }
                 } else if (o instanceof PGPSignatureList) {
                     checks.signatures((PGPSignatureList) o, literalSeen);

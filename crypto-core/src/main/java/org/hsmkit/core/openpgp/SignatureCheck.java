@@ -81,6 +81,11 @@ final class SignatureCheck {
         }
     }
 
+    /** Whether this is a text signature (type 0x01), over the data's canonical CR LF form. */
+    boolean isText() {
+        return (onePass != null ? onePass.getSignatureType() : signature.getSignatureType()) == PGPSignature.CANONICAL_TEXT_DOCUMENT;
+    }
+
     void update(byte[] b, int off, int len) {
         if (onePass != null) {
             onePass.update(b, off, len);

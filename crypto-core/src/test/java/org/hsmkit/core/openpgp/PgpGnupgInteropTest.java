@@ -274,6 +274,31 @@ class PgpGnupgInteropTest {
         }
     }
 
+    /**
+     * gpg --textmode stores text with CR LF line ends (literal format 't'); on Unix gpg writes it
+     * back with LF, and so does hsmkit, for a signed message and a signed and encrypted one.
+     */
+    @Test
+    void textModeMessagesComeOutWithTheLineEndsGpgGivesThem() throws Exception {
+        Files.write(dir.resolve("text.txt"), "first line\r\nsecond line\nno end".getBytes(StandardCharsets.UTF_8));
+        String signer = certs.get(TestUser.ALICE_RSA2048).fingerprint();
+        String to = certs.get(TestUser.BOB_P256).fingerprint();
+        gpg.run("-u", signer, "--textmode", "-o", "text.gpg", "--sign", "text.txt").requireSuccess();
+        gpg.run("-u", signer, "-r", to, "--textmode", "-o", "text-enc.gpg", "--sign", "--encrypt", "text.txt").requireSuccess();
+        gpg.run("-o", "text.gpg.gpg-out", "--decrypt", "text.gpg").requireSuccess();
+        byte[] gpgs = Files.readAllBytes(dir.resolve("text.gpg.gpg-out"));
+        assertArrayEquals("first line\nsecond line\nno end".getBytes(StandardCharsets.UTF_8), gpgs);
+
+        ByteArrayOutputStream verified = new ByteArrayOutputStream();
+        PgpVerifier.trusting(List.of(certs.get(TestUser.ALICE_RSA2048))).verify(Files.newInputStream(dir.resolve("text.gpg")), verified);
+        assertArrayEquals(gpgs, verified.toByteArray());
+        PgpDecryptor.Decryption d = decryptTo(PgpTestKeys.key(TestUser.BOB_P256), dir.resolve("text-enc.gpg"), "text-enc.out",
+                PgpVerifier.trusting(List.of(certs.get(TestUser.ALICE_RSA2048))));
+        assertArrayEquals(gpgs, Files.readAllBytes(dir.resolve("text-enc.out")));
+        assertEquals(gpgs.length, d.plaintextBytes());
+        assertEquals(1, d.signatures().size());
+    }
+
     /** gpg's signature with a critical notation: gpg calls it BAD ("unknown critical bit"), and hsmkit fails it too. */
     @Test
     void aGpgSignatureWithACriticalNotationFailsAsGpgFailsIt() throws Exception {
@@ -322,14 +347,17 @@ class PgpGnupgInteropTest {
 
     /** Decrypts and checks the plaintext; with {@code signers}, also requires their signatures inside. */
     private PgpDecryptor.Decryption decrypt(PgpTokenKey key, Path message, PgpVerifier signers) throws Exception {
-        Path target = dir.resolve(message.getFileName() + "-" + key.key().label() + ".out");
-        PgpDecryptor.Decryption d;
-        try (InputStream in = Files.newInputStream(message); AtomicOutput out = AtomicOutput.toFile(target, true)) {
-            PgpDecryptor decryptor = PgpDecryptor.withKey(key);
-            d = (signers == null ? decryptor : decryptor.checkingSignatures(signers)).decrypt(in, out);
-        }
-        assertArrayEquals(plain, Files.readAllBytes(target));
+        String target = message.getFileName() + "-" + key.key().label() + ".out";
+        PgpDecryptor.Decryption d = decryptTo(key, message, target, signers);
+        assertArrayEquals(plain, Files.readAllBytes(dir.resolve(target)));
         assertEquals(plain.length, d.plaintextBytes());
         return d;
+    }
+
+    private PgpDecryptor.Decryption decryptTo(PgpTokenKey key, Path message, String target, PgpVerifier signers) throws Exception {
+        try (InputStream in = Files.newInputStream(message); AtomicOutput out = AtomicOutput.toFile(dir.resolve(target), true)) {
+            PgpDecryptor decryptor = PgpDecryptor.withKey(key);
+            return (signers == null ? decryptor : decryptor.checkingSignatures(signers)).decrypt(in, out);
+        }
     }
 }

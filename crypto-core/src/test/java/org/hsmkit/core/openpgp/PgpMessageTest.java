@@ -542,4 +542,23 @@ class PgpMessageTest {
         }
         throw new AssertionError("not found");
     }
+
+    /**
+     * A signature does not cover its literal packet's format octet: a binary-signed message whose
+     * format was switched to text still verifies, and its data is released exactly as signed, CR LF
+     * and all (only a text signature, which covers no line ends, lets the line ends be converted).
+     */
+    @Test
+    void aBinarySignedMessageRelabelledAsTextIsReleasedAsSigned() {
+        byte[] data = "amount: 100\r\npayee: Bob\r\n".getBytes();
+        ByteArrayOutputStream sig = new ByteArrayOutputStream();
+        PgpSigner.with(PgpTestKeys.key(TestUser.ERIN_BP256)).mode(SignatureMode.INLINE).build().sign(new ByteArrayInputStream(data), sig);
+        byte[] signed = sig.toByteArray();
+        int format = indexOf(signed, data) - 6; // format, name length (0), four octets of date, then the data
+        assertEquals('b', signed[format]);
+        signed[format] = 't';
+        ByteArrayOutputStream released = new ByteArrayOutputStream();
+        PgpVerifier.trusting(List.of(PgpTestKeys.certificate(TestUser.ERIN_BP256))).verify(new ByteArrayInputStream(signed), released);
+        assertArrayEquals(data, released.toByteArray());
+    }
 }

@@ -296,6 +296,11 @@ public final class MessageDecryption {
         }
     }
 
+    /** A literal packet of text (format {@code t} or {@code u}), stored with CR LF line ends. */
+    public static boolean isText(PGPLiteralData lit) {
+        return lit.getFormat() == PGPLiteralData.TEXT || lit.getFormat() == PGPLiteralData.UTF8;
+    }
+
     static String cipherName(int alg) {
         switch (alg) {
             case SymmetricKeyAlgorithmTags.AES_128:
@@ -344,14 +349,24 @@ public final class MessageDecryption {
                         hooks.literal();
                     }
                     InputStream content = lit.getDataStream();
+                    // inside the encryption the packet's format is authenticated: text is written with this system's line ends
+                    TextLineEnds text = isText(lit) ? new TextLineEnds(out) : null;
                     byte[] buf = new byte[BUFFER];
                     int n;
                     while ((n = content.read(buf)) > 0) {
                         if (hooks != null) {
                             hooks.data(buf, 0, n);
                         }
-                        out.write(buf, 0, n);
-                        bytes += n;
+                        if (text != null) {
+                            text.write(buf, 0, n);
+                        } else {
+                            out.write(buf, 0, n);
+                            bytes += n;
+                        }
+                    }
+                    if (text != null) {
+                        text.finish();
+                        bytes = text.written();
                     }
                 } else if (o instanceof PGPOnePassSignatureList) {
                     ((PGPOnePassSignatureList) o).forEach(s -> signers.add(OpenPgpKeys.keyId(s.getKeyID())));
