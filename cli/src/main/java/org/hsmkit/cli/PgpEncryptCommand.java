@@ -42,6 +42,10 @@ final class PgpEncryptCommand implements Callable<Integer> {
             description = "the certificate exported for --sign-with, for a token that does not hold the key's OpenPGP creation time")
     String certificate;
 
+    @Option(names = "--throw-keyids", description = "leave the recipients' key ids out of the message, as gpg --throw-keyids does:"
+            + " no one can tell whom it is for; each recipient's software tries its keys in turn")
+    boolean hidden;
+
     @Option(names = {"-a", "--armor"}, description = "write ASCII armour instead of binary")
     boolean armor;
 
@@ -74,7 +78,7 @@ final class PgpEncryptCommand implements Callable<Integer> {
         }
         // the signing key is found (and the token logged in) before any output exists
         PgpTokenKey signer = signWith == null ? null : PgpCommand.tokenKey(session, signWith, certificate);
-        PgpEncryptor enc = PgpEncryptor.to(to).armor(armor).seipdV1Only(v1).signedBy(signer)
+        PgpEncryptor enc = PgpEncryptor.to(to).armor(armor).seipdV1Only(v1).signedBy(signer).hiddenRecipients(hidden)
                 .fileName(signer == null || "-".equals(input) ? "" : java.nio.file.Path.of(input).getFileName().toString()).build();
         CmsFileArguments files = new CmsFileArguments(session);
         String derived = "-".equals(input) ? null : input + (armor ? ".asc" : ".gpg");

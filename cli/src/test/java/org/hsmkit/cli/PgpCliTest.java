@@ -327,4 +327,13 @@ class PgpCliTest {
         hsmkit("key", "generate", "--type", "ec:P-256", "--label", "plain").assertOk();
         assertFalse(hsmkit("key", "delete", "--key", "plain", "--yes").assertOk().stderr().contains("OpenPGP"));
     }
+
+    @Test
+    void hiddenRecipientsAreAnonymousInTheMessageAndTheTokenKeyStillFindsIt() throws Exception {
+        hsmkit("pgp", "encrypt", "-r", "alice.asc", "--throw-keyids", "-o", "hidden.gpg", "notes.txt").assertOk();
+        String inspected = cli.run("pgp", "inspect", "hidden.gpg").assertOk().stdout();
+        assertTrue(inspected.contains("recipient anonymous") && !inspected.contains(fingerprint.substring(24)), inspected);
+        hsmkit("pgp", "decrypt", "-o", "hidden.out", "hidden.gpg").assertOk();
+        assertArrayEquals(text, Files.readAllBytes(tmp.resolve("hidden.out")));
+    }
 }

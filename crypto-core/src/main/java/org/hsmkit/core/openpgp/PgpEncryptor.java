@@ -66,9 +66,11 @@ public final class PgpEncryptor {
     private final String fileName;
     private final boolean gcm;
     private final PgpSigner signer;
+    private final boolean hidden;
 
     private PgpEncryptor(Builder b, List<PGPPublicKey> keys, List<String> fingerprints, PacketFormat format, boolean gcm) {
         this.gcm = gcm;
+        this.hidden = b.hidden;
         this.signer = b.signer == null ? null : PgpSigner.with(b.signer).mode(SignatureMode.INLINE).fileName(b.fileName).build();
         this.keys = keys;
         this.recipientFingerprints = fingerprints;
@@ -88,6 +90,7 @@ public final class PgpEncryptor {
         private String fileName = "";
         private boolean v1Only;
         private PgpTokenKey signer;
+        private boolean hidden;
 
         private Builder(List<PgpCertificate> recipients) {
             this.recipients = recipients;
@@ -108,6 +111,16 @@ public final class PgpEncryptor {
         /** Writes SEIPD v1 even when every recipient reads v2 (for peers that read only v1). */
         public Builder seipdV1Only(boolean v1Only) {
             this.v1Only = v1Only;
+            return this;
+        }
+
+        /**
+         * Leaves the recipients' key ids out of the message (gpg --throw-keyids): an observer
+         * cannot tell whom it is for; each recipient's software tries its keys in turn (hsmkit and
+         * gpg do), one private-key operation per key tried.
+         */
+        public Builder hiddenRecipients(boolean hidden) {
+            this.hidden = hidden;
             return this;
         }
 
@@ -263,8 +276,11 @@ public final class PgpEncryptor {
     }
 
     /** RSA with the JDK's provider; ECDH (with its RFC 6637 KDF) with Bouncy Castle's. */
-    private static JcePublicKeyKeyEncryptionMethodGenerator sessionKeyEncryption(PGPPublicKey k) {
+    private JcePublicKeyKeyEncryptionMethodGenerator sessionKeyEncryption(PGPPublicKey k) {
         JcePublicKeyKeyEncryptionMethodGenerator g = new JcePublicKeyKeyEncryptionMethodGenerator(k);
+        if (hidden) {
+            g.setUseWildcardRecipient(true);
+        }
         return OpenPgpKeys.needsBc(k) ? g.setProvider(Providers.bc()) : g;
     }
 

@@ -299,6 +299,27 @@ class PgpGnupgInteropTest {
         assertEquals(1, d.signatures().size());
     }
 
+    /** Hidden recipients (gpg --throw-keyids): the message names no key, and gpg and hsmkit each find theirs by trying. */
+    @Test
+    void aMessageWithHiddenRecipientsNamesNoKeyAndStillDecrypts() throws Exception {
+        List<PgpCertificate> to = List.of(certs.get(TestUser.ALICE_RSA2048), certs.get(TestUser.CAROL_P384));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PgpEncryptor.to(to).seipdV1Only(true).hiddenRecipients(true).build().encrypt(new ByteArrayInputStream(plain), out);
+        Files.write(dir.resolve("hidden.gpg"), out.toByteArray());
+        assertEquals(List.of("anonymous", "anonymous"), PgpInspector.inspect(new ByteArrayInputStream(out.toByteArray())).recipientKeyIds());
+        String message = new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
+        for (TestUser u : List.of(TestUser.ALICE_RSA2048, TestUser.CAROL_P384)) {
+            for (String fpr : certs.get(u).keyFingerprints()) { // a version 4 key id is the fingerprint's last 8 octets
+                String keyId = new String(org.bouncycastle.util.encoders.Hex.decode(fpr.substring(24)), StandardCharsets.ISO_8859_1);
+                assertTrue(message.indexOf(keyId) < 0, u + "'s key id " + fpr.substring(24) + " is in the message");
+            }
+        }
+        ExternalTool.Result r = gpg.run("--status-fd", "1", "-o", "hidden.out", "--decrypt", "hidden.gpg").requireSuccess();
+        assertArrayEquals(plain, Files.readAllBytes(dir.resolve("hidden.out")));
+        assertTrue(r.stdoutText().contains("[GNUPG:] ENC_TO 0000000000000000"), gpg.text(r));
+        decrypt(PgpTestKeys.key(TestUser.CAROL_P384), dir.resolve("hidden.gpg"));
+    }
+
     /** gpg's signature with a critical notation: gpg calls it BAD ("unknown critical bit"), and hsmkit fails it too. */
     @Test
     void aGpgSignatureWithACriticalNotationFailsAsGpgFailsIt() throws Exception {
