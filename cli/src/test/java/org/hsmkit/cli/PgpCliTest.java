@@ -133,7 +133,8 @@ class PgpCliTest {
         hsmkit("pgp", "sign", "--key", "pgp", "--clearsign", "-o", "notes.clear", "notes.txt").assertOk();
         assertTrue(Files.readString(tmp.resolve("notes.clear")).contains("\n- - first item\n"));
         hsmkit("pgp", "verify", "--keyring", "alice.asc", "-o", "clear.out", "notes.clear").assertOk();
-        assertArrayEquals(text, Files.readAllBytes(tmp.resolve("clear.out")));
+        // what a cleartext signature covers: the text without its trailing blanks
+        assertEquals(new String(text, StandardCharsets.UTF_8).replace("blanks   \n", "blanks\n"), Files.readString(tmp.resolve("clear.out")));
 
         hsmkit("pgp", "sign", "--key", "pgp", "notes.txt").assertOk();
         hsmkit("pgp", "verify", "--keyring", "alice.asc", "-o", "inline.out", "notes.txt.gpg").assertOk();

@@ -190,9 +190,6 @@ public final class PgpVerifier {
                 // the byte read when the text ends is the first of the signature's armour line, not text
                 while ((c = armored.read()) >= 0 && armored.isClearText()) {
                     lines.write(c);
-                    if (content != null) {
-                        content.write(c);
-                    }
                 }
                 lines.finish();
             }
@@ -214,6 +211,9 @@ public final class PgpVerifier {
                 }
                 checks.add(SignatureCheck.start(s, keyring, acceptExpiredSince));
             }
+            // what is released is what was hashed: trailing blanks are not signed, so they are not written either (gpg
+            // drops them too); the CR LF line ends of the canonical text become LF, and the text ends with a line end
+            TextLineEnds text = content == null ? null : new TextLineEnds(content);
             try (InputStream canonical = Files.newInputStream(spool)) {
                 byte[] buf = new byte[BUFFER];
                 int n;
@@ -221,6 +221,15 @@ public final class PgpVerifier {
                     for (SignatureCheck c : checks) {
                         c.update(buf, 0, n);
                     }
+                    if (text != null) {
+                        text.write(buf, 0, n);
+                    }
+                }
+            }
+            if (text != null) {
+                text.finish();
+                if (text.written() > 0) {
+                    content.write('\n');
                 }
             }
             return finish(checks);

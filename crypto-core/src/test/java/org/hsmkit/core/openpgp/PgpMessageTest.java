@@ -561,4 +561,20 @@ class PgpMessageTest {
         PgpVerifier.trusting(List.of(PgpTestKeys.certificate(TestUser.ERIN_BP256))).verify(new ByteArrayInputStream(signed), released);
         assertArrayEquals(data, released.toByteArray());
     }
+
+    /**
+     * Trailing blanks are not covered by a cleartext signature, so blanks added to a signed line
+     * leave it valid; what is released is what was signed, without them.
+     */
+    @Test
+    void blanksAddedToACleartextMessageAreNotReleased() {
+        byte[] data = "pay Bob 100\nthen stop\n".getBytes();
+        ByteArrayOutputStream sig = new ByteArrayOutputStream();
+        PgpSigner.with(PgpTestKeys.key(TestUser.ERIN_BP256)).mode(SignatureMode.CLEARTEXT).build().sign(new ByteArrayInputStream(data), sig);
+        String padded = sig.toString(java.nio.charset.StandardCharsets.US_ASCII).replace("pay Bob 100\n", "pay Bob 100 \t \n");
+        ByteArrayOutputStream released = new ByteArrayOutputStream();
+        PgpVerifier.trusting(List.of(PgpTestKeys.certificate(TestUser.ERIN_BP256)))
+                .verify(new ByteArrayInputStream(padded.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), released);
+        assertArrayEquals(data, released.toByteArray());
+    }
 }
