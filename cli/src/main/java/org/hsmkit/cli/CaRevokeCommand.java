@@ -28,7 +28,7 @@ final class CaRevokeCommand implements Callable<Integer> {
     @Mixin
     CaCommand.DirectoryOption ca;
 
-    @Option(names = "--reason", paramLabel = "REASON", defaultValue = "unspecified",
+    @Option(names = "--reason", paramLabel = "REASON",
             description = "unspecified (default), keyCompromise, cACompromise, affiliationChanged, superseded,"
                     + " cessationOfOperation or privilegeWithdrawn")
     String reason;
@@ -45,12 +45,23 @@ final class CaRevokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RevocationReason r = RevocationReason.parse(reason);
+        RevocationReason r = RevocationReason.parse(reason == null ? "unspecified" : reason);
         Path dir = ca.resolve(session);
         try (CertificateAuthority authority = CertificateAuthority.openRecords(dir)) {
             BigInteger serial = serial(authority);
             IssuedCertificate c = authority.find(serial).orElseThrow(() -> HsmkitException.input(
                     "this CA issued no certificate with serial " + target, "'hsmkit ca list' shows the serials"));
+            if (c.revokedAt().isPresent()) {
+                // a script run again finds its work done; only a request for another reason is refused
+                RevocationReason had = c.reason().orElse(RevocationReason.UNSPECIFIED);
+                String already = c.serialText() + " (" + c.subject() + ") was revoked already, at " + c.revokedAt().get() + ", for " + had;
+                if (reason == null || had == r) {
+                    session.info("hsmkit: " + already + "; nothing changed");
+                    return ExitCode.OK;
+                }
+                throw HsmkitException.input(already + "; a revocation is final, reason included",
+                        "the CRL and OCSP answers keep saying " + had);
+            }
             if (!yes && !session.confirm("Revoke " + c.serialText() + " (" + c.subject() + ", " + c.profile() + ") for "
                     + r + "? This cannot be undone.", "pass --yes to revoke without asking")) {
                 session.info("hsmkit: nothing revoked");

@@ -118,9 +118,14 @@ class CaRevocationCliTest {
         assertEquals(crlNumber(crl) + 1, crlNumber(next), "CRL numbers count up");
         String list = run.run("ca", "list", "--ca", dir.toString()).assertOk().stdout();
         assertTrue(list.contains("revoked (keyCompromise)"), list);
-        r = run.run("ca", "revoke", "--ca", dir.toString(), "--yes", serialOf(cert));
+        // run again (a script's retry): the work is done; asked for another reason: refused, the reason stays
+        r = run.run("ca", "revoke", "--ca", dir.toString(), "--yes", serialOf(cert)).assertOk();
+        assertTrue(r.stderr().contains("was revoked already") && r.stderr().contains("for keyCompromise; nothing changed"), r.stderr());
+        run.run("ca", "revoke", "--ca", dir.toString(), "--reason", "keyCompromise", "--yes", serialOf(cert)).assertOk();
+        r = run.run("ca", "revoke", "--ca", dir.toString(), "--reason", "superseded", "--yes", serialOf(cert));
         r.assertExit(ExitCode.INPUT);
-        assertTrue(r.errorLine().contains("revoked already"), r.stderr());
+        assertTrue(r.errorLine().contains("revoked already") && r.errorLine().contains("a revocation is final"), r.stderr());
+        assertTrue(run.run("ca", "list", "--ca", dir.toString()).assertOk().stdout().contains("revoked (keyCompromise)"));
     }
 
     private static long crlNumber(String text) {
