@@ -65,6 +65,11 @@ final class PgpVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        boolean dataToStdout = "-".equals(output);
+        if (dataToStdout && session.json()) {
+            throw new HsmkitException(ErrorKind.USAGE, "with --json standard output carries the report, not the data",
+                    "write the data with -o FILE");
+        }
         PgpVerifier verifier = PgpVerifier.trusting(PgpCommand.certificates(session, keyrings)).acceptingKeysExpiredSinceSigning(acceptExpired);
         CmsFileArguments files = new CmsFileArguments(session);
         String data = input;
@@ -97,7 +102,8 @@ final class PgpVerifyCommand implements Callable<Integer> {
                 }
             }
         }
-        PrintStream o = session.context().stdout();
+        // with the data on standard output, the report goes to standard error, as gpg's does
+        PrintStream o = dataToStdout ? session.context().stderr() : session.context().stdout();
         if (session.json()) {
             JsonOutput.print(o, new Report(result.stream().map(Signer::of).toList()));
             return 0;

@@ -72,6 +72,10 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
         }
+        if (session.json() && "-".equals(output)) {
+            throw new HsmkitException(ErrorKind.USAGE, "with --json standard output carries the report, not the content",
+                    "write the content with -o FILE");
+        }
         inBatch = runner.isBatch(all);
         files.inBatch(inBatch);
         if (content != null && runner.isBatch(all)) {
@@ -105,7 +109,9 @@ final class VerifyCommand implements Callable<Integer> {
             f.report(JsonReports.Verification.of(input, signers));
             return 0;
         }
-        PrintableLines out = new PrintableLines(f.out());
+        // with the content on standard output, the report goes to standard error
+        java.io.PrintStream report = "-".equals(output) ? session.context().stderr() : f.out();
+        PrintableLines out = new PrintableLines(report);
         for (CmsVerifier.Signer s : signers) {
             out.println(runnerPrefix(f) + "signature OK");
             out.println("  signer:    " + name(s.certificate()));
@@ -113,7 +119,7 @@ final class VerifyCommand implements Callable<Integer> {
             out.println("  algorithm: " + s.algorithm());
             out.println("  trusted:   via " + name(s.path().get(s.path().size() - 1)));
         }
-        f.out().flush();
+        report.flush();
         return 0;
     }
 

@@ -87,6 +87,12 @@ class FileSignatureCliTest {
         CmsCliFixture.Result v = cli.run("verify", "--trust", "root.pem", "-o", "attached.out", "attached.p7m");
         assertEquals(0, v.exit(), v.stderr());
         assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(dir.resolve("attached.out")));
+        // the content on standard output holds the content alone; the report goes to standard error
+        CmsCliFixture.Result piped = cli.run("verify", "--trust", "root.pem", "-o", "-", "attached.p7m");
+        assertEquals(0, piped.exit(), piped.stderr());
+        assertArrayEquals(Files.readAllBytes(f), piped.stdout());
+        assertTrue(piped.stderr().contains("signature OK"), piped.stderr());
+        assertEquals(2, cli.run("--json", "verify", "--trust", "root.pem", "-o", "-", "attached.p7m").exit());
         CmsCliFixture.Result untrusted = cli.run("verify", "-o", "attached.untrusted", "attached.p7m");
         assertEquals(1, untrusted.exit());
         assertFalse(Files.exists(dir.resolve("attached.untrusted")));

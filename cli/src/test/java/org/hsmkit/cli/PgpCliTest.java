@@ -139,6 +139,11 @@ class PgpCliTest {
         hsmkit("pgp", "sign", "--key", "pgp", "notes.txt").assertOk();
         hsmkit("pgp", "verify", "--keyring", "alice.asc", "-o", "inline.out", "notes.txt.gpg").assertOk();
         assertArrayEquals(text, Files.readAllBytes(tmp.resolve("inline.out")));
+        // the data on standard output, the report on standard error
+        CliRun.Result piped = hsmkit("pgp", "verify", "--keyring", "alice.asc", "-o", "-", "notes.txt.gpg").assertOk();
+        assertEquals(new String(text, StandardCharsets.UTF_8), piped.stdout());
+        assertTrue(piped.stderr().contains("Good signature from \"Alice <alice@example.org>\""), piped.stderr());
+        assertEquals(2, hsmkit("--json", "pgp", "verify", "--keyring", "alice.asc", "-o", "-", "notes.txt.gpg").exitCode());
 
         Files.write(tmp.resolve("changed.txt"), "release notes, changed\n".getBytes(StandardCharsets.UTF_8));
         CliRun.Result bad = hsmkit("pgp", "verify", "--keyring", "alice.asc", "changed.txt", "notes.txt.asc").assertExit(1);
