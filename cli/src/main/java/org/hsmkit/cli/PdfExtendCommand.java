@@ -3,6 +3,7 @@ package org.hsmkit.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.hsmkit.core.HsmkitException;
 import org.hsmkit.pdf.PadesExtender;
 import org.hsmkit.pdf.PadesLevel;
 
@@ -24,13 +25,13 @@ final class PdfExtendCommand implements Callable<Integer> {
     @Option(names = "--tsa", paramLabel = "URL", description = "RFC 3161 time-stamping authority (B-LTA)")
     String tsa;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file (default: IN-extended.pdf)")
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output; default: IN-extended.pdf, or standard output for standard input)")
     String output;
 
     @Mixin
     PdfValidationDataOptions data = new PdfValidationDataOptions();
 
-    @Parameters(paramLabel = "IN.pdf", description = "the signed PDF")
+    @Parameters(paramLabel = "IN.pdf", description = "the signed PDF, or '-' for standard input")
     String input;
 
     PdfExtendCommand(CliSession session) {
@@ -40,17 +41,29 @@ final class PdfExtendCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PadesLevel lvl = PadesLevel.parse(level);
-        Path in = session.context().resolve(input);
-        Path out = output != null ? session.context().resolve(output) : PdfCommand.defaultOutput(in, "extended");
-        org.hsmkit.core.AtomicOutput.checkTarget(out, session.forced(), in);
         char[] password = PdfCommand.password(session, data.passwordFile);
-        try {
-            new PadesExtender(lvl, tsa, PdfCommand.digest(data.digest), data.sources(session), password)
-                    .extend(in, out, session.forced());
-            session.info("hsmkit: extended " + in.getFileName() + " into " + out + " (" + lvl + ")");
-            return 0;
+        try (PdfStandardStreams streams = new PdfStandardStreams(session)) {
+            try {
+                return extend(streams, lvl, password);
+            } catch (HsmkitException e) {
+                throw streams.named(e);
+            }
         } finally {
             PdfCommand.clear(password);
         }
+    }
+
+    private int extend(PdfStandardStreams streams, PadesLevel lvl, char[] password) {
+        Path in = streams.input(input);
+        // standard input goes to standard output unless -o says otherwise
+        Path out = streams.output(output == null && PdfStandardStreams.STANDARD.equals(input) ? PdfStandardStreams.STANDARD : output,
+                PdfCommand.defaultOutput(in, "extended"));
+        org.hsmkit.core.AtomicOutput.checkTarget(out, streams.replace(out), in);
+        new PadesExtender(lvl, tsa, PdfCommand.digest(data.digest), data.sources(session), password)
+                .extend(in, out, streams.replace(out));
+        streams.release(out);
+        session.info("hsmkit: extended " + (PdfStandardStreams.STANDARD.equals(input) ? "standard input" : in.getFileName()) + " into "
+                + (streams.isStdout(out) ? "standard output" : out) + " (" + lvl + ")");
+        return 0;
     }
 }

@@ -64,7 +64,7 @@ final class PdfSignCommand implements Callable<Integer> {
     @Option(names = "--field", paramLabel = "NAME", description = "sign this existing empty signature field")
     String field;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file (default: IN-signed.pdf)")
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output; default: IN-signed.pdf, or standard output for standard input)")
     String output;
 
     @Option(names = "--pss", description = "RSA keys: sign with RSA-PSS instead of PKCS#1 v1.5 (as for sign and smime sign)")
@@ -79,7 +79,7 @@ final class PdfSignCommand implements Callable<Integer> {
     @Mixin
     BatchOptions batch = new BatchOptions();
 
-    @Parameters(paramLabel = "IN.pdf", arity = "0..*", description = "the PDF(s) to sign")
+    @Parameters(paramLabel = "IN.pdf", arity = "0..*", description = "the PDF(s) to sign, or '-' for standard input")
     java.util.List<String> inputs = new java.util.ArrayList<>();
 
     /** The box --visible-page, --visible-image or --visible-transparent use when --visible gives none. */
@@ -94,7 +94,7 @@ final class PdfSignCommand implements Callable<Integer> {
         PadesLevel lvl = PadesLevel.parse(level);
         BatchRunner runner = new BatchRunner(session, batch, "signed");
         java.util.List<String> all = runner.inputs(inputs);
-        if (!runner.isBatch(all)) {
+        if (!runner.isBatch(all) && !PdfStandardStreams.STANDARD.equals(output) && !PdfStandardStreams.STANDARD.equals(all.get(0))) {
             // one file: a bad target fails before the PIN is asked
             Path in = session.context().resolve(all.get(0));
             org.hsmkit.core.AtomicOutput.checkTarget(output != null ? session.context().resolve(output)
@@ -120,27 +120,43 @@ final class PdfSignCommand implements Callable<Integer> {
             };
             var sources = data.sources(session);
             return runner.run(all, output, f -> {
-                Path in = session.context().resolve(f.input());
-                Path defaultOut = PdfCommand.defaultOutput(in, "signed");
-                Path out = session.context().resolve(f.output(f.outputNamed() ? defaultOut.getFileName().toString() : defaultOut.toString()));
-                org.hsmkit.core.AtomicOutput.checkTarget(out, session.forced(), in);
-                // a signer per file: PadesSigner is not thread-safe, and files are signed on several threads
-                PadesSigner signer = PadesSigner.builder(k).level(lvl).digest(PdfCommand.digest(data.digest)).scheme(s).tsa(tsa)
-                        .reason(reason).location(location).visible(where)
-                        .visibleImage(visibleImage == null ? null : session.context().resolve(visibleImage))
-                        .transparentBackground(visibleTransparent).certify(mdp).field(field).password(password)
-                        .validationData(sources).build();
-                try {
-                    PadesSigner.Result r = signer.sign(in, out, session.forced());
-                    f.info("hsmkit: signed " + in.getFileName() + " into " + out + " (PAdES " + r.level() + ", signer " + r.signer() + ")");
-                } finally {
-                    signer.clear();
+                try (PdfStandardStreams streams = new PdfStandardStreams(session)) {
+                    try {
+                        return sign(f, streams, k, lvl, s, where, mdp, password, sources);
+                    } catch (HsmkitException e) {
+                        throw streams.named(e);
+                    }
                 }
-                return 0;
             });
         } finally {
             PdfCommand.clear(password);
         }
+    }
+
+    private int sign(BatchFile f, PdfStandardStreams streams, TokenKey k, PadesLevel lvl, SignatureScheme s, VisibleSignature where,
+            DocMdpPermission mdp, char[] password, org.hsmkit.pdf.ValidationDataSources sources) {
+        Path in = streams.input(f.input());
+        // standard input signs to standard output unless -o says otherwise
+        String named = PdfStandardStreams.STANDARD.equals(f.input()) && output == null ? PdfStandardStreams.STANDARD : null;
+        Path defaultOut = PdfCommand.defaultOutput(in, "signed");
+        Path out = named != null ? streams.output(named, null)
+                : streams.output(f.output(f.outputNamed() ? defaultOut.getFileName().toString() : defaultOut.toString()), null);
+        org.hsmkit.core.AtomicOutput.checkTarget(out, streams.replace(out), in);
+        // a signer per file: PadesSigner is not thread-safe, and files are signed on several threads
+        PadesSigner signer = PadesSigner.builder(k).level(lvl).digest(PdfCommand.digest(data.digest)).scheme(s).tsa(tsa)
+                .reason(reason).location(location).visible(where)
+                .visibleImage(visibleImage == null ? null : session.context().resolve(visibleImage))
+                .transparentBackground(visibleTransparent).certify(mdp).field(field).password(password)
+                .validationData(sources).build();
+        try {
+            PadesSigner.Result r = signer.sign(in, out, streams.replace(out));
+            streams.release(out);
+            f.info("hsmkit: signed " + (PdfStandardStreams.STANDARD.equals(f.input()) ? "standard input" : in.getFileName())
+                    + " into " + (streams.isStdout(out) ? "standard output" : out) + " (PAdES " + r.level() + ", signer " + r.signer() + ")");
+        } finally {
+            signer.clear();
+        }
+        return 0;
     }
 
     /** The visible signature the options describe, or null for an invisible one. */

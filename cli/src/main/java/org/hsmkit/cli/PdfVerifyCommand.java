@@ -1,11 +1,11 @@
 package org.hsmkit.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.hsmkit.core.HsmkitException;
 import org.hsmkit.pdf.PdfReport;
 import org.hsmkit.pdf.PdfVerifier;
 import org.hsmkit.pdf.SignatureReport;
@@ -44,7 +44,7 @@ final class PdfVerifyCommand implements Callable<Integer> {
     @Mixin
     BatchOptions batch = new BatchOptions();
 
-    @Parameters(paramLabel = "IN.pdf", arity = "0..*", description = "the PDF(s) to verify")
+    @Parameters(paramLabel = "IN.pdf", arity = "0..*", description = "the PDF(s) to verify, or '-' for standard input")
     List<String> inputs = new ArrayList<>();
 
     PdfVerifyCommand(CliSession session) {
@@ -76,10 +76,17 @@ final class PdfVerifyCommand implements Callable<Integer> {
     }
 
     private PdfReport verify(PdfVerifier v, String input) {
-        Path in = session.context().resolve(input);
         char[] password = PdfCommand.password(session, passwordFile);
-        try {
-            return (password == null ? v : v.withPassword(password)).verify(in);
+        try (PdfStandardStreams streams = new PdfStandardStreams(session)) {
+            PdfReport r;
+            try {
+                r = (password == null ? v : v.withPassword(password)).verify(streams.input(input));
+            } catch (HsmkitException e) {
+                throw streams.named(e);
+            }
+            // the report names what the user gave, not the work file standard input went through
+            return PdfStandardStreams.STANDARD.equals(input)
+                    ? new PdfReport("-", r.size(), r.revisions(), r.signatures(), r.problems(), r.warnings()) : r;
         } finally {
             PdfCommand.clear(password);
         }

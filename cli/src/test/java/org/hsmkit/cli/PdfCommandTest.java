@@ -81,6 +81,58 @@ class PdfCommandTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    record RawRun(int code, byte[] out, String err) {
+    }
+
+    /** A run with {@code stdin} as standard input and standard output kept as bytes (a PDF). */
+    RawRun raw(byte[] stdin, boolean withToken, String... args) {
+        List<String> all = new java.util.ArrayList<>();
+        if (withToken) {
+            all.addAll(List.of("-t", "soft:" + softToken, "--pin-file", pinFile.toString()));
+        }
+        all.addAll(List.of(args));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CliContext ctx = new CliContext(new ByteArrayInputStream(stdin), new PrintStream(out, true), new PrintStream(err, true,
+                StandardCharsets.UTF_8), Map.of(), dir);
+        int code = HsmkitCli.run(ctx, all.toArray(String[]::new));
+        return new RawRun(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static long workFiles() throws java.io.IOException {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(p -> p.getFileName().toString().matches("\\.?hsmkit-pdf-std(in|out)\\..*")).count();
+        }
+    }
+
+    /** '-' for the PDF in and out, as in a pipeline: nothing named '-' is written, and no work file is left. */
+    @Test
+    void standardInputAndOutputCarryThePdfInAPipeline() throws Exception {
+        long before = workFiles();
+        byte[] pdf = Files.readAllBytes(corpus("pdfbox-sign_me.pdf"));
+        RawRun toStdout = raw(new byte[0], true, "pdf", "sign", "--key", "alice", "-o", "-", corpus("pdfbox-sign_me.pdf").toString());
+        assertEquals(0, toStdout.code(), toStdout.err());
+        assertTrue(new String(toStdout.out(), 0, 5, StandardCharsets.US_ASCII).equals("%PDF-"), toStdout.err());
+        assertTrue(toStdout.err().contains("into standard output"), toStdout.err());
+        assertFalse(Files.exists(dir.resolve("-")));
+
+        RawRun piped = raw(pdf, true, "pdf", "sign", "--key", "alice", "-");
+        assertEquals(0, piped.code(), piped.err());
+        assertTrue(piped.err().startsWith("hsmkit: signed standard input into standard output"), piped.err());
+        RawRun extended = raw(piped.out(), false, "pdf", "extend", "--level", "B-LTA", "--tsa", responders.tsaUrl(), "-");
+        assertEquals(0, extended.code(), extended.err());
+        RawRun verified = raw(extended.out(), false, "pdf", "verify", "--trust", root.toString(), "-");
+        String report = new String(verified.out(), StandardCharsets.UTF_8);
+        assertEquals(0, verified.code(), report + verified.err());
+        assertTrue(report.startsWith("-: 2 signature(s)") && report.contains("'Signature1': TOTAL-PASSED"), report);
+
+        RawRun bad = raw("not a pdf\n".getBytes(StandardCharsets.US_ASCII), true, "pdf", "sign", "--key", "alice", "-");
+        assertEquals(4, bad.code());
+        assertEquals(0, bad.out().length);
+        assertTrue(bad.err().contains("hsmkit: error: standard input is not a PDF"), bad.err());
+        assertEquals(before, workFiles());
+    }
+
     Run soft(String... args) {
         String[] all = new String[args.length + 4];
         all[0] = "-t";
