@@ -92,7 +92,7 @@ final class KeyCsrCommand implements Callable<Integer> {
                 pem.writeObject(csr);
             }
             out.commit();
-            session.info("hsmkit: wrote a CSR for " + KeyCommand.describe(k) + (output == null ? "" : " to " + output));
+            session.info("hsmkit: wrote a CSR for " + KeyCommand.describe(k) + (output == null || "-".equals(output) ? "" : " to " + output));
         }
         return ExitCode.OK;
     }

@@ -69,7 +69,7 @@ final class KeyExportCommand implements Callable<Integer> {
             os.flush();
             out.commit();
             session.info("hsmkit: exported " + (format == Format.CERT ? "the certificate of the " : "the public key of the ")
-                    + KeyCommand.describe(k) + (output == null ? "" : " to " + output));
+                    + KeyCommand.describe(k) + (output == null || "-".equals(output) ? "" : " to " + output));
         }
         return ExitCode.OK;
     }

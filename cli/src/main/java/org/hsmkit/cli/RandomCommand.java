@@ -91,7 +91,7 @@ final class RandomCommand implements Callable<Integer> {
             target.flush();
             out.commit();
             session.info("hsmkit: " + bytes + " random bytes from token '" + token.info().label() + "'"
-                    + (output == null ? "" : " written to " + output));
+                    + (output == null || "-".equals(output) ? "" : " written to " + output));
         }
         return ExitCode.OK;
     }
