@@ -323,6 +323,40 @@ class PgpGnupgInteropTest {
         decrypt(PgpTestKeys.key(TestUser.CAROL_P384), dir.resolve("hidden.gpg"));
     }
 
+    /**
+     * gpg 2.4's default key kind, an Ed25519 primary key with a Curve25519 encryption subkey (made
+     * here by gpg): hsmkit verifies its signatures of every shape, encrypts to it for gpg, and
+     * checks its signature inside a message gpg signs and encrypts to an hsmkit key.
+     */
+    @Test
+    void gpgsEd25519AndCurve25519KeysSignAndAreEncryptedTo() throws Exception {
+        gpg.run("--quick-generate-key", "Modern <modern@hsmkit.test>", "ed25519", "sign", "never").requireSuccess();
+        String fpr = gpg.fingerprints("modern@hsmkit.test").get(0);
+        gpg.run("--quick-add-key", fpr, "cv25519", "encr", "never").requireSuccess();
+        byte[] exported = gpg.run("--export", fpr).requireSuccess().stdout();
+        List<PgpCertificate> modern = PgpCertificate.read(new ByteArrayInputStream(exported));
+        PgpVerifier v = PgpVerifier.trusting(modern);
+
+        gpg.run("-u", fpr, "-o", "modern.sig", "--detach-sign", "plain.txt").requireSuccess();
+        gpg.run("-u", fpr, "-o", "modern.gpg", "--sign", "plain.txt").requireSuccess();
+        assertEquals(fpr, v.verifyDetached(Files.newInputStream(dir.resolve("modern.sig")), new ByteArrayInputStream(plain)).get(0)
+                .keyFingerprint());
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        v.verify(Files.newInputStream(dir.resolve("modern.gpg")), content);
+        assertArrayEquals(plain, content.toByteArray());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PgpEncryptor.to(modern).build().encrypt(new ByteArrayInputStream(plain), out);
+        Files.write(dir.resolve("to-modern.gpg"), out.toByteArray());
+        gpg.run("-o", "to-modern.out", "--decrypt", "to-modern.gpg").requireSuccess();
+        assertArrayEquals(plain, Files.readAllBytes(dir.resolve("to-modern.out")));
+
+        gpg.run("-u", fpr, "-r", certs.get(TestUser.BOB_P256).fingerprint(), "-o", "from-modern.gpg", "--sign", "--encrypt", "plain.txt")
+                .requireSuccess();
+        PgpDecryptor.Decryption d = decrypt(PgpTestKeys.key(TestUser.BOB_P256), dir.resolve("from-modern.gpg"), v);
+        assertEquals(fpr, d.signatures().get(0).certificateFingerprint());
+    }
+
     /** gpg's signature with a critical notation: gpg calls it BAD ("unknown critical bit"), and hsmkit fails it too. */
     @Test
     void aGpgSignatureWithACriticalNotationFailsAsGpgFailsIt() throws Exception {
