@@ -198,4 +198,28 @@ class CardCliTest {
         assertTrue(r.prompts().isEmpty(), r.prompts().toString());
         cli.run(CardCli.on(0, "card", "dkek", "import", "missing.dkek")).assertExit(5);
     }
+
+    /**
+     * OpenPGP with a card key through hsmkit's own SmartCard-HSM driver ({@code -t card:}): the
+     * creation time kept on the card gives the same fingerprint twice, the card decrypts (ECDH)
+     * and signs inside an encryption, and the signature is checked on decryption.
+     */
+    @Test
+    void openPgpWithACardKeyThroughHsmkitsOwnDriver() throws Exception {
+        Files.writeString(dir.resolve("memo.txt"), "card memo\n");
+        cli.run(CardCli.on(0, "key", "generate", "--type", "ec:P-256", "--label", "pgp-card")).assertOk();
+        CliRun.Result first = cli.run(CardCli.on(0, "pgp", "export", "--key", "pgp-card", "--encryption-key", "pgp-card",
+                "--user-id", "Card <card@example.org>", "-o", "card.asc")).assertOk();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("certificate ([0-9A-F]{40})").matcher(first.stderr());
+        assertTrue(m.find(), first.stderr());
+        CliRun.Result again = cli.run(CardCli.on(0, "pgp", "export", "--key", "pgp-card", "--user-id", "Card <card@example.org>",
+                "-o", "-")).assertOk();
+        assertTrue(again.stderr().contains("certificate " + m.group(1)), again.stderr());
+
+        cli.run(CardCli.on(0, "pgp", "encrypt", "-r", "card.asc", "--sign-with", "pgp-card", "-o", "memo.gpg", "memo.txt")).assertOk();
+        CliRun.Result d = cli.run(CardCli.on(0, "pgp", "decrypt", "--keyring", "card.asc", "-o", "memo.out", "memo.gpg")).assertOk();
+        assertTrue(d.stderr().contains("good signature from \"Card <card@example.org>\""), d.stderr());
+        assertEquals("card memo\n", Files.readString(dir.resolve("memo.out")));
+        cli.run(CardCli.on(0, "key", "delete", "--key", "pgp-card", "--yes")).assertOk();
+    }
 }
