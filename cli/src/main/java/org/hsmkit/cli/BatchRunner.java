@@ -138,6 +138,11 @@ final class BatchRunner {
             throw new HsmkitException(ErrorKind.USAGE, "--jobs " + options.jobs + " is not a number of workers", "give 1 or more");
         }
         Path outputDir = outputDirectory();
+        if (outputDir != null && output == null && inputs.size() == 1 && "-".equals(inputs.get(0))) {
+            // the output would be named after its input, and standard input has no name: a file called '-' appeared
+            throw new HsmkitException(ErrorKind.USAGE, "standard input has no file name to write under --output-dir",
+                    "name the output with -o FILE, or leave --output-dir out to write to standard output");
+        }
         if (!isBatch(inputs)) {
             BatchFile one = new BatchFile(inputs.get(0), output, outputDir, session.context().stdout(), session.context().stderr(),
                     session.quiet(), false);

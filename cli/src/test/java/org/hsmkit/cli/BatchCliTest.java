@@ -159,6 +159,11 @@ class BatchCliTest {
         assertFalse(Files.exists(dir.resolve("o1.bin.p7m")));
         CmsCliFixture.Result stdin = cli.run("encrypt", "-r", "bob-p256.pem", "o1.bin", "-");
         assertEquals(ExitCode.USAGE, stdin.exit());
+        // standard input has no name to write under --output-dir (a file called '-' appeared there)
+        CmsCliFixture.Result unnamed = cli.runWithInput(new byte[] {1, 2, 3}, "encrypt", "-r", "bob-p256.pem", "--output-dir", "unnamed", "-");
+        assertEquals(ExitCode.USAGE, unnamed.exit());
+        assertTrue(unnamed.stderr().contains("standard input has no file name to write under --output-dir"), unnamed.stderr());
+        assertFalse(Files.exists(dir.resolve("unnamed").resolve("-")));
         CmsCliFixture.Result nul = cli.run("encrypt", "-r", "bob-p256.pem", "-0", "o1.bin");
         assertEquals(ExitCode.USAGE, nul.exit());
         assertTrue(nul.stderr().contains("-0 applies to --files-from"), nul.stderr());
