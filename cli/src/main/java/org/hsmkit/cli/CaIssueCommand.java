@@ -72,7 +72,7 @@ final class CaIssueCommand implements Callable<Integer> {
     @Option(names = "--output-dir", paramLabel = "DIR", description = "write NAME.crt for each NAME.csr into DIR")
     String outputDir;
 
-    @Parameters(arity = "1..*", paramLabel = "REQ.csr", description = "PKCS#10 requests, PEM or DER")
+    @Parameters(arity = "1..*", paramLabel = "REQ.csr", description = "PKCS#10 requests, PEM or DER ('-': one from standard input)")
     List<String> requests;
 
     CaIssueCommand(CliSession session) {
@@ -92,12 +92,20 @@ final class CaIssueCommand implements Callable<Integer> {
             throw new HsmkitException(ErrorKind.USAGE, "-o names one file, but " + requests.size() + " requests were given",
                     "use --output-dir DIR for several requests");
         }
+        if (requests.contains("-") && (requests.size() > 1 || outputDir != null)) {
+            throw new HsmkitException(ErrorKind.USAGE, "standard input ('-') is one request alone, written to -o FILE or standard output",
+                    requests.size() > 1 ? "give '-' alone, or name files only" : "name the certificate with -o FILE instead of --output-dir");
+        }
         List<IssueRequest> items = new ArrayList<>();
         List<Path> inputs = new ArrayList<>();
         for (String r : requests) {
-            Path in = session.context().resolve(r);
-            inputs.add(in);
-            items.add(new IssueRequest(CertificateRequests.read(in), r, p, v, extra, Optional.ofNullable(pathLength)));
+            boolean stdin = "-".equals(r);
+            Path in = stdin ? null : session.context().resolve(r);
+            if (in != null) {
+                inputs.add(in);
+            }
+            items.add(new IssueRequest(stdin ? CertificateRequests.read(session.context().stdin(), "standard input") : CertificateRequests.read(in),
+                    stdin ? "standard input" : r, p, v, extra, Optional.ofNullable(pathLength)));
         }
         if (dryRun) {
             try (CertificateAuthority authority = CertificateAuthority.openRecords(dir)) {
@@ -111,7 +119,7 @@ final class CaIssueCommand implements Callable<Integer> {
         }
         List<Path> targets = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            Path t = target(inputs.get(i));
+            Path t = inputs.isEmpty() ? target(null) : target(inputs.get(i));
             if (t != null) {
                 AtomicOutput.checkTarget(t, session.forced(), inputs.toArray(Path[]::new));
             }

@@ -240,6 +240,24 @@ class CaIssueCliTest {
         assertEquals(before, issuedCount());
     }
 
+    /** A request on standard input ('-'): the certificate on standard output, or in -o; alone only. */
+    @Test
+    void aRequestFromStandardInputIsIssuedToStandardOutput() throws Exception {
+        Path csr = request(tmp, "gina", "ec", "/CN=Gina", "extendedKeyUsage=clientAuth");
+        CliRun piped = cli.withStdin(Files.readAllBytes(csr));
+        CliRun.Result r = piped.run(args("ca", "issue", "--ca", caDir.toString(), "--profile", "tls-client", "--yes", "-")).assertOk();
+        assertTrue(r.stdout().startsWith("-----BEGIN CERTIFICATE-----"), r.stdout());
+        assertTrue(r.stderr().contains("request:  standard input (") && r.stderr().contains(" to CN=Gina (tls-client"), r.stderr());
+        CliRun.Result many = piped.run(args("ca", "issue", "--ca", caDir.toString(), "--profile", "tls-client", "--yes", "-",
+                csr.toString())).assertExit(ExitCode.USAGE);
+        assertTrue(many.errorLine().contains("standard input ('-') is one request alone"), many.stderr());
+        CliRun.Result junk = cli.withStdin("not a request\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .run(args("ca", "issue", "--ca", caDir.toString(), "--profile", "tls-client", "--yes", "-o", tmp.resolve("junk.crt").toString(), "-"))
+                .assertExit(ExitCode.INPUT);
+        assertTrue(junk.errorLine().contains("standard input is not a certificate request"), junk.stderr());
+        assertFalse(Files.exists(tmp.resolve("junk.crt")));
+    }
+
     @Test
     void aKeyCertifiedForOneSubjectIsNotCertifiedForAnotherUntilRevokedButMayBeRenewed() {
         Path first = request(tmp, "erin", "ec", "/CN=Erin", "subjectAltName=email:erin@example.test");

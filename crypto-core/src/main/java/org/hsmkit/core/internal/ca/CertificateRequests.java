@@ -38,40 +38,61 @@ public final class CertificateRequests {
     private CertificateRequests() {
     }
 
+    /** The largest request read: a PKCS#10 request is a few kilobytes. */
+    private static final int MAX_BYTES = 1 << 20;
+
     /**
      * Reads a request from a PEM ({@code CERTIFICATE REQUEST}) or DER file.
      *
      * @throws HsmkitException INPUT when it is missing or not a request
      */
     public static PKCS10CertificationRequest read(Path file) {
-        byte[] head;
+        byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(64);
+            bytes = bounded(in, file.toString());
         } catch (NoSuchFileException e) {
             throw HsmkitException.input("the request " + file + " does not exist", "check the path");
         } catch (IOException e) {
             throw HsmkitException.io("cannot read " + file + ": " + e.getMessage(), e);
         }
+        return parse(bytes, file.toString());
+    }
+
+    /** Reads a request from a stream (standard input), named {@code name} in messages. */
+    public static PKCS10CertificationRequest read(InputStream in, String name) {
         try {
-            if (new String(head, StandardCharsets.US_ASCII).contains("-----BEGIN")) {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.US_ASCII));
+            return parse(bounded(in, name), name);
+        } catch (IOException e) {
+            throw HsmkitException.io("cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] bounded(InputStream in, String name) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+        if (bytes.length > MAX_BYTES) {
+            throw HsmkitException.input(name + " is too large for a certificate request", "give a PKCS#10 request");
+        }
+        return bytes;
+    }
+
+    private static PKCS10CertificationRequest parse(byte[] bytes, String name) {
+        try {
+            if (new String(bytes, 0, Math.min(64, bytes.length), StandardCharsets.US_ASCII).contains("-----BEGIN")) {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(new java.io.ByteArrayInputStream(bytes), StandardCharsets.US_ASCII));
                         PEMParser pem = new PEMParser(r)) {
                     Object o = pem.readObject();
                     if (o instanceof PKCS10CertificationRequest csr) {
                         return csr;
                     }
-                    throw HsmkitException.input(file + " holds " + (o == null ? "nothing readable" : "no certificate request"),
+                    throw HsmkitException.input(name + " holds " + (o == null ? "nothing readable" : "no certificate request"),
                             "give a PKCS#10 request (PEM 'CERTIFICATE REQUEST' or DER), e.g. from 'hsmkit key csr'");
                 }
             }
-            if (Files.size(file) > 1 << 20) {
-                throw HsmkitException.input(file + " is too large for a certificate request", "give a PKCS#10 request");
-            }
-            return new PKCS10CertificationRequest(Files.readAllBytes(file));
+            return new PKCS10CertificationRequest(bytes);
         } catch (HsmkitException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw HsmkitException.input(file + " is not a certificate request: " + e.getMessage(),
+            throw HsmkitException.input(name + " is not a certificate request: " + e.getMessage(),
                     "give a PKCS#10 request (PEM 'CERTIFICATE REQUEST' or DER), e.g. from 'hsmkit key csr'", e);
         }
     }
