@@ -189,6 +189,17 @@ public final class CliSession implements AutoCloseable {
         return AtomicOutput.toFile(context.resolve(file), forced(), inputs);
     }
 
+    /**
+     * Fails when {@code dataOnStdout} and --json is given: the JSON document owns standard output,
+     * so the {@code what} (message, data, content) cannot go there too.
+     */
+    void refuseJsonBeside(boolean dataOnStdout, String what) {
+        if (dataOnStdout && json()) {
+            throw new HsmkitException(ErrorKind.USAGE, "with --json standard output carries the report, not the " + what,
+                    "write the " + what + " with -o FILE");
+        }
+    }
+
     /** Fails when standard output is a terminal: binary output there is garbage, and can upset the terminal. */
     void refuseBinaryOnTerminal() {
         if (context.terminal().stdoutIsTerminal()) {

@@ -64,10 +64,7 @@ final class PgpDecryptCommand implements Callable<Integer> {
             throw new org.hsmkit.core.HsmkitException(org.hsmkit.core.ErrorKind.USAGE, "--accept-expired needs --keyring",
                     "give the signer's certificate with --keyring FILE");
         }
-        if (session.json() && (output == null ? "-".equals(input) : "-".equals(output))) {
-            throw new org.hsmkit.core.HsmkitException(org.hsmkit.core.ErrorKind.USAGE,
-                    "with --json standard output carries the report, not the message", "write the message with -o FILE");
-        }
+        session.refuseJsonBeside(output == null ? "-".equals(input) : "-".equals(output), "message");
         PgpVerifier verifier = keyrings.isEmpty() ? null
                 : PgpVerifier.trusting(PgpCommand.certificates(session, keyrings)).acceptingKeysExpiredSinceSigning(acceptExpired);
         CmsFileArguments files = new CmsFileArguments(session);

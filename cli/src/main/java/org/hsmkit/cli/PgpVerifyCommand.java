@@ -66,10 +66,7 @@ final class PgpVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean dataToStdout = "-".equals(output);
-        if (dataToStdout && session.json()) {
-            throw new HsmkitException(ErrorKind.USAGE, "with --json standard output carries the report, not the data",
-                    "write the data with -o FILE");
-        }
+        session.refuseJsonBeside(dataToStdout, "data");
         PgpVerifier verifier = PgpVerifier.trusting(PgpCommand.certificates(session, keyrings)).acceptingKeysExpiredSinceSigning(acceptExpired);
         CmsFileArguments files = new CmsFileArguments(session);
         String data = input;

@@ -33,10 +33,8 @@ final class SmimeDecryptCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BatchRunner runner = new BatchRunner(session, batch, "decrypted").outputDirRequired();
         java.util.List<String> all = runner.inputs(options.inputs);
-        if (session.json() && !runner.isBatch(all) && (options.output == null || options.output.equals("-")) && batch.outputDir == null) {
-            throw new org.hsmkit.core.HsmkitException(org.hsmkit.core.ErrorKind.USAGE,
-                    "with --json standard output carries the report, not the message", "write the message with -o FILE");
-        }
+        session.refuseJsonBeside(!runner.isBatch(all) && (options.output == null || options.output.equals("-")) && batch.outputDir == null,
+                "message");
         SmimeReader reader;
         if (runner.isBatch(all) && options.cert == null) {
             java.util.List<org.hsmkit.core.TokenKey> keys = SmimeFiles.decryptionKeys(session, options.key); // one login, before the first file

@@ -72,10 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
         }
-        if (session.json() && "-".equals(output)) {
-            throw new HsmkitException(ErrorKind.USAGE, "with --json standard output carries the report, not the content",
-                    "write the content with -o FILE");
-        }
+        session.refuseJsonBeside("-".equals(output), "content");
         inBatch = runner.isBatch(all);
         files.inBatch(inBatch);
         if (content != null && runner.isBatch(all)) {
