@@ -54,6 +54,7 @@ final class PdfStandardStreams implements AutoCloseable {
         if (!STANDARD.equals(name)) {
             return session.context().resolve(name);
         }
+        session.refuseBinaryOnTerminal(); // before anything is signed, as for the other binary outputs
         try {
             forStdout = track(WorkFiles.temporary("pdf-stdout", ".pdf"));
             return forStdout; // made empty, so that the name is this process's: write it with replace(target)

@@ -315,5 +315,10 @@ class SpecialOutputCliTest {
         assertEquals(0, r.stdoutBytes().length);
         CliRun.Result armoured = terminal.run("encrypt", "-r", "bob-p256.pem", "--armor", "-o", "-", "for-terminal.bin").assertOk();
         assertTrue(armoured.stdout().startsWith("-----BEGIN CMS-----"), armoured.stdout());
+        // a PDF is binary too, and is refused before anything is done to it
+        CliRun.Result pdf = terminal.run("pdf", "extend", "--level", "B-LT", "--offline", "-o", "-",
+                PdfCommandTest.corpus("pdfbox-sign_me.pdf").toString()).assertExit(ExitCode.USAGE);
+        assertEquals("hsmkit: error: refusing to write binary data to the terminal", pdf.errorLine());
+        assertEquals(0, pdf.stdoutBytes().length);
     }
 }
