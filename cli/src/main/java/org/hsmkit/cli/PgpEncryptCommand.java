@@ -78,8 +78,7 @@ final class PgpEncryptCommand implements Callable<Integer> {
         }
         // the signing key is found (and the token logged in) before any output exists
         PgpTokenKey signer = signWith == null ? null : PgpCommand.tokenKey(session, signWith, certificate);
-        PgpEncryptor enc = PgpEncryptor.to(to).armor(armor).seipdV1Only(v1).signedBy(signer).hiddenRecipients(hidden)
-                .fileName(signer == null || "-".equals(input) ? "" : java.nio.file.Path.of(input).getFileName().toString()).build();
+        PgpEncryptor enc = PgpEncryptor.to(to).armor(armor).seipdV1Only(v1).signedBy(signer).hiddenRecipients(hidden).build();
         CmsFileArguments files = new CmsFileArguments(session);
         String derived = "-".equals(input) ? null : input + (armor ? ".asc" : ".gpg");
         long start = System.nanoTime();
