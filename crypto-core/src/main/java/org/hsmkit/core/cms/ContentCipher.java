@@ -13,8 +13,8 @@ import org.hsmkit.core.HsmkitException;
 /**
  * The content ciphers hsmkit writes. GCM ciphers produce CMS {@code AuthEnvelopedData}
  * (RFC 5083/5084, integrity-protected); CBC ciphers produce {@code EnvelopedData} for older peers
- * and carry no integrity protection. {@link #AES256_GCM} is the default. Some are read only
- * ({@link #isWritable()} false): files from other tools, and old mail in {@link #DES_EDE3_CBC}.
+ * and carry no integrity protection. {@link #AES256_GCM} is the default; the CLI offers three.
+ * {@link #DES_EDE3_CBC} is for reading old mail only ({@link #isWritable()} false).
  */
 public enum ContentCipher {
     AES256_GCM("aes256-gcm", NISTObjectIdentifiers.id_aes256_GCM, 32, true, true),
@@ -63,11 +63,6 @@ public enum ContentCipher {
     /** False for {@link #DES_EDE3_CBC}, which hsmkit decrypts but never writes. */
     public boolean isWritable() {
         return this != DES_EDE3_CBC;
-    }
-
-    /** True for a cipher kept only to read old files ({@link #DES_EDE3_CBC}). */
-    public boolean isLegacy() {
-        return !isWritable();
     }
 
     /** The JCA name of the block cipher: {@code AES} or {@code DESede}. */

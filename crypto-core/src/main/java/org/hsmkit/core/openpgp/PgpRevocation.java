@@ -58,12 +58,10 @@ public final class PgpRevocation {
 
     private final PGPSignature signature;
     private final String fingerprint;
-    private final Reason reason;
 
-    private PgpRevocation(PGPSignature signature, String fingerprint, Reason reason) {
+    private PgpRevocation(PGPSignature signature, String fingerprint) {
         this.signature = signature;
         this.fingerprint = fingerprint;
-        this.reason = reason;
     }
 
     /**
@@ -83,31 +81,12 @@ public final class PgpRevocation {
         Instant now = Instant.now();
         Instant at = now.isBefore(primary.creationTime()) ? primary.creationTime() : now;
         PGPSignature sig = CertificateMaker.revocation(primary.key(), primary.creationTime(), reason.code, comment, at);
-        return new PgpRevocation(sig, OpenPgpKeys.hex(OpenPgpKeys.publicKey(primary.key(), primary.creationTime(), false).getFingerprint()),
-                reason);
+        return new PgpRevocation(sig, OpenPgpKeys.hex(OpenPgpKeys.publicKey(primary.key(), primary.creationTime(), false).getFingerprint()));
     }
 
     /** The fingerprint of the certificate this revokes. */
     public String certificateFingerprint() {
         return fingerprint;
-    }
-
-    public Reason reason() {
-        return reason;
-    }
-
-    /** When the revocation was made, as it states. */
-    public Instant created() {
-        return signature.getCreationTime().toInstant();
-    }
-
-    /** The binary signature packet. */
-    public byte[] encoded() {
-        try {
-            return signature.getEncoded();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The ASCII-armoured form, with a comment line that says what it is, as gpg writes it. */

@@ -23,7 +23,6 @@ import org.bouncycastle.openpgp.PGPSignatureList;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.internal.openpgp.CleartextLines;
-import org.hsmkit.core.internal.openpgp.MessageDecryption;
 import org.hsmkit.core.internal.openpgp.PgpPackets;
 import org.hsmkit.core.internal.openpgp.TextLineEnds;
 
@@ -140,7 +139,7 @@ public final class PgpVerifier {
                     PGPLiteralData lit = (PGPLiteralData) o;
                     // a signature does not cover the packet's format: the line ends are converted only for text signatures,
                     // which do not cover line ends either; data under a binary signature is released as signed
-                    TextLineEnds text = content != null && MessageDecryption.isText(lit) && checks.allText() ? new TextLineEnds(content) : null;
+                    TextLineEnds text = content != null && TextLineEnds.appliesTo(lit) && checks.allText() ? new TextLineEnds(content) : null;
                     OutputStream sink = text != null ? text : content;
                     InputStream data = lit.getDataStream();
                     byte[] buf = new byte[BUFFER];

@@ -296,11 +296,6 @@ public final class MessageDecryption {
         }
     }
 
-    /** A literal packet of text (format {@code t} or {@code u}), stored with CR LF line ends. */
-    public static boolean isText(PGPLiteralData lit) {
-        return lit.getFormat() == PGPLiteralData.TEXT || lit.getFormat() == PGPLiteralData.UTF8;
-    }
-
     static String cipherName(int alg) {
         switch (alg) {
             case SymmetricKeyAlgorithmTags.AES_128:
@@ -350,7 +345,7 @@ public final class MessageDecryption {
                     }
                     InputStream content = lit.getDataStream();
                     // inside the encryption the packet's format is authenticated: text is written with this system's line ends
-                    TextLineEnds text = isText(lit) ? new TextLineEnds(out) : null;
+                    TextLineEnds text = TextLineEnds.appliesTo(lit) ? new TextLineEnds(out) : null;
                     byte[] buf = new byte[BUFFER];
                     int n;
                     while ((n = content.read(buf)) > 0) {

@@ -3,6 +3,8 @@ package org.hsmkit.core.internal.openpgp;
 import java.io.IOException;
 import java.io.OutputStream;
 
+import org.bouncycastle.openpgp.PGPLiteralData;
+
 /**
  * Writes the content of a text literal packet (format {@code t} or {@code u}), which OpenPGP
  * stores with CR LF line ends, with the line ends of this system: each CR LF becomes LF, as RFC
@@ -16,6 +18,11 @@ public final class TextLineEnds extends OutputStream {
 
     public TextLineEnds(OutputStream out) {
         this.out = out;
+    }
+
+    /** Whether {@code lit} holds text (format {@code t} or {@code u}), stored with CR LF line ends. */
+    public static boolean appliesTo(PGPLiteralData lit) {
+        return lit.getFormat() == PGPLiteralData.TEXT || lit.getFormat() == PGPLiteralData.UTF8;
     }
 
     @Override
