@@ -59,7 +59,7 @@ final class DecryptCommand implements Callable<Integer> {
                 d = decryptor.decrypt(in, out);
             }
             if (!d.authenticated()) {
-                f.warn("the content is not authenticated (" + d.cipher().spec() + (d.cipher().isLegacy() ? ", a legacy cipher" : "")
+                f.warn("the content is not authenticated (" + d.cipher().spec() + (d.cipher().isWritable() ? "" : ", a legacy cipher")
                         + "): decryption cannot tell whether it was altered; prefer aes256-gcm");
             }
             f.info("hsmkit: decrypted " + d.plaintextBytes() + " bytes (" + d.cipher().spec() + ") with key '" + d.keyReference()

@@ -167,6 +167,12 @@ class KeyOpenscSmartCardHsmTest {
             String status = ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--status-fd", "1", "--verify", "minutes.sig",
                     "minutes.txt")).requireSuccess().stdoutText();
             assertTrue(status.contains("[GNUPG:] VALIDSIG "), status);
+            // a revocation certificate signed on the card: gpg takes it as the certificate's revocation
+            hsmkit("pgp", "revoke", "--key", "pgp-rsa", "--reason", "retired", "-o", "rsa-revoke.asc").assertOk();
+            ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--import", "rsa-revoke.asc")).requireSuccess();
+            String listed = ExternalTool.run(tmp, null, env, List.of("gpg", "--batch", "--with-colons", "--list-keys", "rsa@example.org"))
+                    .requireSuccess().stdoutText();
+            assertTrue(listed.lines().anyMatch(l -> l.startsWith("pub:r:")), listed);
         } finally {
             ExternalTool.run(tmp, null, env, List.of("gpgconf", "--kill", "all"));
             ExternalTool.run(tmp, "rm", "-rf", home.toString());
@@ -176,7 +182,13 @@ class KeyOpenscSmartCardHsmTest {
         assertTrue(checked.stderr().contains("good signature from \"Card EC <ec@example.org>\""), checked.stderr());
         assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(tmp.resolve("signed.out")));
 
-        hsmkit("key", "delete", "--key", "pgp-ec", "--yes").assertOk();
+        // the creation-time records are read through OpenSC before the key goes, and named with their removal
+        CliRun.Result deleted = hsmkit("key", "delete", "--key", "pgp-ec", "--yes").assertOk();
+        java.util.regex.Matcher record = java.util.regex.Pattern.compile("data delete --label (openpgp-created-[0-9a-f]{16})")
+                .matcher(deleted.stderr());
+        assertTrue(record.find(), deleted.stderr());
+        hsmkit("data", "delete", "--label", record.group(1), "--yes").assertOk();
+        assertFalse(hsmkit("data", "list").assertOk().stdout().contains(record.group(1)));
         hsmkit("key", "delete", "--key", "pgp-rsa", "--yes").assertOk();
     }
 
