@@ -3,6 +3,7 @@ package org.hsmkit.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,6 +45,7 @@ import org.hsmkit.testdata.TestUser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -52,6 +54,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * complete and verifies, the input is untouched, whatever is left lies beside the target under a
  * hidden name that says whose it is ({@code .TARGET.PID-START.N.partial|stage}), and the next run
  * of the same command removes it; the soft token stays readable with its old or its new keys.
+ *
+ * <p>Ctrl-C, SIGTERM and SIGHUP are caught: the interrupted command removes its own work files as
+ * it exits and leaves no target.
  *
  * <p>Kills per command: {@code -Dhsmkit.kills=N} (default 1, at a new random moment in every build;
  * the README's figure comes from a longer run).
@@ -214,6 +219,71 @@ class CrashSafetyIT {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".token.p12.") && !n.endsWith(".lock")).toList());
         }
+    }
+
+    /**
+     * Ctrl-C (SIGINT), SIGTERM and a closed terminal (SIGHUP) while a command writes. The input comes
+     * from a pipe that the test stops feeding half-way, so the signal lands while the work file
+     * exists, every time.
+     */
+    @ParameterizedTest(name = "SIG{1} during {0}")
+    @CsvSource({
+        "encrypt to a file,   INT,  -o enc.p7m",
+        "decrypt to a file,   TERM, -o dec.bin",
+        "decrypt to a pipe,   INT,  -o -",
+        "pdf sign from a pipe, HUP, -o signed.pdf",
+    })
+    void anInterruptedRunRemovesItsWorkFilesAndLeavesNoTarget(String what, String signal, String output) throws Exception {
+        String target = output.substring(3);
+        List<String> args = switch (what) {
+            case "encrypt to a file" -> List.of("encrypt", "-r", "bob-p256.pem", "-o", target, "-");
+            case "pdf sign from a pipe" -> soft("alice-rsa2048", "pdf", "sign", "--key", "alice-rsa2048", "-o", target, "-");
+            default -> soft("alice-rsa2048", "decrypt", "-o", target, "-");
+        };
+        Path input = dir.resolve(what.startsWith("encrypt") ? "big.bin" : what.startsWith("pdf") ? "big.pdf" : "big.p7m");
+        Path tmp = Files.createDirectories(dir.resolve("tmp-" + signal));
+        int number = Map.of("HUP", 1, "INT", 2, "TERM", 15).get(signal);
+        List<String> command = new ArrayList<>();
+        if (new ProcessBuilder("env", "--default-signal=INT,TERM,HUP", "true").start().waitFor() == 0) {
+            command.addAll(List.of("env", "--default-signal=INT,TERM,HUP")); // as a shell in a terminal starts it
+        } else {
+            // coreutils before 8.31: a signal this JVM was started ignoring stays ignored in the child
+            String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("SigIgn:"))
+                    .map(l -> l.substring(7).trim()).findFirst().orElse("0");
+            assumeTrue((Long.parseLong(ignored, 16) & (1L << (number - 1))) == 0, "SIG" + signal + " is ignored here, and env cannot reset it");
+        }
+        command.addAll(command(args.toArray(String[]::new)));
+        ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        b.environment().put("PIN", TestPki.P12_PASSWORD);
+        b.environment().put("XDG_DATA_HOME", dir.resolve("xdg").toString());
+        b.environment().put("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp);
+        Process p = b.start();
+        try (OutputStream feed = p.getOutputStream()) {
+            feed.write(Files.readAllBytes(input), 0, (int) Files.size(input) / 2);
+            feed.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (workFiles(target, tmp).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(p.isAlive() && !workFiles(target, tmp).isEmpty(), "no work file while the input was half read");
+            assertEquals(0, new ProcessBuilder("kill", "-s", signal, Long.toString(p.pid())).start().waitFor());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        } catch (IOException brokenPipe) {
+            // the process ended before the pipe closed
+        }
+        assertEquals(128 + number, p.waitFor(), "exit code");
+        assertEquals(List.of(), workFiles(target, tmp), "work files left");
+        assertTrue(target.equals("-") || !Files.exists(dir.resolve(target)), "target written");
+    }
+
+    /** The work files beside {@code target} and in {@code tmp}. */
+    private static List<String> workFiles(String target, Path tmp) throws IOException {
+        List<String> found = new ArrayList<>(leftovers(new Job("", "", target, List.of())));
+        try (Stream<Path> s = Files.list(tmp)) {
+            s.map(p -> p.getFileName().toString()).forEach(found::add);
+        }
+        return found;
     }
 
     private static String[] concat(List<String> a, String... b) {

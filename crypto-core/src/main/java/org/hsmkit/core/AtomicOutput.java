@@ -20,8 +20,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  * An output that appears at its destination only when {@link #commit()} is called: bytes go to a
  * temporary file beside the target (or, for standard output, a temporary spool file) and are moved
  * or copied into place at commit. Closing without commit deletes the temporary file, so a failed or
- * interrupted operation leaves nothing at the destination. A process killed before it could close
- * leaves the hidden {@code .TARGET.PID-START.NNN.partial} file, which the next output to the same
+ * interrupted operation leaves nothing at the destination. An interrupted process (Ctrl-C, SIGTERM)
+ * removes its temporary files as it exits; one killed outright (SIGKILL, power cut) leaves the hidden {@code .TARGET.PID-START.NNN.partial} file, which the next output to the same
  * target removes (see {@link WorkFiles}); the target itself is either absent, the old file, or
  * complete.
  *

@@ -10,8 +10,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +30,10 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * Files of an older naming (without an owner) are removed once they are a day old.
+ *
+ * <p>An interrupted process (Ctrl-C, SIGTERM, SIGHUP) removes its own work files as it exits, so a
+ * 20 GB encryption stopped half-way leaves no 10 GB hidden file, and a decryption leaves no
+ * unauthenticated plaintext behind.
  */
 public final class WorkFiles {
     /** The suffixes of work files beside a target. */
@@ -43,6 +49,9 @@ public final class WorkFiles {
     /** How long a directory's listing of work files is used before it is read again. */
     private static final Duration RESCAN = Duration.ofMinutes(1);
     private static final Map<ScanKey, Scan> SCANS = new ConcurrentHashMap<>();
+    /** The directories this process made work files in, for {@link #removeOwnAtExit()}. */
+    private static final Set<Path> USED = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
     private WorkFiles() {
     }
@@ -60,7 +69,7 @@ public final class WorkFiles {
         Path dir = abs.getParent();
         String prefix = "." + abs.getFileName() + ".";
         removeAbandoned(dir, prefix, BESIDE);
-        return Files.createTempFile(dir, prefix + OWNER_TAG + ".", suffix);
+        return create(dir, prefix, suffix);
     }
 
     /** Removes the abandoned work files of {@code target} (those whose process has ended). */
@@ -76,7 +85,40 @@ public final class WorkFiles {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         String prefix = "hsmkit-" + what + ".";
         removeAbandoned(dir, prefix, List.of(suffix));
+        return create(dir, prefix, suffix);
+    }
+
+    private static Path create(Path dir, String prefix, String suffix) throws IOException {
+        if (USED.add(dir) && HOOKED.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(WorkFiles::removeOwnAtExit, "hsmkit work files"));
+            } catch (IllegalStateException exiting) {
+                // the process is exiting already; the next run removes what this one leaves
+            }
+        }
         return Files.createTempFile(dir, prefix + OWNER_TAG + ".", suffix);
+    }
+
+    /**
+     * Removes this process's work files as it exits. A finished operation has moved or deleted its
+     * own, so what is left belongs to one that was interrupted. The thread doing it may still be
+     * writing into the file or about to move it into place: on this system the writes go on into
+     * a file without a name, and the move fails, so the target stays absent.
+     */
+    private static void removeOwnAtExit() {
+        String mine = "." + OWNER_TAG + ".";
+        for (Path dir : USED) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> {
+                String n = p.getFileName().toString();
+                return n.contains(mine) && (n.startsWith(".") || n.startsWith("hsmkit-"));
+            })) {
+                for (Path p : files) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // the process is ending: what cannot be removed now, the next run removes (see above)
+            }
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.WorkFiles;
 import org.hsmkit.core.internal.openpgp.CleartextLines;
 import org.hsmkit.core.internal.openpgp.PgpPackets;
 import org.hsmkit.core.internal.openpgp.TextLineEnds;
@@ -181,7 +182,7 @@ public final class PgpVerifier {
         Path spool = null;
         try {
             ArmoredInputStream armored = ArmoredInputStream.builder().build(in);
-            spool = Files.createTempFile("hsmkit-cleartext-", ".txt");
+            spool = WorkFiles.temporary("cleartext", ".txt");
             // the signature follows the text, so the canonical text waits in a file until its hash is known
             try (OutputStream canonical = new java.io.BufferedOutputStream(Files.newOutputStream(spool), BUFFER)) {
                 CleartextLines lines = new CleartextLines(null, canonical);
