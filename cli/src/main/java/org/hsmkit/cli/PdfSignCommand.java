@@ -70,6 +70,9 @@ final class PdfSignCommand implements Callable<Integer> {
     @Option(names = "--pss", description = "RSA keys: sign with RSA-PSS instead of PKCS#1 v1.5 (as for sign and smime sign)")
     boolean pss;
 
+    @Mixin
+    ChainOption chain = new ChainOption();
+
     @Option(names = "--scheme", paramLabel = "SCHEME", description = "RSA keys: pkcs1 (default) or pss")
     String scheme;
 
@@ -119,10 +122,13 @@ final class PdfSignCommand implements Callable<Integer> {
                 default -> throw new HsmkitException(ErrorKind.USAGE, "unknown scheme '" + scheme + "'", "use pkcs1 or pss (RSA keys)");
             };
             var sources = data.sources(session);
+            // online, the signer fetches a missing issuer from the URL the certificate names (authority information access)
+            boolean fetches = sources.online() && k.certificate().map(c -> c.getExtensionValue("1.3.6.1.5.5.7.1.1") != null).orElse(false);
+            java.util.List<java.security.cert.X509Certificate> issuers = chain.with(session, k, !fetches);
             return runner.run(all, output, f -> {
                 try (PdfStandardStreams streams = new PdfStandardStreams(session)) {
                     try {
-                        return sign(f, streams, k, lvl, s, where, mdp, password, sources);
+                        return sign(f, streams, k, lvl, s, where, mdp, password, sources, issuers);
                     } catch (HsmkitException e) {
                         throw streams.named(e);
                     }
@@ -134,7 +140,8 @@ final class PdfSignCommand implements Callable<Integer> {
     }
 
     private int sign(BatchFile f, PdfStandardStreams streams, TokenKey k, PadesLevel lvl, SignatureScheme s, VisibleSignature where,
-            DocMdpPermission mdp, char[] password, org.hsmkit.pdf.ValidationDataSources sources) {
+            DocMdpPermission mdp, char[] password, org.hsmkit.pdf.ValidationDataSources sources,
+            java.util.List<java.security.cert.X509Certificate> issuers) {
         Path in = streams.input(f.input());
         // standard input signs to standard output unless -o says otherwise
         String named = PdfStandardStreams.STANDARD.equals(f.input()) && output == null ? PdfStandardStreams.STANDARD : null;
@@ -147,7 +154,7 @@ final class PdfSignCommand implements Callable<Integer> {
                 .reason(reason).location(location).visible(where)
                 .visibleImage(visibleImage == null ? null : session.context().resolve(visibleImage))
                 .transparentBackground(visibleTransparent).certify(mdp).field(field).password(password)
-                .validationData(sources).build();
+                .validationData(sources).issuers(issuers).build();
         try {
             PadesSigner.Result r = signer.sign(in, out, streams.replace(out));
             streams.release(out);

@@ -35,6 +35,9 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = "--pss", description = "RSA keys: sign with RSA-PSS instead of PKCS#1 v1.5")
     boolean pss;
 
+    @Mixin
+    ChainOption chain = new ChainOption();
+
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output)")
     String output;
 
@@ -55,6 +58,7 @@ final class SignCommand implements Callable<Integer> {
         if (pss) {
             b.scheme(SignatureScheme.RSA_PSS);
         }
+        b.chain(chain.with(session, k, true));
         CmsSigner signer = b.build();
         CmsFileArguments files = new CmsFileArguments(session);
         BatchRunner runner = new BatchRunner(session, batch, "signed");

@@ -1,5 +1,6 @@
 package org.hsmkit.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of smime sign and sign-encrypt. */
@@ -7,9 +8,8 @@ final class SmimeSignOptions {
     @Option(names = "--opaque", description = "sign as application/pkcs7-mime signed-data instead of multipart/signed")
     boolean opaque;
 
-    @Option(names = "--chain", paramLabel = "CERTFILE",
-            description = "intermediate CA certificates to include when the token holds only the key's own certificate")
-    java.util.List<String> chain = new java.util.ArrayList<>();
+    @Mixin
+    ChainOption chain = new ChainOption();
 
     @Option(names = "--pss", description = "sign with RSA-PSS instead of PKCS#1 v1.5 (RSA keys)")
     boolean pss;

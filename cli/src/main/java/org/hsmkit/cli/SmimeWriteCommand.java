@@ -98,11 +98,7 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
             SignatureScheme scheme = signing().pss ? SignatureScheme.RSA_PSS : SignatureScheme.defaultFor(signingKey.type());
             SmimeSigner.Builder sb = SmimeSigner.builder(signingKey).scheme(scheme)
                     .format(signing().opaque ? SignedFormat.OPAQUE : SignedFormat.DETACHED);
-            if (!signing().chain.isEmpty()) {
-                java.util.LinkedHashSet<java.security.cert.X509Certificate> chain = new java.util.LinkedHashSet<>(signingKey.certificateChain());
-                chain.addAll(SmimeFiles.certificates(session, signing().chain));
-                sb.chain(new java.util.ArrayList<>(chain));
-            }
+            sb.chain(signing().chain.with(session, signingKey, true));
             signer = sb.build();
         }
         SmimeSigner s = signer;

@@ -11,6 +11,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
 import java.util.GregorianCalendar;
@@ -68,6 +69,7 @@ public final class PadesSigner {
     private final String field;
     private final char[] password;
     private final ValidationDataSources validationData;
+    private final List<X509Certificate> issuers;
     private List<X509Certificate> chain;
     private CadesSignature cades;
     private int cmsSize = -1;
@@ -95,6 +97,7 @@ public final class PadesSigner {
         this.field = b.field;
         this.password = b.password == null ? null : b.password.clone();
         this.validationData = b.validationData;
+        this.issuers = b.issuers;
         if (level.needsTimestamp() && tsa == null) {
             throw new HsmkitException(ErrorKind.USAGE, "level " + level + " needs a time-stamping authority",
                     "give --tsa URL, or sign at --level B-B");
@@ -200,7 +203,9 @@ public final class PadesSigner {
             throw HsmkitException.key("the certificate of '" + key.label()
                     + "' allows neither digitalSignature nor nonRepudiation", "use a signing certificate");
         }
-        List<X509Certificate> full = Certificates.chain(cert, c, validationData.online());
+        List<X509Certificate> pool = new ArrayList<>(c);
+        pool.addAll(issuers);
+        List<X509Certificate> full = Certificates.chain(cert, pool, validationData.online());
         chain = full;
         cades = new CadesSignature(key, scheme, digest, chain);
         cmsSize = cades.estimatedSize();
@@ -329,9 +334,21 @@ public final class PadesSigner {
         private String field;
         private char[] password;
         private ValidationDataSources validationData = ValidationDataSources.fetching();
+        private List<X509Certificate> issuers = List.of();
 
         private Builder(TokenKey key) {
             this.key = key;
+        }
+
+        /**
+         * Certificates to find the signer's issuers among, besides those stored with the key on its
+         * token: the signature carries the certificate path up to its root, as far as these reach
+         * (and, at B-LT and above when fetching, as far as the certificates' issuer URLs reach).
+         * Certificates outside the path are left out.
+         */
+        public Builder issuers(List<X509Certificate> issuers) {
+            this.issuers = List.copyOf(issuers);
+            return this;
         }
 
         public Builder level(PadesLevel level) {

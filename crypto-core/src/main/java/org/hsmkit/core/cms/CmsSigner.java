@@ -51,6 +51,7 @@ public final class CmsSigner {
     private final DigestAlgorithm digest;
     private final boolean attached;
     private final boolean armor;
+    private final List<X509Certificate> chain;
 
     private CmsSigner(Builder b) {
         this.key = b.key;
@@ -64,6 +65,10 @@ public final class CmsSigner {
         this.digest = b.digest != null ? b.digest : defaultDigest(key);
         this.attached = b.attached;
         this.armor = b.armor;
+        this.chain = b.chain != null ? b.chain : key.certificateChain().isEmpty() ? List.of(certificate) : key.certificateChain();
+        if (!chain.get(0).equals(certificate)) {
+            throw new IllegalArgumentException("the chain must begin with the key's certificate");
+        }
         boolean[] ku = certificate.getKeyUsage();
         if (ku != null && !ku[0] && !ku[1]) {
             throw HsmkitException.key("the certificate of '" + key.label() + "' does not allow signing (key usage)",
@@ -90,6 +95,7 @@ public final class CmsSigner {
         private DigestAlgorithm digest;
         private boolean attached;
         private boolean armor;
+        private List<X509Certificate> chain;
 
         private Builder(TokenKey key) {
             this.key = key;
@@ -116,6 +122,15 @@ public final class CmsSigner {
             return this;
         }
 
+        /**
+         * The certificates to include, the key's own first; default: the chain stored with the
+         * key on its token.
+         */
+        public Builder chain(List<X509Certificate> chain) {
+            this.chain = List.copyOf(chain);
+            return this;
+        }
+
         /** @throws HsmkitException KEY when the key has no certificate, or the scheme does not fit */
         public CmsSigner build() {
             return new CmsSigner(this);
@@ -130,7 +145,6 @@ public final class CmsSigner {
             CMSSignedDataStreamGenerator g = new CMSSignedDataStreamGenerator();
             g.setBufferSize(CHUNK);
             g.addSignerInfoGenerator(signerInfoGenerator());
-            List<X509Certificate> chain = key.certificateChain().isEmpty() ? List.of(certificate) : key.certificateChain();
             g.addCertificates(new JcaCertStore(chain));
             try (OutputStream sig = g.open(der, attached)) {
                 byte[] buf = new byte[CHUNK];

@@ -1,0 +1,48 @@
+package org.hsmkit.cli;
+
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import org.hsmkit.core.NameFormat;
+import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.cms.CertificateFile;
+
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --chain} of the signing commands. A token often holds only the key's own certificate (one
+ * imported with {@code key import-cert}), and a verifier that lacks the issuing CA's certificate
+ * cannot build a path from a signature that carries none.
+ */
+final class ChainOption {
+    @Option(names = "--chain", paramLabel = "CERTFILE",
+            description = "intermediate CA certificates to include when the token holds only the key's own certificate")
+    List<String> files = new ArrayList<>();
+
+    /**
+     * The chain stored with {@code key}, then the certificates of {@code --chain}. With {@code
+     * warn}, says when the key's certificate is issued by a CA whose certificate is not among them.
+     */
+    List<X509Certificate> with(CliSession session, TokenKey key, boolean warn) {
+        LinkedHashSet<X509Certificate> chain = new LinkedHashSet<>(key.certificateChain());
+        for (String f : files) {
+            chain.addAll(CertificateFile.read(session.context().resolve(f)));
+        }
+        List<X509Certificate> out = new ArrayList<>(chain);
+        if (warn && !out.isEmpty() && lacksIssuer(out)) {
+            session.warn("the signature carries no certificate of its issuer (" + NameFormat.format(out.get(0).getIssuerX500Principal())
+                    + "), so a verifier that lacks it cannot check the signer: give it with --chain FILE");
+        }
+        return out;
+    }
+
+    private static boolean lacksIssuer(List<X509Certificate> chain) {
+        X509Certificate leaf = chain.get(0);
+        if (leaf.getIssuerX500Principal().equals(leaf.getSubjectX500Principal())) {
+            return false;
+        }
+        return chain.stream().skip(1).noneMatch(c -> c.getSubjectX500Principal().equals(leaf.getIssuerX500Principal()));
+    }
+}
