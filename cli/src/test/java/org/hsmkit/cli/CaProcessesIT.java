@@ -155,6 +155,65 @@ class CaProcessesIT {
         assertTrue(list.stdoutText().lines().anyMatch(l -> l.contains("org.sqlite.core.NativeDB")), "ca list uses the driver");
     }
 
+    /**
+     * Clients that connect and stall — nothing sent, half a request line, a body cut short — while
+     * {@code ca ocsp-serve} runs in its own process: openssl's OCSP query is still answered, and
+     * the server closes each stalled connection (after its 10 s for a request) instead of keeping
+     * it. One such connection had stopped every answer.
+     */
+    @Test
+    void stalledClientsDoNotStopTheOcspResponder() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", TARGET.resolve("hsmkit-cli.jar").toAbsolutePath() + ":" + TARGET.resolve("lib").toAbsolutePath() + "/*",
+                "org.hsmkit.cli.Main", "-t", "soft:" + work.resolve("ca.p12"), "--pin-env", "PIN", "ca", "ocsp-serve", "--ca",
+                caDir.toString(), "--listen", "127.0.0.1:0"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("PIN", PIN);
+        pb.environment().put("XDG_DATA_HOME", work.resolve("xdg").toString());
+        Process server = pb.start();
+        List<java.net.Socket> stalled = new ArrayList<>();
+        try {
+            java.io.BufferedReader log = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            java.util.regex.Pattern listening = java.util.regex.Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
+            int port = -1;
+            for (String line; port < 0 && (line = log.readLine()) != null; ) {
+                java.util.regex.Matcher m = listening.matcher(line);
+                port = m.find() ? Integer.parseInt(m.group(1)) : -1;
+            }
+            assertTrue(port > 0, "the server did not start");
+            for (String partial : new String[] {"", "GET /ca.crt HTTP/1.1\r\nHo", "POST / HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/ocsp-request\r\nContent-Length: 100\r\n\r\n0123"}) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                s.getOutputStream().write(partial.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                stalled.add(s);
+            }
+            String ca = caDir.resolve("ca.crt").toString();
+            ExternalTool.Result r = ExternalTool.run(work, "openssl", "ocsp", "-issuer", ca, "-CAfile", ca, "-url",
+                    "http://127.0.0.1:" + port + "/", "-serial", "0x1234567890abcdef", "-timeout", "60");
+            r.requireSuccess();
+            assertTrue(r.stderr().contains("Response verify OK"), r.stderr());
+            assertTrue(r.stdoutText().toLowerCase(java.util.Locale.ROOT).contains("1234567890abcdef: unknown"), r.stdoutText());
+            for (java.net.Socket s : stalled) {
+                s.setSoTimeout(60_000); // a bound against hanging, not a timing check
+                int read;
+                try {
+                    read = s.getInputStream().read();
+                } catch (java.net.SocketException reset) {
+                    read = -1;
+                }
+                assertEquals(-1, read, "the server kept a stalled connection open");
+            }
+        } finally {
+            for (java.net.Socket s : stalled) {
+                s.close();
+            }
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static ExternalTool.Result packaged(List<String> jvm, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvm);

@@ -11,7 +11,9 @@ import java.security.cert.X509CRL;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.hsmkit.core.HsmkitException;
@@ -22,16 +24,28 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A small HTTP server for a CA: OCSP over POST ({@code application/ocsp-request} to any path) and
  * GET (RFC 6960 appendix A.1: the base64 request, URL-encoded, after the slash), the CA certificate
- * at {@code /ca.crt} (DER) and the newest CRL at {@code /ca.crl} (DER). Requests are served one at a
- * time on one thread (a token key signs one answer at a time); bodies over 64 KiB are refused.
- * Meant for tests and small deployments; put it behind a real web server for anything larger.
+ * at {@code /ca.crt} (DER) and the newest CRL at {@code /ca.crl} (DER). Bodies over 64 KiB are
+ * refused. Meant for tests and small deployments; put it behind a real web server for anything
+ * larger.
+ *
+ * <p>Requests are read on up to {@value #THREADS} threads and answered one at a time (a token key
+ * signs one answer at a time, and the CA's database is read by one). A client that sends part of
+ * a request and then nothing holds one reading thread, not the responder: with one thread, a
+ * single such connection had stopped every answer. A connection whose request is not complete
+ * after {@value #REQUEST_SECONDS} s is closed, when this is the first HTTP server of the process
+ * (the JDK's server reads {@code sun.net.httpserver.maxReqTime} once; a value set before is kept).
+ * When all threads are reading, a new connection is closed at once rather than queued.
  */
 public final class OcspServer implements AutoCloseable {
     private static final int MAX_REQUEST = 64 * 1024;
+    static final int THREADS = 64;
+    static final int REQUEST_SECONDS = 10;
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final AtomicLong answered = new AtomicLong();
+    /** Held while answering: one signature on the token, one reader of the database, at a time. */
+    private final Object answering = new Object();
 
     private OcspServer(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -48,13 +62,16 @@ public final class OcspServer implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        }
         HttpServer server;
         try {
             server = HttpServer.create(address, 64);
         } catch (IOException e) {
             throw HsmkitException.io("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage(), e);
         }
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        ExecutorService executor = new ThreadPoolExecutor(0, THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "hsmkit-ocsp");
             t.setDaemon(true);
             return t;
@@ -92,7 +109,10 @@ public final class OcspServer implements AutoCloseable {
                 return;
             }
             if (method.equals("GET") && path.equals("/ca.crl")) {
-                Optional<X509CRL> crl = ca.latestCrl();
+                Optional<X509CRL> crl;
+                synchronized (answering) {
+                    crl = ca.latestCrl();
+                }
                 if (crl.isEmpty()) {
                     send(ex, 404, "text/plain", "no CRL made yet: hsmkit ca crl\n".getBytes(StandardCharsets.US_ASCII));
                 } else {
@@ -117,8 +137,11 @@ public final class OcspServer implements AutoCloseable {
                 send(ex, 413, "text/plain", "request too large\n".getBytes(StandardCharsets.US_ASCII));
                 return;
             }
-            byte[] answer = responder.respond(request);
-            answered.incrementAndGet();
+            byte[] answer;
+            synchronized (answering) {
+                answer = responder.respond(request);
+                answered.incrementAndGet();
+            }
             send(ex, 200, "application/ocsp-response", answer);
         } catch (java.security.cert.CRLException e) {
             ex.sendResponseHeaders(500, -1);
