@@ -101,6 +101,7 @@ public final class SeedCorpus {
         c.tokenSpecs();
         c.certificates();
         c.pkcs12();
+        c.ocspRequests();
         new CardSeeds(c.root).write();
         new PgpSeeds(c.root).write();
         c.stopAgent();
@@ -340,6 +341,21 @@ public final class SeedCorpus {
         copy("chain.p7b", d.resolve("seed-chain.p7b"));
         openssl("crl2pkcs7", "-nocrl", "-certfile", "rsa.pem", "-out", "rsa.p7b.pem");
         copy("rsa.p7b.pem", d.resolve("seed-rsa-p7b.pem"));
+    }
+
+    /** openssl's OCSP requests to the CA of {@link OcspRequestFuzzTest} (the corpus EC certificate's name and key). */
+    private void ocspRequests() throws Exception {
+        Path d = inputs("OcspRequestFuzzTest", "respond");
+        openssl("ocsp", "-issuer", "ec.pem", "-serial", "1", "-reqout", "o1.der");
+        openssl("ocsp", "-issuer", "ec.pem", "-serial", "0x1234567890abcdef", "-no_nonce", "-reqout", "o2.der");
+        openssl("ocsp", "-issuer", "ec.pem", "-serial", "7", "-serial", "8", "-issuer", "root.pem", "-cert", "ec.pem", "-reqout", "o3.der");
+        openssl("ocsp", "-issuer", "root.pem", "-cert", "rsa.pem", "-reqout", "o4.der");
+        openssl("ocsp", "-sha256", "-issuer", "ec.pem", "-serial", "2", "-reqout", "o5.der");
+        copy("o1.der", d.resolve("seed-openssl-one-with-nonce.der"));
+        copy("o2.der", d.resolve("seed-openssl-one-without-nonce.der"));
+        copy("o3.der", d.resolve("seed-openssl-three-two-issuers.der"));
+        copy("o4.der", d.resolve("seed-openssl-other-issuer.der"));
+        copy("o5.der", d.resolve("seed-openssl-sha256-id.der"));
     }
 
     private void pkcs12() throws Exception {
