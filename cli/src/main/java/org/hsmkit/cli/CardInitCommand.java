@@ -11,6 +11,7 @@ import org.hsmkit.core.card.CardInitialization;
 import org.hsmkit.core.card.SmartCardHsm;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,11 +26,8 @@ import picocli.CommandLine.Option;
 final class CardInitCommand implements Callable<Integer> {
     private final CliSession session;
 
-    @Option(names = "--so-pin-file", paramLabel = "FILE", description = "read the SO-PIN (16 hex digits) from FILE")
-    String soPinFile;
-
-    @Option(names = "--so-pin-env", paramLabel = "VAR", description = "read the SO-PIN from environment variable VAR")
-    String soPinEnv;
+    @Mixin
+    SoPinOptions so = new SoPinOptions();
 
     @Option(names = "--pin-retries", paramLabel = "N", defaultValue = "3",
             description = "wrong user PINs before it locks (default 3; at most 3 for a 6-digit PIN, 5 for 7, 10 for longer)")
@@ -56,24 +54,19 @@ final class CardInitCommand implements Callable<Integer> {
             throw new HsmkitException(ErrorKind.USAGE, "card init deletes every key, certificate and data object on the device",
                     "run it again with --yes when you mean it (check first with: hsmkit card info)");
         }
-        if (soPinFile != null && soPinEnv != null) {
-            throw new HsmkitException(ErrorKind.USAGE, "--so-pin-file and --so-pin-env exclude each other", "give one of them");
-        }
-        PinSource soPins = soPinFile != null ? PinSource.fromFile(session.context().resolve(soPinFile))
-                : soPinEnv != null ? session.fromEnvironment(soPinEnv, "export " + soPinEnv + " with the SO-PIN, or use --so-pin-file")
-                        : session.prompted("pass --so-pin-file FILE or --so-pin-env VAR");
+        PinSource soPins = so.source(session);
         SmartCardHsm card = session.card();
-        char[] so = soPins.pin("SO-PIN (16 hex digits) for " + card, soPinFile == null && soPinEnv == null);
+        char[] soPin = soPins.pin("SO-PIN (16 hex digits) for " + card, so.prompted());
         char[] user = null;
         CardInitialization init = null;
         try {
             user = session.pins().pin("new user PIN for " + card, true);
-            init = new CardInitialization(so, user, retries,
+            init = new CardInitialization(soPin, user, retries,
                     dkekShares == null ? OptionalInt.empty() : OptionalInt.of(dkekShares), label);
             session.info("hsmkit: initialising " + card + " (every key and data object on it is deleted)...");
             card.initialize(init);
         } finally {
-            Arrays.fill(so, '\0');
+            Arrays.fill(soPin, '\0');
             if (user != null) {
                 Arrays.fill(user, '\0');
             }

@@ -1,19 +1,90 @@
 package org.hsmkit.cli;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenInfo;
 import org.hsmkit.core.TokenSpec;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
-/** {@code hsmkit token list|info}: what tokens there are and what state they are in. No login. */
+/**
+ * {@code hsmkit token list|info}: what tokens there are and what state they are in, without a
+ * login; {@code token change-pin|unblock-pin}: the user PIN.
+ */
 @Command(name = "token", mixinStandardHelpOptions = true,
-        description = "Show tokens: the software token or the PKCS#11 module's slots.",
-        subcommands = {TokenCommand.ListCommand.class, TokenCommand.InfoCommand.class})
+        description = "Show tokens (the software token or the PKCS#11 module's slots) and change or unblock the user PIN.",
+        subcommands = {TokenCommand.ListCommand.class, TokenCommand.InfoCommand.class, TokenCommand.ChangePinCommand.class,
+            TokenCommand.UnblockPinCommand.class})
 final class TokenCommand {
+
+    @Command(name = "change-pin", mixinStandardHelpOptions = true,
+            description = {"Change the user PIN of the token (the soft token: its passphrase).",
+                "The current PIN comes from --pin-file, --pin-env or the terminal, and counts as a login try; the new one from"
+                    + " --new-pin-file, --new-pin-env or the terminal (asked twice)."})
+    static final class ChangePinCommand implements Callable<Integer> {
+        private final CliSession session;
+
+        @Mixin
+        NewPinOptions replacement = new NewPinOptions();
+
+        ChangePinCommand(CliSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            Token token = session.token();
+            char[] next = replacement.read(session, "new PIN for " + token);
+            try {
+                token.changePin(next);
+            } finally {
+                Arrays.fill(next, '\0');
+            }
+            session.info("hsmkit: changed the PIN of " + token);
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "unblock-pin", mixinStandardHelpOptions = true,
+            description = {"Set a new user PIN with the security officer's PIN (SO-PIN), which unblocks a locked PIN.",
+                "The SO-PIN comes from --so-pin-file, --so-pin-env or the terminal; a wrong one counts against its own tries"
+                    + " (a SmartCard-HSM whose SO-PIN locks can only be initialised again)."})
+    static final class UnblockPinCommand implements Callable<Integer> {
+        private final CliSession session;
+
+        @Mixin
+        SoPinOptions so = new SoPinOptions();
+
+        @Mixin
+        NewPinOptions replacement = new NewPinOptions();
+
+        UnblockPinCommand(CliSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            Token token = session.token();
+            char[] soPin = so.source(session).pin("SO-PIN for " + token, false);
+            char[] next = null;
+            try {
+                next = replacement.read(session, "new PIN for " + token);
+                token.unblockPin(soPin, next);
+            } finally {
+                Arrays.fill(soPin, '\0');
+                if (next != null) {
+                    Arrays.fill(next, '\0');
+                }
+            }
+            session.info("hsmkit: set a new PIN on " + token + "; its retry counter starts again");
+            return ExitCode.OK;
+        }
+    }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"List the tokens the -t selector can mean: for PKCS#11 every slot with a token of the module,"

@@ -91,6 +91,31 @@ public interface Token extends AutoCloseable {
         return HsmkitException.key(this + " cannot hold data objects", "use a PKCS#11 token, the SmartCard-HSM or the soft token");
     }
 
+    /**
+     * Changes the user PIN to {@code replacement}. The current PIN comes from the token's {@link
+     * PinSource}, under the rules of a login: a locked PIN is not tried, nor one at its final try
+     * unless allowed. The soft token changes its passphrase. The caller clears {@code replacement}.
+     *
+     * @throws PinException when the current PIN is wrong, locked or at its final try
+     * @throws HsmkitException USAGE when the token refuses the new PIN (length, characters); KEY
+     *     when this token cannot change its PIN
+     */
+    default void changePin(char[] replacement) {
+        throw HsmkitException.key(this + " cannot change its PIN", "use the token's own tools");
+    }
+
+    /**
+     * Sets a new user PIN with the security officer's PIN, which also unblocks a locked one (its
+     * retry counter starts again). The caller clears both arrays.
+     *
+     * @throws PinException when the SO-PIN is wrong or locked
+     * @throws HsmkitException USAGE when the token refuses the new PIN; KEY when this token has no
+     *     SO-PIN
+     */
+    default void unblockPin(char[] soPin, char[] replacement) {
+        throw HsmkitException.key(this + " has no SO-PIN to unblock a PIN with", "use the token's own tools");
+    }
+
     /** Fills {@code out} from the token's random number generator. */
     void randomBytes(byte[] out);
 

@@ -26,10 +26,7 @@ public record CardInitialization(char[] soPin, char[] userPin, int pinRetries, O
     }
 
     private static void check(char[] so, char[] user, int retries, OptionalInt shares) {
-        if (so.length != 16 || !new String(so).matches("[0-9a-fA-F]{16}")) {
-            throw new HsmkitException(ErrorKind.USAGE, "the SO-PIN must be 16 hexadecimal characters",
-                    "e.g. 3537363231383830 (keep it safe: it is needed to reset the user PIN and to initialise again)");
-        }
+        requireSoPinForm(so);
         if (user.length < 6 || user.length > 16) {
             throw new HsmkitException(ErrorKind.USAGE, "the user PIN must have 6 to 16 characters, not " + user.length,
                     "choose a longer (or shorter) PIN");
@@ -46,11 +43,32 @@ public record CardInitialization(char[] soPin, char[] userPin, int pinRetries, O
 
     /** The SO-PIN as the 8 bytes the device takes. */
     public byte[] soPinBytes() {
+        return soPinBytes(soPin);
+    }
+
+    /**
+     * An SO-PIN given as 16 hexadecimal characters, as the 8 bytes the device takes.
+     *
+     * @throws HsmkitException USAGE when it is not 16 hexadecimal characters
+     */
+    public static byte[] soPinBytes(char[] soPin) {
+        requireSoPinForm(soPin);
         byte[] b = new byte[8];
         for (int i = 0; i < 16; i++) {
             b[i / 2] |= (byte) (Character.digit(soPin[i], 16) << (i % 2 == 0 ? 4 : 0));
         }
         return b;
+    }
+
+    private static void requireSoPinForm(char[] so) {
+        boolean hex = so.length == 16;
+        for (int i = 0; hex && i < so.length; i++) {
+            hex = Character.digit(so[i], 16) >= 0 && so[i] < 128;
+        }
+        if (!hex) {
+            throw new HsmkitException(ErrorKind.USAGE, "the SO-PIN must be 16 hexadecimal characters",
+                    "e.g. 3537363231383830 (keep it safe: it is needed to reset the user PIN and to initialise again)");
+        }
     }
 
     /** Wipes the PIN copies. */

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.PinException;
 import org.hsmkit.core.PinSource;
+import org.hsmkit.core.internal.pkcs11.PinPolicy;
 
 /**
  * The connection to one SmartCard-HSM and what the host knows of its state: the applet selected,
@@ -139,43 +140,105 @@ final class CardSession implements AutoCloseable {
             loggedIn = true;
             return;
         }
+        withCurrentPin(state, false, pin -> applet.verify(ScHsmApplet.PIN_USER, pin));
+        loggedIn = true;
+    }
+
+    /**
+     * Changes the user PIN (CHANGE REFERENCE DATA: the current PIN, then the new one). The current
+     * PIN is asked and checked as for a login. Call inside {@link #run}.
+     */
+    void changePin(char[] replacement) {
+        byte[] next = utf8(replacement);
+        try {
+            ScHsmApplet.requirePinLength(next);
+            withCurrentPin(pinState(ScHsmApplet.PIN_USER), true, pin -> applet.changePin(ScHsmApplet.PIN_USER, ScHsmApplet.concat(pin, next)));
+            loggedIn = false; // the card ends the verification with the change
+        } finally {
+            Arrays.fill(next, (byte) 0);
+        }
+    }
+
+    /**
+     * Sets a new user PIN with the SO-PIN (RESET RETRY COUNTER), which also unblocks a locked PIN.
+     * Call inside {@link #run}.
+     */
+    void unblockPin(byte[] soPin, char[] replacement) {
+        byte[] next = utf8(replacement);
+        byte[] data = ScHsmApplet.concat(soPin, next);
+        try {
+            ScHsmApplet.requirePinLength(next);
+            PinState so;
+            try {
+                so = pinState(ScHsmApplet.PIN_SO);
+            } catch (HsmkitException unknown) {
+                so = new PinState("unknown", OptionalInt.empty(), false, true);
+            }
+            if (so.triesLeft().orElse(-1) == 0 || so.words().equals("locked")) {
+                throw new PinException("the SO-PIN of " + name + " is locked", "the device can only be initialised again", 0);
+            }
+            if (so.triesLeft().orElse(-1) == 1 && !allowFinalTry) {
+                throw new PinException("the SO-PIN of " + name + " is at its final try: one more wrong SO-PIN locks it for good; "
+                        + "hsmkit did not try", PinPolicy.FINAL_TRY_HINT, 1);
+            }
+            Apdu.Response r = applet.resetRetryCounter(ScHsmApplet.PIN_USER, data);
+            if (r.triesLeft() >= 0 || r.sw() == 0x6983) {
+                int n = Math.max(r.triesLeft(), 0);
+                throw new PinException("wrong SO-PIN for " + name + "; " + (n == 0 ? "the SO-PIN is now locked" : n + " tries are left"),
+                        "check the SO-PIN (16 hex digits)", n);
+            }
+            if (r.sw() == 0x6985 || r.sw() == 0x6986) {
+                throw HsmkitException.key(name + " does not allow setting a new PIN with the SO-PIN (an option of its initialisation)",
+                        "initialise it again with hsmkit card init, which allows it (this wipes the device)");
+            }
+            ScHsmApplet.check(r, "setting the new PIN");
+            loggedIn = false;
+        } finally {
+            Arrays.fill(next, (byte) 0);
+            Arrays.fill(data, (byte) 0);
+        }
+    }
+
+    /**
+     * Asks the PIN source for the current user PIN and runs {@code command} with it (VERIFY, or a
+     * PIN change, which checks it the same way): a locked PIN is not asked for, the final try is
+     * used only when allowed, and a wrong PIN is reported with the tries the card says are left.
+     */
+    private void withCurrentPin(PinState state, boolean changing, java.util.function.Function<byte[], Apdu.Response> command) {
         if (!state.initialized()) {
             throw new PinException("the user PIN of " + name + " is not initialised",
                     "initialise the device first: hsmkit card init (this wipes it)", null);
         }
         if (state.words().equals("locked")) {
-            throw new PinException("the user PIN of " + name + " is locked",
-                    "unlock it with the SO-PIN (sc-hsm-tool --unlock-pin, or pkcs11-tool --init-pin --login --login-type so)", 0);
+            throw PinPolicy.locked(name);
         }
-        if (state.words().startsWith("transport")) {
+        if (state.words().startsWith("transport") && !changing) {
             throw new PinException("the user PIN of " + name + " is a transport PIN that must be changed first",
-                    "change it with pkcs11-tool --change-pin; on a new device, set both PINs with hsmkit card init (this wipes it)", null);
+                    "change it: hsmkit token change-pin", null);
         }
         int left = state.triesLeft().orElse(-1);
         if (left == 1 && !allowFinalTry) {
-            throw new PinException("the user PIN of " + name + " is at its final try: one more wrong PIN locks it; "
-                    + "hsmkit did not try", "make sure of the PIN, then run again with --force to use the final try", 1);
+            throw PinPolicy.finalTryRefused(name);
         }
         String note = left == 1 ? " (final try!)" : left > 0 ? " (" + left + " tries left)" : "";
         char[] pin = pins.pin("PIN for " + name + note, false);
         byte[] bytes = utf8(pin);
         Apdu.Response r;
         try {
-            r = applet.verify(ScHsmApplet.PIN_USER, bytes);
+            r = command.apply(bytes);
         } finally {
             Arrays.fill(pin, '\0');
             Arrays.fill(bytes, (byte) 0);
         }
         if (r.ok()) {
-            loggedIn = true;
             return;
         }
         int after = r.triesLeft();
         if (after >= 0 || r.sw() == 0x6983) {
             int n = Math.max(after, 0);
             String tries = n == 0 ? "the PIN is now locked" : n == 1 ? "one try is left before the PIN locks" : n + " tries are left";
-            String hint = n == 0 ? "unlock the PIN with the SO-PIN"
-                    : n == 1 ? "make sure of the PIN; hsmkit will not use the final try without --force"
+            String hint = n == 0 ? PinPolicy.LOCKED_HINT
+                    : n == 1 ? "make sure of the PIN; hsmkit will not use the final try without --allow-final-pin-try"
                             : "check the PIN (file or variable) and try again";
             throw new PinException("wrong PIN for " + name + "; " + tries, hint, n);
         }

@@ -272,6 +272,21 @@ public final class CardToken implements SmartCardHsm {
     }
 
     @Override
+    public void changePin(char[] replacement) {
+        session.run("changing the PIN", () -> session.changePin(replacement));
+    }
+
+    @Override
+    public void unblockPin(char[] soPin, char[] replacement) {
+        byte[] so = org.hsmkit.core.card.CardInitialization.soPinBytes(soPin);
+        try {
+            session.run("setting a new PIN with the SO-PIN", () -> session.unblockPin(so, replacement));
+        } finally {
+            Arrays.fill(so, (byte) 0);
+        }
+    }
+
+    @Override
     public void randomBytes(byte[] out) {
         session.run("drawing random bytes", () -> {
             for (int off = 0; off < out.length; off += 1024) {

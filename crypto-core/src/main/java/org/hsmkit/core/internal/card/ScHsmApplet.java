@@ -107,6 +107,24 @@ public final class ScHsmApplet {
         return send(0x00, 0x20, 0x00, reference, pin, Apdu.NO_LE);
     }
 
+    /** CHANGE REFERENCE DATA: {@code data} is the current PIN followed by the new one. */
+    public Apdu.Response changePin(int reference, byte[] data) {
+        return send(0x00, 0x24, 0x00, reference, data, Apdu.NO_LE);
+    }
+
+    /** RESET RETRY COUNTER with a new PIN: {@code data} is the SO-PIN (8 bytes) followed by the new PIN. */
+    public Apdu.Response resetRetryCounter(int reference, byte[] data) {
+        return send(0x00, 0x2C, 0x00, reference, data, Apdu.NO_LE);
+    }
+
+    /** The SmartCard-HSM takes user PINs of 6 to 16 bytes. */
+    public static void requirePinLength(byte[] pin) {
+        if (pin.length < 6 || pin.length > 16) {
+            throw new HsmkitException(org.hsmkit.core.ErrorKind.USAGE, "the new PIN has " + pin.length
+                    + " bytes; the SmartCard-HSM takes 6 to 16", "choose another PIN");
+        }
+    }
+
     /** ENUMERATE OBJECTS: the file identifiers of keys, descriptions, certificates and data. */
     public List<Integer> enumerate() {
         Apdu.Response r = send(0x80, 0x58, 0x00, 0x00, null, Apdu.MAX_LE);

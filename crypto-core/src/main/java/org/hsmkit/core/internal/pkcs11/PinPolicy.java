@@ -34,7 +34,23 @@ public final class PinPolicy {
         boolean login(char[] pin);
     }
 
+    /** What to do about a PIN at its final try, for every token type. */
+    public static final String FINAL_TRY_HINT = "make sure of the PIN, then run again with --allow-final-pin-try to use the final try";
+    /** What to do about a locked user PIN, for every token type. */
+    public static final String LOCKED_HINT = "unlock it with the SO-PIN: hsmkit token unblock-pin";
+
     private PinPolicy() {
+    }
+
+    /** The exception for a user PIN that is locked. */
+    public static PinException locked(String tokenName) {
+        return new PinException("the user PIN of " + tokenName + " is locked", LOCKED_HINT, 0);
+    }
+
+    /** The exception for a user PIN at its final try that the caller did not allow to use. */
+    public static PinException finalTryRefused(String tokenName) {
+        return new PinException("the user PIN of " + tokenName + " is at its final try: one more wrong PIN locks it; hsmkit did not try",
+                FINAL_TRY_HINT, 1);
     }
 
     /**
@@ -52,12 +68,10 @@ public final class PinPolicy {
                     "initialise the token's user PIN with the token's own tools first", null);
         }
         if ((before & CKF_USER_PIN_LOCKED) != 0) {
-            throw new PinException("the user PIN of " + tokenName + " is locked",
-                    "unlock it with the SO PIN (for example: sc-hsm-tool --unlock-pin, or pkcs11-tool --init-pin --login --login-type so)", 0);
+            throw locked(tokenName);
         }
         if ((before & CKF_USER_PIN_FINAL_TRY) != 0 && !allowFinalTry) {
-            throw new PinException("the user PIN of " + tokenName + " is at its final try: one more wrong PIN locks it; "
-                    + "hsmkit did not try", "make sure of the PIN, then run again with --allow-final-pin-try to use the final try", 1);
+            throw finalTryRefused(tokenName);
         }
         if ((before & CKF_PROTECTED_AUTHENTICATION_PATH) != 0) {
             if (!attempt.login(null)) {
@@ -92,7 +106,7 @@ public final class PinPolicy {
         } else {
             tries = "the token does not say how many tries are left";
         }
-        String hint = (flags & CKF_USER_PIN_LOCKED) != 0 ? "unlock the PIN with the SO PIN"
+        String hint = (flags & CKF_USER_PIN_LOCKED) != 0 ? LOCKED_HINT
                 : (flags & CKF_USER_PIN_FINAL_TRY) != 0
                         ? "make sure of the PIN; hsmkit will not use the final try without --allow-final-pin-try"
                         : "check the PIN (file or variable) and try again";

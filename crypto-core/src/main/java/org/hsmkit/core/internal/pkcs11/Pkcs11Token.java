@@ -477,6 +477,111 @@ public final class Pkcs11Token implements Token {
     }
 
     @Override
+    public void changePin(char[] replacement) {
+        synchronized (library.loginLock) {
+            ensureCurrent();
+            PKCS11Exception[] failure = new PKCS11Exception[1];
+            // C_SetPIN in a session without a login changes the user PIN after checking the current one,
+            // which spends a try when it is wrong: the same rules as a login
+            PinPolicy.login(name(), this::currentFlags, pins, allowFinalPinTry, pin -> {
+                Session s = null;
+                try {
+                    s = borrow();
+                    s.setPIN(pin, replacement);
+                    return true;
+                } catch (PKCS11Exception e) {
+                    long code = e.getErrorCode();
+                    if (code == CKR_PIN_INCORRECT) {
+                        return false;
+                    }
+                    if (code == CKR_PIN_LOCKED) {
+                        throw PinPolicy.locked(name());
+                    }
+                    failure[0] = e;
+                    return true;
+                } finally {
+                    giveBack(s);
+                }
+            });
+            if (failure[0] != null) {
+                throw newPinRefused(failure[0], "changing the PIN");
+            }
+        }
+    }
+
+    @Override
+    public void unblockPin(char[] soPin, char[] replacement) {
+        synchronized (library.loginLock) {
+            ensureCurrent();
+            if ((currentFlags() & PKCS11Constants.CKF_SO_PIN_LOCKED) != 0) {
+                throw new PinException("the SO-PIN of " + name() + " is locked", "the token can only be initialised again", 0);
+            }
+            if ((currentFlags() & PKCS11Constants.CKF_SO_PIN_FINAL_TRY) != 0 && !allowFinalPinTry) {
+                throw new PinException("the SO-PIN of " + name() + " is at its final try: one more wrong SO-PIN locks it for good; "
+                        + "hsmkit did not try", PinPolicy.FINAL_TRY_HINT, 1);
+            }
+            Session s = null;
+            try {
+                s = borrow();
+                try {
+                    s.login(PKCS11Constants.CKU_SO, soPin);
+                } catch (PKCS11Exception e) {
+                    if (e.getErrorCode() == CKR_PIN_INCORRECT) {
+                        throw wrongSoPin();
+                    }
+                    if (e.getErrorCode() == CKR_PIN_LOCKED) {
+                        throw new PinException("the SO-PIN of " + name() + " is locked", "the token can only be initialised again", 0);
+                    }
+                    if (e.getErrorCode() == PKCS11Constants.CKR_USER_ANOTHER_ALREADY_LOGGED_IN
+                            || e.getErrorCode() == CKR_USER_ALREADY_LOGGED_IN) {
+                        throw new HsmkitException(ErrorKind.KEY, "another program is logged in to " + name()
+                                + ", so it cannot be unblocked now", "close the programs that use the token and run again", e);
+                    }
+                    throw translate("the SO login", e);
+                }
+                try {
+                    s.initPIN(replacement);
+                } catch (PKCS11Exception e) {
+                    if (e.getErrorCode() == CKR_PIN_INCORRECT) {
+                        // OpenSC's SmartCard-HSM driver checks the SO-PIN only here (RESET RETRY COUNTER), not at the login
+                        throw wrongSoPin();
+                    }
+                    throw newPinRefused(e, "setting the new PIN");
+                } finally {
+                    try {
+                        s.logout();
+                    } catch (PKCS11Exception ignored) {
+                        // the session is closed below either way, which ends the SO login
+                    }
+                }
+            } catch (PKCS11Exception e) {
+                throw translate("unblocking the PIN", e);
+            } finally {
+                replace(s, false); // no session of this process keeps the SO login
+            }
+        }
+    }
+
+    private PinException wrongSoPin() {
+        long flags = currentFlags();
+        String tries = (flags & PKCS11Constants.CKF_SO_PIN_LOCKED) != 0 ? "the SO-PIN is now locked"
+                : (flags & PKCS11Constants.CKF_SO_PIN_FINAL_TRY) != 0 ? "one try is left before the SO-PIN locks"
+                : "the token does not say how many tries are left";
+        return new PinException("wrong SO-PIN for " + name() + "; " + tries, "check the SO-PIN", null);
+    }
+
+    /** A refusal of the new PIN by its length or characters says so; anything else as usual. */
+    private HsmkitException newPinRefused(PKCS11Exception e, String what) {
+        long code = e.getErrorCode();
+        if (code == CKR_PIN_LEN_RANGE || code == CKR_PIN_INVALID) {
+            return new HsmkitException(ErrorKind.USAGE, name() + " refused the new PIN (" + (code == CKR_PIN_LEN_RANGE
+                    ? "too short or too long" : "characters it does not take") + ")",
+                    "choose another PIN; the SmartCard-HSM takes 6 to 16 characters", e);
+        }
+        return translate(what, e);
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;
@@ -695,11 +800,11 @@ public final class Pkcs11Token implements Token {
                 return false;
             }
             if (code == CKR_PIN_LOCKED) {
-                throw new PinException("the user PIN of " + name() + " is locked", "unlock it with the SO PIN", 0);
+                throw PinPolicy.locked(name());
             }
             if (code == CKR_PIN_EXPIRED) {
                 throw new PinException("the user PIN of " + name() + " has expired and must be changed",
-                        "change it with the token's own tools (e.g. pkcs11-tool --change-pin)", null);
+                        "change it: hsmkit token change-pin", null);
             }
             failure[0] = e;
             return true;

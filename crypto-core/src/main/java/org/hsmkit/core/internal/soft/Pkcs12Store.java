@@ -142,6 +142,15 @@ final class Pkcs12Store {
             return new Contents(List.of(), List.of(), List.of());
         }
 
+        /**
+         * The same contents with every key decrypted, so that the next write encrypts each under its
+         * passphrase (a kept encrypted form would stay under the old one).
+         */
+        Contents unsealed() {
+            return withKeys(keys.stream().map(k -> new KeyEntry(StoredKey.of(k.privateKey().get()), k.publicKey(), k.certificate(),
+                    k.label(), k.id())).toList(), otherCertificates);
+        }
+
         Contents withKeys(List<KeyEntry> newKeys, List<X509Certificate> newOthers) {
             return new Contents(newKeys, newOthers, data);
         }

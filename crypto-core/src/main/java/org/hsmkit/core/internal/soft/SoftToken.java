@@ -256,6 +256,40 @@ public final class SoftToken implements Token {
         return new DataObject(d.label(), d.application(), d.value().length, d.privateObject());
     }
 
+    /** Changes the passphrase: the file is written again under the new one, its keys unchanged. */
+    @Override
+    public void changePin(char[] replacement) {
+        if (!Files.exists(file)) {
+            throw HsmkitException.key(name() + " does not exist yet: it gets its passphrase when the first key is stored",
+                    "make a key first (hsmkit key generate)");
+        }
+        if (replacement.length == 0) {
+            throw new HsmkitException(org.hsmkit.core.ErrorKind.USAGE, "an empty passphrase cannot protect the soft token " + file,
+                    "choose a passphrase");
+        }
+        char[][] old = new char[1][];
+        try {
+            change(c -> {
+                // the file was read (and the current passphrase checked) before this runs; it is written under the new one
+                Contents next = c.unsealed();
+                old[0] = passphrase;
+                passphrase = replacement.clone();
+                return next;
+            });
+        } catch (RuntimeException e) {
+            if (old[0] != null) {
+                Arrays.fill(passphrase, '\0');
+                passphrase = old[0];
+                old[0] = null;
+            }
+            throw e;
+        } finally {
+            if (old[0] != null) {
+                Arrays.fill(old[0], '\0');
+            }
+        }
+    }
+
     @Override
     public void randomBytes(byte[] out) {
         RANDOM.nextBytes(out);
