@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenInfo;
@@ -14,13 +16,29 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code hsmkit token list|info}: what tokens there are and what state they are in, without a
- * login; {@code token change-pin|unblock-pin}: the user PIN.
+ * login; {@code token change-pin|unblock-pin|change-so-pin}: the PINs.
  */
 @Command(name = "token", mixinStandardHelpOptions = true,
-        description = "Show tokens (the software token or the PKCS#11 module's slots) and change or unblock the user PIN.",
+        description = "Show tokens (the software token or the PKCS#11 module's slots); change or unblock the user PIN,"
+            + " change the SO-PIN.",
         subcommands = {TokenCommand.ListCommand.class, TokenCommand.InfoCommand.class, TokenCommand.ChangePinCommand.class,
-            TokenCommand.UnblockPinCommand.class})
+            TokenCommand.UnblockPinCommand.class, TokenCommand.ChangeSoPinCommand.class})
 final class TokenCommand {
+
+    /** Reads the SO-PIN, then the new PIN, runs {@code operation} with both and clears them. */
+    static void withSoPin(CliSession session, Token token, SoPinOptions so, Supplier<char[]> next, BiConsumer<char[], char[]> operation) {
+        char[] soPin = so.source(session).pin("SO-PIN for " + token, false);
+        char[] replacement = null;
+        try {
+            replacement = next.get();
+            operation.accept(soPin, replacement);
+        } finally {
+            Arrays.fill(soPin, '\0');
+            if (replacement != null) {
+                Arrays.fill(replacement, '\0');
+            }
+        }
+    }
 
     @Command(name = "change-pin", mixinStandardHelpOptions = true,
             description = {"Change the user PIN of the token (the soft token: its passphrase).",
@@ -70,18 +88,35 @@ final class TokenCommand {
         @Override
         public Integer call() {
             Token token = session.token();
-            char[] soPin = so.source(session).pin("SO-PIN for " + token, false);
-            char[] next = null;
-            try {
-                next = replacement.read(session, "new PIN for " + token);
-                token.unblockPin(soPin, next);
-            } finally {
-                Arrays.fill(soPin, '\0');
-                if (next != null) {
-                    Arrays.fill(next, '\0');
-                }
-            }
+            withSoPin(session, token, so, () -> replacement.read(session, "new PIN for " + token), token::unblockPin);
             session.info("hsmkit: set a new PIN on " + token + "; its retry counter starts again");
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "change-so-pin", mixinStandardHelpOptions = true,
+            description = {"Change the security officer's PIN (SO-PIN), which unblocks the user PIN and initialises the device.",
+                "The current SO-PIN comes from --so-pin-file, --so-pin-env or the terminal, the new one from --new-so-pin-file,"
+                    + " --new-so-pin-env or the terminal (asked twice). A SmartCard-HSM takes 16 hexadecimal characters; change"
+                    + " the SO-PIN it was delivered with (3537363231383830) before the device holds anything of value."})
+    static final class ChangeSoPinCommand implements Callable<Integer> {
+        private final CliSession session;
+
+        @Mixin
+        SoPinOptions so = new SoPinOptions();
+
+        @Mixin
+        NewSoPinOptions replacement = new NewSoPinOptions();
+
+        ChangeSoPinCommand(CliSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public Integer call() {
+            Token token = session.token();
+            withSoPin(session, token, so, () -> replacement.read(session, "new SO-PIN for " + token), token::changeSoPin);
+            session.info("hsmkit: changed the SO-PIN of " + token + "; keep it safe: without it a locked PIN stays locked");
             return ExitCode.OK;
         }
     }

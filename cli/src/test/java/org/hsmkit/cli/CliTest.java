@@ -57,7 +57,7 @@ class CliTest {
     @Test
     void keyCeremonyCommandsAreAllThere() {
         CommandLine cl = HsmkitCli.create(CliContext.system());
-        assertEquals(List.of("list", "info", "change-pin", "unblock-pin"), List.copyOf(cl.getSubcommands().get("token").getSubcommands().keySet()));
+        assertEquals(List.of("list", "info", "change-pin", "unblock-pin", "change-so-pin"), List.copyOf(cl.getSubcommands().get("token").getSubcommands().keySet()));
         assertEquals(List.of("list", "generate", "csr", "import-cert", "import", "export", "delete",
                         "info", "backup", "restore", "verify-attestation"),
                 List.copyOf(cl.getSubcommands().get("key").getSubcommands().keySet()));

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (its passphrase), SoftHSM2, the SmartCard-HSM through OpenSC's PKCS#11 module and through
  * hsmkit's own driver. After a change the old PIN fails and the new one signs; a wrong current
  * PIN changes nothing and says how many tries are left; a PIN locked by wrong tries is unblocked
- * with the SO-PIN, and a wrong SO-PIN is refused.
+ * with the SO-PIN, and a wrong SO-PIN is refused; after {@code change-so-pin} only the new SO-PIN
+ * sets a PIN.
  */
 class TokenPinCliTest {
     @TempDir
@@ -114,6 +115,18 @@ class TokenPinCliTest {
                 after.toString()).assertOk();
         assertTrue(unblocked.stderr().contains("its retry counter starts again"), unblocked.stderr());
         signs(token, after, key).assertOk();
+
+        // a new SO-PIN: the old one no longer sets PINs, the new one does
+        Path newSo = file("new-so.pin", "1122334455667788");
+        CliRun.Result changed = run(token, "token", "change-so-pin", "--so-pin-file", soPin.toString(), "--new-so-pin-file",
+                newSo.toString()).assertOk();
+        assertTrue(changed.stderr().contains("changed the SO-PIN"), changed.stderr());
+        Path last = file("last.pin", "24682468");
+        CliRun.Result oldSo = run(token, "token", "unblock-pin", "--so-pin-file", soPin.toString(), "--new-pin-file", last.toString())
+                .assertExit(3);
+        assertTrue(oldSo.stderr().contains("wrong SO-PIN"), oldSo.stderr());
+        run(token, "token", "unblock-pin", "--so-pin-file", newSo.toString(), "--new-pin-file", last.toString()).assertOk();
+        signs(token, last, key).assertOk();
     }
 
     @Test

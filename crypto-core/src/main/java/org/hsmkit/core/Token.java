@@ -116,6 +116,18 @@ public interface Token extends AutoCloseable {
         throw HsmkitException.key(this + " has no SO-PIN to unblock a PIN with", "use the token's own tools");
     }
 
+    /**
+     * Changes the security officer's PIN from {@code soPin} to {@code replacement} (on a
+     * SmartCard-HSM: 16 hexadecimal characters each). The caller clears both arrays.
+     *
+     * @throws PinException when {@code soPin} is wrong or locked
+     * @throws HsmkitException USAGE when the token refuses the new SO-PIN; KEY when this token has
+     *     no SO-PIN
+     */
+    default void changeSoPin(char[] soPin, char[] replacement) {
+        throw HsmkitException.key(this + " has no SO-PIN", "use the token's own tools");
+    }
+
     /** Fills {@code out} from the token's random number generator. */
     void randomBytes(byte[] out);
 

@@ -168,25 +168,7 @@ final class CardSession implements AutoCloseable {
         byte[] data = ScHsmApplet.concat(soPin, next);
         try {
             ScHsmApplet.requirePinLength(next);
-            PinState so;
-            try {
-                so = pinState(ScHsmApplet.PIN_SO);
-            } catch (HsmkitException unknown) {
-                so = new PinState("unknown", OptionalInt.empty(), false, true);
-            }
-            if (so.triesLeft().orElse(-1) == 0 || so.words().equals("locked")) {
-                throw new PinException("the SO-PIN of " + name + " is locked", "the device can only be initialised again", 0);
-            }
-            if (so.triesLeft().orElse(-1) == 1 && !allowFinalTry) {
-                throw new PinException("the SO-PIN of " + name + " is at its final try: one more wrong SO-PIN locks it for good; "
-                        + "hsmkit did not try", PinPolicy.FINAL_TRY_HINT, 1);
-            }
-            Apdu.Response r = applet.resetRetryCounter(ScHsmApplet.PIN_USER, data);
-            if (r.triesLeft() >= 0 || r.sw() == 0x6983) {
-                int n = Math.max(r.triesLeft(), 0);
-                throw new PinException("wrong SO-PIN for " + name + "; " + (n == 0 ? "the SO-PIN is now locked" : n + " tries are left"),
-                        "check the SO-PIN (16 hex digits)", n);
-            }
+            Apdu.Response r = withSoPin(() -> applet.resetRetryCounter(ScHsmApplet.PIN_USER, data));
             if (r.sw() == 0x6985 || r.sw() == 0x6986) {
                 throw HsmkitException.key(name + " does not allow setting a new PIN with the SO-PIN (an option of its initialisation)",
                         "initialise it again with hsmkit card init, which allows it (this wipes the device)");
@@ -197,6 +179,44 @@ final class CardSession implements AutoCloseable {
             Arrays.fill(next, (byte) 0);
             Arrays.fill(data, (byte) 0);
         }
+    }
+
+    /** Changes the SO-PIN (CHANGE REFERENCE DATA with the old and the new 8 bytes). Call inside {@link #run}. */
+    void changeSoPin(byte[] soPin, byte[] replacement) {
+        byte[] data = ScHsmApplet.concat(soPin, replacement);
+        try {
+            ScHsmApplet.check(withSoPin(() -> applet.changePin(ScHsmApplet.PIN_SO, data)), "changing the SO-PIN");
+        } finally {
+            Arrays.fill(data, (byte) 0);
+        }
+    }
+
+    /**
+     * Runs a command that carries the SO-PIN, after checking that the SO-PIN is neither locked nor
+     * at a final try the caller did not allow; reports a wrong one with the tries left, and returns
+     * any other answer.
+     */
+    private Apdu.Response withSoPin(Supplier<Apdu.Response> command) {
+        PinState so;
+        try {
+            so = pinState(ScHsmApplet.PIN_SO);
+        } catch (HsmkitException unknown) {
+            so = new PinState("unknown", OptionalInt.empty(), false, true);
+        }
+        if (so.triesLeft().orElse(-1) == 0 || so.words().equals("locked")) {
+            throw new PinException("the SO-PIN of " + name + " is locked", "the device can only be initialised again", 0);
+        }
+        if (so.triesLeft().orElse(-1) == 1 && !allowFinalTry) {
+            throw new PinException("the SO-PIN of " + name + " is at its final try: one more wrong SO-PIN locks it for good; "
+                    + "hsmkit did not try", PinPolicy.FINAL_TRY_HINT, 1);
+        }
+        Apdu.Response r = command.get();
+        if (r.triesLeft() >= 0 || r.sw() == 0x6983) {
+            int n = Math.max(r.triesLeft(), 0);
+            throw new PinException("wrong SO-PIN for " + name + "; " + (n == 0 ? "the SO-PIN is now locked" : n + " tries are left"),
+                    "check the SO-PIN (16 hex digits)", n);
+        }
+        return r;
     }
 
     /**

@@ -287,6 +287,18 @@ public final class CardToken implements SmartCardHsm {
     }
 
     @Override
+    public void changeSoPin(char[] soPin, char[] replacement) {
+        byte[] so = org.hsmkit.core.card.CardInitialization.soPinBytes(soPin);
+        byte[] next = org.hsmkit.core.card.CardInitialization.soPinBytes(replacement);
+        try {
+            session.run("changing the SO-PIN", () -> session.changeSoPin(so, next));
+        } finally {
+            Arrays.fill(so, (byte) 0);
+            Arrays.fill(next, (byte) 0);
+        }
+    }
+
+    @Override
     public void randomBytes(byte[] out) {
         session.run("drawing random bytes", () -> {
             for (int off = 0; off < out.length; off += 1024) {

@@ -511,10 +511,30 @@ public final class Pkcs11Token implements Token {
 
     @Override
     public void unblockPin(char[] soPin, char[] replacement) {
+        asSecurityOfficer(soPin, "unblocking the PIN", s -> s.initPIN(replacement));
+    }
+
+    @Override
+    public void changeSoPin(char[] soPin, char[] replacement) {
+        asSecurityOfficer(soPin, "changing the SO-PIN", s -> s.setPIN(soPin, replacement));
+    }
+
+    /** What the security officer does once logged in. */
+    @FunctionalInterface
+    private interface SoWork {
+        void run(Session s) throws PKCS11Exception;
+    }
+
+    /**
+     * Logs in as the security officer in a session of its own, runs {@code work}, and closes that
+     * session (so that no session of this process keeps the SO login). The SO-PIN's state is
+     * checked first as the user PIN's is before a login.
+     */
+    private void asSecurityOfficer(char[] soPin, String what, SoWork work) {
         synchronized (library.loginLock) {
             ensureCurrent();
             if ((currentFlags() & PKCS11Constants.CKF_SO_PIN_LOCKED) != 0) {
-                throw new PinException("the SO-PIN of " + name() + " is locked", "the token can only be initialised again", 0);
+                throw soPinLocked();
             }
             if ((currentFlags() & PKCS11Constants.CKF_SO_PIN_FINAL_TRY) != 0 && !allowFinalPinTry) {
                 throw new PinException("the SO-PIN of " + name() + " is at its final try: one more wrong SO-PIN locks it for good; "
@@ -530,23 +550,24 @@ public final class Pkcs11Token implements Token {
                         throw wrongSoPin();
                     }
                     if (e.getErrorCode() == CKR_PIN_LOCKED) {
-                        throw new PinException("the SO-PIN of " + name() + " is locked", "the token can only be initialised again", 0);
+                        throw soPinLocked();
                     }
                     if (e.getErrorCode() == PKCS11Constants.CKR_USER_ANOTHER_ALREADY_LOGGED_IN
                             || e.getErrorCode() == CKR_USER_ALREADY_LOGGED_IN) {
                         throw new HsmkitException(ErrorKind.KEY, "another program is logged in to " + name()
-                                + ", so it cannot be unblocked now", "close the programs that use the token and run again", e);
+                                + ", so the security officer cannot log in now", "close the programs that use the token and run again", e);
                     }
                     throw translate("the SO login", e);
                 }
                 try {
-                    s.initPIN(replacement);
+                    work.run(s);
                 } catch (PKCS11Exception e) {
                     if (e.getErrorCode() == CKR_PIN_INCORRECT) {
-                        // OpenSC's SmartCard-HSM driver checks the SO-PIN only here (RESET RETRY COUNTER), not at the login
+                        // OpenSC's SmartCard-HSM driver accepts any SO-PIN at C_Login and checks it only here,
+                        // in the card command that needs it
                         throw wrongSoPin();
                     }
-                    throw newPinRefused(e, "setting the new PIN");
+                    throw newPinRefused(e, what);
                 } finally {
                     try {
                         s.logout();
@@ -555,11 +576,15 @@ public final class Pkcs11Token implements Token {
                     }
                 }
             } catch (PKCS11Exception e) {
-                throw translate("unblocking the PIN", e);
+                throw translate(what, e);
             } finally {
-                replace(s, false); // no session of this process keeps the SO login
+                replace(s, false);
             }
         }
+    }
+
+    private PinException soPinLocked() {
+        return new PinException("the SO-PIN of " + name() + " is locked", "the token can only be initialised again", 0);
     }
 
     private PinException wrongSoPin() {
