@@ -15,7 +15,12 @@ final class NewPinOptions {
     String env;
 
     char[] read(CliSession session, String prompt) {
-        return source(session, file, env, "--new-pin-file", "--new-pin-env", "the new PIN").pin(prompt, file == null && env == null);
+        return source(session).pin(prompt, file == null && env == null);
+    }
+
+    /** The source of the new PIN; the terminal asks twice when a caller confirms. */
+    PinSource source(CliSession session) {
+        return source(session, file, env, "--new-pin-file", "--new-pin-env", "the new PIN");
     }
 
     static PinSource source(CliSession session, String file, String env, String fileOption, String envOption, String what) {

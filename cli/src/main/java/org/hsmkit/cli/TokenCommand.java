@@ -56,14 +56,8 @@ final class TokenCommand {
 
         @Override
         public Integer call() {
-            Token token = session.token();
-            char[] next = replacement.read(session, "new PIN for " + token);
-            try {
-                token.changePin(next);
-            } finally {
-                Arrays.fill(next, '\0');
-            }
-            session.info("hsmkit: changed the PIN of " + token);
+            session.token().changePin(replacement.source(session));
+            session.info("hsmkit: changed the PIN of " + session.token());
             return ExitCode.OK;
         }
     }

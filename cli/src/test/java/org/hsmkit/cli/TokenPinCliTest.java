@@ -1,6 +1,7 @@
 package org.hsmkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -68,6 +69,25 @@ class TokenPinCliTest {
         CliRun.Result unblock = run(List.of("-t", "soft:" + dir.resolve("t.p12"), "--pin-file", next.toString()), "token",
                 "unblock-pin", "--so-pin-file", old.toString(), "--new-pin-file", old.toString()).assertExit(3);
         assertTrue(unblock.stderr().contains("has no SO-PIN"), unblock.stderr());
+    }
+
+    @Test
+    void atATerminalTheCurrentPinIsAskedFirstAndTheNewOneTwice() throws Exception {
+        Path old = file("old.pin", "first passphrase");
+        run(List.of("-t", "soft:" + dir.resolve("t.p12"), "--pin-file", old.toString()), "key", "generate", "--type", "ec:P-256",
+                "--label", "k").assertOk();
+        CliRun.Result differ = CliRun.in(dir).withTerminal("first passphrase", "second passphrase", "second passphrasE")
+                .run("-t", "soft:" + dir.resolve("t.p12"), "token", "change-pin").assertExit(3);
+        assertTrue(differ.stderr().contains("the two entries differ"), differ.stderr());
+        signs(List.of("-t", "soft:" + dir.resolve("t.p12")), old, "k").assertOk(); // unchanged
+
+        CliRun.Result changed = CliRun.in(dir).withTerminal("first passphrase", "second passphrase", "second passphrase")
+                .run("-t", "soft:" + dir.resolve("t.p12"), "token", "change-pin").assertOk();
+        assertEquals(3, changed.prompts().size(), changed.prompts().toString());
+        assertFalse(changed.prompts().get(0).contains("new"), changed.prompts().toString()); // the current one first
+        assertTrue(changed.prompts().get(1).startsWith("new passphrase for"), changed.prompts().toString());
+        assertTrue(changed.prompts().get(2).contains("(again)"), changed.prompts().toString());
+        signs(List.of("-t", "soft:" + dir.resolve("t.p12")), file("second.pin", "second passphrase"), "k").assertOk();
     }
 
     @Test

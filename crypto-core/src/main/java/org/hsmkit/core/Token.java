@@ -92,15 +92,16 @@ public interface Token extends AutoCloseable {
     }
 
     /**
-     * Changes the user PIN to {@code replacement}. The current PIN comes from the token's {@link
-     * PinSource}, under the rules of a login: a locked PIN is not tried, nor one at its final try
-     * unless allowed. The soft token changes its passphrase. The caller clears {@code replacement}.
+     * Changes the user PIN. The current PIN comes from the token's {@link PinSource}, under the
+     * rules of a login (a locked PIN is not tried, nor one at its final try unless allowed), and
+     * then the new one from {@code replacement}, asked to confirm: a person is asked in the order
+     * passwd asks. The soft token changes its passphrase.
      *
      * @throws PinException when the current PIN is wrong, locked or at its final try
      * @throws HsmkitException USAGE when the token refuses the new PIN (length, characters); KEY
      *     when this token cannot change its PIN
      */
-    default void changePin(char[] replacement) {
+    default void changePin(PinSource replacement) {
         throw HsmkitException.key(this + " cannot change its PIN", "use the token's own tools");
     }
 

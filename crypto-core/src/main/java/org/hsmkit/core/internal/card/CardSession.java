@@ -148,15 +148,21 @@ final class CardSession implements AutoCloseable {
      * Changes the user PIN (CHANGE REFERENCE DATA: the current PIN, then the new one). The current
      * PIN is asked and checked as for a login. Call inside {@link #run}.
      */
-    void changePin(char[] replacement) {
-        byte[] next = utf8(replacement);
-        try {
-            ScHsmApplet.requirePinLength(next);
-            withCurrentPin(pinState(ScHsmApplet.PIN_USER), true, pin -> applet.changePin(ScHsmApplet.PIN_USER, ScHsmApplet.concat(pin, next)));
-            loggedIn = false; // the card ends the verification with the change
-        } finally {
-            Arrays.fill(next, (byte) 0);
-        }
+    void changePin(PinSource replacement) {
+        withCurrentPin(pinState(ScHsmApplet.PIN_USER), true, pin -> {
+            char[] chars = replacement.pin("new PIN for " + name, true);
+            byte[] next = utf8(chars);
+            byte[] data = ScHsmApplet.concat(pin, next);
+            try {
+                ScHsmApplet.requirePinLength(next); // before the command: a refused new PIN spends no try
+                return applet.changePin(ScHsmApplet.PIN_USER, data);
+            } finally {
+                Arrays.fill(chars, '\0');
+                Arrays.fill(next, (byte) 0);
+                Arrays.fill(data, (byte) 0);
+            }
+        });
+        loggedIn = false; // the card ends the verification with the change
     }
 
     /**

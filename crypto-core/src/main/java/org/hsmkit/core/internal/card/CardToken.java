@@ -272,7 +272,7 @@ public final class CardToken implements SmartCardHsm {
     }
 
     @Override
-    public void changePin(char[] replacement) {
+    public void changePin(org.hsmkit.core.PinSource replacement) {
         session.run("changing the PIN", () -> session.changePin(replacement));
     }
 

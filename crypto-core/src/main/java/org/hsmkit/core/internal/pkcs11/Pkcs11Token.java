@@ -477,7 +477,7 @@ public final class Pkcs11Token implements Token {
     }
 
     @Override
-    public void changePin(char[] replacement) {
+    public void changePin(PinSource replacement) {
         synchronized (library.loginLock) {
             ensureCurrent();
             PKCS11Exception[] failure = new PKCS11Exception[1];
@@ -485,9 +485,10 @@ public final class Pkcs11Token implements Token {
             // which spends a try when it is wrong: the same rules as a login
             PinPolicy.login(name(), this::currentFlags, pins, allowFinalPinTry, pin -> {
                 Session s = null;
+                char[] next = replacement.pin("new PIN for " + name(), true);
                 try {
                     s = borrow();
-                    s.setPIN(pin, replacement);
+                    s.setPIN(pin, next);
                     return true;
                 } catch (PKCS11Exception e) {
                     long code = e.getErrorCode();
@@ -500,6 +501,7 @@ public final class Pkcs11Token implements Token {
                     failure[0] = e;
                     return true;
                 } finally {
+                    Arrays.fill(next, '\0');
                     giveBack(s);
                 }
             });

@@ -31,6 +31,7 @@ import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.KeyType;
 import org.hsmkit.core.PinException;
+import org.hsmkit.core.PinSource;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenInfo;
 import org.hsmkit.core.TokenKey;
@@ -258,22 +259,23 @@ public final class SoftToken implements Token {
 
     /** Changes the passphrase: the file is written again under the new one, its keys unchanged. */
     @Override
-    public void changePin(char[] replacement) {
+    public void changePin(PinSource replacement) {
         if (!Files.exists(file)) {
             throw HsmkitException.key(name() + " does not exist yet: it gets its passphrase when the first key is stored",
                     "make a key first (hsmkit key generate)");
-        }
-        if (replacement.length == 0) {
-            throw new HsmkitException(org.hsmkit.core.ErrorKind.USAGE, "an empty passphrase cannot protect the soft token " + file,
-                    "choose a passphrase");
         }
         char[][] old = new char[1][];
         try {
             change(c -> {
                 // the file was read (and the current passphrase checked) before this runs; it is written under the new one
+                char[] fresh = replacement.pin("new passphrase for " + name(), true);
+                if (fresh.length == 0) {
+                    throw new HsmkitException(org.hsmkit.core.ErrorKind.USAGE, "an empty passphrase cannot protect the soft token " + file,
+                            "choose a passphrase");
+                }
                 Contents next = c.unsealed();
                 old[0] = passphrase;
-                passphrase = replacement.clone();
+                passphrase = fresh;
                 return next;
             });
         } catch (RuntimeException e) {
