@@ -52,6 +52,7 @@ public final class WorkFiles {
     /** The directories this process made work files in, for {@link #removeOwnAtExit()}. */
     private static final Set<Path> USED = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean HOOKED = new AtomicBoolean();
+    private static final int MAX_REMEMBERED = 4096;
 
     private WorkFiles() {
     }
@@ -89,7 +90,9 @@ public final class WorkFiles {
     }
 
     private static Path create(Path dir, String prefix, String suffix) throws IOException {
-        if (USED.add(dir) && HOOKED.compareAndSet(false, true)) {
+        // bounded for a long-running program that writes into ever new directories: beyond it, what an
+        // interruption leaves there is removed by the next run instead
+        if ((USED.size() < MAX_REMEMBERED && USED.add(dir)) && HOOKED.compareAndSet(false, true)) {
             try {
                 Runtime.getRuntime().addShutdownHook(new Thread(WorkFiles::removeOwnAtExit, "hsmkit work files"));
             } catch (IllegalStateException exiting) {
