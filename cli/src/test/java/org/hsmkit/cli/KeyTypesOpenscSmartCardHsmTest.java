@@ -1,6 +1,7 @@
 package org.hsmkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -66,6 +67,28 @@ class KeyTypesOpenscSmartCardHsmTest {
         List<String> all = new ArrayList<>(List.of("openssl"));
         all.addAll(List.of(args));
         ExternalTool.run(tmp, all.toArray(String[]::new)).requireSuccess();
+    }
+
+    /**
+     * The card's random number generator (GET CHALLENGE) and data objects as OpenSC stores them:
+     * more bytes than one card command returns, two draws that differ, a private object written
+     * from the generator, read back, listed and deleted.
+     */
+    @org.junit.jupiter.api.Test
+    void randomBytesAndDataObjectsThroughOpenscsModule() throws Exception {
+        hsmkit("random", "--bytes", "3000", "--format", "raw", "-o", "r1.bin").assertOk();
+        hsmkit("random", "--bytes", "3000", "--format", "raw", "-o", "r2.bin").assertOk();
+        byte[] r1 = Files.readAllBytes(tmp.resolve("r1.bin"));
+        byte[] r2 = Files.readAllBytes(tmp.resolve("r2.bin"));
+        assertTrue(r1.length == 3000 && r2.length == 3000, r1.length + " and " + r2.length + " bytes");
+        assertTrue(!java.util.Arrays.equals(r1, r2) && java.util.stream.IntStream.range(0, 3000).anyMatch(i -> r1[i] != 0));
+
+        hsmkit("data", "write", "--label", "keyfile", "--random", "64").assertOk();
+        hsmkit("data", "read", "--label", "keyfile", "-o", "keyfile.bin").assertOk();
+        assertEquals(64, Files.size(tmp.resolve("keyfile.bin")));
+        assertTrue(hsmkit("data", "list").assertOk().stdout().contains("keyfile"));
+        hsmkit("data", "delete", "--label", "keyfile", "--yes").assertOk();
+        assertTrue(!hsmkit("data", "list").assertOk().stdout().contains("keyfile"));
     }
 
     @ParameterizedTest(name = "{0}")
