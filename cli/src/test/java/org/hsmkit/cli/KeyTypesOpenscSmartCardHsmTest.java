@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * file, a mail and a PDF that openssl and pdfsig verify (RSA also with PSS). The card is the
  * simulator behind the test pcscd.
  *
- * <p>All of it passed through OpenSC on first run; the PDFs showed that {@code pdf sign} had no way
+ * <p>Also: random bytes and data objects, and a CA whose root and intermediate keys are on the card.
+ * All of it passed through OpenSC on first run; the PDFs showed that {@code pdf sign} had no way
  * to include the issuing CA's certificate when the card holds only the key's own ({@code --chain}).
  */
 class KeyTypesOpenscSmartCardHsmTest {
@@ -89,6 +90,38 @@ class KeyTypesOpenscSmartCardHsmTest {
         assertTrue(hsmkit("data", "list").assertOk().stdout().contains("keyfile"));
         hsmkit("data", "delete", "--label", "keyfile", "--yes").assertOk();
         assertTrue(!hsmkit("data", "list").assertOk().stdout().contains("keyfile"));
+    }
+
+    /**
+     * docs/ca.md's CA on the HSM through OpenSC: a P-384 root and an RSA-3072 intermediate on the
+     * card; the intermediate issues from an openssl request, revokes, signs a CRL and answers OCSP
+     * on the card, and openssl checks each.
+     */
+    @org.junit.jupiter.api.Test
+    void aCaWhoseKeysAreOnTheCardThroughOpenscsModule() throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-384", "--label", "root-ca").assertOk();
+        hsmkit("key", "generate", "--type", "rsa:3072", "--label", "issuing-ca").assertOk();
+        hsmkit("ca", "init", "--ca", "root", "--key", "root-ca", "--subject", "CN=Card Root,O=hsmkit tests", "--validity", "5y")
+                .assertOk();
+        hsmkit("ca", "init", "--ca", "issuing", "--key", "issuing-ca", "--subject", "CN=Card Issuing,O=hsmkit tests", "--csr")
+                .assertOk();
+        hsmkit("ca", "issue", "--ca", "root", "--profile", "sub-ca", "--path-length", "0", "--validity", "2y", "--yes", "-o",
+                "issuing.crt", "issuing/ca.csr").assertOk();
+        hsmkit("ca", "import-cert", "--ca", "issuing", "issuing.crt").assertOk();
+
+        Path csr = CaFixture.request(tmp, "holder", "ec", "/CN=Holder", "subjectAltName=email:holder@example.test");
+        hsmkit("ca", "issue", "--ca", "issuing", "--profile", "smime", "--yes", "-o", "holder.crt", csr.toString()).assertOk();
+        openssl("verify", "-CAfile", "root/ca.crt", "-untrusted", "issuing/ca.crt", "holder.crt");
+
+        hsmkit("ca", "revoke", "--ca", "issuing", "--reason", "superseded", "--yes", "holder.crt").assertOk();
+        hsmkit("ca", "crl", "--ca", "issuing", "-o", "issuing.crl").assertOk();
+        openssl("crl", "-inform", "DER", "-in", "issuing.crl", "-CAfile", "issuing/ca.crt", "-noout");
+        openssl("ocsp", "-issuer", "issuing/ca.crt", "-cert", "holder.crt", "-reqout", "req.der", "-no_nonce");
+        hsmkit("ca", "ocsp-respond", "--ca", "issuing", "-o", "resp.der", "req.der").assertOk();
+        ExternalTool.Result status = ExternalTool.run(tmp, "openssl", "ocsp", "-respin", "resp.der", "-issuer", "issuing/ca.crt",
+                "-cert", "holder.crt", "-CAfile", "root/ca.crt", "-verify_other", "issuing/ca.crt").requireSuccess();
+        assertTrue(status.stdoutText().contains("holder.crt: revoked"), status.stdoutText());
+        assertTrue(status.stderr().contains("Response verify OK"), status.stderr());
     }
 
     @ParameterizedTest(name = "{0}")
