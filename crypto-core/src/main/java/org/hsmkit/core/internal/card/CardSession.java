@@ -210,11 +210,10 @@ final class CardSession implements AutoCloseable {
             so = new PinState("unknown", OptionalInt.empty(), false, true);
         }
         if (so.triesLeft().orElse(-1) == 0 || so.words().equals("locked")) {
-            throw new PinException("the SO-PIN of " + name + " is locked", "the device can only be initialised again", 0);
+            throw PinPolicy.soLocked(name);
         }
         if (so.triesLeft().orElse(-1) == 1 && !allowFinalTry) {
-            throw new PinException("the SO-PIN of " + name + " is at its final try: one more wrong SO-PIN locks it for good; "
-                    + "hsmkit did not try", PinPolicy.FINAL_TRY_HINT, 1);
+            throw PinPolicy.soFinalTryRefused(name);
         }
         Apdu.Response r = command.get();
         if (r.triesLeft() >= 0 || r.sw() == 0x6983) {

@@ -47,6 +47,17 @@ public final class PinPolicy {
         return new PinException("the user PIN of " + tokenName + " is locked", LOCKED_HINT, 0);
     }
 
+    /** The exception for an SO-PIN that is locked. */
+    public static PinException soLocked(String tokenName) {
+        return new PinException("the SO-PIN of " + tokenName + " is locked", "the device can only be initialised again", 0);
+    }
+
+    /** The exception for an SO-PIN at its final try that the caller did not allow to use. */
+    public static PinException soFinalTryRefused(String tokenName) {
+        return new PinException("the SO-PIN of " + tokenName + " is at its final try: one more wrong SO-PIN locks it for good; "
+                + "hsmkit did not try", FINAL_TRY_HINT, 1);
+    }
+
     /** The exception for a user PIN at its final try that the caller did not allow to use. */
     public static PinException finalTryRefused(String tokenName) {
         return new PinException("the user PIN of " + tokenName + " is at its final try: one more wrong PIN locks it; hsmkit did not try",

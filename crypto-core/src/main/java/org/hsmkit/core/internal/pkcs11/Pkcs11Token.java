@@ -536,11 +536,10 @@ public final class Pkcs11Token implements Token {
         synchronized (library.loginLock) {
             ensureCurrent();
             if ((currentFlags() & PKCS11Constants.CKF_SO_PIN_LOCKED) != 0) {
-                throw soPinLocked();
+                throw PinPolicy.soLocked(name());
             }
             if ((currentFlags() & PKCS11Constants.CKF_SO_PIN_FINAL_TRY) != 0 && !allowFinalPinTry) {
-                throw new PinException("the SO-PIN of " + name() + " is at its final try: one more wrong SO-PIN locks it for good; "
-                        + "hsmkit did not try", PinPolicy.FINAL_TRY_HINT, 1);
+                throw PinPolicy.soFinalTryRefused(name());
             }
             Session s = null;
             try {
@@ -552,7 +551,7 @@ public final class Pkcs11Token implements Token {
                         throw wrongSoPin();
                     }
                     if (e.getErrorCode() == CKR_PIN_LOCKED) {
-                        throw soPinLocked();
+                        throw PinPolicy.soLocked(name());
                     }
                     if (e.getErrorCode() == PKCS11Constants.CKR_USER_ANOTHER_ALREADY_LOGGED_IN
                             || e.getErrorCode() == CKR_USER_ALREADY_LOGGED_IN) {
@@ -583,10 +582,6 @@ public final class Pkcs11Token implements Token {
                 replace(s, false);
             }
         }
-    }
-
-    private PinException soPinLocked() {
-        return new PinException("the SO-PIN of " + name() + " is locked", "the token can only be initialised again", 0);
     }
 
     private PinException wrongSoPin() {
