@@ -555,8 +555,9 @@ public final class Pkcs11Token implements Token {
                     }
                     if (e.getErrorCode() == PKCS11Constants.CKR_USER_ANOTHER_ALREADY_LOGGED_IN
                             || e.getErrorCode() == CKR_USER_ALREADY_LOGGED_IN) {
-                        throw new HsmkitException(ErrorKind.KEY, "another program is logged in to " + name()
-                                + ", so the security officer cannot log in now", "close the programs that use the token and run again", e);
+                        throw new HsmkitException(ErrorKind.KEY, "a user is logged in to " + name()
+                                + " (in this or another program), so the security officer cannot log in now",
+                                "close the other programs that use the token (in a program of yours: its tokens) and run again", e);
                     }
                     throw translate("the SO login", e);
                 }
