@@ -71,7 +71,8 @@ final class PdfVerifyCommand implements Callable<Integer> {
     }
 
     private PdfVerifier verifier() {
-        PdfVerifier v = PdfVerifier.trusting(trust.anchors(session)).withCrls(CrlFiles.read(session, crls));
+        PdfVerifier v = PdfVerifier.trusting(trust.anchors(session)).withCrls(CrlFiles.read(session, crls))
+                .withIntermediates(trust.intermediates(session));
         return requireRevocation ? v.requiringRevocation() : v;
     }
 

@@ -45,7 +45,7 @@ final class SmimeVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SmimeReader.Builder b = SmimeReader.builder().trustAnchors(trust.anchors(session)).crls(CrlFiles.read(session, crls));
+        SmimeReader.Builder b = SmimeReader.builder().trustAnchors(trust.anchors(session)).intermediates(trust.intermediates(session)).crls(CrlFiles.read(session, crls));
         reader = (options.cert == null ? SmimeFiles.decryptingWith(b, options.key, new OnceKeys(session, options.key))
                 : SmimeFiles.reader(session, options.key, options.cert, b)).build();
         BatchRunner runner = new BatchRunner(session, batch, "verified");

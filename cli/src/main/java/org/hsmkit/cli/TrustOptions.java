@@ -27,6 +27,11 @@ final class TrustOptions {
                     + " (/etc/ssl/certs/ca-certificates.crt or where the distribution keeps it; SSL_CERT_FILE names another)")
     boolean system;
 
+    @Option(names = "--intermediate", paramLabel = "CERTFILE",
+            description = "intermediate CA certificate(s) a signature does not carry, to build the signer's path from;"
+                    + " not trusted (the path must still end at --trust); repeatable")
+    List<String> intermediates = new ArrayList<>();
+
     /** Every anchor the options name; empty when none is given. */
     List<X509Certificate> anchors(CliSession session) {
         List<X509Certificate> out = new ArrayList<>();
@@ -42,9 +47,18 @@ final class TrustOptions {
         return out;
     }
 
+    /** The certificates of {@code --intermediate}. */
+    List<X509Certificate> intermediates(CliSession session) {
+        List<X509Certificate> out = new ArrayList<>();
+        for (String f : intermediates) {
+            out.addAll(CertificateFile.read(session.context().resolve(f)));
+        }
+        return out;
+    }
+
     /** The hint for an untrusted signer. */
     String hint() {
         return trust.isEmpty() && !system ? "give the root certificate you trust with --trust CAFILE, or --trust-system"
-                : "check --trust: it must name the root (or an intermediate) CA of the signer";
+                : org.hsmkit.core.cms.CmsVerifier.UNTRUSTED_HINT;
     }
 }

@@ -58,7 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<X509Certificate> anchors = trust.anchors(session);
-        CmsVerifier verifier = CmsVerifier.trusting(anchors);
+        CmsVerifier verifier = CmsVerifier.trusting(anchors).withIntermediates(trust.intermediates(session));
         CmsFileArguments files = new CmsFileArguments(session);
         BatchRunner runner = new BatchRunner(session, batch, "verified");
         List<String> all = runner.inputs(inputs);

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A token that holds only the key's own certificate, as after {@code key import-cert} of the
  * certificate a CA sent: {@code sign}, {@code smime sign} and {@code pdf sign} say that the
  * signature carries no certificate of its issuer, and {@code --chain FILE} puts it in, so that a
- * verifier who trusts only the root accepts the signature.
+ * verifier who trusts only the root accepts the signature. A verifier who has the intermediate
+ * gives it with {@code --intermediate} to {@code verify}, {@code smime verify} and {@code pdf
+ * verify}; it is not trusted by that.
  */
 class SignatureChainCliTest {
     @TempDir
@@ -75,6 +77,14 @@ class SignatureChainCliTest {
         ExternalTool.Result rootOnly = ExternalTool.run(dir, "openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "alone.p7s",
                 "-content", "note.txt", "-CAfile", "pki/root.pem", "-purpose", "any", "-out", "/dev/null");
         assertEquals(4, rootOnly.exitCode(), rootOnly.stderr()); // openssl: the chain cannot be built
+        // the verifier that has the intermediate gives it, untrusted, and the root stays the anchor
+        CliRun.Result untrusted = run("verify", "--trust", "pki/root.pem", "--content", "note.txt", "alone.p7s").assertExit(1);
+        assertTrue(untrusted.stderr().contains("--intermediate CERTFILE"), untrusted.stderr());
+        run("verify", "--trust", "pki/root.pem", "--intermediate", "pki/intermediate.pem", "--content", "note.txt", "alone.p7s")
+                .assertOk();
+        // an intermediate is no anchor: trusting something else, the signer is not trusted
+        run("verify", "--trust", "pki/alice-rsa2048.pem", "--intermediate", "pki/intermediate.pem", "--content", "note.txt",
+                "alone.p7s").assertExit(1);
 
         CliRun.Result chained = run("sign", "--key", "signer", "--chain", "pki/intermediate.pem", "-o", "chained.p7s", "note.txt").assertOk();
         assertFalse(chained.stderr().contains("warning"), chained.stderr());
@@ -88,6 +98,9 @@ class SignatureChainCliTest {
     void smimeSignWarnsTheSameWay() {
         CliRun.Result alone = run("smime", "sign", "--key", "signer", "-o", "alone.eml", "mail.eml").assertOk();
         assertTrue(alone.stderr().contains(WARNING), alone.stderr());
+        run("smime", "verify", "--trust", "pki/root.pem", "alone.eml").assertExit(1);
+        run("smime", "verify", "--trust", "pki/root.pem", "--intermediate", "pki/intermediate.pem", "alone.eml").assertOk();
+        run("smime", "verify", "--trust", "pki/alice-rsa2048.pem", "--intermediate", "pki/intermediate.pem", "alone.eml").assertExit(1);
         CliRun.Result chained = run("smime", "sign", "--key", "signer", "--chain", "pki/ca-chain.pem", "-o", "chained.eml", "mail.eml")
                 .assertOk();
         assertFalse(chained.stderr().contains("warning"), chained.stderr());
@@ -101,6 +114,9 @@ class SignatureChainCliTest {
         assertTrue(alone.stderr().contains(WARNING), alone.stderr());
         CliRun.Result untrusted = run("pdf", "verify", "--trust", "pki/root.pem", "alone.pdf").assertExit(1);
         assertTrue(untrusted.stdout().contains("no path from Leaf Only to a trust anchor"), untrusted.stdout());
+        run("pdf", "verify", "--trust", "pki/root.pem", "--intermediate", "pki/intermediate.pem", "alone.pdf").assertOk();
+        // an intermediate is no anchor: with nothing trusted the signer is not trusted either
+        run("pdf", "verify", "--trust", "pki/alice-rsa2048.pem", "--intermediate", "pki/intermediate.pem", "alone.pdf").assertExit(1);
 
         CliRun.Result chained = run("pdf", "sign", "--key", "signer", "--chain", "pki/ca-chain.pem", "-o", "chained.pdf", pdf).assertOk();
         assertFalse(chained.stderr().contains("warning"), chained.stderr());

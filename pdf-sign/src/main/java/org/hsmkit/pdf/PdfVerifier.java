@@ -22,9 +22,12 @@ public final class PdfVerifier {
     private final char[] password;
     private final boolean requireRevocation;
     private final List<X509CRL> crls;
+    private final List<X509Certificate> intermediates;
 
-    private PdfVerifier(List<X509Certificate> anchors, char[] password, boolean requireRevocation, List<X509CRL> crls) {
+    private PdfVerifier(List<X509Certificate> anchors, char[] password, boolean requireRevocation, List<X509CRL> crls,
+            List<X509Certificate> intermediates) {
         this.anchors = List.copyOf(anchors);
+        this.intermediates = List.copyOf(intermediates);
         this.password = password == null ? null : password.clone();
         this.requireRevocation = requireRevocation;
         this.crls = List.copyOf(crls);
@@ -32,12 +35,12 @@ public final class PdfVerifier {
 
     /** A verifier trusting the given anchors (none: nothing is trusted). */
     public static PdfVerifier trusting(List<X509Certificate> anchors) {
-        return new PdfVerifier(anchors, null, false, List.of());
+        return new PdfVerifier(anchors, null, false, List.of(), List.of());
     }
 
     /** The same verifier for an encrypted document with this password (copied). */
     public PdfVerifier withPassword(char[] password) {
-        return new PdfVerifier(new ArrayList<>(anchors), password, requireRevocation, crls);
+        return new PdfVerifier(new ArrayList<>(anchors), password, requireRevocation, crls, intermediates);
     }
 
     /**
@@ -45,7 +48,7 @@ public final class PdfVerifier {
      * INDETERMINATE/TRY_LATER instead of passing with a warning (the EU DSS default policy).
      */
     public PdfVerifier requiringRevocation() {
-        return new PdfVerifier(new ArrayList<>(anchors), password, true, crls);
+        return new PdfVerifier(new ArrayList<>(anchors), password, true, crls, intermediates);
     }
 
     /**
@@ -56,10 +59,20 @@ public final class PdfVerifier {
     public PdfVerifier withCrls(List<X509CRL> crls) {
         List<X509CRL> all = new ArrayList<>(this.crls);
         all.addAll(crls);
-        return new PdfVerifier(new ArrayList<>(anchors), password, requireRevocation, all);
+        return new PdfVerifier(new ArrayList<>(anchors), password, requireRevocation, all, intermediates);
+    }
+
+    /**
+     * The same verifier, also building signers' paths from these certificates: intermediate CAs a
+     * document does not carry. They are not trusted; a path must still end at an anchor.
+     */
+    public PdfVerifier withIntermediates(List<X509Certificate> certificates) {
+        List<X509Certificate> all = new ArrayList<>(intermediates);
+        all.addAll(certificates);
+        return new PdfVerifier(new ArrayList<>(anchors), password, requireRevocation, crls, all);
     }
 
     public PdfReport verify(Path file) {
-        return new Verification(file, password, anchors, false, requireRevocation, crls).run();
+        return new Verification(file, password, anchors, intermediates, false, requireRevocation, crls).run();
     }
 }

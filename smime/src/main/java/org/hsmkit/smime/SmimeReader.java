@@ -32,6 +32,7 @@ public final class SmimeReader {
     private final DecompressionLimits limits;
     private final Instant validationTime;
     private final List<java.security.cert.X509CRL> crls;
+    private final List<X509Certificate> intermediates;
 
     private SmimeReader(Builder b) {
         this.anchors = List.copyOf(b.anchors);
@@ -41,6 +42,7 @@ public final class SmimeReader {
         this.limits = b.limits;
         this.validationTime = b.validationTime;
         this.crls = List.copyOf(b.crls);
+        this.intermediates = List.copyOf(b.intermediates);
     }
 
     public static Builder builder() {
@@ -62,7 +64,7 @@ public final class SmimeReader {
 
     private MessageWalker walker(boolean decryptOnly) {
         Instant at = validationTime != null ? validationTime : Instant.now();
-        return new MessageWalker(new SignatureChecks(anchors, at, crls), decryptor(), limits, decryptOnly);
+        return new MessageWalker(new SignatureChecks(anchors, at, crls, intermediates), decryptor(), limits, decryptOnly);
     }
 
     private Supplier<CmsDecryptor> decryptor() {
@@ -83,6 +85,7 @@ public final class SmimeReader {
     public static final class Builder {
         private Supplier<CmsDecryptor> named;
         private final List<X509Certificate> anchors = new ArrayList<>();
+        private final List<X509Certificate> intermediates = new ArrayList<>();
         private final List<TokenKey> keys = new ArrayList<>();
         private Supplier<List<TokenKey>> lazyKeys;
         private DecompressionLimits limits = DecompressionLimits.DEFAULT;
@@ -102,6 +105,15 @@ public final class SmimeReader {
         }
 
         /** Certificates trusted as roots of signer certificate paths. Without any, no signature is valid. */
+        /**
+         * Intermediate CA certificates to build signers' paths from, beside those a message
+         * carries; they are not trusted, a path must still end at an anchor.
+         */
+        public Builder intermediates(List<X509Certificate> certificates) {
+            this.intermediates.addAll(certificates);
+            return this;
+        }
+
         public Builder trustAnchors(List<X509Certificate> anchors) {
             this.anchors.addAll(anchors);
             return this;

@@ -41,19 +41,35 @@ import org.hsmkit.core.internal.cms.SingleStructure;
  * checked). Anything short of that throws; there is no "valid but untrusted" success.
  */
 public final class CmsVerifier {
-    private final Set<TrustAnchor> anchors;
+    /** What to do about a signer without a path to an anchor; the verifying commands all say it. */
+    public static final String UNTRUSTED_HINT = "check --trust: it must name the root (or an intermediate) CA of the signer;"
+            + " an intermediate the signature does not carry can be given with --intermediate CERTFILE";
 
-    private CmsVerifier(Collection<X509Certificate> anchors) {
-        Set<TrustAnchor> a = new HashSet<>();
-        for (X509Certificate c : anchors) {
-            a.add(new TrustAnchor(RecipientKeys.toBc(c), null));
-        }
-        this.anchors = a;
+    private final Set<TrustAnchor> anchors;
+    private final List<X509Certificate> intermediates;
+
+    private CmsVerifier(Set<TrustAnchor> anchors, List<X509Certificate> intermediates) {
+        this.anchors = anchors;
+        this.intermediates = intermediates;
     }
 
     /** A verifier that trusts exactly these CA (or self-signed) certificates. */
     public static CmsVerifier trusting(Collection<X509Certificate> anchors) {
-        return new CmsVerifier(anchors);
+        Set<TrustAnchor> a = new HashSet<>();
+        for (X509Certificate c : anchors) {
+            a.add(new TrustAnchor(RecipientKeys.toBc(c), null));
+        }
+        return new CmsVerifier(a, List.of());
+    }
+
+    /**
+     * The same verifier, also building signers' paths from these certificates: intermediate CAs a
+     * signature does not carry. They are not trusted; a path must still end at an anchor.
+     */
+    public CmsVerifier withIntermediates(Collection<X509Certificate> certificates) {
+        List<X509Certificate> all = new ArrayList<>(intermediates);
+        certificates.forEach(c -> all.add(RecipientKeys.toBc(c)));
+        return new CmsVerifier(anchors, List.copyOf(all));
     }
 
     /** One verified signer. */
@@ -93,6 +109,7 @@ public final class CmsVerifier {
             for (X509CertificateHolder h : all) {
                 pool.add(Providers.certificate(h));
             }
+            pool.addAll(intermediates);
             for (SignerInformation si : signers) {
                 out.add(verifyOne(p, si, pool));
             }
@@ -147,7 +164,7 @@ public final class CmsVerifier {
             path.add(r.getTrustAnchor().getTrustedCert());
         } catch (CertPathBuilderException e) {
             throw HsmkitException.verification("the signature of " + subject + " is intact but the signer is untrusted: "
-                    + SignerVerification.reason(e), "check --trust: it must name the root (or an intermediate) CA of the signer");
+                    + SignerVerification.reason(e), UNTRUSTED_HINT);
         }
         return new Signer(cert, when, SignerVerification.algorithmName(si), path);
     }

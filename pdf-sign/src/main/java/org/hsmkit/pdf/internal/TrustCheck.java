@@ -33,10 +33,15 @@ final class TrustCheck {
     private final Set<X509Certificate> anchorSet;
     private final boolean requireRevocation;
     private final List<X509CRL> givenCrls;
+    private final List<X509Certificate> intermediates;
 
-    /** @param givenCrls CRLs the verifier holds, consulted beside the document's own revocation data */
-    TrustCheck(List<X509Certificate> anchors, boolean requireRevocation, List<X509CRL> givenCrls) {
+    /**
+     * @param givenCrls CRLs the verifier holds, consulted beside the document's own revocation data
+     * @param intermediates CA certificates (not trusted) to build paths from beside the document's
+     */
+    TrustCheck(List<X509Certificate> anchors, List<X509Certificate> intermediates, boolean requireRevocation, List<X509CRL> givenCrls) {
         this.anchors = anchors;
+        this.intermediates = List.copyOf(intermediates);
         this.anchorSet = new HashSet<>(anchors);
         this.requireRevocation = requireRevocation;
         this.givenCrls = List.copyOf(givenCrls);
@@ -64,6 +69,7 @@ final class TrustCheck {
         List<X509CRL> crls = new ArrayList<>(documentCrls);
         crls.addAll(givenCrls);
         List<X509Certificate> all = new ArrayList<>(pool);
+        all.addAll(intermediates);
         all.addAll(anchors);
         List<X509Certificate> chain = Certificates.chain(leaf, all, false);
         List<Revoked> revoked = new ArrayList<>();

@@ -52,9 +52,15 @@ public final class Verification {
      */
     public Verification(Path file, char[] password, List<X509Certificate> anchors, boolean integrityOnly, boolean requireRevocation,
             List<X509CRL> crls) {
+        this(file, password, anchors, List.of(), integrityOnly, requireRevocation, crls);
+    }
+
+    /** @param intermediates CA certificates (not trusted) to build signers' paths from beside the document's */
+    public Verification(Path file, char[] password, List<X509Certificate> anchors, List<X509Certificate> intermediates,
+            boolean integrityOnly, boolean requireRevocation, List<X509CRL> crls) {
         this.file = file;
         this.password = password;
-        this.trust = new TrustCheck(anchors, requireRevocation, crls);
+        this.trust = new TrustCheck(anchors, intermediates, requireRevocation, crls);
         this.integrityOnly = integrityOnly;
     }
 

@@ -63,13 +63,19 @@ public final class SignatureChecks {
     private final Instant validationTime;
 
     private final List<X509CRL> givenCrls;
+    private final List<X509Certificate> intermediates;
 
     public SignatureChecks(Collection<X509Certificate> trustAnchors, Instant validationTime) {
-        this(trustAnchors, validationTime, List.of());
+        this(trustAnchors, validationTime, List.of(), List.of());
     }
 
-    /** With CRLs the verifier holds (for example the newest of the signer's CA), used beside those in the message. */
-    public SignatureChecks(Collection<X509Certificate> trustAnchors, Instant validationTime, List<X509CRL> crls) {
+    /**
+     * With CRLs the verifier holds (for example the newest of the signer's CA), used beside those in
+     * the message, and intermediate CA certificates (untrusted) to build paths from beside those
+     * the message carries.
+     */
+    public SignatureChecks(Collection<X509Certificate> trustAnchors, Instant validationTime, List<X509CRL> crls,
+            List<X509Certificate> intermediates) {
         Set<TrustAnchor> a = new HashSet<>();
         for (X509Certificate c : trustAnchors) {
             a.add(new TrustAnchor(c, null));
@@ -77,6 +83,7 @@ public final class SignatureChecks {
         this.anchors = a;
         this.validationTime = validationTime;
         this.givenCrls = List.copyOf(crls);
+        this.intermediates = List.copyOf(intermediates);
     }
 
     /**
@@ -206,6 +213,7 @@ public final class SignatureChecks {
         try {
             List<X509Certificate> pool = new ArrayList<>(carried);
             pool.add(cert);
+            pool.addAll(intermediates);
             return SignerVerification.path(anchors, cert, pool, Date.from(validationTime)).getCertPath();
         } catch (CertPathBuilderException e) {
             problems.add("no valid certificate path to a trust anchor: " + SignerVerification.reason(e));
