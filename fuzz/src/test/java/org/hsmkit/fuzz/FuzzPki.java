@@ -53,6 +53,25 @@ final class FuzzPki {
         ecKey = new SoftKey(privateKey("ec.key.pem"), ecCertificate.getPublicKey(), List.of(ecCertificate, root), "ec", null);
     }
 
+    private static volatile org.hsmkit.core.ca.CertificateAuthority ca;
+
+    /**
+     * A CA in a scratch directory, made once per JVM, with the corpus EC key and the subject of its
+     * certificate: OCSP requests made for that certificate's issuer are the CA's own.
+     */
+    static synchronized org.hsmkit.core.ca.CertificateAuthority ca() {
+        if (ca == null) {
+            java.nio.file.Path dir = Scratch.directory("ca").resolve("ca");
+            FuzzPki pki = get();
+            org.hsmkit.core.ca.CertificateAuthority.init(dir, pki.ecKey, new org.bouncycastle.asn1.x500.X500Name(
+                    "CN=Fuzz EC,O=hsmkit fuzz corpus"), new org.hsmkit.core.ca.Validity(100, 'y'), java.util.Optional.empty(),
+                    new org.hsmkit.core.ca.CaSettings(java.util.Optional.empty(), java.util.Optional.empty(), "ec", java.util.Optional.empty(),
+                            java.util.Optional.empty(), java.util.Optional.empty(), null, null, null));
+            ca = org.hsmkit.core.ca.CertificateAuthority.open(dir, pki.ecKey);
+        }
+        return ca;
+    }
+
     static FuzzPki get() {
         FuzzPki p = loaded;
         if (p == null) {

@@ -4,23 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.Set;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.OCSPReq;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
-import org.hsmkit.core.ca.CaSettings;
-import org.hsmkit.core.ca.CertificateAuthority;
 import org.hsmkit.core.ca.OcspResponder;
-import org.hsmkit.core.ca.Validity;
 
 /**
  * OCSP requests as {@code ca ocsp-serve} takes them from anyone who can reach it. The responder
@@ -29,22 +23,13 @@ import org.hsmkit.core.ca.Validity;
  * blame the server for the client's bytes. A successful answer is signed by the CA's key, holds
  * one answer per request in order, and echoes the request's nonce.
  *
- * <p>The CA has the corpus EC key and the subject of its certificate, so requests made for that
- * certificate's issuer name and key (the seeds) are the CA's own.
+ * <p>The CA ({@link FuzzPki#ca()}) has the corpus EC key and the subject of its certificate, so
+ * requests made for that certificate's issuer name and key (the seeds) are the CA's own.
  */
 class OcspRequestFuzzTest {
-    static final X500Name SUBJECT = new X500Name("CN=Fuzz EC,O=hsmkit fuzz corpus");
     private static final Set<Integer> ANSWERS = Set.of(OCSPRespBuilder.SUCCESSFUL, OCSPRespBuilder.MALFORMED_REQUEST,
             OCSPRespBuilder.UNAUTHORIZED);
-    private static final OcspResponder RESPONDER = responder();
-
-    private static OcspResponder responder() {
-        Path dir = Scratch.directory("ocsp").resolve("ca");
-        FuzzPki pki = FuzzPki.get();
-        CertificateAuthority.init(dir, pki.ecKey, SUBJECT, new Validity(100, 'y'), Optional.empty(), new CaSettings(Optional.empty(),
-                Optional.empty(), "ec", Optional.empty(), Optional.empty(), Optional.empty(), null, null, null));
-        return OcspResponder.signedByCa(CertificateAuthority.open(dir, pki.ecKey));
-    }
+    private static final OcspResponder RESPONDER = OcspResponder.signedByCa(FuzzPki.ca());
 
     @FuzzTest
     void respond(byte[] input) throws Exception {

@@ -102,6 +102,7 @@ public final class SeedCorpus {
         c.certificates();
         c.pkcs12();
         c.ocspRequests();
+        c.certificateRequests();
         new CardSeeds(c.root).write();
         new PgpSeeds(c.root).write();
         c.stopAgent();
@@ -356,6 +357,42 @@ public final class SeedCorpus {
         copy("o3.der", d.resolve("seed-openssl-three-two-issuers.der"));
         copy("o4.der", d.resolve("seed-openssl-other-issuer.der"));
         copy("o5.der", d.resolve("seed-openssl-sha256-id.der"));
+    }
+
+    /** openssl's certificate requests, each behind the byte that picks its profile (smime = 0 … sub-ca = 5). */
+    private void certificateRequests() throws Exception {
+        Path d = inputs("CertificateRequestFuzzTest", "plan");
+        String ec = "ec_paramgen_curve:P-256";
+        request(d, 0, "seed-openssl-smime-ec.pem", "PEM", "ec", ec, "/CN=Mail User/O=Example", "subjectAltName=email:user@example.org");
+        request(d, 1, "seed-openssl-tls-client-rsa.der", "DER", "rsa:2048", null, "/CN=client");
+        request(d, 2, "seed-openssl-tls-server-p384-names.der", "DER", "ec", "ec_paramgen_curve:P-384", "/CN=www.example.org",
+                "subjectAltName=DNS:www.example.org,DNS:example.org,IP:192.0.2.7");
+        request(d, 3, "seed-openssl-code-signing-usages.pem", "PEM", "ec", ec, "/CN=Code Signer/O=Example",
+                "keyUsage=critical,digitalSignature", "extendedKeyUsage=codeSigning");
+        request(d, 4, "seed-openssl-ocsp-signer.der", "DER", "ec", ec, "/CN=OCSP Responder");
+        request(d, 5, "seed-openssl-sub-ca.der", "DER", "ec", ec, "/CN=Sub CA/O=Example", "basicConstraints=critical,CA:TRUE,pathlen:0");
+        request(d, 0, "seed-openssl-smime-many-names.pem", "PEM", "ec", ec, "/CN=Many Names",
+                "subjectAltName=email:a@example.org,URI:https://example.org/x,DNS:x.example.org,IP:2001:db8::1,"
+                        + "otherName:1.3.6.1.4.1.311.20.2.3;UTF8:upn@example.org",
+                "extendedKeyUsage=emailProtection,clientAuth");
+    }
+
+    private void request(Path dir, int profile, String name, String form, String key, String keyOption, String subject,
+            String... extensions) throws IOException {
+        List<String> args = new ArrayList<>(List.of("req", "-new", "-nodes", "-newkey", key, "-keyout", "csr.key", "-subj", subject,
+                "-outform", form, "-out", "csr.out"));
+        if (keyOption != null) {
+            args.addAll(List.of("-pkeyopt", keyOption));
+        }
+        for (String e : extensions) {
+            args.addAll(List.of("-addext", e));
+        }
+        openssl(args.toArray(String[]::new));
+        byte[] csr = Files.readAllBytes(work.resolve("csr.out"));
+        byte[] seed = new byte[csr.length + 1];
+        seed[0] = (byte) profile;
+        System.arraycopy(csr, 0, seed, 1, csr.length);
+        Files.write(dir.resolve(name), seed);
     }
 
     private void pkcs12() throws Exception {
