@@ -108,13 +108,20 @@ public final class OcspResponder {
     /** The DER OCSPResponse to a DER OCSPRequest; never throws for a bad request. */
     public synchronized byte[] respond(byte[] request) {
         try {
-            OCSPReq req;
+            Req[] items;
+            Extension nonce;
             try {
-                req = new OCSPReq(request);
+                // Bouncy Castle reads the request list and the extensions only when asked, and reports
+                // what it cannot read there with unchecked exceptions: every part is read here
+                OCSPReq req = new OCSPReq(request);
+                items = req.getRequestList();
+                for (Req r : items) {
+                    r.getCertID().getSerialNumber();
+                }
+                nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
             } catch (IOException | RuntimeException e) {
                 return status(OCSPRespBuilder.MALFORMED_REQUEST);
             }
-            Req[] items = req.getRequestList();
             if (items.length == 0) {
                 return status(OCSPRespBuilder.MALFORMED_REQUEST);
             }
@@ -138,7 +145,6 @@ public final class OcspResponder {
             if (!authoritative) {
                 return status(OCSPRespBuilder.UNAUTHORIZED);
             }
-            Extension nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
             if (nonce != null) {
                 b.setResponseExtensions(new Extensions(nonce));
             }
