@@ -51,8 +51,26 @@ final class CaOcspRespondCommand implements Callable<Integer> {
                 s.write(answer);
             }
             out.commit();
+            refusal(answer).ifPresent(why -> session.warn("answered " + why));
             return ExitCode.OK;
         }
+    }
+
+    /** What an answer other than "successful" says, for the log of the script that runs this command. */
+    static java.util.Optional<String> refusal(byte[] answer) {
+        int status;
+        try {
+            status = new org.bouncycastle.cert.ocsp.OCSPResp(answer).getStatus();
+        } catch (IOException e) {
+            throw new IllegalStateException("the responder wrote no OCSPResponse", e);
+        }
+        return switch (status) {
+            case 0 -> java.util.Optional.empty();
+            case 1 -> java.util.Optional.of("malformedRequest: the request is not a readable OCSP request");
+            case 3 -> java.util.Optional.of("tryLater: the token did not sign (removed, or the login ended)");
+            case 6 -> java.util.Optional.of("unauthorized: the request asks about no certificate of this CA");
+            default -> java.util.Optional.of("status " + status);
+        };
     }
 
     private byte[] read(Path in) {

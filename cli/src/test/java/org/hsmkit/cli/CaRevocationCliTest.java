@@ -211,10 +211,21 @@ class CaRevocationCliTest {
                 r.stdoutText());
 
         Files.write(tmp.resolve("junk.der"), new byte[] {0x30, 0x03, 0x02, 0x01, 0x00});
-        cli.run(args("ca", "ocsp-respond", "--ca", caDir.toString(), "-o", tmp.resolve("junk-resp.der").toString(),
-                tmp.resolve("junk.der").toString())).assertOk();
-        String junk = openssl(tmp, "ocsp", "-respin", "junk-resp.der", "-resp_text", "-noverify").stdoutText();
-        assertTrue(junk.contains("malformedrequest"), junk);
+        // and a request whose list Bouncy Castle cannot read (a fuzz finding: it escaped as an exception)
+        Path badList = Path.of("../testdata/src/main/resources/org/hsmkit/fuzz/OcspRequestFuzzTestInputs/respond/"
+                + "regression-request-list-class-cast").toAbsolutePath();
+        for (Path bad : List.of(tmp.resolve("junk.der"), badList)) {
+            CliRun.Result answered = cli.run(args("ca", "ocsp-respond", "--ca", caDir.toString(), "-o",
+                    tmp.resolve("junk-resp.der").toString(), "--force", bad.toString())).assertOk();
+            assertTrue(answered.stderr().contains("hsmkit: warning: answered malformedRequest"), answered.stderr());
+            String junk = openssl(tmp, "ocsp", "-respin", "junk-resp.der", "-resp_text", "-noverify").stdoutText();
+            assertTrue(junk.contains("malformedrequest"), junk);
+        }
+        // a request about another CA's certificate
+        openssl(tmp, "ocsp", "-issuer", holder.toString(), "-serial", "7", "-no_nonce", "-reqout", "other.der").requireSuccess();
+        CliRun.Result other = cli.run(args("ca", "ocsp-respond", "--ca", caDir.toString(), "-o", "-", tmp.resolve("other.der").toString()))
+                .assertOk();
+        assertTrue(other.stderr().contains("answered unauthorized"), other.stderr());
     }
 
     @Test
