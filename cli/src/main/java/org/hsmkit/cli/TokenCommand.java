@@ -26,7 +26,7 @@ import picocli.CommandLine.Mixin;
 final class TokenCommand {
 
     /** Reads the SO-PIN, then the new PIN, runs {@code operation} with both and clears them. */
-    static void withSoPin(CliSession session, Token token, SoPinOptions so, Supplier<char[]> next, BiConsumer<char[], char[]> operation) {
+    private static void withSoPin(CliSession session, Token token, SoPinOptions so, Supplier<char[]> next, BiConsumer<char[], char[]> operation) {
         char[] soPin = so.source(session).pin("SO-PIN for " + token, false);
         char[] replacement = null;
         try {
