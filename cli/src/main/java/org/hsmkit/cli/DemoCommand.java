@@ -73,6 +73,11 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "1. key       %s '%s' on %s (%s) %s%n", key.type(), key.label(), token.info().label(),
                 existing.isPresent() ? "found" : "generated", took(t));
         Path dir = Files.createTempDirectory("hsmkit-demo-");
+        // Ctrl-C during the demo: finally blocks do not run, a shutdown hook does
+        Thread cleanup = new Thread(() -> removeTree(dir), "hsmkit demo clean-up");
+        if (!keep) {
+            Runtime.getRuntime().addShutdownHook(cleanup);
+        }
         try {
             Path sample = dir.resolve("sample.bin");
             t = System.nanoTime();
@@ -124,10 +129,21 @@ final class DemoCommand implements Callable<Integer> {
             return same ? 0 : ExitCode.VERIFICATION_FAILED;
         } finally {
             if (!keep) {
-                try (Stream<Path> s = Files.walk(dir)) {
-                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                removeTree(dir);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException exiting) {
+                    // the hook runs anyway, and finds nothing left
                 }
             }
+        }
+    }
+
+    private static void removeTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException gone) {
+            // removed already (by the other of the two clean-ups)
         }
     }
 

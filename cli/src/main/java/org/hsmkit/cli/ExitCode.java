@@ -8,7 +8,8 @@ import org.hsmkit.core.ErrorKind;
 /**
  * The documented exit codes, in one place: the constants commands return, and the table every
  * command's {@code --help} shows. Failures reported as {@link org.hsmkit.core.HsmkitException}
- * take the code of their {@link ErrorKind} (the same numbers; a test keeps them equal).
+ * take the code of their {@link ErrorKind} (the same numbers; a test keeps them equal). 130 and
+ * the other 128 + signal codes are the JVM's own, after its shutdown hooks removed work files.
  */
 public final class ExitCode {
     public static final int OK = 0;
@@ -30,6 +31,7 @@ public final class ExitCode {
         m.put(String.valueOf(KEY), "key, token or PIN problem");
         m.put(String.valueOf(INPUT), "input or format error");
         m.put(String.valueOf(IO), "I/O error");
+        m.put("130", "interrupted by Ctrl-C (143: SIGTERM, 129: SIGHUP); unfinished output is removed");
         return m;
     }
 

@@ -50,7 +50,8 @@ class CliTest {
         CliRun.Result r = CliRun.in(tmp).run(args.toArray(String[]::new)).assertOk();
         assertTrue(r.stdout().startsWith("Usage: hsmkit"), r.stdout());
         assertTrue(r.stdout().contains("Exit codes:"), r.stdout());
-        assertTrue(r.stdout().contains("3   key, token or PIN problem"), r.stdout());
+        assertTrue(r.stdout().matches("(?s).*\\n  3 +key, token or PIN problem\\n.*"), r.stdout());
+        assertTrue(r.stdout().matches("(?s).*\\n  130 +interrupted by Ctrl-C.*"), r.stdout());
         assertEquals("", r.stderr());
     }
 
@@ -86,7 +87,7 @@ class CliTest {
         assertEquals(ErrorKind.KEY.exitCode(), ExitCode.KEY);
         assertEquals(ErrorKind.INPUT.exitCode(), ExitCode.INPUT);
         assertEquals(ErrorKind.IO.exitCode(), ExitCode.IO);
-        assertEquals(List.of("0", "1", "2", "3", "4", "5"), List.copyOf(ExitCode.descriptions().keySet()));
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "130"), List.copyOf(ExitCode.descriptions().keySet()));
     }
 
     @Test
