@@ -170,6 +170,7 @@ class CardCliTest {
         CliRun.Result r = cli.withEnv("P", "passphrase-1234").run("-t", "soft:" + dir.resolve("soft.p12"), "--pin-env", "P",
                 "key", "generate", "--type", "ec:P-256", "--label", "x", "--use-counter", "3").assertExit(3);
         assertTrue(r.errorLine().contains("needs a SmartCard-HSM"), r.stderr());
+        assertTrue(r.errorLine().endsWith("not the soft token " + dir.resolve("soft.p12")), r.stderr()); // not a class name
     }
 
     @Test

@@ -30,7 +30,10 @@ class TokenPinCliTest {
     private CliRun.Result run(List<String> token, String... args) {
         List<String> all = new ArrayList<>(token);
         all.addAll(List.of(args));
-        return CliRun.in(dir).run(all.toArray(String[]::new));
+        CliRun.Result r = CliRun.in(dir).run(all.toArray(String[]::new));
+        // messages name tokens as people know them, never by a class name
+        assertFalse(r.stderr().contains("org.hsmkit."), r.stderr());
+        return r;
     }
 
     private Path file(String name, String content) throws Exception {
@@ -56,7 +59,7 @@ class TokenPinCliTest {
 
         CliRun.Result changed = run(List.of("-t", "soft:" + dir.resolve("t.p12"), "--pin-file", old.toString()), "token", "change-pin",
                 "--new-pin-file", next.toString()).assertOk();
-        assertTrue(changed.stderr().contains("hsmkit: changed the PIN of"), changed.stderr());
+        assertTrue(changed.stderr().contains("hsmkit: changed the PIN of the soft token " + dir.resolve("t.p12")), changed.stderr());
         assertEquals("", changed.stdout());
         signs(soft, next, "k").assertOk();
         CliRun.Result refused = signs(soft, old, "k").assertExit(3);
@@ -68,7 +71,8 @@ class TokenPinCliTest {
         signs(soft, next, "k").assertOk();
         CliRun.Result unblock = run(List.of("-t", "soft:" + dir.resolve("t.p12"), "--pin-file", next.toString()), "token",
                 "unblock-pin", "--so-pin-file", old.toString(), "--new-pin-file", old.toString()).assertExit(3);
-        assertTrue(unblock.stderr().contains("has no SO-PIN"), unblock.stderr());
+        assertTrue(unblock.stderr().contains("hsmkit: error: the soft token " + dir.resolve("t.p12") + " has no SO-PIN"),
+                unblock.stderr());
     }
 
     @Test

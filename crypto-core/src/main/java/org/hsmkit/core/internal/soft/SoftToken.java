@@ -313,6 +313,12 @@ public final class SoftToken implements Token {
         return "the soft token " + file;
     }
 
+    /** How messages name it, as they name the other tokens. */
+    @Override
+    public String toString() {
+        return name();
+    }
+
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("the soft token is closed");
