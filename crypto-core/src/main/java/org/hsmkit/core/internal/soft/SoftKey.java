@@ -169,5 +169,9 @@ public final class SoftKey implements TokenKey {
         }
     }
 
-
+    /** As the other tokens' keys name themselves in messages (never the private key). */
+    @Override
+    public String toString() {
+        return "key '" + label + "' of the soft token";
+    }
 }
