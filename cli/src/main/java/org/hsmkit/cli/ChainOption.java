@@ -7,7 +7,6 @@ import java.util.List;
 
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.core.cms.CertificateFile;
 
 import picocli.CommandLine.Option;
 
@@ -27,9 +26,7 @@ final class ChainOption {
      */
     List<X509Certificate> with(CliSession session, TokenKey key, boolean warn) {
         LinkedHashSet<X509Certificate> chain = new LinkedHashSet<>(key.certificateChain());
-        for (String f : files) {
-            chain.addAll(CertificateFile.read(session.context().resolve(f)));
-        }
+        chain.addAll(session.certificates(files));
         List<X509Certificate> out = new ArrayList<>(chain);
         if (warn && !out.isEmpty() && lacksIssuer(out)) {
             session.warn("the signature carries no certificate of its issuer (" + NameFormat.format(out.get(0).getIssuerX500Principal())

@@ -274,6 +274,15 @@ public final class CliSession implements AutoCloseable {
                 "select it with -t card: (through a PKCS#11 module the device cannot do this)");
     }
 
+    /** Every certificate in the files named on the command line (PEM, several per file, DER, or a PKCS#7 bundle). */
+    public java.util.List<java.security.cert.X509Certificate> certificates(java.util.List<String> files) {
+        java.util.List<java.security.cert.X509Certificate> out = new java.util.ArrayList<>();
+        for (String f : files) {
+            out.addAll(org.hsmkit.core.cms.CertificateFile.read(context.resolve(f)));
+        }
+        return out;
+    }
+
     /** Prints a progress or status line on stderr unless -q. */
     public void info(String line) {
         if (!quiet()) {

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -18,7 +17,6 @@ import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.core.cms.CertificateFile;
 import org.hsmkit.core.internal.io.SeekOptionalInputStream;
 import org.hsmkit.smime.Smime;
 import org.hsmkit.smime.SmimeReader;
@@ -101,14 +99,6 @@ final class SmimeFiles {
         }
     }
 
-    /** Every certificate in the files (PEM, several per file, DER, or a PKCS#7 bundle). */
-    static List<X509Certificate> certificates(CliSession session, List<String> files) {
-        List<X509Certificate> out = new ArrayList<>();
-        for (String f : files) {
-            out.addAll(CertificateFile.read(session.context().resolve(f)));
-        }
-        return out;
-    }
 
     /** The key named by --key, or the token's only key with a certificate. */
     static TokenKey signingKey(CliSession session, String reference) {

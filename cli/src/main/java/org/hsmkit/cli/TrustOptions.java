@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 
 import org.hsmkit.core.SystemTrust;
-import org.hsmkit.core.cms.CertificateFile;
 
 import picocli.CommandLine.Option;
 
@@ -34,10 +33,7 @@ final class TrustOptions {
 
     /** Every anchor the options name; empty when none is given. */
     List<X509Certificate> anchors(CliSession session) {
-        List<X509Certificate> out = new ArrayList<>();
-        for (String t : trust) {
-            out.addAll(CertificateFile.read(session.context().resolve(t)));
-        }
+        List<X509Certificate> out = session.certificates(trust);
         if (system) {
             String bundle = session.context().env().get("SSL_CERT_FILE");
             Optional<Path> given = bundle == null || bundle.isBlank() ? Optional.empty()
@@ -49,11 +45,7 @@ final class TrustOptions {
 
     /** The certificates of {@code --intermediate}. */
     List<X509Certificate> intermediates(CliSession session) {
-        List<X509Certificate> out = new ArrayList<>();
-        for (String f : intermediates) {
-            out.addAll(CertificateFile.read(session.context().resolve(f)));
-        }
-        return out;
+        return session.certificates(intermediates);
     }
 
     /** The hint for an untrusted signer. */
