@@ -63,7 +63,7 @@ final class KeyGenerateCommand implements Callable<Integer> {
             SmartCardHsm card = useCounter != null || attestation != null
                     ? CliSession.cardOf(token, useCounter != null ? "a key use counter" : "a key attestation") : null;
             KeyCommand.requireFreeId(token, KeyId.bytesOf(id));
-            session.info("hsmkit: generating a " + type.spec() + " key on token '" + token.info().label() + "'...");
+            session.info("hsmkit: generating an " + type.spec() + " key pair on token '" + token.info().label() + "'...");
             TokenKey key = card != null ? card.generateKey(type, label, KeyId.bytesOf(id), useCounter == null ? 0 : useCounter)
                     : token.generateKey(type, label, KeyId.bytesOf(id));
             KeyCommand.reportNewSoftToken(session, existed);

@@ -159,7 +159,7 @@ public final class CardToken implements SmartCardHsm {
         if (useCounter < 0 || useCounter > 0xFFFFFFFFL) {
             throw HsmkitException.key("the use counter must be 1 to 4294967295, not " + useCounter, null);
         }
-        return session.run("generating a " + type + " key", () -> {
+        return session.run("generating an " + type + " key pair", () -> {
             session.login();
             List<CardKey> existing = store.keys();
             if (id != null && CardKeyStore.idTaken(existing, id)) {

@@ -198,7 +198,7 @@ public final class Pkcs11Token implements Token {
         long generator = type.isRsa() ? CKM_RSA_PKCS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN;
         requireMechanism(generator, "generating " + type + " keys");
         requireKeySize(generator, type);
-        return call("generating a " + type + " key", true, s -> {
+        return call("generating an " + type + " key pair", true, s -> {
             refuseDuplicate(s, keyLabel, id);
             AttributeVector pub = new AttributeVector().class_(CKO_PUBLIC_KEY).token(true).private_(false)
                     .verify(true).label(keyLabel);
