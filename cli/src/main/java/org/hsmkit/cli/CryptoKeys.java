@@ -1,7 +1,5 @@
 package org.hsmkit.cli;
 
-import org.hsmkit.core.ErrorKind;
-import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.cms.CertificateFile;
 import org.hsmkit.core.cms.CmsDecryptor;
@@ -16,18 +14,20 @@ final class CryptoKeys {
     private CryptoKeys() {
     }
 
-    static CmsDecryptor decryptor(CliSession session, String key, String cert) {
+    static CmsDecryptor decryptor(CliSession session, String key, KeyCertificateOption certOption) {
+        certOption.requireKey(key);
+        String cert = certOption.file;
         if (key == null) {
-            requireNoCert(cert);
             return CmsDecryptor.withKeysOf(session.token());
         }
         TokenKey k = session.token().key(key);
         return cert == null ? CmsDecryptor.withKey(k) : CmsDecryptor.withKey(k, certificate(session, cert));
     }
 
-    static CmsRewrapper.Builder rewrapper(CliSession session, String key, String cert) {
+    static CmsRewrapper.Builder rewrapper(CliSession session, String key, KeyCertificateOption certOption) {
+        certOption.requireKey(key);
+        String cert = certOption.file;
         if (key == null) {
-            requireNoCert(cert);
             return CmsRewrapper.withKeysOf(session.token());
         }
         TokenKey k = session.token().key(key);
@@ -36,11 +36,5 @@ final class CryptoKeys {
 
     static java.security.cert.X509Certificate certificate(CliSession session, String cert) {
         return RewrapCommand.single(CertificateFile.read(session.context().resolve(cert)), cert);
-    }
-
-    private static void requireNoCert(String cert) {
-        if (cert != null) {
-            throw new HsmkitException(ErrorKind.USAGE, "--cert needs --key", "name the key the certificate belongs to with --key");
-        }
     }
 }

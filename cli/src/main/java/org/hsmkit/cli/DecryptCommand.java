@@ -24,8 +24,8 @@ final class DecryptCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "KEY", description = "the key to use (default: whichever token key is a recipient)")
     String key;
 
-    @Option(names = "--cert", paramLabel = "CERTFILE", description = "the certificate of --key, when the token holds none for it")
-    String cert;
+    @Mixin
+    KeyCertificateOption cert = new KeyCertificateOption();
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output)")
     String output;

@@ -7,9 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -33,6 +31,7 @@ import org.hsmkit.core.cms.CmsDecryptor;
 import org.hsmkit.core.cms.CmsEncryptor;
 import org.hsmkit.core.cms.CmsInspector;
 import org.hsmkit.core.cms.RecipientSet;
+import org.hsmkit.core.internal.ForwardingKey;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -166,42 +165,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Passes everything to the token key and counts the private-key operations, to show there is one. */
-    private static final class CountingKey implements TokenKey {
-        private final TokenKey key;
+    private static final class CountingKey extends ForwardingKey {
         final AtomicInteger operations = new AtomicInteger();
 
         CountingKey(TokenKey key) {
-            this.key = key;
-        }
-
-        @Override
-        public String label() {
-            return key.label();
-        }
-
-        @Override
-        public byte[] id() {
-            return key.id();
-        }
-
-        @Override
-        public String reference() {
-            return key.reference();
-        }
-
-        @Override
-        public KeyType type() {
-            return key.type();
-        }
-
-        @Override
-        public PublicKey publicKey() {
-            return key.publicKey();
-        }
-
-        @Override
-        public List<X509Certificate> certificateChain() {
-            return key.certificateChain();
+            super(key);
         }
 
         @Override

@@ -71,6 +71,9 @@ final class PdfSignCommand implements Callable<Integer> {
     boolean pss;
 
     @Mixin
+    KeyCertificateOption cert = new KeyCertificateOption();
+
+    @Mixin
     ChainOption chain = new ChainOption();
 
     @Option(names = "--scheme", paramLabel = "SCHEME", description = "RSA keys: pkcs1 (default) or pss")
@@ -110,7 +113,7 @@ final class PdfSignCommand implements Callable<Integer> {
         DocMdpPermission mdp = certify == null ? null : DocMdpPermission.of(certify);
         char[] password = PdfCommand.password(session, data.passwordFile);
         try {
-            TokenKey k = session.token().key(key);
+            TokenKey k = cert.key(session, key);
             if (pss && scheme != null && !scheme.equalsIgnoreCase("pss")) {
                 throw new HsmkitException(ErrorKind.USAGE, "--pss and --scheme " + scheme + " contradict each other", "give one of them");
             }

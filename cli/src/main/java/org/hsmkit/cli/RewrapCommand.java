@@ -17,6 +17,7 @@ import org.hsmkit.core.cms.CertificateFile;
 import org.hsmkit.core.cms.CmsRewrapper;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
@@ -35,8 +36,8 @@ final class RewrapCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "KEY", description = "your key that opens the file (default: whichever token key is a recipient)")
     String key;
 
-    @Option(names = "--cert", paramLabel = "CERTFILE", description = "the certificate of --key, when the token holds none for it")
-    String cert;
+    @Mixin
+    KeyCertificateOption cert = new KeyCertificateOption();
 
     @Option(names = "--add-recipient", paramLabel = "CERTFILE", description = "give this certificate's holder access; repeatable")
     List<String> add = new ArrayList<>();

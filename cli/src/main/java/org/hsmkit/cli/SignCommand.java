@@ -36,6 +36,9 @@ final class SignCommand implements Callable<Integer> {
     boolean pss;
 
     @Mixin
+    KeyCertificateOption cert = new KeyCertificateOption();
+
+    @Mixin
     ChainOption chain = new ChainOption();
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output file ('-' for standard output)")
@@ -53,7 +56,7 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TokenKey k = session.token().key(key);
+        TokenKey k = cert.key(session, key);
         CmsSigner.Builder b = CmsSigner.with(k).attached(attached).armor(armor);
         if (pss) {
             b.scheme(SignatureScheme.RSA_PSS);

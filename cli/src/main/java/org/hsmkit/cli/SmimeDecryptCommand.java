@@ -36,7 +36,7 @@ final class SmimeDecryptCommand implements Callable<Integer> {
         session.refuseJsonBeside(!runner.isBatch(all) && (options.output == null || options.output.equals("-")) && batch.outputDir == null,
                 "message");
         SmimeReader reader;
-        if (runner.isBatch(all) && options.cert == null) {
+        if (runner.isBatch(all) && options.cert.file == null) {
             java.util.List<org.hsmkit.core.TokenKey> keys = SmimeFiles.decryptionKeys(session, options.key); // one login, before the first file
             reader = SmimeFiles.decryptingWith(SmimeReader.builder(), options.key, () -> keys).build();
         } else {

@@ -100,11 +100,11 @@ final class SmimeFiles {
     }
 
 
-    /** The key named by --key, or the token's only key with a certificate. */
-    static TokenKey signingKey(CliSession session, String reference) {
+    /** The key named by --key (shown with --cert when given), or the token's only key with a certificate. */
+    static TokenKey signingKey(CliSession session, String reference, KeyCertificateOption cert) {
         Token token = session.token();
-        if (reference != null) {
-            return token.key(reference);
+        if (reference != null || cert.file != null) {
+            return cert.key(session, reference);
         }
         List<TokenKey> withCert = token.keys().stream().filter(k -> k.certificate().isPresent()).toList();
         if (withCert.size() == 1) {
@@ -125,14 +125,12 @@ final class SmimeFiles {
      * Sets how a reader opens encrypted layers: the key named by --key (with --cert: identified by
      * that certificate), or whichever token key a recipient entry names.
      */
-    static SmimeReader.Builder reader(CliSession session, String key, String cert, SmimeReader.Builder b) {
-        if (cert == null) {
+    static SmimeReader.Builder reader(CliSession session, String key, KeyCertificateOption cert, SmimeReader.Builder b) {
+        cert.requireKey(key);
+        if (cert.file == null) {
             return decryptingWith(b, key, () -> decryptionKeys(session, key));
         }
-        if (key == null) {
-            throw new HsmkitException(ErrorKind.USAGE, "--cert needs --key", "name the key the certificate belongs to with --key");
-        }
-        X509Certificate c = CryptoKeys.certificate(session, cert);
+        X509Certificate c = CryptoKeys.certificate(session, cert.file);
         return b.decryptWith(() -> session.token().key(key), c);
     }
 

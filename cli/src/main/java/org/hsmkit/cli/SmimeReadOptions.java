@@ -1,5 +1,6 @@
 package org.hsmkit.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -10,8 +11,8 @@ final class SmimeReadOptions {
                     + " does not name it; default: whichever key on the token is a recipient")
     String key;
 
-    @Option(names = "--cert", paramLabel = "CERTFILE", description = "the certificate of --key, when the token holds none for it")
-    String cert;
+    @Mixin
+    KeyCertificateOption cert = new KeyCertificateOption();
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output .eml (default: standard output)")
     String output;

@@ -46,7 +46,7 @@ final class SmimeVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SmimeReader.Builder b = SmimeReader.builder().trustAnchors(trust.anchors(session)).intermediates(trust.intermediates(session)).crls(CrlFiles.read(session, crls));
-        reader = (options.cert == null ? SmimeFiles.decryptingWith(b, options.key, new OnceKeys(session, options.key))
+        reader = (options.cert.file == null ? SmimeFiles.decryptingWith(b, options.key, new OnceKeys(session, options.key))
                 : SmimeFiles.reader(session, options.key, options.cert, b)).build();
         BatchRunner runner = new BatchRunner(session, batch, "verified");
         return runner.run(runner.inputs(options.inputs), options.output, this::verify);

@@ -32,6 +32,9 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "KEY", description = "your key (PKCS#11 URI or label): it signs, and is added as a recipient")
     String key;
 
+    @Mixin
+    KeyCertificateOption cert = new KeyCertificateOption();
+
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output .eml (default: standard output)")
     String output;
 
@@ -61,6 +64,7 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        cert.requireKey(key);
         SmimeEncryptOptions enc = encryption();
         ContentCipher contentCipher = null;
         RsaPadding padding = null;
@@ -87,14 +91,14 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
             SmimeEncryptor.Builder b = SmimeEncryptor.builder().recipients(session.certificates(enc.recipients))
                     .cipher(contentCipher).rsaPadding(padding).compress(enc.compress).includeSender(!enc.noSelf);
             if (key != null || signs()) {
-                self = SmimeFiles.signingKey(session, key);
+                self = SmimeFiles.signingKey(session, key, cert);
                 b.sender(self);
             }
             encryptor = b.build();
         }
         SmimeSigner signer = null;
         if (signs()) {
-            TokenKey signingKey = self != null ? self : SmimeFiles.signingKey(session, key);
+            TokenKey signingKey = self != null ? self : SmimeFiles.signingKey(session, key, cert);
             SignatureScheme scheme = signing().pss ? SignatureScheme.RSA_PSS : SignatureScheme.defaultFor(signingKey.type());
             SmimeSigner.Builder sb = SmimeSigner.builder(signingKey).scheme(scheme)
                     .format(signing().opaque ? SignedFormat.OPAQUE : SignedFormat.DETACHED);

@@ -199,6 +199,68 @@ class KeyOpenscSmartCardHsmTest {
     }
 
     /**
+     * A key pkcs11-tool made, whose certificate stays in a file (the card keeps none, or a
+     * read-only module cannot store one): {@code sign}, {@code smime sign} and {@code pdf sign}
+     * take it with {@code --cert}, and openssl and pdfsig accept what they write. Without it the
+     * error says where to give it; another key's certificate is refused before the PIN is used for
+     * anything, and nothing is written.
+     */
+    @Test
+    void aKeyWhoseCertificateIsInAFileSignsWithCertThroughOpenscsModule() throws Exception {
+        card.pkcs11Tool("--login", "--pin", SmartCardHsmSimulator.DEFAULT_USER_PIN, "--keypairgen", "--key-type", "EC:prime256v1",
+                "--id", "67", "--label", "outside").requireSuccess();
+        int ref = simulator.keyReferences().stream().max(Integer::compare).orElseThrow();
+        reinsert();
+        try {
+            Path crt = certificate(simulator.publicKey(ref).orElseThrow(), "Cert Outside");
+            TestPki.standard().writeTo(tmp.resolve("pki"));
+            Files.writeString(tmp.resolve("a.txt"), "signed with a certificate from a file\n");
+            Files.writeString(tmp.resolve("m.eml"), "From: Cert.Outside@hsmkit.test\r\nTo: bob@hsmkit.test\r\nSubject: s\r\n"
+                    + "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nsigned\r\n");
+
+            CliRun.Result none = hsmkit("sign", "--key", "outside", "-o", "none.p7s", "a.txt").assertExit(ExitCode.KEY);
+            assertEquals("hsmkit: error: the key 'outside' has no certificate", none.errorLine());
+            assertTrue(none.hintLine().contains("--cert CERTFILE"), none.hintLine());
+            assertFalse(Files.exists(tmp.resolve("none.p7s")));
+
+            hsmkit("sign", "--key", "outside", "--cert", crt.toString(), "--chain", "pki/intermediate.pem", "-o", "a.p7s", "a.txt")
+                    .assertOk();
+            ExternalTool.run(tmp, "openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "a.p7s", "-content", "a.txt",
+                    "-CAfile", "pki/root.pem", "-purpose", "any", "-out", "/dev/null").requireSuccess();
+
+            hsmkit("smime", "sign", "--key", "outside", "--cert", crt.toString(), "--chain", "pki/intermediate.pem",
+                    "-o", "signed.eml", "m.eml").assertOk();
+            ExternalTool.run(tmp, "openssl", "cms", "-verify", "-in", "signed.eml", "-CAfile", "pki/root.pem", "-purpose", "any",
+                    "-out", "/dev/null").requireSuccess();
+
+            hsmkit("pdf", "sign", "--key", "outside", "--cert", crt.toString(), "--chain", "pki/intermediate.pem", "-o", "a.pdf",
+                    PdfCommandTest.corpus("pdfbox-sign_me.pdf").toString()).assertOk();
+            ExternalTool.require("pdfsig", "poppler-utils");
+            String pdfsig = ExternalTool.run(tmp, "pdfsig", "a.pdf").stdoutText();
+            assertTrue(pdfsig.contains("Signature Validation: Signature is Valid."), pdfsig);
+            hsmkit("pdf", "verify", "--trust", "pki/root.pem", "a.pdf").assertOk();
+
+            for (String[] command : List.of(new String[] {"sign", "-o", "x.p7s", "a.txt"}, new String[] {"smime", "sign", "-o", "x.eml", "m.eml"},
+                    new String[] {"pdf", "sign", "-o", "x.pdf", PdfCommandTest.corpus("pdfbox-sign_me.pdf").toString()})) {
+                List<String> args = new ArrayList<>(List.of(command));
+                args.addAll(List.of("--key", "outside", "--cert", "pki/alice-rsa2048.pem"));
+                CliRun.Result wrong = hsmkit(args.toArray(String[]::new)).assertExit(ExitCode.KEY);
+                assertTrue(wrong.errorLine().startsWith("hsmkit: error: the certificate CN=Alice")
+                        && wrong.errorLine().endsWith(" is not the certificate of key 'outside' (it holds another public key)"), wrong.stderr());
+                assertEquals("", wrong.stdout());
+            }
+            for (String x : List.of("x.p7s", "x.eml", "x.pdf")) {
+                assertFalse(Files.exists(tmp.resolve(x)), x);
+            }
+            CliRun.Result noKey = hsmkit("smime", "sign", "--cert", crt.toString(), "-o", "x.eml", "m.eml").assertExit(ExitCode.USAGE);
+            assertEquals("hsmkit: error: --cert needs --key", noKey.errorLine());
+        } finally {
+            card.pkcs11Tool("--login", "--pin", SmartCardHsmSimulator.DEFAULT_USER_PIN, "--delete-object", "--type", "privkey",
+                    "--id", "67").requireSuccess();
+        }
+    }
+
+    /**
      * A key made for signing only (pkcs11-tool's --usage-sign) asked for ECDH: OpenSC's module
      * answers CKR_KEY_TYPE_INCONSISTENT where SoftHSM2 answers CKR_KEY_FUNCTION_NOT_PERMITTED
      * (TokenErrorsSoftHsmTest); either way the error names the attribute to fix and nothing is written.

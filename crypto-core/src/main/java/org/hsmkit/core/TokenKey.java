@@ -25,6 +25,8 @@ import org.bouncycastle.operator.ContentSigner;
  * token. Other implementations promise safety for one thread at a time only.
  */
 public interface TokenKey {
+    /** What to do when a key that must be named by its certificate has none. */
+    String NO_CERTIFICATE_HINT = "store the key's certificate on the token (hsmkit key import-cert), or give its file with --cert CERTFILE";
 
     /** The key's label (CKA_LABEL, or the key store alias); may be empty. */
     String label();
@@ -68,6 +70,18 @@ public interface TokenKey {
 
     /** The certificate and whatever issuer certificates the token holds for it; may be empty. */
     List<X509Certificate> certificateChain();
+
+    /**
+     * This key, identified by {@code certificate} instead of what its token holds: for a key whose
+     * token keeps no certificate (made with {@code pkcs11-tool}, a read-only PKCS#11 module) or an
+     * older one. The view signs, decrypts and agrees with this key; its {@link #certificateChain()}
+     * is {@code certificate} alone, or the token's chain when the token holds this certificate.
+     *
+     * @throws HsmkitException KEY when the certificate holds another public key than this key
+     */
+    default TokenKey withCertificate(X509Certificate certificate) {
+        return org.hsmkit.core.internal.CertifiedKey.of(this, certificate);
+    }
 
     /**
      * How many more private-key operations the token allows with this key, for keys generated

@@ -188,8 +188,7 @@ public final class PadesSigner {
         }
         List<X509Certificate> c = key.certificateChain();
         if (c.isEmpty()) {
-            throw HsmkitException.key("the key '" + key.label() + "' has no certificate",
-                    "import its certificate with 'hsmkit key import-cert'");
+            throw HsmkitException.key("the key '" + key.label() + "' has no certificate", TokenKey.NO_CERTIFICATE_HINT);
         }
         X509Certificate cert = c.get(0);
         try {

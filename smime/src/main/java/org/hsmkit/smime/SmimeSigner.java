@@ -65,8 +65,7 @@ public final class SmimeSigner {
         this.format = b.format;
         this.chain = b.chain != null ? List.copyOf(b.chain) : b.key.certificateChain();
         if (chain.isEmpty()) {
-            throw HsmkitException.key("the key '" + key.label() + "' has no certificate",
-                    "import the signer's certificate onto the token (hsmkit key import-cert)");
+            throw HsmkitException.key("the key '" + key.label() + "' has no certificate", TokenKey.NO_CERTIFICATE_HINT);
         }
         if (!samePublicKey(chain.get(0).getPublicKey(), key.publicKey())) {
             throw HsmkitException.key("the first certificate does not belong to the key '" + key.label() + "'",

@@ -56,7 +56,7 @@ public final class CmsSigner {
     private CmsSigner(Builder b) {
         this.key = b.key;
         this.certificate = b.key.certificate().orElseThrow(() -> HsmkitException.key(
-                "the key '" + b.key.label() + "' has no certificate", "import the key's certificate first (hsmkit key import-cert)"));
+                "the key '" + b.key.label() + "' has no certificate", TokenKey.NO_CERTIFICATE_HINT));
         this.scheme = b.scheme != null ? b.scheme : SignatureScheme.defaultFor(key.type());
         if (!scheme.fits(key.type())) {
             throw HsmkitException.key(scheme + " does not fit the " + key.type() + " key '" + key.label() + "'",

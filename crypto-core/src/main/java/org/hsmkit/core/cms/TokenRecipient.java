@@ -5,7 +5,6 @@ import java.security.Key;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -30,7 +29,6 @@ import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
-import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.RsaPadding;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.Providers;
@@ -74,13 +72,7 @@ public final class TokenRecipient {
      * @throws HsmkitException KEY when the certificate holds another public key than the token key
      */
     public static TokenRecipient withCertificate(TokenKey key, X509Certificate certificate) {
-        PublicKey certKey = RecipientKeys.toBc(RecipientKeys.toBc(certificate).getPublicKey());
-        PublicKey tokenKey = RecipientKeys.toBc(key.publicKey());
-        if (!Arrays.equals(certKey.getEncoded(), tokenKey.getEncoded())) {
-            throw HsmkitException.key("the certificate " + NameFormat.format(certificate.getSubjectX500Principal())
-                    + " is not the certificate of key '" + key.label() + "' (it holds another public key)",
-                    "give the certificate issued for this key, or name the key the certificate belongs to");
-        }
+        key.withCertificate(certificate); // refuses a certificate of another key
         return new TokenRecipient(key, Optional.of(certificate));
     }
 
