@@ -62,7 +62,7 @@ final class DecryptCommand implements Callable<Integer> {
                 f.warn("the content is not authenticated (" + d.cipher().spec() + (d.cipher().isWritable() ? "" : ", a legacy cipher")
                         + "): decryption cannot tell whether it was altered; prefer aes256-gcm");
             }
-            f.info("hsmkit: decrypted " + d.plaintextBytes() + " bytes (" + d.cipher().spec() + ") with key '" + d.keyReference()
+            f.info("hsmkit: decrypted " + d.plaintextBytes() + " bytes (" + d.cipher().spec() + ") with key '" + KeyCommand.readable(d.keyReference())
                     + "' into " + CmsFileArguments.describe(target, input, target) + " in " + ElapsedTime.since(start));
             return 0;
         });

@@ -8,6 +8,7 @@ import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.internal.pkcs11.Pkcs11Uri;
 
 import picocli.CommandLine.Command;
 
@@ -57,11 +58,21 @@ final class KeyCommand {
         if (id.length == 0) {
             return k.reference();
         }
-        StringBuilder b = new StringBuilder("pkcs11:id=");
-        for (byte x : id) {
-            b.append('%').append(String.format("%02x", x & 0xff));
+        return "pkcs11:id=" + Pkcs11Uri.encodeId(id);
+    }
+
+    /**
+     * A key reference as people read it in a one-line report: a PKCS#11 URI's label (or its id),
+     * since the whole URI runs to 200 characters on a SmartCard-HSM; else the reference itself.
+     * JSON reports keep the whole reference.
+     */
+    static String readable(String reference) {
+        if (reference == null || !Pkcs11Uri.isUri(reference)) {
+            return reference;
         }
-        return b.toString();
+        Pkcs11Uri uri = Pkcs11Uri.parse(reference);
+        return uri.object().filter(label -> !label.isEmpty())
+                .orElseGet(() -> uri.id().map(id -> "pkcs11:id=" + Pkcs11Uri.encodeId(id)).orElse(reference));
     }
 
     /** Keys in a stable order for listings: by id, then label. */

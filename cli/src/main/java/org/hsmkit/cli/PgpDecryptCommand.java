@@ -90,7 +90,7 @@ final class PgpDecryptCommand implements Callable<Integer> {
                     + ", made " + v.created() + ")" + v.keyExpiredSince().map(t -> "; the key has expired since (" + t + ")").orElse(""));
         }
         session.info(String.format(Locale.ROOT, "hsmkit: decrypted %d bytes (%s, %s) with key '%s' into %s in %s", d.plaintextBytes(),
-                d.cipher(), d.format().description(), d.keyReference(), CmsFileArguments.describe(output, input, derived),
+                d.cipher(), d.format().description(), KeyCommand.readable(d.keyReference()), CmsFileArguments.describe(output, input, derived),
                 ElapsedTime.since(start)));
         return 0;
     }

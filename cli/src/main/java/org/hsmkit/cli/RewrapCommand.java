@@ -102,7 +102,7 @@ final class RewrapCommand implements Callable<Integer> {
             r = b.build().rewrap(in, out);
         }
         session.info(String.format(Locale.ROOT, "hsmkit: %s %d bytes (%s) with key '%s' into %s in %s; %d recipient%s now",
-                r.reencrypted() ? "re-encrypted" : "re-wrapped", r.contentBytes(), r.cipher().spec(), r.keyReference(),
+                r.reencrypted() ? "re-encrypted" : "re-wrapped", r.contentBytes(), r.cipher().spec(), KeyCommand.readable(r.keyReference()),
                 CmsFileArguments.describe(output, input, derived), ElapsedTime.since(start), r.recipients().size(),
                 r.recipients().size() == 1 ? "" : "s"));
         r.added().forEach(a -> session.info("  added: " + a));

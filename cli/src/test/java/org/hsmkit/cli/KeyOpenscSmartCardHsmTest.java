@@ -104,8 +104,10 @@ class KeyOpenscSmartCardHsmTest {
         hsmkit("encrypt", "-r", alice.toString(), "-r", files.toString(), "-o", "report.p7m", plain.toString()).assertOk();
         for (String key : new String[] {"mail", "files"}) { // ECDH on the card, then RSA-OAEP on the card
             Path out = tmp.resolve("back-" + key + ".txt");
-            hsmkit("decrypt", "--key", key, "-o", out.toString(), "report.p7m").assertOk();
+            CliRun.Result r = hsmkit("decrypt", "--key", key, "-o", out.toString(), "report.p7m").assertOk();
             assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(out));
+            // the key by its label: its whole PKCS#11 URI is over 200 characters on this card
+            assertTrue(r.stderr().contains(") with key '" + key + "' into " + out), r.stderr());
         }
 
         hsmkit("sign", "--key", "mail", "-o", "report.p7s", plain.toString()).assertOk();
