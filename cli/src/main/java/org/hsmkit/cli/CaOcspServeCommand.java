@@ -3,6 +3,8 @@ package org.hsmkit.cli;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -20,7 +22,9 @@ import picocli.CommandLine.Option;
         description = {"Run an HTTP OCSP responder for this CA until interrupted (Ctrl-C or SIGTERM): OCSP over POST and GET"
             + " (RFC 6960), the CA certificate at /ca.crt and the newest CRL at /ca.crl.",
             "It listens on the loopback interface (127.0.0.1) unless --listen names another address; it is meant for tests"
-                + " and small deployments, behind a real web server when exposed."})
+                + " and small deployments, behind a real web server when exposed.",
+            "Each request gets a line on standard error (unless -q): time, client, method, path, HTTP status, and what the"
+                + " answer said (for OCSP: each certificate's serial number and status), and how long it took."})
 final class CaOcspServeCommand implements Callable<Integer> {
     private final CliSession session;
 
@@ -43,7 +47,8 @@ final class CaOcspServeCommand implements Callable<Integer> {
         InetSocketAddress address = parse(listen);
         CountDownLatch stopped = new CountDownLatch(1);
         try (CertificateAuthority authority = signer.open(session, ca.resolve(session));
-                OcspServer server = OcspServer.start(address, authority, signer.responder(session, authority))) {
+                OcspServer server = OcspServer.start(address, authority, signer.responder(session, authority),
+                        e -> session.info("hsmkit: " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + e))) {
             Thread hook = new Thread(stopped::countDown, "hsmkit-ocsp-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             if (!address.getAddress().isLoopbackAddress()) {

@@ -184,7 +184,18 @@ class CaRevocationCliTest {
             server.join(10_000);
         }
         served.get().assertOk();
-        assertTrue(served.get().stderr().contains("listening on http://127.0.0.1:" + port), served.get().stderr());
+        String log = served.get().stderr();
+        assertTrue(log.contains("listening on http://127.0.0.1:" + port), log);
+        // a line per request, as an operator's log needs: client, request, status, what the answer said
+        String goodSerial = new java.math.BigInteger(serialOf(good), 16).toString(16).toUpperCase(java.util.Locale.ROOT);
+        String badSerial = new java.math.BigInteger(serialOf(bad), 16).toString(16).toUpperCase(java.util.Locale.ROOT);
+        String stamp = "hsmkit: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ 127\\.0\\.0\\.1 ";
+        assertTrue(log.lines().anyMatch(l -> l.matches(stamp + "POST / 200 successful: " + goodSerial + " good, " + badSerial
+                + " revoked \\(superseded\\), 1234567890ABCDEF unknown \\d+ ms")), log);
+        assertTrue(log.lines().anyMatch(l -> l.matches(stamp + "GET /ca\\.crt 200 CA certificate \\d+ ms")), log);
+        assertTrue(log.lines().anyMatch(l -> l.matches(stamp + "GET /ca\\.crl 200 CRL of \\S+ \\d+ ms")), log);
+        // the base64 of a GET request is cut short
+        assertTrue(log.lines().anyMatch(l -> l.matches(stamp + "GET /\\S{40}\\.\\.\\. 200 successful: " + goodSerial + " good \\d+ ms")), log);
     }
 
     @Test

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
@@ -25,9 +27,11 @@ import org.bouncycastle.cert.ocsp.CertificateID;
 import org.bouncycastle.cert.ocsp.CertificateStatus;
 import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.ocsp.OCSPReq;
+import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
 import org.bouncycastle.cert.ocsp.Req;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.cert.ocsp.SingleResp;
 import org.bouncycastle.cert.ocsp.UnknownStatus;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -155,6 +159,51 @@ public final class OcspResponder {
         } catch (HsmkitException e) {
             // the token failed (removed, logged out): tell the client to try later
             return status(OCSPRespBuilder.TRY_LATER);
+        }
+    }
+
+    /**
+     * One line on an OCSP answer, for a log: the response status, and for a successful answer each
+     * certificate's serial number (hex) and status, such as {@code successful: 1A good, 2F revoked
+     * (keyCompromise), 99 unknown} (the first {@value #DESCRIBED} certificates, then how many more).
+     */
+    public static String describe(byte[] answer) {
+        try {
+            OCSPResp resp = new OCSPResp(answer);
+            String status = switch (resp.getStatus()) {
+                case OCSPRespBuilder.SUCCESSFUL -> "successful";
+                case OCSPRespBuilder.MALFORMED_REQUEST -> "malformedRequest";
+                case OCSPRespBuilder.INTERNAL_ERROR -> "internalError";
+                case OCSPRespBuilder.TRY_LATER -> "tryLater";
+                case OCSPRespBuilder.SIG_REQUIRED -> "sigRequired";
+                case OCSPRespBuilder.UNAUTHORIZED -> "unauthorized";
+                default -> "status " + resp.getStatus();
+            };
+            if (resp.getStatus() != OCSPRespBuilder.SUCCESSFUL) {
+                return status;
+            }
+            SingleResp[] items = ((BasicOCSPResp) resp.getResponseObject()).getResponses();
+            StringJoiner each = new StringJoiner(", ", status + ": ", items.length > DESCRIBED ? ", and " + (items.length - DESCRIBED) + " more" : "");
+            for (int i = 0; i < Math.min(DESCRIBED, items.length); i++) {
+                CertificateStatus c = items[i].getCertStatus();
+                String what = c == CertificateStatus.GOOD ? "good"
+                        : c instanceof RevokedStatus r ? "revoked" + (r.hasRevocationReason() ? " (" + reasonName(r.getRevocationReason()) + ")" : "")
+                        : "unknown";
+                each.add(items[i].getCertID().getSerialNumber().toString(16).toUpperCase(Locale.ROOT) + " " + what);
+            }
+            return each.toString();
+        } catch (IOException | OCSPException | RuntimeException e) {
+            return "an answer that cannot be read";
+        }
+    }
+
+    private static final int DESCRIBED = 5;
+
+    private static String reasonName(int code) {
+        try {
+            return RevocationReason.ofCode(code).toString();
+        } catch (IllegalArgumentException e) {
+            return "reason " + code;
         }
     }
 

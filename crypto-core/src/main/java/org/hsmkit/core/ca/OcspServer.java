@@ -8,6 +8,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509CRL;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.hsmkit.core.HsmkitException;
 
@@ -43,13 +45,33 @@ public final class OcspServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Consumer<Exchange> log;
     private final AtomicLong answered = new AtomicLong();
     /** Held while answering: one signature on the token, one reader of the database, at a time. */
     private final Object answering = new Object();
 
-    private OcspServer(HttpServer server, ExecutorService executor) {
+    private OcspServer(HttpServer server, ExecutorService executor, Consumer<Exchange> log) {
         this.server = server;
         this.executor = executor;
+        this.log = log;
+    }
+
+    /**
+     * One request served, for an operator's log: who asked, what, the HTTP status and what the
+     * answer said. {@link #toString()} is one line such as {@code 127.0.0.1 POST / 200 successful:
+     * 1A good, 2F revoked (keyCompromise) 12 ms}; a GET request's base64 is cut after 40 characters.
+     *
+     * @param status the HTTP status sent, or 0 when the client went away before one was
+     * @param answer for OCSP, the response status and each certificate's (serial in hex); otherwise
+     *        what was sent or why not
+     */
+    public record Exchange(InetSocketAddress client, String method, String path, int status, String answer, Duration took) {
+        @Override
+        public String toString() {
+            String p = path.length() > 41 ? path.substring(0, 41) + "..." : path;
+            String host = client == null || client.getAddress() == null ? "-" : client.getAddress().getHostAddress();
+            return host + " " + method + " " + p + " " + status + " " + answer + " " + took.toMillis() + " ms";
+        }
     }
 
     /**
@@ -58,6 +80,15 @@ public final class OcspServer implements AutoCloseable {
      * @throws HsmkitException IO when the address cannot be bound
      */
     public static OcspServer start(InetSocketAddress address, CertificateAuthority ca, OcspResponder responder) {
+        return start(address, ca, responder, e -> { });
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, CertificateAuthority, OcspResponder)}, and tells {@code
+     * log} of every request once it is answered (on the thread that served it; calls may overlap).
+     */
+    public static OcspServer start(InetSocketAddress address, CertificateAuthority ca, OcspResponder responder,
+            Consumer<Exchange> log) {
         // small answers would otherwise wait for the client's delayed ACK (about 40 ms each on Linux)
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -76,7 +107,7 @@ public final class OcspServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        OcspServer s = new OcspServer(server, executor);
+        OcspServer s = new OcspServer(server, executor, log);
         server.createContext("/", ex -> s.handle(ex, ca, responder));
         server.setExecutor(executor);
         server.start();
@@ -101,12 +132,28 @@ public final class OcspServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex, CertificateAuthority ca, OcspResponder responder) throws IOException {
+        long start = System.nanoTime();
+        String[] answer = {"client went away"};
         try (ex) {
+            answer[0] = serve(ex, ca, responder);
+        } finally {
+            try {
+                log.accept(new Exchange(ex.getRemoteAddress(), ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
+                        ex.getResponseCode() < 0 ? 0 : ex.getResponseCode(), answer[0], Duration.ofNanos(System.nanoTime() - start)));
+            } catch (RuntimeException e) {
+                // a failing log must not take the responder down with it
+            }
+        }
+    }
+
+    /** Answers one request; returns what the answer said, for the log. */
+    private String serve(HttpExchange ex, CertificateAuthority ca, OcspResponder responder) throws IOException {
+        try {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getRawPath();
             if (method.equals("GET") && path.equals("/ca.crt")) {
                 send(ex, 200, "application/pkix-cert", der(ca));
-                return;
+                return "CA certificate";
             }
             if (method.equals("GET") && path.equals("/ca.crl")) {
                 Optional<X509CRL> crl;
@@ -115,10 +162,10 @@ public final class OcspServer implements AutoCloseable {
                 }
                 if (crl.isEmpty()) {
                     send(ex, 404, "text/plain", "no CRL made yet: hsmkit ca crl\n".getBytes(StandardCharsets.US_ASCII));
-                } else {
-                    send(ex, 200, "application/pkix-crl", crl.get().getEncoded());
+                    return "no CRL made yet";
                 }
-                return;
+                send(ex, 200, "application/pkix-crl", crl.get().getEncoded());
+                return "CRL of " + crl.get().getThisUpdate().toInstant();
             }
             byte[] request;
             if (method.equals("POST")) {
@@ -131,11 +178,11 @@ public final class OcspServer implements AutoCloseable {
                 }
             } else {
                 send(ex, 405, "text/plain", "POST an OCSP request\n".getBytes(StandardCharsets.US_ASCII));
-                return;
+                return "not an OCSP request";
             }
             if (request == null) {
                 send(ex, 413, "text/plain", "request too large\n".getBytes(StandardCharsets.US_ASCII));
-                return;
+                return "request over " + MAX_REQUEST + " bytes";
             }
             byte[] answer;
             synchronized (answering) {
@@ -143,8 +190,10 @@ public final class OcspServer implements AutoCloseable {
                 answered.incrementAndGet();
             }
             send(ex, 200, "application/ocsp-response", answer);
+            return OcspResponder.describe(answer);
         } catch (java.security.cert.CRLException e) {
             ex.sendResponseHeaders(500, -1);
+            return "the CRL could not be encoded";
         }
     }
 
