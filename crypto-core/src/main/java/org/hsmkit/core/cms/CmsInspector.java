@@ -28,6 +28,7 @@ import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.EnvelopeReader;
 import org.hsmkit.core.internal.cms.RecipientEntries;
 import org.hsmkit.core.internal.cms.SingleStructure;
+import org.hsmkit.core.internal.io.LengthBound;
 
 /**
  * Describes a CMS file — enveloped, auth-enveloped or signed, DER or PEM — without any key,
@@ -43,7 +44,9 @@ public final class CmsInspector {
     public static CmsStructure inspect(InputStream in) {
         try {
             Armor.Opened opened = Armor.open(in);
-            InputStream der = new java.io.BufferedInputStream(opened.der(), 1 << 16);
+            // keep the input's bound (LengthBound): a buffer in between hid it, and a 12-byte file whose string
+            // claimed 800 MB made inspect allocate that much before it failed
+            InputStream der = LengthBound.mark(new java.io.BufferedInputStream(opened.der(), 1 << 16), LengthBound.of(opened.der()));
             der.mark(64);
             boolean signed = isSignedData(der);
             der.reset();
