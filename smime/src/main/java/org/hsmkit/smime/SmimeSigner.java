@@ -67,7 +67,7 @@ public final class SmimeSigner {
         if (chain.isEmpty()) {
             throw HsmkitException.key("the key '" + key.label() + "' has no certificate", TokenKey.NO_CERTIFICATE_HINT);
         }
-        if (!samePublicKey(chain.get(0).getPublicKey(), key.publicKey())) {
+        if (!org.hsmkit.core.internal.soft.KeyIds.sameKey(chain.get(0).getPublicKey(), key.publicKey())) {
             throw HsmkitException.key("the first certificate does not belong to the key '" + key.label() + "'",
                     "give the key's own certificate first");
         }
@@ -77,17 +77,6 @@ public final class SmimeSigner {
         }
         this.encryptionCertificate = b.encryptionCertificate != null ? b.encryptionCertificate : chain.get(0);
         this.crls = List.copyOf(b.crls);
-    }
-
-    /** Compares keys by value: a token and a certificate parser may give different classes for one key. */
-    private static boolean samePublicKey(java.security.PublicKey a, java.security.PublicKey b) {
-        if (a instanceof java.security.interfaces.RSAPublicKey ra && b instanceof java.security.interfaces.RSAPublicKey rb) {
-            return ra.getModulus().equals(rb.getModulus()) && ra.getPublicExponent().equals(rb.getPublicExponent());
-        }
-        if (a instanceof java.security.interfaces.ECPublicKey ea && b instanceof java.security.interfaces.ECPublicKey eb) {
-            return ea.getW().equals(eb.getW());
-        }
-        return java.util.Arrays.equals(a.getEncoded(), b.getEncoded());
     }
 
     /** A builder for a signer using {@code key}; defaults: the key type's scheme, SHA-256, detached. */

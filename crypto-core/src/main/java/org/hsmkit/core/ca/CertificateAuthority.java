@@ -39,6 +39,7 @@ import org.hsmkit.core.internal.ca.CaFiles;
 import org.hsmkit.core.internal.ca.CertificateRequests;
 import org.hsmkit.core.internal.ca.ExtensionText;
 import org.hsmkit.core.internal.ca.ProfileRules;
+import org.hsmkit.core.internal.soft.KeyIds;
 
 /**
  * A small certificate authority whose key is any {@link TokenKey}: it signs certificates and CRLs
@@ -483,8 +484,7 @@ public final class CertificateAuthority implements AutoCloseable {
     }
 
     static boolean sameKey(X509Certificate c, TokenKey key) {
-        return Arrays.equals(SubjectPublicKeyInfo.getInstance(c.getPublicKey().getEncoded()).getPublicKeyData().getBytes(),
-                SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded()).getPublicKeyData().getBytes());
+        return KeyIds.sameKey(c.getPublicKey(), key.publicKey());
     }
 
     static String subject(X509Certificate c) {

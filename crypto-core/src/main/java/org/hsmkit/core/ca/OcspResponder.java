@@ -90,8 +90,7 @@ public final class OcspResponder {
             throw HsmkitException.key("the responder certificate " + CertificateAuthority.subject(certificate)
                     + " was not issued by this CA", "issue it with 'hsmkit ca issue --profile ocsp-signer'");
         }
-        if (!java.util.Arrays.equals(SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded()).getPublicKeyData().getBytes(),
-                SubjectPublicKeyInfo.getInstance(signer.publicKey().getEncoded()).getPublicKeyData().getBytes())) {
+        if (!CertificateAuthority.sameKey(certificate, signer)) {
             throw HsmkitException.key("the responder certificate " + CertificateAuthority.subject(certificate) + " is not for the key '"
                     + signer.label() + "'", "give the certificate issued for that key");
         }

@@ -28,12 +28,16 @@ public final class KeyIds {
         }
     }
 
-    /** Whether two public keys are the same key, whatever provider made them. */
+    /**
+     * Whether two public keys are the same key, whatever provider made them and however their
+     * parameters are written: the key bits (RSA's modulus and exponent, an EC point) decide, so a
+     * certificate naming its RSA key as RSASSA-PSS, or its curve by explicit parameters, matches
+     * the token's key. The one place hsmkit compares public keys.
+     */
     public static boolean sameKey(PublicKey a, PublicKey b) {
         SubjectPublicKeyInfo x = SubjectPublicKeyInfo.getInstance(a.getEncoded());
         SubjectPublicKeyInfo y = SubjectPublicKeyInfo.getInstance(b.getEncoded());
-        return x.getAlgorithm().getAlgorithm().equals(y.getAlgorithm().getAlgorithm())
-                && Arrays.equals(x.getPublicKeyData().getBytes(), y.getPublicKeyData().getBytes());
+        return Arrays.equals(x.getPublicKeyData().getBytes(), y.getPublicKeyData().getBytes());
     }
 
     /**
