@@ -41,7 +41,7 @@ final class CardCommand {
             CardInfo i = session.card().cardInfo();
             PrintStream out = session.context().stdout();
             if (session.json()) {
-                JsonOutput.print(out, i);
+                JsonOutput.print(out, InfoJson.of(i));
                 return ExitCode.OK;
             }
             field(out, "reader", i.reader());
@@ -56,6 +56,21 @@ final class CardCommand {
                     .orElse("none (key backup disabled)"));
             out.flush();
             return ExitCode.OK;
+        }
+    }
+
+    /**
+     * {@code card info --json} (docs/json.md): the DKEK as {@code card dkek status --json} has it (key
+     * check value in hex, as sc-hsm-tool and the text show it; it was base64), tries left absent when
+     * the device does not say.
+     */
+    record InfoJson(String reader, String version, String serial, String label, boolean initialized, String pinState,
+            Integer pinTriesLeft, Integer soPinTriesLeft, CardDkekCommand.Json dkek) {
+        static InfoJson of(CardInfo i) {
+            return new InfoJson(i.reader(), i.version(), i.serial(), i.label(), i.initialized(), i.pinState(),
+                    i.pinTriesLeft().isPresent() ? i.pinTriesLeft().getAsInt() : null,
+                    i.soPinTriesLeft().isPresent() ? i.soPinTriesLeft().getAsInt() : null,
+                    i.dkek().map(CardDkekCommand.Json::of).orElse(null));
         }
     }
 

@@ -39,7 +39,7 @@ final class CardDkekCommand {
     static void print(CliSession session, DkekStatus s, boolean json) {
         PrintStream out = session.context().stdout();
         if (json) {
-            JsonOutput.print(out, new Json(s.shares(), s.outstanding(), s.complete() ? s.keyCheckValueHex() : null));
+            JsonOutput.print(out, Json.of(s));
             return;
         }
         CardCommand.field(out, "DKEK shares", Integer.toString(s.shares()));
@@ -48,7 +48,11 @@ final class CardDkekCommand {
         out.flush();
     }
 
+    /** The DKEK state in JSON, as {@code card dkek status} and {@code card info} print it: the key check value in hex. */
     record Json(int shares, int outstanding, String keyCheckValue) {
+        static Json of(DkekStatus s) {
+            return new Json(s.shares(), s.outstanding(), s.complete() ? s.keyCheckValueHex() : null);
+        }
     }
 
     /** The share password source from --password-file / --password-env, or null for the terminal. */

@@ -52,6 +52,29 @@ class CardCliTest {
         assertEquals(tries, sim.userPinTriesLeft());
         String json = cli.run(CardCli.on(0, "card", "info", "--json")).assertOk().stdout();
         assertTrue(json.contains("\"serial\" : \"" + sim.serial() + "\""), json);
+        assertTrue(json.contains("\"pinTriesLeft\" : " + tries + ","), json);
+        // no key check value while a share is outstanding, as card dkek status --json
+        assertTrue(json.contains("\"dkek\" : {\n    \"shares\" : 1,\n    \"outstanding\" : 1\n  }"), json);
+    }
+
+    /** The key check value reads the same in card info, its JSON and card dkek status --json: hex, as sc-hsm-tool prints it. */
+    @Test
+    void infoJsonGivesTheKeyCheckValueInHexAsTheTextDoes() {
+        SmartCardHsmSimulator complete = SmartCardHsmSimulator.builder().dkekShares(0).build();
+        CardCli.PCSC.remove(0);
+        CardCli.insert(0, complete);
+        try {
+            String text = cli.run(CardCli.on(0, "card", "info")).assertOk().stdout();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("key check value ([0-9A-F]{16})").matcher(text);
+            assertTrue(m.find(), text);
+            String json = cli.run(CardCli.on(0, "card", "info", "--json")).assertOk().stdout();
+            assertTrue(json.contains("\"keyCheckValue\" : \"" + m.group(1) + "\""), json);
+            String status = cli.run(CardCli.on(0, "card", "dkek", "status", "--json")).assertOk().stdout();
+            assertTrue(status.contains("\"keyCheckValue\" : \"" + m.group(1) + "\""), status);
+        } finally {
+            CardCli.PCSC.remove(0);
+            CardCli.insert(0, sim);
+        }
     }
 
     @Test
