@@ -1,6 +1,7 @@
 package org.hsmkit.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ final class BatchFile {
     private final String input;
     private final String output;
     private final Path outputDir;
+    /** The directory relative names are resolved against. */
+    private final Path base;
     private final PrintStream out;
     private final PrintStream err;
     private final boolean quiet;
@@ -30,8 +33,8 @@ final class BatchFile {
     /** The output last named for this file (null until one is). */
     private String named;
 
-    BatchFile(String input, String output, Path outputDir, PrintStream out, PrintStream err, boolean quiet, boolean inBatch) {
-        this(input, output, outputDir, out, err, quiet, inBatch, null);
+    BatchFile(String input, String output, Path outputDir, Path base, PrintStream out, PrintStream err, boolean quiet, boolean inBatch) {
+        this(input, output, outputDir, base, out, err, quiet, inBatch, null);
     }
 
     /**
@@ -53,9 +56,10 @@ final class BatchFile {
     }
 
     /** @param claims shared by the files of one batch */
-    BatchFile(String input, String output, Path outputDir, PrintStream out, PrintStream err, boolean quiet, boolean inBatch,
+    BatchFile(String input, String output, Path outputDir, Path base, PrintStream out, PrintStream err, boolean quiet, boolean inBatch,
             Claims claims) {
         this.claims = claims;
+        this.base = base;
         this.prefix = inBatch ? input + ": " : "";
         this.input = input;
         this.output = output;
@@ -76,6 +80,9 @@ final class BatchFile {
      * input's own name when nothing is derived).
      */
     String output(String derived) {
+        if (output == null && outputDir == null && derived != null && !"-".equals(input)) {
+            requireRegularInput();
+        }
         String name = output != null ? output
                 : outputDir != null ? outputDir.resolve(Path.of(derived != null ? derived : input).getFileName()).toString()
                 : derived;
@@ -84,6 +91,19 @@ final class BatchFile {
         }
         named = name;
         return name;
+    }
+
+    /**
+     * An output named after its input goes beside it, which makes sense for a file only: for
+     * {@code /dev/null} it was {@code /dev/null.p7m} (written into /dev when run as root), for
+     * {@code <(…)} an I/O error naming a work file in /dev/fd.
+     */
+    private void requireRegularInput() {
+        Path in = base.resolve(input);
+        if (Files.exists(in) && !Files.isRegularFile(in)) {
+            throw new HsmkitException(ErrorKind.USAGE, input + " is not a regular file (a device or a pipe): there is no place beside"
+                    + " it for an output named after it", "name the output with -o FILE (or -o - for standard output), or use --output-dir DIR");
+        }
     }
 
     /** The output this file's command named ('-' for standard output), or null when it named none. */

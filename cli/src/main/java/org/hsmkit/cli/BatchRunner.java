@@ -137,6 +137,10 @@ final class BatchRunner {
         if (options.jobs != null && options.jobs < 1) {
             throw new HsmkitException(ErrorKind.USAGE, "--jobs " + options.jobs + " is not a number of workers", "give 1 or more");
         }
+        if (output != null && options.outputDir != null) {
+            throw new HsmkitException(ErrorKind.USAGE, "-o and --output-dir exclude each other",
+                    "give -o FILE for one input, or --output-dir DIR for outputs named after their inputs");
+        }
         Path outputDir = outputDirectory();
         if (outputDir != null && output == null && inputs.size() == 1 && "-".equals(inputs.get(0))) {
             // the output would be named after its input, and standard input has no name: a file called '-' appeared
@@ -144,7 +148,8 @@ final class BatchRunner {
                     "name the output with -o FILE, or leave --output-dir out to write to standard output");
         }
         if (!isBatch(inputs)) {
-            BatchFile one = new BatchFile(inputs.get(0), output, outputDir, session.context().stdout(), session.context().stderr(),
+            BatchFile one = new BatchFile(inputs.get(0), output, outputDir, session.context().resolve("."), session.context().stdout(),
+                    session.context().stderr(),
                     session.quiet(), false);
             return work.run(one);
         }
@@ -256,7 +261,7 @@ final class BatchRunner {
         ErrorReporter.Failure failure = null;
         BatchFile file;
         try {
-            file = new BatchFile(in, null, outputDir, c.out, c.err, session.quiet(), true, claims);
+            file = new BatchFile(in, null, outputDir, claims.base(), c.out, c.err, session.quiet(), true, claims);
             code = work.run(file);
         } catch (Exception | LinkageError ex) {
             failure = ErrorReporter.describe(ex);

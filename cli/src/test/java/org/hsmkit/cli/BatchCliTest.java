@@ -175,6 +175,43 @@ class BatchCliTest {
         }
     }
 
+    /** -o and --output-dir together: one would be ignored (it was --output-dir, silently, though it was created). */
+    @Test
+    void oneOutputAndAnOutputDirectoryExcludeEachOther() throws Exception {
+        cli.write("od.bin", 5, 3);
+        CmsCliFixture.Result r = cli.run("encrypt", "-r", "bob-p256.pem", "-o", "od.p7m", "--output-dir", "od-dir", "od.bin");
+        assertEquals(ExitCode.USAGE, r.exit());
+        assertTrue(r.stderr().startsWith("hsmkit: error: -o and --output-dir exclude each other\n"), r.stderr());
+        assertEquals(0, r.stdout().length);
+        assertFalse(Files.exists(dir.resolve("od.p7m")));
+        assertFalse(Files.exists(dir.resolve("od-dir")));
+    }
+
+    /**
+     * An output named after an input that is not a regular file would go beside a device or a
+     * pipe: /dev/null.p7m (in /dev, run as root), /dev/fd/63.p7m for {@code <(…)}. Refused; with -o
+     * or --output-dir such an input is fine.
+     */
+    @Test
+    void anOutputIsNotNamedAfterADeviceOrPipe() throws Exception {
+        Path beside = Path.of("/dev/null.p7m");
+        try {
+            for (String[] command : List.of(new String[] {"encrypt", "-r", "bob-p256.pem", "/dev/null"},
+                    new String[] {"sign", "--key", "bob-p256", "/dev/null"})) {
+                CmsCliFixture.Result r = cli.run(command);
+                assertEquals(ExitCode.USAGE, r.exit(), r.stderr());
+                assertTrue(r.stderr().startsWith("hsmkit: error: /dev/null is not a regular file (a device or a pipe)"), r.stderr());
+                assertTrue(r.stderr().contains("hsmkit: hint: name the output with -o FILE"), r.stderr());
+                assertFalse(Files.exists(beside));
+            }
+        } finally {
+            Files.deleteIfExists(beside);
+        }
+        assertEquals(0, cli.run("encrypt", "-r", "bob-p256.pem", "-o", "empty.p7m", "/dev/null").exit());
+        assertEquals(0, cli.run("encrypt", "-r", "bob-p256.pem", "--output-dir", "from-dev", "/dev/null").exit());
+        assertTrue(Files.exists(dir.resolve("from-dev/null.p7m")));
+    }
+
     @Test
     void smimeMessagesNeedAnOutputDirectory() throws Exception {
         for (String m : List.of("m1.eml", "m2.eml")) {
