@@ -134,11 +134,11 @@ public final class PadesSigner {
         try (AtomicOutput out = AtomicOutput.toFile(output, force, input)) {
             Result r;
             if (level.compareTo(PadesLevel.B_LT) < 0) {
-                r = signRevision(input, out.stream(), output);
+                r = signRevisionOf(input, out.stream(), output);
             } else {
                 stage1 = tempBeside(output);
                 try (OutputStream s = Files.newOutputStream(stage1)) {
-                    r = signRevision(input, s, output);
+                    r = signRevisionOf(input, s, output);
                 }
                 ValidationDataCollector collector = new ValidationDataCollector(validationData);
                 if (level == PadesLevel.B_LT) {
@@ -208,6 +208,30 @@ public final class PadesSigner {
         chain = full;
         cades = new CadesSignature(key, scheme, digest, chain);
         cmsSize = cades.estimatedSize();
+    }
+
+    /**
+     * {@link #signRevision}, with the unchecked exceptions PDFBox throws while it adds the signature
+     * to a malformed document (a page tree whose /Type is wrong or whose /Count lies, a document
+     * without pages; found by fuzzing) reported as the input error they are, not as a failure of hsmkit.
+     */
+    private Result signRevisionOf(Path input, OutputStream out, Path output) throws IOException {
+        try {
+            return signRevision(input, out, output);
+        } catch (HsmkitException | ReservedSpaceExceeded e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw HsmkitException.input("cannot sign " + input + ": its structure is malformed (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
+                    "open it in a PDF reader and save a repaired copy (or print it to PDF), then sign that", e);
+        }
+    }
+
+    /** The CMS outgrew the space reserved for it: a mistake in hsmkit's estimate, not in the input. */
+    private static final class ReservedSpaceExceeded extends IllegalStateException {
+        ReservedSpaceExceeded(String message) {
+            super(message);
+        }
     }
 
     private Result signRevision(Path input, OutputStream out, Path output) throws IOException {
@@ -285,7 +309,7 @@ public final class PadesSigner {
                     cms = cades.sign(content, level.needsTimestamp() ? tsa : null);
                 }
                 if (cms.length > reserved) {
-                    throw new IllegalStateException("the signature (" + cms.length + " bytes) outgrew the reserved "
+                    throw new ReservedSpaceExceeded("the signature (" + cms.length + " bytes) outgrew the reserved "
                             + reserved + " bytes");
                 }
                 ext.setSignature(cms);
