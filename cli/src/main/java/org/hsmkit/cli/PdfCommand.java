@@ -21,6 +21,20 @@ import picocli.CommandLine.Command;
         description = "Sign PDFs (PAdES B-B, B-T, B-LT, B-LTA), extend existing signatures, verify what is signed.",
         subcommands = {PdfSignCommand.class, PdfVerifyCommand.class, PdfExtendCommand.class})
 final class PdfCommand {
+    /**
+     * PDFBox tells what it repairs in a damaged file through java.util.logging, on standard error,
+     * with its own timestamps ("WARNING: Skipped unexpected dir object …"), between hsmkit's lines;
+     * hsmkit says what matters itself ("the cross-reference chain is damaged …"). Held here because
+     * the logging framework keeps loggers only weakly, and a level set on a collected one is lost.
+     * Set when a pdf command is parsed, so that other commands do not start the logging framework.
+     */
+    private static final java.util.logging.Logger PDFBOX_LOG = quiet("org.apache.pdfbox");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(name);
+        log.setLevel(java.util.logging.Level.OFF);
+        return log;
+    }
 
     /** Reads the document password from the first line of a file; null when no file is given. */
     static char[] password(CliSession session, String file) {

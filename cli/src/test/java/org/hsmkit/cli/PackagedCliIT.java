@@ -2,6 +2,7 @@ package org.hsmkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -92,6 +93,22 @@ class PackagedCliIT {
         ExternalTool.Result v = hsmkit(Map.of(), "verify", "--trust", pki.resolve("root.pem").toString(), "contract.txt.p7s");
         ok(v);
         assertTrue(v.stderr().contains("Carol P-384") || v.stdoutText().contains("Carol P-384"), v.stderr() + v.stdoutText());
+    }
+
+    /**
+     * A damaged PDF: PDFBox logs what it repairs (java.util.logging, with timestamps) on standard
+     * error, between hsmkit's lines; the CLI keeps it quiet and says what matters in its own words.
+     */
+    @Test
+    void pdfVerifyOfADamagedFileShowsHsmkitsWordsOnly() throws IOException {
+        Path damaged = work.resolve("damaged.pdf");
+        try (java.io.InputStream in = PackagedCliIT.class.getResourceAsStream(
+                "/org/hsmkit/fuzz/PdfVerifyFuzzTestInputs/verify/regression-startxref-beyond-a-long.pdf")) {
+            Files.write(damaged, in.readAllBytes());
+        }
+        ExternalTool.Result r = hsmkit(Map.of(), "pdf", "verify", "--trust", pki.resolve("root.pem").toString(), damaged.toString());
+        assertFalse(r.stderr().contains("WARNING") || r.stderr().contains("org.apache.pdfbox"), r.stderr());
+        assertTrue(r.stderr().lines().allMatch(l -> l.isBlank() || l.startsWith("hsmkit: ") || l.startsWith("  ")), r.stderr());
     }
 
     @Test
