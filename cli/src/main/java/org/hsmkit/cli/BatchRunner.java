@@ -128,6 +128,24 @@ final class BatchRunner {
     }
 
     /**
+     * For a single input, refuses a bad output (an existing file without --force, the input itself,
+     * a missing directory) before the command opens the token and asks for the PIN: {@code -o}, or
+     * else the name {@code derive} gives beside the input (null: standard output). Batches and
+     * --output-dir are checked per file as they run.
+     */
+    void checkOutputFirst(List<String> inputs, String output, java.util.function.UnaryOperator<String> derive) {
+        if (isBatch(inputs) || options.outputDir != null) {
+            return;
+        }
+        String in = inputs.get(0);
+        String target = output != null ? output : "-".equals(in) ? null : derive.apply(in);
+        if (target != null && !target.equals("-")) {
+            org.hsmkit.core.AtomicOutput.checkTarget(session.context().resolve(target), session.forced(),
+                    "-".equals(in) ? new Path[0] : new Path[] {session.context().resolve(in)});
+        }
+    }
+
+    /**
      * Checks the arguments, then runs {@code work} once per input; returns the exit code. Call
      * it after the command prepared what all files share (keys, recipients, the login).
      *

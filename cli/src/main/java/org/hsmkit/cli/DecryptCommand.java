@@ -46,13 +46,14 @@ final class DecryptCommand implements Callable<Integer> {
         BatchRunner runner = new BatchRunner(session, batch, "decrypted");
         List<String> all = runner.inputs(inputs);
         files.inBatch(runner.isBatch(all));
+        runner.checkOutputFirst(all, output, DecryptCommand::derived);
         // one file: the token is opened (and the PIN asked) only once the file's header proved sound;
         // several: the keys are listed, and the token logged in, once before the first file
         CmsDecryptor decryptor = key == null && cert == null && runner.isBatch(all)
                 ? CmsDecryptor.withKeys(session.token().keys()) : CryptoKeys.decryptor(session, key, cert);
         return runner.run(all, output, f -> {
             String input = f.input();
-            String target = f.output(input.endsWith(".p7m") && input.length() > 4 ? input.substring(0, input.length() - 4) : null);
+            String target = f.output(derived(input));
             long start = System.nanoTime();
             CmsDecryptor.Decryption d;
             try (InputStream in = files.open(input); AtomicOutput out = files.output(target, input, target, "output")) {
@@ -66,5 +67,10 @@ final class DecryptCommand implements Callable<Integer> {
                     + "' into " + CmsFileArguments.describe(target, input, target) + " in " + ElapsedTime.since(start));
             return 0;
         });
+    }
+
+    /** The output beside an input: its name without .p7m; null when it has no such ending. */
+    private static String derived(String input) {
+        return input.endsWith(".p7m") && input.length() > 4 ? input.substring(0, input.length() - 4) : null;
     }
 }

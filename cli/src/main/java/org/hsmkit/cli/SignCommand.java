@@ -56,6 +56,9 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        BatchRunner runner = new BatchRunner(session, batch, "signed");
+        List<String> all = runner.inputs(inputs);
+        runner.checkOutputFirst(all, output, in -> in + ".p7s");
         TokenKey k = cert.key(session, key);
         CmsSigner.Builder b = CmsSigner.with(k).attached(attached).armor(armor);
         if (pss) {
@@ -64,8 +67,6 @@ final class SignCommand implements Callable<Integer> {
         b.chain(chain.with(session, k, true));
         CmsSigner signer = b.build();
         CmsFileArguments files = new CmsFileArguments(session);
-        BatchRunner runner = new BatchRunner(session, batch, "signed");
-        List<String> all = runner.inputs(inputs);
         files.inBatch(runner.isBatch(all));
         return runner.run(all, output, f -> {
             String input = f.input();

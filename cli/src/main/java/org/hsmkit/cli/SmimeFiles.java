@@ -152,14 +152,6 @@ final class SmimeFiles {
         return AtomicOutput.toFile(session.context().resolve(output), session.forced(), in);
     }
 
-    /** Checks the output named by -o (if a file) without creating anything. */
-    static void checkOutput(CliSession session, String output, String input) {
-        if (output != null && !output.equals("-")) {
-            AtomicOutput.checkTarget(session.context().resolve(output), session.forced(),
-                    input.equals("-") ? null : session.context().resolve(input));
-        }
-    }
-
     /** Writes a message to the (uncommitted) output. */
     static void write(MimeMessage message, AtomicOutput out) {
         try (java.io.OutputStream s = out.stream()) {

@@ -83,7 +83,7 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
                 .outputDirRequired();
         List<String> all = runner.inputs(inputs);
         if (!runner.isBatch(all)) {
-            SmimeFiles.checkOutput(session, output, all.get(0)); // a bad target fails before the PIN is asked
+            runner.checkOutputFirst(all, output, in -> null); // a bad target fails before the PIN is asked
         }
         SmimeEncryptor encryptor = null;
         TokenKey self = null;

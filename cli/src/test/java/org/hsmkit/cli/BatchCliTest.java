@@ -175,6 +175,30 @@ class BatchCliTest {
         }
     }
 
+    /**
+     * An output that exists (a command run again) is refused before the token is opened: the PIN,
+     * typed at a terminal, would otherwise be asked for nothing. A wrong PIN shows the order: it is
+     * never tried, and the error is the output's.
+     */
+    @Test
+    void anExistingOutputIsRefusedBeforeThePinIsUsed() throws Exception {
+        cli.write("again.txt", 5, 4);
+        assertEquals(0, cli.run("encrypt", "-r", "bob-p256.pem", "again.txt").exit());
+        Files.writeString(dir.resolve("again.txt.p7s"), "an earlier signature");
+        Files.writeString(dir.resolve("again.eml"), "From: bob@hsmkit.test\r\nSubject: s\r\n\r\nbody\r\n");
+        Files.writeString(dir.resolve("again-signed.eml"), "an earlier message");
+        java.util.Map<String, String> wrongPin = java.util.Map.of(CmsCliFixture.PIN_VAR, "not the passphrase");
+        for (String[] command : List.of(new String[] {"sign", "--key", "bob-p256", "again.txt"},
+                new String[] {"decrypt", "again.txt.p7m"},
+                new String[] {"smime", "sign", "--key", "bob-p256", "-o", "again-signed.eml", "again.eml"})) {
+            CmsCliFixture.Result r = cli.runWithEnv(wrongPin, command);
+            assertEquals(ExitCode.USAGE, r.exit(), String.join(" ", command) + ": " + r.stderr());
+            assertTrue(r.stderr().startsWith("hsmkit: error: ") && r.stderr().contains("exists"), r.stderr());
+        }
+        assertEquals("an earlier signature", Files.readString(dir.resolve("again.txt.p7s")));
+        assertEquals("an earlier message", Files.readString(dir.resolve("again-signed.eml")));
+    }
+
     /** -o and --output-dir together: one would be ignored (it was --output-dir, silently, though it was created). */
     @Test
     void oneOutputAndAnOutputDirectoryExcludeEachOther() throws Exception {
