@@ -138,11 +138,7 @@ final class BatchRunner {
             return;
         }
         String in = inputs.get(0);
-        String target = output != null ? output : "-".equals(in) ? null : derive.apply(in);
-        if (target != null && !target.equals("-")) {
-            org.hsmkit.core.AtomicOutput.checkTarget(session.context().resolve(target), session.forced(),
-                    "-".equals(in) ? new Path[0] : new Path[] {session.context().resolve(in)});
-        }
+        new CmsFileArguments(session).checkOutputFirst(output, in, "-".equals(in) ? null : derive.apply(in));
     }
 
     /**

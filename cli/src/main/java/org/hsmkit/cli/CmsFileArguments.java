@@ -93,6 +93,19 @@ final class CmsFileArguments {
         return AtomicOutput.toFile(target, session.forced(), when, inPath);
     }
 
+    /**
+     * Refuses a bad output file (one that exists, without --force; the input itself; one in a
+     * missing directory) before the command opens the token and asks for the PIN: {@code o}, or else
+     * {@code derived} (null or '-': standard output).
+     */
+    void checkOutputFirst(String o, String in, String derived) {
+        String target = o != null ? o : "-".equals(in) ? null : derived;
+        if (target != null && !target.equals("-")) {
+            AtomicOutput.checkTarget(session.context().resolve(target), session.forced(),
+                    "-".equals(in) ? new Path[0] : new Path[] {session.context().resolve(in)});
+        }
+    }
+
     /** How to name an output in messages. */
     static String describe(String o, String in, String derived) {
         if ("-".equals(o) || (o == null && "-".equals(in))) {

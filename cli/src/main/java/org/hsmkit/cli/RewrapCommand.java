@@ -75,6 +75,10 @@ final class RewrapCommand implements Callable<Integer> {
             throw new HsmkitException(ErrorKind.USAGE, "nothing to change",
                     "name recipients with --add-recipient, --add-key or --remove-recipient");
         }
+        CmsFileArguments files = new CmsFileArguments(session);
+        String derived = "-".equals(input) ? null
+                : input.endsWith(".p7m") && input.length() > 4 ? input.substring(0, input.length() - 4) + ".rewrapped.p7m" : input + ".rewrapped";
+        files.checkOutputFirst(output, input, derived);
         CmsRewrapper.Builder b = CryptoKeys.rewrapper(session, key, cert).rsaPadding(EncryptCommand.parsePadding(rsaPadding))
                 .reencrypt(reencrypt).allowRemovingOwnKey(session.forced());
         for (String a : add) {
@@ -93,9 +97,6 @@ final class RewrapCommand implements Callable<Integer> {
                 b.removeRecipient(tokenKey(r));
             }
         }
-        CmsFileArguments files = new CmsFileArguments(session);
-        String derived = "-".equals(input) ? null
-                : input.endsWith(".p7m") && input.length() > 4 ? input.substring(0, input.length() - 4) + ".rewrapped.p7m" : input + ".rewrapped";
         long start = System.nanoTime();
         CmsRewrapper.Rewrap r;
         try (InputStream in = files.open(input); AtomicOutput out = files.output(output, input, derived, "output")) {

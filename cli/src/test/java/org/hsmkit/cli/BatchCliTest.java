@@ -190,6 +190,7 @@ class BatchCliTest {
         java.util.Map<String, String> wrongPin = java.util.Map.of(CmsCliFixture.PIN_VAR, "not the passphrase");
         for (String[] command : List.of(new String[] {"sign", "--key", "bob-p256", "again.txt"},
                 new String[] {"decrypt", "again.txt.p7m"},
+                new String[] {"rewrap", "--key", "bob-p256", "--add-recipient", "alice-rsa2048.pem", "-o", "again.txt.p7s", "again.txt.p7m"},
                 new String[] {"smime", "sign", "--key", "bob-p256", "-o", "again-signed.eml", "again.eml"})) {
             CmsCliFixture.Result r = cli.runWithEnv(wrongPin, command);
             assertEquals(ExitCode.USAGE, r.exit(), String.join(" ", command) + ": " + r.stderr());
