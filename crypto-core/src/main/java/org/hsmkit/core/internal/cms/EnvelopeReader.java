@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.cms.ContentInfoParser;
 import org.bouncycastle.asn1.cms.EncryptedContentInfoParser;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.internal.io.LengthBound;
 
 /**
  * Reads a CMS EnvelopedData or AuthEnvelopedData as a stream: first the header (recipients,
@@ -40,9 +41,15 @@ public final class EnvelopeReader {
     private final ASN1ObjectIdentifier encryptedContentType;
     private final AlgorithmIdentifier contentAlgorithm;
     private final InputStream content;
+    /** The most an encrypted file's header may claim when the input's size is unknown. */
+    static final long HEADER_LIMIT = 16L << 20;
 
     private EnvelopeReader(InputStream der) throws IOException {
-        this.source = new SingleStructure(der);
+        // from a pipe the size is unknown, and Bouncy Castle's limit would be the heap: a 12-byte
+        // input claiming 813 MB in a header string was allocated. What it holds in memory is the
+        // header (recipients, algorithm parameters); the content is streamed, and the limit does not
+        // apply to it. So the header is held to HEADER_LIMIT when nothing better is known.
+        this.source = new SingleStructure(LengthBound.of(der) >= 0 ? der : LengthBound.mark(der, HEADER_LIMIT));
         ASN1StreamParser parser = new ASN1StreamParser(source);
         ASN1Encodable first = parser.readObject();
         if (!(first instanceof ASN1SequenceParser seq)) {

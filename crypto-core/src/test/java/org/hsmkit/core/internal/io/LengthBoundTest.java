@@ -74,6 +74,28 @@ class LengthBoundTest {
         assertTrue(used < 64L << 20, "verify allocated " + used + " bytes for a file of 1,509");
     }
 
+    /**
+     * From a pipe (a stream of unknown size) an encrypted file's header is held to 16 MiB: a 12-byte
+     * input whose BMPString claims 813 MB (found by fuzzing) fails at the claim. Its content is
+     * streamed, so large files from pipes still decrypt (the CLI tests do that with pipes).
+     */
+    @Test
+    void anEncryptedFilesHeaderFromAPipeIsHeldTo16Mib() throws Exception {
+        byte[] hostile;
+        try (InputStream in = LengthBoundTest.class.getResourceAsStream(
+                "/org/hsmkit/fuzz/CmsDecryptFuzzTestInputs/decrypt/regression-inspect-bmp-string-claiming-800mb")) {
+            hostile = in.readAllBytes();
+        }
+        InputStream pipe = new FilterInputStream(new ByteArrayInputStream(hostile)) { };
+        assertEquals(-1, LengthBound.of(pipe));
+        long before = allocated();
+        HsmkitException e = assertThrows(HsmkitException.class, () -> org.hsmkit.core.cms.CmsInspector.inspect(pipe));
+        long used = allocated() - before;
+        assertEquals(ErrorKind.INPUT, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("out of bounds length found: 813827714 > 16777216"), e.getMessage());
+        assertTrue(used < 64L << 20, "inspect allocated " + used + " bytes for 12 from a pipe");
+    }
+
     private static long allocated() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
