@@ -1,6 +1,5 @@
 package org.hsmkit.cli;
 
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,7 +27,9 @@ final class KeyImportCertCommand implements Callable<Integer> {
     @Option(names = "--key", required = true, paramLabel = "KEY", description = {KeyCommand.KEY_HELP_1, KeyCommand.KEY_HELP_2, KeyCommand.KEY_HELP_3})
     String key;
 
-    @Parameters(index = "0", paramLabel = "CERTFILE", description = "the certificate, PEM or DER")
+    @Parameters(index = "0", paramLabel = "CERTFILE",
+            description = "the certificate, PEM or DER (also in a PKCS#7 bundle or beside its key); '-' for standard input,"
+                    + " e.g. from hsmkit ca issue")
     String certFile;
 
     KeyImportCertCommand(CliSession session) {
@@ -37,14 +38,15 @@ final class KeyImportCertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path file = session.context().resolve(certFile);
-        List<X509Certificate> certs = CertificateFile.read(file);
+        String name = "-".equals(certFile) ? "standard input" : certFile;
+        List<X509Certificate> certs = "-".equals(certFile) ? CertificateFile.read(session.context().stdin(), name)
+                : CertificateFile.read(session.context().resolve(certFile));
         TokenKey k = session.tokenFor(key).key(key);
         if (!k.publicKeyKnown()) {
             session.token().storeCertificate(k, certs.get(0)); // refuses, saying what to do instead
         }
         X509Certificate match = certs.stream().filter(c -> KeyIds.sameKey(c.getPublicKey(), k.publicKey())).findFirst()
-                .orElseThrow(() -> HsmkitException.input("the certificate in " + certFile + " (" + subject(certs.get(0))
+                .orElseThrow(() -> HsmkitException.input("the certificate in " + name + " (" + subject(certs.get(0))
                         + (certs.size() > 1 ? " and " + (certs.size() - 1) + " more" : "") + ") is not for the "
                         + KeyCommand.describe(k) + ": the public keys differ",
                         "import the certificate issued for this key's CSR; 'hsmkit key list' shows each key's certificate"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -212,6 +213,25 @@ class KeySoftTokenTest {
         assertEquals(leaf, keysOnToken().get(0).certificate().orElseThrow());
         hsmkit("key", "import-cert", "--key", "mail", "leaf.der").assertOk();
         assertEquals(leaf, keysOnToken().get(0).certificate().orElseThrow());
+    }
+
+    /** '-' reads the certificate from standard input, as a CA's output is piped in; a wrong input is named as such. */
+    @Test
+    void certificateFromStandardInput() throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "mail").assertOk();
+        TokenKey k = keysOnToken().get(0);
+        Path pem = KeyCeremonyChecks.issueCertificate(tmp, k.publicKey(), "Piped User");
+        on(cli.withStdin(Files.readAllBytes(pem)), "key", "import-cert", "--key", "mail", "-").assertOk();
+        assertTrue(keysOnToken().get(0).certificate().orElseThrow().getSubjectX500Principal().getName().contains("Piped User"));
+
+        byte[] bob = TestPki.pem(List.of(TestPki.standard().user(TestUser.BOB_P256).certificate())).getBytes(StandardCharsets.US_ASCII);
+        CliRun.Result other = on(cli.withStdin(bob), "key", "import-cert", "--key", "mail", "-").assertExit(ExitCode.INPUT);
+        assertTrue(other.errorLine().startsWith("hsmkit: error: the certificate in standard input (CN=Bob"), other.stderr());
+        CliRun.Result key = on(cli.withStdin("-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n".getBytes(StandardCharsets.US_ASCII)),
+                "key", "import-cert", "--key", "mail", "-").assertExit(ExitCode.INPUT);
+        assertEquals("hsmkit: error: standard input holds a private key (PEM 'PRIVATE KEY'), not a certificate", key.errorLine());
+        CliRun.Result empty = on(cli, "key", "import-cert", "--key", "mail", "-").assertExit(ExitCode.INPUT);
+        assertTrue(empty.errorLine().contains("standard input"), empty.stderr());
     }
 
     @Test

@@ -34,13 +34,46 @@ public final class CertificateFile {
             throw new HsmkitException(ErrorKind.USAGE, file + " is a directory, not a certificate file",
                     "name the certificate file (PEM, DER or a PKCS#7 bundle)");
         }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+        return read(file.toString(), () -> Files.newInputStream(file));
+    }
+
+    /** The most a certificate stream may hold: a chain of a few dozen certificates fits many times over. */
+    private static final int MAX_STREAM = 1 << 20;
+
+    /**
+     * As {@link #read(Path)}, from a stream (standard input) that {@code name} names in messages; at
+     * most 1 MiB is read.
+     *
+     * @throws HsmkitException INPUT when the stream holds no certificate or more than 1 MiB
+     */
+    public static List<X509Certificate> read(InputStream in, String name) {
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes(MAX_STREAM + 1);
+        } catch (IOException e) {
+            throw HsmkitException.io("cannot read " + name + ": " + e.getMessage(), e);
+        }
+        if (bytes.length > MAX_STREAM) {
+            throw HsmkitException.input(name + " holds more than " + MAX_STREAM + " bytes, more than certificates take",
+                    "give a PEM or DER certificate, or a PKCS#7 bundle");
+        }
+        return read(name, () -> new java.io.ByteArrayInputStream(bytes));
+    }
+
+    /** Opens the source again: the fallbacks read it more than once. */
+    @FunctionalInterface
+    private interface Source {
+        InputStream open() throws IOException;
+    }
+
+    private static List<X509Certificate> read(String file, Source source) {
+        try (InputStream in = new BufferedInputStream(source.open())) {
             List<X509Certificate> out = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 out.add((X509Certificate) c);
             }
             if (out.isEmpty()) {
-                throw notACertificate(file, "no certificate in " + file, null);
+                throw notACertificate(file, source, "no certificate in " + file, null);
             }
             return out;
         } catch (NoSuchFileException e) {
@@ -50,18 +83,18 @@ public final class CertificateFile {
         } catch (CertificateException | RuntimeException e) {
             // the JDK reads PEM certificates only when nothing else is between them; openssl and
             // servers keep a key and its certificate in one file, which should do here too
-            List<X509Certificate> among = certificatesAmongOtherPemBlocks(file);
+            List<X509Certificate> among = certificatesAmongOtherPemBlocks(source);
             if (!among.isEmpty()) {
                 return among;
             }
-            throw notACertificate(file, "cannot read a certificate from " + file + ": " + e.getMessage(), e);
+            throw notACertificate(file, source, "cannot read a certificate from " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** The certificates of a PEM file that also holds other blocks (a private key, a CRL); empty when none. */
-    private static List<X509Certificate> certificatesAmongOtherPemBlocks(Path file) {
+    private static List<X509Certificate> certificatesAmongOtherPemBlocks(Source source) {
         List<X509Certificate> out = new ArrayList<>();
-        try (PEMParser pem = new PEMParser(Files.newBufferedReader(file, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+        try (PEMParser pem = new PEMParser(new java.io.InputStreamReader(source.open(), java.nio.charset.StandardCharsets.ISO_8859_1))) {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             for (int block = 0; block < 1000; block++) {
                 Object o;
@@ -87,8 +120,8 @@ public final class CertificateFile {
      * The error for a file that holds no certificate: when its PEM label says what it holds
      * instead (a private key given as a recipient is the usual slip), that, and what to give.
      */
-    private static HsmkitException notACertificate(Path file, String otherwise, Exception cause) {
-        String label = firstPemLabel(file);
+    private static HsmkitException notACertificate(String file, Source source, String otherwise, Exception cause) {
+        String label = firstPemLabel(source);
         String holds;
         String hint;
         if (label == null) {
@@ -117,10 +150,10 @@ public final class CertificateFile {
     private static final java.util.regex.Pattern BEGIN = java.util.regex.Pattern.compile("-----BEGIN ([A-Z0-9 ]{1,40})-----");
 
     /** The label of the first PEM block in the file's first 8 KiB, or null. */
-    private static String firstPemLabel(Path file) {
+    private static String firstPemLabel(Source source) {
         byte[] head = new byte[8192];
         int n;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = source.open()) {
             n = in.readNBytes(head, 0, head.length);
         } catch (IOException | RuntimeException e) {
             return null;
