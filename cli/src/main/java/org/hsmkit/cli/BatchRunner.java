@@ -340,6 +340,9 @@ final class BatchRunner {
     }
 
     private List<String> readList(String file) {
+        if (file.equals("-")) {
+            session.claimStdin("the list of inputs");
+        }
         try (InputStream in = file.equals("-") ? session.context().stdin() : Files.newInputStream(session.context().resolve(file))) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             List<String> names = new ArrayList<>();

@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 
 import org.hsmkit.core.ca.CaSettings;
 import org.hsmkit.core.ca.CertificateAuthority;
-import org.hsmkit.core.cms.CertificateFile;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +31,7 @@ final class CaImportCertCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path dir = ca.resolve(session);
-        var certs = CertificateFile.read(session.context().resolve(certFile));
+        var certs = session.certificates(certFile);
         var key = CaCommand.key(session, dir, CaSettings.read(dir).key());
         X509Certificate mine = CertificateAuthority.importCertificate(dir, key, certs);
         session.info("hsmkit: the CA in " + dir + " is now " + KeyImportCertCommand.subject(mine) + ", issued by "

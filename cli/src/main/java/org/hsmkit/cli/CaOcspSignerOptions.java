@@ -8,7 +8,6 @@ import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.ca.CaSettings;
 import org.hsmkit.core.ca.CertificateAuthority;
 import org.hsmkit.core.ca.OcspResponder;
-import org.hsmkit.core.cms.CertificateFile;
 
 import picocli.CommandLine.Option;
 
@@ -38,7 +37,7 @@ final class CaOcspSignerOptions {
             return OcspResponder.signedByCa(ca);
         }
         TokenKey key = CaCommand.key(session, ca.directory(), signerKey);
-        X509Certificate cert = signerCert != null ? CertificateFile.read(session.context().resolve(signerCert)).get(0)
+        X509Certificate cert = signerCert != null ? session.certificates(signerCert).get(0)
                 : key.certificate().orElseThrow(() -> HsmkitException.key("the token holds no certificate for the responder key '"
                         + key.label() + "'", "give it with --signer-cert FILE, or store it with 'hsmkit key import-cert'"));
         CaSettings.read(ca.directory());

@@ -274,13 +274,42 @@ public final class CliSession implements AutoCloseable {
                 "select it with -t card: (through a PKCS#11 module the device cannot do this)");
     }
 
-    /** Every certificate in the files named on the command line (PEM, several per file, DER, or a PKCS#7 bundle). */
+    /**
+     * Every certificate in the files named on the command line (PEM, several per file, DER, or a
+     * PKCS#7 bundle); '-' is standard input ({@code curl …/alice.pem | hsmkit encrypt -r - report.pdf}).
+     */
     public java.util.List<java.security.cert.X509Certificate> certificates(java.util.List<String> files) {
         java.util.List<java.security.cert.X509Certificate> out = new java.util.ArrayList<>();
         for (String f : files) {
-            out.addAll(org.hsmkit.core.cms.CertificateFile.read(context.resolve(f)));
+            out.addAll(certificates(f));
         }
         return out;
+    }
+
+    /** The certificates in one file named on the command line; '-' is standard input. */
+    public java.util.List<java.security.cert.X509Certificate> certificates(String file) {
+        if (file.equals("-")) {
+            claimStdin("a certificate file");
+            return org.hsmkit.core.cms.CertificateFile.read(context.stdin(), "standard input");
+        }
+        return org.hsmkit.core.cms.CertificateFile.read(context.resolve(file));
+    }
+
+    /** What standard input was taken for in this command, or null. */
+    private String stdinUse;
+
+    /**
+     * Takes standard input for {@code purpose}. It serves one purpose per command: a second reader
+     * would get what the first left, or nothing, and fail far from the cause.
+     *
+     * @throws HsmkitException USAGE when it was taken already
+     */
+    public synchronized void claimStdin(String purpose) {
+        if (stdinUse != null) {
+            throw new HsmkitException(ErrorKind.USAGE, "standard input ('-') is " + stdinUse + " already; it cannot also be " + purpose,
+                    "save one of them to a file and name the file");
+        }
+        stdinUse = purpose;
     }
 
     /** Prints a progress or status line on stderr unless -q. */

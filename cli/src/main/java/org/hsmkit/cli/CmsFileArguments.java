@@ -39,6 +39,7 @@ final class CmsFileArguments {
     InputStream open(String in) {
         Path p = inputPath(in);
         if (p == null) {
+            session.claimStdin("the input");
             return org.hsmkit.core.internal.io.LengthBound.mark(new BufferedInputStream(session.context().stdin(), 1 << 16),
                     session.context().stdinBound());
         }

@@ -1,7 +1,6 @@
 package org.hsmkit.cli;
 
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.core.cms.CertificateFile;
 import org.hsmkit.core.cms.CmsDecryptor;
 import org.hsmkit.core.cms.CmsRewrapper;
 
@@ -35,6 +34,6 @@ final class CryptoKeys {
     }
 
     static java.security.cert.X509Certificate certificate(CliSession session, String cert) {
-        return RewrapCommand.single(CertificateFile.read(session.context().resolve(cert)), cert);
+        return RewrapCommand.single(session.certificates(cert), cert);
     }
 }

@@ -10,7 +10,6 @@ import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.ErrorKind;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.RsaPadding;
-import org.hsmkit.core.cms.CertificateFile;
 import org.hsmkit.core.cms.CmsEncryptor;
 import org.hsmkit.core.cms.ContentCipher;
 import org.hsmkit.core.cms.RecipientNaming;
@@ -96,7 +95,7 @@ final class EncryptCommand implements Callable<Integer> {
         }
         RecipientSet.Builder set = RecipientSet.builder().naming(parseNaming(recipientId));
         for (String r : recipients) {
-            set.addAll(CertificateFile.read(session.context().resolve(r)));
+            set.addAll(session.certificates(r));
         }
         for (String k : toKeys) {
             set.add(session.token().key(k));

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.TokenKey;
-import org.hsmkit.core.cms.CertificateFile;
 import org.hsmkit.core.internal.soft.KeyIds;
 
 import picocli.CommandLine.Command;
@@ -39,8 +38,7 @@ final class KeyImportCertCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String name = "-".equals(certFile) ? "standard input" : certFile;
-        List<X509Certificate> certs = "-".equals(certFile) ? CertificateFile.read(session.context().stdin(), name)
-                : CertificateFile.read(session.context().resolve(certFile));
+        List<X509Certificate> certs = session.certificates(certFile);
         TokenKey k = session.tokenFor(key).key(key);
         if (!k.publicKeyKnown()) {
             session.token().storeCertificate(k, certs.get(0)); // refuses, saying what to do instead

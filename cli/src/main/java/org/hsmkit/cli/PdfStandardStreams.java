@@ -35,6 +35,7 @@ final class PdfStandardStreams implements AutoCloseable {
         if (!STANDARD.equals(name)) {
             return session.context().resolve(name);
         }
+        session.claimStdin("the input");
         try {
             Path p = track(WorkFiles.temporary("pdf-stdin", ".pdf"));
             try (InputStream in = session.context().stdin()) {

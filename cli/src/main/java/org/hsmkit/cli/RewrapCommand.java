@@ -82,7 +82,7 @@ final class RewrapCommand implements Callable<Integer> {
         CmsRewrapper.Builder b = CryptoKeys.rewrapper(session, key, cert).rsaPadding(EncryptCommand.parsePadding(rsaPadding))
                 .reencrypt(reencrypt).allowRemovingOwnKey(session.forced());
         for (String a : add) {
-            CertificateFile.read(session.context().resolve(a)).forEach(b::addRecipient);
+            session.certificates(a).forEach(b::addRecipient);
         }
         for (String k : addKeys) {
             b.addRecipient(session.token().key(k));

@@ -31,6 +31,7 @@ final class SmimeFiles {
     static MimeMessage readMessage(CliSession session, String input) {
         try {
             if (input.equals("-")) {
+                session.claimStdin("the input");
                 return Smime.read(session.context().stdin());
             }
             Path p = session.context().resolve(input);

@@ -200,6 +200,31 @@ class BatchCliTest {
         assertEquals("an earlier message", Files.readString(dir.resolve("again-signed.eml")));
     }
 
+    /**
+     * A certificate can come from standard input ({@code curl …/bob.pem | hsmkit encrypt -r - f}),
+     * and standard input serves one purpose per command: as recipient and input at once it is a
+     * usage error, with nothing written.
+     */
+    @Test
+    void aCertificateFromStandardInputButStandardInputOnlyOnce() throws Exception {
+        cli.write("piped.bin", 100, 5);
+        byte[] bob = Files.readAllBytes(dir.resolve("bob-p256.pem"));
+        assertEquals(0, cli.runWithInput(bob, "encrypt", "-r", "-", "-o", "piped.p7m", "piped.bin").exit());
+        assertEquals(0, cli.run("decrypt", "--key", "bob-p256", "-o", "piped.out", "piped.p7m").exit());
+        assertArrayEquals(bytes("piped.bin"), bytes("piped.out"));
+
+        CmsCliFixture.Result twice = cli.runWithInput(bob, "encrypt", "-r", "-", "-o", "twice.p7m", "-");
+        assertEquals(ExitCode.USAGE, twice.exit());
+        assertTrue(twice.stderr().startsWith("hsmkit: error: standard input ('-') is a certificate file already; it cannot also be"
+                + " the input\n"), twice.stderr());
+        assertFalse(Files.exists(dir.resolve("twice.p7m")));
+
+        assertEquals(0, cli.run("sign", "--key", "bob-p256", "-o", "piped.p7s", "piped.bin").exit());
+        CmsCliFixture.Result trusted = cli.runWithInput(Files.readAllBytes(dir.resolve("root.pem")),
+                "verify", "--trust", "-", "--content", "piped.bin", "piped.p7s");
+        assertEquals(0, trusted.exit(), trusted.stderr());
+    }
+
     /** -o and --output-dir together: one would be ignored (it was --output-dir, silently, though it was created). */
     @Test
     void oneOutputAndAnOutputDirectoryExcludeEachOther() throws Exception {
