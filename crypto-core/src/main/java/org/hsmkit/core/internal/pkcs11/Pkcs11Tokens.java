@@ -80,7 +80,7 @@ public final class Pkcs11Tokens {
         if (found.size() > 1) {
             throw HsmkitException.key(uriText + " matches " + found.size() + " tokens: "
                     + found.stream().map(Pkcs11Tokens::shortName).collect(Collectors.joining(", ")),
-                    "add serial=... or slot-id=... to the URI");
+                    choosing(uriText, found));
         }
         return new Pkcs11Token(library, found.get(0), pins, options.allowFinalPinTry());
     }
@@ -142,6 +142,29 @@ public final class Pkcs11Tokens {
             names.add(shortName(s));
         }
         return names.isEmpty() ? "no token is present (is the card inserted?)" : "present: " + String.join(", ", names);
+    }
+
+    /**
+     * How to name one of several matching tokens: by label when the labels tell them apart (the
+     * usual case: a card and SoftHSM2), else by serial number, with the first one as the example.
+     */
+    private static String choosing(String uriText, List<Slot> found) {
+        List<String[]> labelSerial = new java.util.ArrayList<>();
+        for (Slot s : found) {
+            try {
+                org.xipki.pkcs11.wrapper.TokenInfo ti = s.getToken().getTokenInfo();
+                labelSerial.add(new String[] {ti.getLabel().strip(), ti.getSerialNumber().strip()});
+            } catch (PKCS11Exception e) {
+                return "add serial=... or slot-id=... to the URI";
+            }
+        }
+        boolean labelsDiffer = labelSerial.stream().map(l -> l[0]).filter(l -> !l.isEmpty()).distinct().count() == found.size()
+                && !uriText.contains("token=");
+        String[] first = labelSerial.get(0);
+        String base = uriText.endsWith(":") || uriText.endsWith(";") ? uriText : uriText + ";";
+        return labelsDiffer
+                ? "name one by its label, e.g. -t '" + base + "token=" + Pkcs11Uri.encode(first[0]) + "' (or add serial=... or slot-id=...)"
+                : "name one by its serial number, e.g. -t '" + base + "serial=" + Pkcs11Uri.encode(first[1]) + "' (or add slot-id=...)";
     }
 
     private static String shortName(Slot s) {

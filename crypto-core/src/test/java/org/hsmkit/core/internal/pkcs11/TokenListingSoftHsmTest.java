@@ -56,4 +56,18 @@ class TokenListingSoftHsmTest {
             }
         }
     }
+
+    /** A URI that matches several tokens is refused, and the hint shows how to name one: by its label, as they differ. */
+    @Test
+    void severalMatchingTokensAreRefusedWithAWayToNameOne() {
+        try (SoftHsmToken a = SoftHsmToken.create("several"); SoftHsmToken b = SoftHsmToken.create("several")) {
+            org.hsmkit.core.HsmkitException e = org.junit.jupiter.api.Assertions.assertThrows(org.hsmkit.core.HsmkitException.class,
+                    () -> TokenSpec.parse("pkcs11:model=SoftHSM%20v2").open(new TokenOptions(Optional.of(a.module()),
+                            PinSource.of(a.userPin()), false)).close());
+            assertEquals(org.hsmkit.core.ErrorKind.KEY, e.kind());
+            assertTrue(e.getMessage().contains(" matches ") && e.getMessage().contains("'" + a.label() + "'")
+                    && e.getMessage().contains("'" + b.label() + "'"), e.getMessage());
+            assertTrue(e.hint().orElseThrow().startsWith("name one by its label, e.g. -t 'pkcs11:model=SoftHSM%20v2;token="), e.hint().toString());
+        }
+    }
 }
