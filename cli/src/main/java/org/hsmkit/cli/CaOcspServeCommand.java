@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
             "It listens on the loopback interface (127.0.0.1) unless --listen names another address; it is meant for tests"
                 + " and small deployments, behind a real web server when exposed.",
             "Each request gets a line on standard error (unless -q): time, client, method, path, HTTP status, and what the"
-                + " answer said (for OCSP: each certificate's serial number and status), and how long it took."})
+                + " answer said (for OCSP: each certificate's serial number and status), and how long it took; with --json, a"
+                + " JSON object per line on standard output instead."})
 final class CaOcspServeCommand implements Callable<Integer> {
     private final CliSession session;
 
@@ -48,7 +49,7 @@ final class CaOcspServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (CertificateAuthority authority = signer.open(session, ca.resolve(session));
                 OcspServer server = OcspServer.start(address, authority, signer.responder(session, authority),
-                        e -> session.info("hsmkit: " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + e))) {
+                        e -> served(Instant.now().truncatedTo(ChronoUnit.SECONDS), e))) {
             Thread hook = new Thread(stopped::countDown, "hsmkit-ocsp-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             if (!address.getAddress().isLoopbackAddress()) {
@@ -72,6 +73,20 @@ final class CaOcspServeCommand implements Callable<Integer> {
             }
             return ExitCode.OK;
         }
+    }
+
+    /** A request's line on standard error, or with --json its object on standard output (JSON Lines, docs/json.md). */
+    private void served(Instant at, OcspServer.Exchange e) {
+        if (session.json()) {
+            JsonOutput.printLine(session.context().stdout(), new ServedJson(at.toString(),
+                    e.client() == null || e.client().getAddress() == null ? null : e.client().getAddress().getHostAddress(),
+                    e.method(), e.path(), e.status(), e.answer(), e.took().toMillis()));
+        } else {
+            session.info("hsmkit: " + at + " " + e);
+        }
+    }
+
+    record ServedJson(String time, String client, String method, String path, int status, String answer, long millis) {
     }
 
     static InetSocketAddress parse(String text) {

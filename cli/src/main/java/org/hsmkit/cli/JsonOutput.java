@@ -33,6 +33,22 @@ final class JsonOutput {
         }
     }
 
+    /**
+     * Writes {@code report} as one JSON object on one line (JSON Lines), for a stream of events such
+     * as a server's requests; whole lines only, also when several threads write.
+     */
+    static void printLine(java.io.PrintStream out, Object report) {
+        try {
+            String line = mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+            synchronized (out) {
+                out.println(line);
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static synchronized ObjectMapper mapper() {
         if (mapper == null) {
             // made on first use: the CLI's start-up does not pay for Jackson unless --json is given

@@ -198,6 +198,37 @@ class CaRevocationCliTest {
         assertTrue(log.lines().anyMatch(l -> l.matches(stamp + "GET /\\S{40}\\.\\.\\. 200 successful: " + goodSerial + " good \\d+ ms")), log);
     }
 
+    /** With --json each request is a JSON object on its own line of standard output, for a log shipper. */
+    @Test
+    void ocspServeWithJsonWritesAJsonLinePerRequest() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        AtomicReference<CliRun.Result> served = new AtomicReference<>();
+        Thread server = new Thread(() -> served.set(cli.run(args("--json", "ca", "ocsp-serve", "--ca", caDir.toString(),
+                "--listen", "127.0.0.1:" + port))));
+        server.start();
+        try {
+            waitForPort(port);
+            get(java.net.http.HttpClient.newHttpClient(), "http://127.0.0.1:" + port + "/ca.crt");
+        } finally {
+            server.interrupt();
+            server.join(10_000);
+        }
+        served.get().assertOk();
+        List<String> lines = served.get().stdout().lines().toList();
+        assertEquals(1, lines.size(), served.get().stdout() + "|" + served.get().stderr());
+        com.fasterxml.jackson.databind.JsonNode line = JsonCliTest.JSON.readTree(lines.get(0));
+        assertEquals("127.0.0.1", line.get("client").asText());
+        assertEquals("GET", line.get("method").asText());
+        assertEquals("/ca.crt", line.get("path").asText());
+        assertEquals(200, line.get("status").asInt());
+        assertEquals("CA certificate", line.get("answer").asText());
+        assertTrue(line.get("time").asText().endsWith("Z") && line.get("millis").isIntegralNumber(), lines.get(0));
+        assertFalse(served.get().stderr().contains("GET /ca.crt"), "with --json the line is not on standard error as well");
+    }
+
     @Test
     void ocspRespondAnswersOneRequestSignedByADelegatedResponderKey() throws IOException {
         Path responderCsr = tmp.resolve("responder.csr");

@@ -221,10 +221,28 @@ public final class OcspServer implements AutoCloseable {
         }
     }
 
-    /** Stops listening, finishing the request being served. */
+    /**
+     * Stops listening and closes the connections; waits up to a second for requests being answered
+     * to finish (and be logged: a client that got its answer has its line).
+     */
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdownNow();
+        executor.shutdown();
+        // a server is often closed because its thread was interrupted: wait all the same
+        boolean interrupted = Thread.interrupted();
+        boolean finished = false;
+        try {
+            finished = executor.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (!finished) {
+                executor.shutdownNow();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
