@@ -218,20 +218,29 @@ public final class PadesSigner {
     private Result signRevisionOf(Path input, OutputStream out, Path output) throws IOException {
         try {
             return signRevision(input, out, output);
-        } catch (HsmkitException | ReservedSpaceExceeded e) {
+        } catch (HsmkitException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (!thrownInPdfBox(e)) {
+                throw e; // hsmkit's own, or the token's: not the document's fault
+            }
             throw HsmkitException.input("cannot sign " + input + ": its structure is malformed (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
                     "open it in a PDF reader and save a repaired copy (or print it to PDF), then sign that", e);
         }
     }
 
-    /** The CMS outgrew the space reserved for it: a mistake in hsmkit's estimate, not in the input. */
-    private static final class ReservedSpaceExceeded extends IllegalStateException {
-        ReservedSpaceExceeded(String message) {
-            super(message);
+    /** Whether PDFBox threw {@code e} (from its own code or a JDK collection it used), not hsmkit or the token. */
+    private static boolean thrownInPdfBox(RuntimeException e) {
+        for (StackTraceElement f : e.getStackTrace()) {
+            if (f.getClassName().startsWith("org.apache.pdfbox.")) {
+                return true;
+            }
+            if (f.getClassName().startsWith("org.hsmkit.")) {
+                return false;
+            }
         }
+        return false;
     }
 
     private Result signRevision(Path input, OutputStream out, Path output) throws IOException {
@@ -309,7 +318,7 @@ public final class PadesSigner {
                     cms = cades.sign(content, level.needsTimestamp() ? tsa : null);
                 }
                 if (cms.length > reserved) {
-                    throw new ReservedSpaceExceeded("the signature (" + cms.length + " bytes) outgrew the reserved "
+                    throw new IllegalStateException("the signature (" + cms.length + " bytes) outgrew the reserved "
                             + reserved + " bytes");
                 }
                 ext.setSignature(cms);
