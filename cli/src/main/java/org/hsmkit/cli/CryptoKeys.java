@@ -15,22 +15,22 @@ final class CryptoKeys {
 
     static CmsDecryptor decryptor(CliSession session, String key, KeyCertificateOption certOption) {
         certOption.requireKey(key);
-        String cert = certOption.file;
+        java.security.cert.X509Certificate cert = certOption.certificate(session);
         if (key == null) {
             return CmsDecryptor.withKeysOf(session.token());
         }
         TokenKey k = session.token().key(key);
-        return cert == null ? CmsDecryptor.withKey(k) : CmsDecryptor.withKey(k, certificate(session, cert));
+        return cert == null ? CmsDecryptor.withKey(k) : CmsDecryptor.withKey(k, cert);
     }
 
     static CmsRewrapper.Builder rewrapper(CliSession session, String key, KeyCertificateOption certOption) {
         certOption.requireKey(key);
-        String cert = certOption.file;
+        java.security.cert.X509Certificate cert = certOption.certificate(session);
         if (key == null) {
             return CmsRewrapper.withKeysOf(session.token());
         }
         TokenKey k = session.token().key(key);
-        return cert == null ? CmsRewrapper.withKey(k) : CmsRewrapper.withKey(k, certificate(session, cert));
+        return cert == null ? CmsRewrapper.withKey(k) : CmsRewrapper.withKey(k, cert);
     }
 
     static java.security.cert.X509Certificate certificate(CliSession session, String cert) {

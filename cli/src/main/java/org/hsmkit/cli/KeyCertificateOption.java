@@ -19,8 +19,17 @@ final class KeyCertificateOption {
     /** The token key named by {@code reference}, shown with {@code --cert} when given. */
     TokenKey key(CliSession session, String reference) {
         requireKey(reference);
+        java.security.cert.X509Certificate certificate = certificate(session);
         TokenKey key = session.token().key(reference);
-        return file == null ? key : key.withCertificate(CryptoKeys.certificate(session, file));
+        return certificate == null ? key : key.withCertificate(certificate);
+    }
+
+    /**
+     * The certificate of {@code --cert}, or null; read before the token is opened, so that a bad
+     * file fails before the PIN is asked.
+     */
+    java.security.cert.X509Certificate certificate(CliSession session) {
+        return file == null ? null : CryptoKeys.certificate(session, file);
     }
 
     /** @throws HsmkitException USAGE for {@code --cert} without a key to go with it */

@@ -82,9 +82,7 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
         BatchRunner runner = new BatchRunner(session, batch, signs() && encrypts() ? "signed and encrypted" : signs() ? "signed" : "encrypted")
                 .outputDirRequired();
         List<String> all = runner.inputs(inputs);
-        if (!runner.isBatch(all)) {
-            runner.checkOutputFirst(all, output, in -> null); // a bad target fails before the PIN is asked
-        }
+        runner.checkOutputFirst(all, output, in -> null); // a bad target fails before the PIN is asked
         SmimeEncryptor encryptor = null;
         TokenKey self = null;
         if (encrypts()) {

@@ -196,6 +196,14 @@ class BatchCliTest {
             assertEquals(ExitCode.USAGE, r.exit(), String.join(" ", command) + ": " + r.stderr());
             assertTrue(r.stderr().startsWith("hsmkit: error: ") && r.stderr().contains("exists"), r.stderr());
         }
+        // a --cert file that does not exist: the same order
+        for (String[] command : List.of(new String[] {"sign", "--key", "bob-p256", "--cert", "missing.pem", "-o", "new.p7s", "again.txt"},
+                new String[] {"decrypt", "--key", "bob-p256", "--cert", "missing.pem", "-o", "new.txt", "again.txt.p7m"})) {
+            CmsCliFixture.Result r = cli.runWithEnv(wrongPin, command);
+            assertEquals(ExitCode.INPUT, r.exit(), String.join(" ", command) + ": " + r.stderr());
+            assertTrue(r.stderr().startsWith("hsmkit: error: the certificate file ") && r.stderr().contains("missing.pem does not exist"),
+                    r.stderr());
+        }
         assertEquals("an earlier signature", Files.readString(dir.resolve("again.txt.p7s")));
         assertEquals("an earlier message", Files.readString(dir.resolve("again-signed.eml")));
     }
