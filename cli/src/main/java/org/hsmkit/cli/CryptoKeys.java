@@ -13,11 +13,16 @@ final class CryptoKeys {
     private CryptoKeys() {
     }
 
-    static CmsDecryptor decryptor(CliSession session, String key, KeyCertificateOption certOption) {
+    /**
+     * The decryptor for {@code --key} (and {@code --cert}), or for whichever token key a file names.
+     * For a batch the token's keys are listed once, before the first file; for one file only once
+     * its header proved sound.
+     */
+    static CmsDecryptor decryptor(CliSession session, String key, KeyCertificateOption certOption, boolean batch) {
         certOption.requireKey(key);
         java.security.cert.X509Certificate cert = certOption.certificate(session);
         if (key == null) {
-            return CmsDecryptor.withKeysOf(session.token());
+            return batch ? CmsDecryptor.withKeys(session.token().keys()) : CmsDecryptor.withKeysOf(session.token());
         }
         TokenKey k = session.token().key(key);
         return cert == null ? CmsDecryptor.withKey(k) : CmsDecryptor.withKey(k, cert);

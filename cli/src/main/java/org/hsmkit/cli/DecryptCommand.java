@@ -47,10 +47,7 @@ final class DecryptCommand implements Callable<Integer> {
         List<String> all = runner.inputs(inputs);
         files.inBatch(runner.isBatch(all));
         runner.checkOutputFirst(all, output, DecryptCommand::derived);
-        // one file: the token is opened (and the PIN asked) only once the file's header proved sound;
-        // several: the keys are listed, and the token logged in, once before the first file
-        CmsDecryptor decryptor = key == null && cert == null && runner.isBatch(all)
-                ? CmsDecryptor.withKeys(session.token().keys()) : CryptoKeys.decryptor(session, key, cert);
+        CmsDecryptor decryptor = CryptoKeys.decryptor(session, key, cert, runner.isBatch(all));
         return runner.run(all, output, f -> {
             String input = f.input();
             String target = f.output(derived(input));
