@@ -295,6 +295,26 @@ public final class CliSession implements AutoCloseable {
         return org.hsmkit.core.cms.CertificateFile.read(context.resolve(file));
     }
 
+    /**
+     * The recipients in certificate files named on the command line: of a file holding a chain,
+     * the end entity only (its CAs are no recipients), said on standard error.
+     */
+    public java.util.List<java.security.cert.X509Certificate> recipients(java.util.List<String> files) {
+        java.util.List<java.security.cert.X509Certificate> out = new java.util.ArrayList<>();
+        for (String f : files) {
+            java.util.List<java.security.cert.X509Certificate> all = certificates(f);
+            java.util.List<java.security.cert.X509Certificate> recipients = org.hsmkit.core.cms.CertificateFile.endEntities(all);
+            if (recipients.size() < all.size()) {
+                int left = all.size() - recipients.size();
+                info("hsmkit: " + ("-".equals(f) ? "standard input" : f) + ": " + left + " CA certificate" + (left == 1 ? "" : "s")
+                        + " of the chain left out; the recipient" + (recipients.size() == 1 ? " is " : "s are ")
+                        + String.join(", ", recipients.stream().map(KeyImportCertCommand::subject).toList()));
+            }
+            out.addAll(recipients);
+        }
+        return out;
+    }
+
     /** What standard input was taken for in this command, or null. */
     private String stdinUse;
 

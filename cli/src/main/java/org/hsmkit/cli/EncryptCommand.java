@@ -29,7 +29,8 @@ final class EncryptCommand implements Callable<Integer> {
     private final CliSession session;
 
     @Option(names = {"-r", "--recipient"}, paramLabel = "CERTFILE",
-            description = "recipient certificate (PEM, DER or PKCS#7 bundle; several certificates allowed); repeatable")
+            description = "recipient certificate (PEM, DER or PKCS#7 bundle; several certificates allowed, and of a chain the end"
+                    + " entity's); repeatable")
     List<String> recipients = new ArrayList<>();
 
     @Option(names = "--to-key", paramLabel = "KEY", description = "also encrypt to this token key (yourself); repeatable")
@@ -94,9 +95,7 @@ final class EncryptCommand implements Callable<Integer> {
             throw new HsmkitException(ErrorKind.USAGE, "no recipients", "name recipient certificates with -r, or a token key with --to-key");
         }
         RecipientSet.Builder set = RecipientSet.builder().naming(parseNaming(recipientId));
-        for (String r : recipients) {
-            set.addAll(session.certificates(r));
-        }
+        set.addAll(session.recipients(recipients));
         for (String k : toKeys) {
             set.add(session.token().key(k));
         }

@@ -19,11 +19,13 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "import-cert", mixinStandardHelpOptions = true,
         description = {"Store a certificate (PEM or DER) on the token with its key, after checking that the certificate is for that key.",
+            "Without --key, the key is the one on the token whose public key the certificate holds (of a chain: the end entity's).",
             "When the file holds several certificates (a chain), the one for the key is stored."})
 final class KeyImportCertCommand implements Callable<Integer> {
     private final CliSession session;
 
-    @Option(names = "--key", required = true, paramLabel = "KEY", description = {KeyCommand.KEY_HELP_1, KeyCommand.KEY_HELP_2, KeyCommand.KEY_HELP_3})
+    @Option(names = "--key", paramLabel = "KEY", description = {KeyCommand.KEY_HELP_1, KeyCommand.KEY_HELP_2, KeyCommand.KEY_HELP_3,
+        "(default: the key the certificate is for)"})
     String key;
 
     @Parameters(index = "0", paramLabel = "CERTFILE",
@@ -39,7 +41,7 @@ final class KeyImportCertCommand implements Callable<Integer> {
     public Integer call() {
         String name = "-".equals(certFile) ? "standard input" : certFile;
         List<X509Certificate> certs = session.certificates(certFile);
-        TokenKey k = session.tokenFor(key).key(key);
+        TokenKey k = key != null ? session.tokenFor(key).key(key) : keyFor(certs, name);
         if (!k.publicKeyKnown()) {
             session.token().storeCertificate(k, certs.get(0)); // refuses, saying what to do instead
         }
@@ -51,6 +53,30 @@ final class KeyImportCertCommand implements Callable<Integer> {
         TokenKey stored = session.token().storeCertificate(k, match);
         session.info("hsmkit: stored the certificate " + subject(match) + " with " + KeyCommand.describe(stored));
         return ExitCode.OK;
+    }
+
+    /**
+     * The token's one key whose public key is in one of the certificates of {@code certs} that
+     * issued none of the others: from a chain, the end entity's key, not that of a CA in it.
+     */
+    private TokenKey keyFor(List<X509Certificate> certs, String name) {
+        List<X509Certificate> leaves = org.hsmkit.core.cms.CertificateFile.endEntities(certs);
+        List<TokenKey> keys = session.token().keys();
+        List<TokenKey> matching = keys.stream().filter(TokenKey::publicKeyKnown)
+                .filter(k -> leaves.stream().anyMatch(c -> KeyIds.sameKey(c.getPublicKey(), k.publicKey()))).toList();
+        if (matching.size() == 1) {
+            return matching.get(0);
+        }
+        if (matching.isEmpty()) {
+            boolean unknown = keys.stream().anyMatch(k -> !k.publicKeyKnown());
+            throw HsmkitException.key("no key on token '" + session.token().info().label() + "' is for the certificate in " + name + " ("
+                    + subject(certs.get(0)) + (certs.size() > 1 ? " and " + (certs.size() - 1) + " more" : "") + ")",
+                    unknown ? "a key whose public key the token does not show can still take it: name it with --key"
+                            : "use the token that made the key of the certificate's request; 'hsmkit key list' shows the keys");
+        }
+        throw new HsmkitException(org.hsmkit.core.ErrorKind.USAGE, "the certificates in " + name + " are for "
+                + matching.size() + " keys on the token: " + String.join(", ", matching.stream().map(TokenKey::label).toList()),
+                "name the key with --key");
     }
 
     /** The subject as every command writes names: in certificate order, as a --subject option takes it. */

@@ -81,16 +81,14 @@ final class RewrapCommand implements Callable<Integer> {
         files.checkOutputFirst(output, input, derived);
         CmsRewrapper.Builder b = CryptoKeys.rewrapper(session, key, cert).rsaPadding(EncryptCommand.parsePadding(rsaPadding))
                 .reencrypt(reencrypt).allowRemovingOwnKey(session.forced());
-        for (String a : add) {
-            session.certificates(a).forEach(b::addRecipient);
-        }
+        session.recipients(add).forEach(b::addRecipient);
         for (String k : addKeys) {
             b.addRecipient(session.token().key(k));
         }
         for (String r : remove) {
             Path p = session.context().resolve(r);
             if (Files.isRegularFile(p)) {
-                CertificateFile.read(p).forEach(b::removeRecipient);
+                CertificateFile.endEntities(CertificateFile.read(p)).forEach(b::removeRecipient);
             } else if (isKeyId(r)) {
                 b.removeKeyId(KeyId.bytesOf(KeyId.parse(r)));
             } else {

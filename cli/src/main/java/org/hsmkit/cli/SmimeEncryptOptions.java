@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** Options of smime encrypt and sign-encrypt. */
 final class SmimeEncryptOptions {
-    @Option(names = {"-r", "--recipient"}, paramLabel = "CERTFILE", description = "recipient certificate (PEM or DER); repeat for more")
+    @Option(names = {"-r", "--recipient"}, paramLabel = "CERTFILE", description = "recipient certificate (PEM, DER or PKCS#7 bundle; of a chain, the end entity's); repeat for more")
     List<String> recipients = new ArrayList<>();
 
     @Option(names = "--cipher", paramLabel = "CIPHER", defaultValue = "aes256-gcm",

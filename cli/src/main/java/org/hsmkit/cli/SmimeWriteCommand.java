@@ -86,7 +86,7 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
         SmimeEncryptor encryptor = null;
         TokenKey self = null;
         if (encrypts()) {
-            SmimeEncryptor.Builder b = SmimeEncryptor.builder().recipients(session.certificates(enc.recipients))
+            SmimeEncryptor.Builder b = SmimeEncryptor.builder().recipients(session.recipients(enc.recipients))
                     .cipher(contentCipher).rsaPadding(padding).compress(enc.compress).includeSender(!enc.noSelf);
             if (key != null || signs()) {
                 self = SmimeFiles.signingKey(session, key, cert);

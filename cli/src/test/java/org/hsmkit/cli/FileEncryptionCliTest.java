@@ -108,6 +108,22 @@ class FileEncryptionCliTest {
         assertEquals(2, self.exit(), self.stderr());
     }
 
+    /** As CAs deliver certificates (and as 'hsmkit ca issue --chain' writes them): with their issuers. */
+    @Test
+    void aChainFileNamesItsEndEntityAsTheOnlyRecipient() throws Exception {
+        byte[] plain = Files.readAllBytes(cli.write("chained.bin", 3000, 11));
+        CmsCliFixture.Result enc = cli.run("encrypt", "-r", "alice-rsa2048.chain.pem", "chained.bin");
+        assertEquals(0, enc.exit(), enc.stderr());
+        assertTrue(enc.stderr().contains("hsmkit: alice-rsa2048.chain.pem: 2 CA certificates of the chain left out; the recipient is"
+                + " CN=Alice RSA-2048,"), enc.stderr());
+        assertTrue(enc.stderr().contains("for 1 recipient "), enc.stderr());
+        CmsCliFixture.Result quiet = cli.run("-q", "--force", "encrypt", "-r", "alice-rsa2048.chain.pem", "chained.bin");
+        assertEquals("", quiet.stderr());
+        CmsCliFixture.Result dec = cli.run("decrypt", "-o", "chained.out", "chained.bin.p7m");
+        assertEquals(0, dec.exit(), dec.stderr());
+        assertArrayEquals(plain, Files.readAllBytes(dir.resolve("chained.out")));
+    }
+
     @Test
     void aCertificateThatForbidsEncryptionIsRefusedBeforeAnyOutput() throws Exception {
         cli.write("ku.bin", 10, 3);

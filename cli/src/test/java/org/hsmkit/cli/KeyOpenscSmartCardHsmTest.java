@@ -97,11 +97,21 @@ class KeyOpenscSmartCardHsmTest {
         Path alice = certificate(exported("mail"), "Alice Mail");
         Path files = certificate(exported("files"), "Alice Files");
         hsmkit("key", "import-cert", "--key", "mail", alice.toString()).assertOk();
-        hsmkit("key", "import-cert", "--key", "files", files.toString()).assertOk();
-        assertTrue(hsmkit("key", "list").assertOk().stdout().contains("CN=Alice Mail"));
+        // as CAs deliver it: the certificate and its CAs in one file; without --key, the end entity's key takes it
+        Path filesChain = Files.writeString(tmp.resolve("files-chain.pem"), Files.readString(files)
+                + TestPki.pem(List.of(TestPki.standard().intermediate().certificate(), TestPki.standard().root().certificate())));
+        CliRun.Result imported = hsmkit("key", "import-cert", filesChain.toString()).assertOk();
+        assertTrue(imported.stderr().contains("hsmkit: stored the certificate CN=Alice Files,E=Alice.Files@hsmkit.test,O=hsmkit tests,C=DE"
+                + " with rsa:2048 key 'files' (id 02)"), imported.stderr());
+        String certified = hsmkit("key", "list").assertOk().stdout();
+        assertTrue(certified.contains("CN=Alice Mail") && certified.contains("CN=Alice Files"), certified);
 
         Path plain = Files.writeString(tmp.resolve("report.txt"), "quarterly figures, 2 recipients", StandardCharsets.UTF_8);
-        hsmkit("encrypt", "-r", alice.toString(), "-r", files.toString(), "-o", "report.p7m", plain.toString()).assertOk();
+        CliRun.Result encrypted = hsmkit("encrypt", "-r", alice.toString(), "-r", filesChain.toString(), "-o", "report.p7m", plain.toString())
+                .assertOk();
+        assertTrue(encrypted.stderr().contains("hsmkit: " + filesChain + ": 2 CA certificates of the chain left out; the recipient is"
+                + " CN=Alice Files,"), encrypted.stderr());
+        assertTrue(encrypted.stderr().contains(" for 2 recipients "), encrypted.stderr());
         for (String key : new String[] {"mail", "files"}) { // ECDH on the card, then RSA-OAEP on the card
             Path out = tmp.resolve("back-" + key + ".txt");
             CliRun.Result r = hsmkit("decrypt", "--key", key, "-o", out.toString(), "report.p7m").assertOk();

@@ -215,6 +215,36 @@ class KeySoftTokenTest {
         assertEquals(leaf, keysOnToken().get(0).certificate().orElseThrow());
     }
 
+    /** Without --key: the key whose public key the certificate holds; none or several is an error that says what to do. */
+    @Test
+    void withoutKeyTheCertificateGoesToTheKeyItIsFor() throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "mail").assertOk();
+        hsmkit("key", "generate", "--type", "rsa:2048", "--label", "files").assertOk();
+        TokenKey files = keysOnToken().stream().filter(k -> k.label().equals("files")).findFirst().orElseThrow();
+        Path leaf = KeyCeremonyChecks.issueCertificate(tmp, files.publicKey(), "Files User");
+        Files.writeString(tmp.resolve("files-chain.pem"), Files.readString(leaf)
+                + TestPki.pem(List.of(TestPki.standard().intermediate().certificate(), TestPki.standard().root().certificate())));
+        CliRun.Result r = hsmkit("key", "import-cert", "files-chain.pem").assertOk();
+        assertTrue(r.stderr().contains("hsmkit: stored the certificate CN=Files User") && r.stderr().contains("with rsa:2048 key 'files'"),
+                r.stderr());
+        assertTrue(keysOnToken().stream().filter(k -> k.label().equals("mail")).findFirst().orElseThrow().certificate().isEmpty());
+
+        Files.writeString(tmp.resolve("bob.pem"), TestPki.pem(List.of(TestPki.standard().user(TestUser.BOB_P256).certificate())));
+        CliRun.Result none = hsmkit("key", "import-cert", "bob.pem").assertExit(ExitCode.KEY);
+        assertTrue(none.errorLine().startsWith("hsmkit: error: no key on token '") && none.errorLine().contains(
+                "is for the certificate in bob.pem (CN=Bob P-256"), none.stderr());
+        assertTrue(none.hintLine().contains("hsmkit key list"), none.stderr());
+
+        TokenKey mail = keysOnToken().stream().filter(k -> k.label().equals("mail")).findFirst().orElseThrow();
+        Path mailCert = KeyCeremonyChecks.issueCertificate(tmp, mail.publicKey(), "Mail User");
+        Files.writeString(tmp.resolve("both.pem"), Files.readString(mailCert) + Files.readString(leaf));
+        CliRun.Result both = hsmkit("key", "import-cert", "both.pem").assertExit(ExitCode.USAGE);
+        assertTrue(both.errorLine().matches("hsmkit: error: the certificates in both.pem are for 2 keys on the token: (mail, files|files, mail)"),
+                both.stderr());
+        assertEquals("hsmkit: hint: name the key with --key", both.hintLine());
+        assertTrue(keysOnToken().stream().filter(k -> k.label().equals("mail")).findFirst().orElseThrow().certificate().isEmpty());
+    }
+
     /** '-' reads the certificate from standard input, as a CA's output is piped in; a wrong input is named as such. */
     @Test
     void certificateFromStandardInput() throws Exception {

@@ -37,6 +37,17 @@ public final class CertificateFile {
         return read(file.toString(), () -> Files.newInputStream(file));
     }
 
+    /**
+     * The certificates of {@code certs} that issued none of the others: of a chain (an end entity's
+     * certificate with its CAs, as CAs deliver them), the end entity's; of a bundle of unrelated
+     * certificates, all of them. Order is kept.
+     */
+    public static List<X509Certificate> endEntities(List<X509Certificate> certs) {
+        return certs.stream().filter(c -> certs.stream().noneMatch(other -> other != c
+                && !other.getIssuerX500Principal().equals(other.getSubjectX500Principal())
+                && other.getIssuerX500Principal().equals(c.getSubjectX500Principal()))).toList();
+    }
+
     /** The most a certificate stream may hold: a chain of a few dozen certificates fits many times over. */
     private static final int MAX_STREAM = 1 << 20;
 

@@ -52,6 +52,21 @@ class CertificateFileTest {
         assertEquals(List.of(ALICE.certificate(), BOB.certificate()), CertificateFile.read(write("mixed.pem", content)));
     }
 
+    /** A CA's certificate is no recipient: of a chain only the end entity is; of a bundle, everyone. */
+    @Test
+    void endEntitiesAreTheCertificatesThatIssuedNoneOfTheOthers() {
+        X509Certificate root = TestPki.standard().root().certificate();
+        X509Certificate intermediate = TestPki.standard().intermediate().certificate();
+        assertEquals(List.of(ALICE.certificate()), CertificateFile.endEntities(List.of(ALICE.certificate(), intermediate, root)));
+        assertEquals(List.of(ALICE.certificate()), CertificateFile.endEntities(List.of(root, intermediate, ALICE.certificate())));
+        assertEquals(List.of(ALICE.certificate(), BOB.certificate()),
+                CertificateFile.endEntities(List.of(ALICE.certificate(), intermediate, BOB.certificate(), root)));
+        assertEquals(List.of(BOB.certificate(), ALICE.certificate()), CertificateFile.endEntities(List.of(BOB.certificate(), ALICE.certificate())));
+        assertEquals(List.of(intermediate), CertificateFile.endEntities(List.of(intermediate, root)));
+        assertEquals(List.of(root), CertificateFile.endEntities(List.of(root)), "a self-signed certificate issued no other");
+        assertEquals(List.of(), CertificateFile.endEntities(List.of()));
+    }
+
     @Test
     void openSslsTextBeforeTheCertificateIsSkipped() throws Exception {
         String content = "Certificate:\n    Data:\n        Version: 3 (0x2)\n" + TestPki.pem(List.of(BOB.certificate()));
