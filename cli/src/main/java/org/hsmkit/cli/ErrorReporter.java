@@ -37,22 +37,34 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         if (!(ex instanceof UnmatchedArgumentException) && !cmd.getUnmatchedArguments().isEmpty()) {
             shown = new UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
         }
-        PrintableLines.println(err, "hsmkit: error: " + shown.getMessage());
+        String help = "'" + cmd.getCommandSpec().qualifiedName() + " --help'";
+        String hint;
         if (shown instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
-            err.println("hsmkit: hint: did you mean " + String.join(" or ", u.getSuggestions()) + "? see '"
-                    + cmd.getCommandSpec().qualifiedName() + " --help'");
+            hint = "did you mean " + String.join(" or ", u.getSuggestions()) + "? see " + help;
         } else if (shown.getMessage().startsWith("Missing required subcommand")) {
-            err.println("hsmkit: hint: add one of: " + String.join(", ", visibleSubcommands(cmd)) + " (see '"
-                    + cmd.getCommandSpec().qualifiedName() + " --help')");
+            hint = "add one of: " + String.join(", ", visibleSubcommands(cmd)) + " (see " + help + ")";
+        } else if (shown instanceof UnmatchedArgumentException u && keyGivenWithoutOption(cmd, u.getUnmatched())) {
+            // 'hsmkit key info mail': the commands that name a key take it as an option, everywhere alike
+            String word = u.getUnmatched().get(0);
+            hint = "name the key with --key " + (word.matches("[\\w.:/%=;@+-]+") ? word : "'" + word.replace("'", "'\\''") + "'")
+                    + " (see " + help + ")";
         } else {
-            err.println("hsmkit: hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+            hint = "see " + help;
         }
+        PrintableLines.println(err, "hsmkit: error: " + shown.getMessage());
+        PrintableLines.println(err, "hsmkit: hint: " + hint);
         err.flush();
         if (java.util.Arrays.asList(args).contains("--json")) {
-            JsonOutput.print(context.stdout(), new JsonReports.Failure(new JsonReports.Error("USAGE", shown.getMessage(),
-                    "see '" + cmd.getCommandSpec().qualifiedName() + " --help'")));
+            JsonOutput.print(context.stdout(), new JsonReports.Failure(new JsonReports.Error("USAGE", shown.getMessage(), hint)));
         }
         return ExitCode.USAGE;
+    }
+
+    /** One word left over by a command that takes no operands but a --key that was not given. */
+    private static boolean keyGivenWithoutOption(CommandLine cmd, List<String> unmatched) {
+        picocli.CommandLine.Model.OptionSpec key = cmd.getCommandSpec().findOption("--key");
+        return key != null && cmd.getCommandSpec().positionalParameters().isEmpty() && unmatched.size() == 1
+                && !unmatched.get(0).startsWith("-") && cmd.getParseResult() != null && !cmd.getParseResult().hasMatchedOption(key);
     }
 
     private static List<String> visibleSubcommands(CommandLine cmd) {

@@ -126,6 +126,22 @@ class CliTest {
         assertEquals("hsmkit: hint: did you mean --bytes? see 'hsmkit random --help'", r.hintLine());
     }
 
+    /** 'hsmkit key info mail': every command takes the key as --key, and says so when given it bare. */
+    @Test
+    void aKeyGivenWithoutItsOptionIsAUsageErrorThatShowsTheOption() {
+        CliRun.Result r = CliRun.in(tmp).run("key", "info", "mail").assertExit(ExitCode.USAGE);
+        assertEquals("hsmkit: error: Unmatched argument at index 2: 'mail'", r.errorLine());
+        assertEquals("hsmkit: hint: name the key with --key mail (see 'hsmkit key info --help')", r.hintLine());
+        CliRun.Result spaced = CliRun.in(tmp).run("key", "delete", "my key").assertExit(ExitCode.USAGE);
+        assertEquals("hsmkit: hint: name the key with --key 'my key' (see 'hsmkit key delete --help')", spaced.hintLine());
+        CliRun.Result json = CliRun.in(tmp).run("--json", "key", "csr", "signer").assertExit(ExitCode.USAGE);
+        assertTrue(json.stdout().contains("\"hint\" : \"name the key with --key signer (see 'hsmkit key csr --help')\""), json.stdout());
+        // a word beside --key, or for a command without --key, is only a stray word
+        assertEquals("hsmkit: hint: see 'hsmkit key info --help'",
+                CliRun.in(tmp).run("key", "info", "--key", "mail", "extra").assertExit(ExitCode.USAGE).hintLine());
+        assertEquals("hsmkit: hint: see 'hsmkit key list --help'", CliRun.in(tmp).run("key", "list", "mail").assertExit(ExitCode.USAGE).hintLine());
+    }
+
     @Test
     void badKeyTypeListsTheTypes() {
         CliRun.Result r = CliRun.in(tmp).run("key", "generate", "--type", "rsa:1024", "--label", "x")
