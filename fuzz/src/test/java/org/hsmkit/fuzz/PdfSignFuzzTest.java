@@ -23,6 +23,10 @@ import org.hsmkit.pdf.SignatureReport;
  * (it may refuse a damaged file, with INPUT), its last signature is intact and made by the corpus key.
  */
 class PdfSignFuzzTest {
+    static {
+        PdfBoxLogging.off();
+    }
+
     private static final FuzzPki PKI = FuzzPki.get();
     private static final PadesSigner SIGNER = PadesSigner.builder(PKI.keys().get(1)).level(PadesLevel.B_B).build();
     private static final PdfVerifier VERIFIER = PdfVerifier.trusting(List.of(PKI.root));

@@ -22,6 +22,10 @@ import org.hsmkit.pdf.SignatureReport;
  * signature intact, a /ByteRange of the file covers bytes that a corpus signature really signed.
  */
 class PdfVerifyFuzzTest {
+    static {
+        PdfBoxLogging.off();
+    }
+
     private static final String SEEDS = "/org/hsmkit/fuzz/PdfVerifyFuzzTestInputs/verify/";
     private static final Pattern BYTE_RANGE = Pattern.compile("/ByteRange\\s*\\[\\s*(\\d{1,10})\\s+(\\d{1,10})\\s+(\\d{1,10})\\s+(\\d{1,10})\\s*\\]");
     private static final Set<String> SIGNED = signedDigests();
