@@ -1,5 +1,6 @@
 package org.hsmkit.pdf;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,10 @@ import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSDictionary;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentNameDictionary;
+import org.apache.pdfbox.pdmodel.PDEmbeddedFilesNameTreeNode;
+import org.apache.pdfbox.pdmodel.common.filespecification.PDComplexFileSpecification;
+import org.apache.pdfbox.pdmodel.common.filespecification.PDEmbeddedFile;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
@@ -190,6 +195,41 @@ class PdfAttackTest {
     }
 
     /** Found by fuzzing: a startxref of 47 digits was parsed as a long and threw. */
+    /**
+     * A PDF attached uncompressed brings its own %%EOF into the stream's data: no revision ends
+     * there, and no damage is reported for it, before or after a signature.
+     */
+    @Test
+    void aPdfAttachedUncompressedAddsNoRevision() throws Exception {
+        Path withAttachment = dir.resolve("attached.pdf");
+        try (PDDocument doc = Loader.loadPDF(PdfTestSupport.corpus("pdfbox-sign_me.pdf").toFile())) {
+            PDEmbeddedFile data;
+            try (var in = Files.newInputStream(signed)) {
+                data = new PDEmbeddedFile(doc, in);
+            }
+            data.setSubtype("application/pdf");
+            PDComplexFileSpecification spec = new PDComplexFileSpecification();
+            spec.setFile("earlier.pdf");
+            spec.setEmbeddedFile(data);
+            PDEmbeddedFilesNameTreeNode tree = new PDEmbeddedFilesNameTreeNode();
+            tree.setNames(java.util.Map.of("earlier.pdf", spec));
+            PDDocumentNameDictionary names = new PDDocumentNameDictionary(doc.getDocumentCatalog());
+            names.setEmbeddedFiles(tree);
+            doc.getDocumentCatalog().setNames(names);
+            doc.save(withAttachment.toFile(), org.apache.pdfbox.pdfwriter.compress.CompressParameters.NO_COMPRESSION);
+        }
+        byte[] bytes = Files.readAllBytes(withAttachment);
+        assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).split("%%EOF", -1).length > 2, "the attachment's %%EOF is in the file");
+
+        Path attachedSigned = dir.resolve("attached-signed.pdf");
+        PadesSigner.builder(PdfTestSupport.key(TestUser.ALICE_RSA2048)).build().sign(withAttachment, attachedSigned, false);
+        PdfReport r = PdfTestSupport.verifier().verify(attachedSigned);
+        assertTrue(r.valid(), r.toString());
+        assertEquals(2, r.revisions(), r.toString());
+        assertEquals(java.util.List.of(), r.warnings());
+        assertTrue(r.signatures().get(0).coversWholeFile(), r.toString());
+    }
+
     @Test
     void aStartxrefBeyondAnyFileSizeIsReportedAsDamage() throws Exception {
         Path tail = dir.resolve("huge-startxref.pdf");

@@ -68,6 +68,11 @@ public final class RevisionReader {
         return known;
     }
 
+    /** The whole file in place, read through its own chain however damaged (PDFBox may repair it its own way). */
+    public PDDocument asItIs() throws IOException {
+        return PdfFiles.load(file.toFile(), password);
+    }
+
     /** The whole file: in place when its chain is sound, else from a repaired copy. */
     public Opened whole() throws IOException {
         long size = Files.size(file);

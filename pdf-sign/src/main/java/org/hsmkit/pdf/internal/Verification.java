@@ -64,6 +64,21 @@ public final class Verification {
         this.integrityOnly = integrityOnly;
     }
 
+    /**
+     * The index without the {@code %%EOF} markers in stream data (a PDF attached uncompressed):
+     * looked for only when the chain misses a revision, since it reads the document once more.
+     */
+    private RevisionIndex withoutAttachedMarkers(RevisionIndex index, RevisionReader revisions) {
+        if (index.count() < 2) {
+            return index;
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r"); PDDocument doc = revisions.asItIs()) {
+            return index.withoutMarkersInStreams(doc, raf);
+        } catch (IOException | RuntimeException e) {
+            return index; // it does not open as it is: read as before, from the repaired copy, damage reported
+        }
+    }
+
     public PdfReport run() {
         long size = PdfFiles.size(file);
         RevisionIndex index;
@@ -91,6 +106,12 @@ public final class Verification {
         RevisionReader.Opened opened;
         try {
             List<String> damage = revisions.damage(size);
+            RevisionIndex withoutAttached = damage.isEmpty() ? index : withoutAttachedMarkers(index, revisions);
+            if (withoutAttached != index) {
+                index = withoutAttached;
+                revisions = new RevisionReader(file, password, index);
+                damage = revisions.damage(size);
+            }
             if (!damage.isEmpty()) {
                 warnings.add("the cross-reference chain is damaged (" + String.join("; ", damage) + "); hsmkit read the"
                         + " file as PDF readers repair it, from the objects themselves");
