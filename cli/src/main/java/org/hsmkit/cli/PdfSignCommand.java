@@ -76,7 +76,8 @@ final class PdfSignCommand implements Callable<Integer> {
     @Mixin
     ChainOption chain = new ChainOption();
 
-    @Option(names = "--scheme", paramLabel = "SCHEME", description = "RSA keys: pkcs1 (default) or pss")
+    /** Kept for scripts written before --pss, which every signing command takes; not shown in the help. */
+    @Option(names = "--scheme", paramLabel = "SCHEME", hidden = true, description = "RSA keys: pkcs1 (default) or pss; deprecated: use --pss")
     String scheme;
 
     @Mixin

@@ -210,6 +210,9 @@ class PdfCommandTest {
         assertEquals(ExitCode.USAGE, conflict.code(), conflict.err());
         assertTrue(conflict.err().contains("contradict"), conflict.err());
         assertFalse(Files.exists(dir.resolve("both.pdf")));
+        // one way to ask for PSS in the help, as for sign and smime sign; --scheme stays for old scripts
+        String help = hsmkit("pdf", "sign", "--help").out();
+        assertTrue(help.contains("--pss") && !help.contains("--scheme"), help);
     }
 
     @Test
