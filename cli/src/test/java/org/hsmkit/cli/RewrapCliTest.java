@@ -88,7 +88,7 @@ class RewrapCliTest {
         assertEquals(0, cli.run("encrypt", "-r", "alice-rsa2048.pem", "--to-key", "bob-p256", "k.bin").exit());
         CmsCliFixture.Result r = cli.run("rewrap", "--key", "alice-rsa2048", "--remove-recipient", "bob-p256", "-o", "k2.p7m", "k.bin.p7m");
         assertEquals(0, r.exit(), r.stderr());
-        assertTrue(r.stderr().contains("; 1 recipient now\n  removed: issuer \"CN=hsmkit Test Intermediate CA"), r.stderr());
+        assertTrue(r.stderr().contains("; 1 recipient now\n  removed: key 'bob-p256' (issuer \"CN=hsmkit Test Intermediate CA"), r.stderr());
         assertTrue(opensslDecrypts("k2.p7m", TestUser.ALICE_RSA2048, plain));
         assertFalse(opensslDecrypts("k2.p7m", TestUser.BOB_P256, plain));
         assertTrue(opensslDecrypts("k.bin.p7m", TestUser.BOB_P256, plain), "the input is left as it was");

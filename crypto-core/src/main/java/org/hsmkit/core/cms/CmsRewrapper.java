@@ -215,8 +215,8 @@ public final class CmsRewrapper {
     }
 
     /** Which entries go, which stay, and who is added. */
-    private record Plan(List<RecipientEntries.Entry> removed, List<RecipientEntries.Entry> remaining, RecipientSet added,
-            List<Addition> additions) {
+    private record Plan(List<RecipientEntries.Entry> removed, List<String> removedNames, List<RecipientEntries.Entry> remaining,
+            RecipientSet added, List<Addition> additions) {
         List<String> remainingNames() {
             List<String> names = new ArrayList<>(remaining.stream().map(RecipientEntries.Entry::identifier).toList());
             if (added != null) {
@@ -228,14 +228,11 @@ public final class CmsRewrapper {
         List<String> addedNames() {
             return added == null ? List.of() : added.names();
         }
-
-        List<String> removedNames() {
-            return removed.stream().map(RecipientEntries.Entry::identifier).toList();
-        }
     }
 
     private Plan plan(List<RecipientEntries.Entry> entries, ContentKeyRecovery.Opened opened) {
         List<RecipientEntries.Entry> removed = new ArrayList<>();
+        List<String> removedNames = new ArrayList<>(); // who, as the caller named them, and the entry
         for (Removal r : removals) {
             List<RecipientEntries.Entry> hits = entries.stream().filter(e -> r.identity().matches(e)).toList();
             if (hits.isEmpty()) {
@@ -245,6 +242,7 @@ public final class CmsRewrapper {
             for (RecipientEntries.Entry h : hits) {
                 if (removed.stream().noneMatch(h::samePlace)) {
                     removed.add(h);
+                    removedNames.add(r.name() + " (" + h.identifier() + ")");
                 }
             }
         }
@@ -270,7 +268,7 @@ public final class CmsRewrapper {
             additions.forEach(a -> a.addTo(b));
             set = b.build();
         }
-        return new Plan(removed, remaining, set, additions);
+        return new Plan(removed, removedNames, remaining, set, additions);
     }
 
     /** Copies the content into the new file while checking it; returns the number of content bytes. */

@@ -135,6 +135,8 @@ class CmsRewrapperTest {
         assertArrayEquals(contentAndTag(in), contentAndTag(out));
         assertEquals(4, r.recipients().size());
         assertEquals(1, r.removed().size());
+        assertTrue(r.removed().get(0).startsWith("CN=Andy RSA-3072,") && r.removed().get(0).contains(" (issuer \""),
+                "who was removed, as the caller named them, and the entry: " + r.removed());
         assertEquals(2, r.added().size());
         assertTrue(r.contentBytes() >= plain.length && r.contentBytes() <= plain.length + 16, "encrypted content bytes " + r.contentBytes());
         assertFalse(r.reencrypted());
