@@ -34,7 +34,7 @@ final class PgpExportCommand implements Callable<Integer> {
     @Option(names = "--encryption-key", paramLabel = "KEY", description = "the key others encrypt to (default: none, a signing-only certificate)")
     String encryptionKey;
 
-    @Option(names = "--user-id", paramLabel = "UID", required = true, description = "'Name <mail@example.org>'; repeatable, the first is primary")
+    @Option(names = {"--user-id", "--uid"}, paramLabel = "UID", required = true, description = "'Name <mail@example.org>'; repeatable, the first is primary")
     List<String> userIds = new ArrayList<>();
 
     @Option(names = "--expires", paramLabel = "WHEN", defaultValue = "never",

@@ -61,7 +61,8 @@ class PgpCliTest {
 
     @Test
     void aSecondExportHasTheSameFingerprintAndGpgComputesItToo() throws Exception {
-        CliRun.Result again = hsmkit("pgp", "export", "--key", "pgp", "--encryption-key", "pgp", "--user-id", "Alice <alice@example.org>", "-o", "-")
+        // --uid, as gpg users say it, is --user-id
+        CliRun.Result again = hsmkit("pgp", "export", "--key", "pgp", "--encryption-key", "pgp", "--uid", "Alice <alice@example.org>", "-o", "-")
                 .assertOk();
         assertTrue(again.stdout().startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----"), again.stdout());
         assertTrue(again.stderr().contains(fingerprint), again.stderr());
