@@ -23,6 +23,12 @@ import org.apache.pdfbox.pdmodel.PDDocument;
  */
 public final class RevisionIndex {
     private static final byte[] MARKER = "%%EOF".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Bounds on the work of {@link #withoutMarkersInStreams} for a hostile file: each marker reads
+     * at most this much of the object in front of it, where a stream dictionary ends.
+     */
+    private static final int MAX_MARKERS_EXAMINED = 1000;
+    private static final int DICTIONARY_WINDOW = 4096;
     private final List<long[]> ends;
     private final long size;
 
@@ -74,6 +80,9 @@ public final class RevisionIndex {
      * confirmed by the {@code endstream} keyword right after its data; the last marker always stays.
      */
     public RevisionIndex withoutMarkersInStreams(PDDocument doc, RandomAccessFile raf) throws IOException {
+        if (ends.size() > MAX_MARKERS_EXAMINED) {
+            return this; // no document has that many revisions: read as damaged, as it looks
+        }
         TreeMap<Long, COSObjectKey> objects = new TreeMap<>();
         for (Map.Entry<COSObjectKey, Long> e : doc.getDocument().getXrefTable().entrySet()) {
             if (e.getValue() != null && e.getValue() > 0) {
@@ -111,7 +120,7 @@ public final class RevisionIndex {
 
     /** Where the data of the stream object at {@code objectStart} begins (after "stream" and its end-of-line); -1 when not found before {@code limit}. */
     private static long dataStart(RandomAccessFile raf, long objectStart, long limit) throws IOException {
-        int window = (int) Math.min(1 << 16, limit - objectStart);
+        int window = (int) Math.min(DICTIONARY_WINDOW, limit - objectStart);
         byte[] head = new byte[Math.max(window, 0)];
         raf.seek(objectStart);
         raf.readFully(head);
