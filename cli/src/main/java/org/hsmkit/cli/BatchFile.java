@@ -43,11 +43,12 @@ final class BatchFile {
      * @param base the directory relative names are resolved against
      * @param inputs every input of the batch, resolved and normalised
      * @param outputs the outputs named so far, and by which file
+     * @param force whether existing outputs are replaced (--force)
      */
-    record Claims(Path base, Set<Path> inputs, Map<Path, BatchFile> outputs) {
-        static Claims of(Path base, List<String> inputs) {
+    record Claims(Path base, Set<Path> inputs, Map<Path, BatchFile> outputs, boolean force) {
+        static Claims of(Path base, List<String> inputs, boolean force) {
             return new Claims(base, inputs.stream().map(i -> resolved(base, i)).collect(Collectors.toUnmodifiableSet()),
-                    new ConcurrentHashMap<>());
+                    new ConcurrentHashMap<>(), force);
         }
 
         static Path resolved(Path base, String name) {
@@ -128,6 +129,12 @@ final class BatchFile {
             throw new HsmkitException(ErrorKind.USAGE, "its output " + name + " is also the output of "
                     + (other.input.equals(input) ? "the same input given earlier" : other.input),
                     "give each input once, and inputs of the same name in separate runs (or --output-dir directories)");
+        }
+        if (!claims.force() && Files.isRegularFile(target)) {
+            // said here, not by the output itself, whose hint (-o) does not apply to a batch
+            throw new HsmkitException(ErrorKind.USAGE, "its output " + name + " exists", outputDir != null
+                    ? "pass --force to replace the outputs, or choose another --output-dir"
+                    : "pass --force to replace the outputs, or write them elsewhere with --output-dir DIR");
         }
     }
 

@@ -168,7 +168,7 @@ final class BatchRunner {
             return work.run(one);
         }
         check(inputs, output, outputDir);
-        claims = BatchFile.Claims.of(session.context().resolve("."), inputs);
+        claims = BatchFile.Claims.of(session.context().resolve("."), inputs, session.forced());
         return report(runAll(inputs, outputDir, work));
     }
 

@@ -112,6 +112,30 @@ class BatchCliTest {
         assertArrayEquals(before, bytes("own1.eml"));
     }
 
+    /** An existing output stops its file only, and the hint fits a batch: -o is not for several inputs. */
+    @Test
+    void anExistingOutputInABatchIsRefusedWithAHintForBatches() throws Exception {
+        cli.write("x1.bin", 10, 1);
+        cli.write("x2.bin", 10, 2);
+        Files.createDirectories(dir.resolve("xout"));
+        Files.writeString(dir.resolve("xout/x1.bin.p7m"), "an earlier file");
+        CmsCliFixture.Result r = cli.run("encrypt", "-r", "alice-rsa2048.pem", "--output-dir", "xout", "x1.bin", "x2.bin");
+        assertEquals(ExitCode.USAGE, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("hsmkit: error: x1.bin: its output " + dir.resolve("xout").resolve("x1.bin.p7m") + " exists\n"
+                + "hsmkit: hint: pass --force to replace the outputs, or choose another --output-dir\n"), r.stderr());
+        assertEquals("an earlier file", Files.readString(dir.resolve("xout/x1.bin.p7m")));
+        assertTrue(Files.exists(dir.resolve("xout/x2.bin.p7m")));
+
+        CmsCliFixture.Result beside = cli.run("encrypt", "-r", "alice-rsa2048.pem", "x1.bin", "x2.bin");
+        assertEquals(0, beside.exit(), beside.stderr());
+        CmsCliFixture.Result again = cli.run("encrypt", "-r", "alice-rsa2048.pem", "x1.bin", "x2.bin");
+        assertTrue(again.stderr().contains("hsmkit: hint: pass --force to replace the outputs, or write them elsewhere with --output-dir DIR"),
+                again.stderr());
+        CmsCliFixture.Result forced = cli.run("--force", "encrypt", "-r", "alice-rsa2048.pem", "--output-dir", "xout", "x1.bin", "x2.bin");
+        assertEquals(0, forced.exit(), forced.stderr());
+        assertFalse(Files.readString(dir.resolve("xout/x1.bin.p7m"), java.nio.charset.StandardCharsets.ISO_8859_1).equals("an earlier file"));
+    }
+
     @Test
     void failFastLeavesTheLaterInputsUntried() throws Exception {
         cli.write("g2.bin", 10, 2);
