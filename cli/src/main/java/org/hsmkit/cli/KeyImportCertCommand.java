@@ -52,6 +52,13 @@ final class KeyImportCertCommand implements Callable<Integer> {
                         "import the certificate issued for this key's CSR; 'hsmkit key list' shows each key's certificate"));
         TokenKey stored = session.token().storeCertificate(k, match);
         session.info("hsmkit: stored the certificate " + subject(match) + " with " + KeyCommand.describe(stored));
+        int others = certs.size() - 1;
+        if (others > 0) {
+            // only the key's own certificate goes on the token; a verifier may need its CAs
+            session.info("hsmkit: note: the " + (others == 1 ? "other certificate" : others + " other certificates") + " in " + name
+                    + " stay" + (others == 1 ? "s" : "") + " off the token; signatures carry " + (others == 1 ? "it" : "them")
+                    + " when given with --chain " + ("-".equals(certFile) ? "FILE" : certFile));
+        }
         return ExitCode.OK;
     }
 

@@ -227,6 +227,8 @@ class KeySoftTokenTest {
         CliRun.Result r = hsmkit("key", "import-cert", "files-chain.pem").assertOk();
         assertTrue(r.stderr().contains("hsmkit: stored the certificate CN=Files User") && r.stderr().contains("with rsa:2048 key 'files'"),
                 r.stderr());
+        assertTrue(r.stderr().contains("hsmkit: note: the 2 other certificates in files-chain.pem stay off the token; signatures carry"
+                + " them when given with --chain files-chain.pem"), r.stderr());
         assertTrue(keysOnToken().stream().filter(k -> k.label().equals("mail")).findFirst().orElseThrow().certificate().isEmpty());
 
         Files.writeString(tmp.resolve("bob.pem"), TestPki.pem(List.of(TestPki.standard().user(TestUser.BOB_P256).certificate())));
