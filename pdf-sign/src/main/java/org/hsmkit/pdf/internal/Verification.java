@@ -66,7 +66,8 @@ public final class Verification {
 
     /**
      * The index without the {@code %%EOF} markers in stream data (a PDF attached uncompressed):
-     * looked for only when the chain misses a revision, since it reads the document once more.
+     * looked for only when the chain is sound but misses a revision, since it reads the document
+     * once more.
      */
     private RevisionIndex withoutAttachedMarkers(RevisionIndex index, RevisionReader revisions) {
         if (index.count() < 2) {
@@ -106,7 +107,7 @@ public final class Verification {
         RevisionReader.Opened opened;
         try {
             List<String> damage = revisions.damage(size);
-            RevisionIndex withoutAttached = damage.isEmpty() ? index : withoutAttachedMarkers(index, revisions);
+            RevisionIndex withoutAttached = XrefChain.onlyMissesRevisions(damage) ? withoutAttachedMarkers(index, revisions) : index;
             if (withoutAttached != index) {
                 index = withoutAttached;
                 revisions = new RevisionReader(file, password, index);

@@ -26,6 +26,17 @@ public final class XrefChain {
     private XrefChain() {
     }
 
+    /** How the damage of a sound chain that misses whole revisions begins. */
+    private static final String MISSED = "the chain does not reach the cross-reference section";
+
+    /**
+     * Whether {@code damage} says only that the chain misses revisions: each pointer it follows
+     * is sound, and a marker of a revision it does not reach may be no revision's end at all.
+     */
+    public static boolean onlyMissesRevisions(List<String> damage) {
+        return damage.size() == 1 && damage.get(0).startsWith(MISSED);
+    }
+
     /**
      * What is wrong with the chain of the revisions that end at {@code ends} (ascending, the last
      * one ending the part to check); empty when the chain is sound.
@@ -68,7 +79,7 @@ public final class XrefChain {
             }
         }
         if (!missed.isEmpty()) {
-            damage.add("the chain does not reach the cross-reference section" + (missed.size() > 1 ? "s" : "")
+            damage.add(MISSED + (missed.size() > 1 ? "s" : "")
                     + " of revision" + (missed.size() > 1 ? "s " : " ") + ranges(missed));
         }
         return damage;
