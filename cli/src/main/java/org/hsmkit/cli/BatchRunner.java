@@ -277,7 +277,7 @@ final class BatchRunner {
         try {
             file = new BatchFile(in, null, outputDir, claims.base(), c.out, c.err, session.quiet(), true, claims);
             code = work.run(file);
-        } catch (Exception | LinkageError ex) {
+        } catch (Exception | LinkageError | StackOverflowError ex) {
             failure = ErrorReporter.describe(ex);
             code = failure.code();
             file = null;

@@ -83,6 +83,16 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         return code;
     }
 
+    /** An Error that came out of picocli's execution (it handles Exceptions only), reported as the handler would. */
+    int reportUncaught(Throwable ex, String[] args) {
+        List<String> given = java.util.Arrays.asList(args);
+        int code = report(ex, given.contains("--stacktrace"), given.contains("--verbose") || given.contains("-v"));
+        if (given.contains("--json")) {
+            JsonOutput.print(context.stdout(), JsonReports.Failure.of(describe(ex)));
+        }
+        return code;
+    }
+
     int report(Throwable ex, boolean stacktrace) {
         return report(ex, stacktrace, false);
     }
@@ -104,6 +114,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         if (ex instanceof UncheckedIOException || ex instanceof IOException) {
             return new Failure(ExitCode.IO, "IO", "I/O error: "
                     + (ex.getCause() != null && ex instanceof UncheckedIOException ? ex.getCause().getMessage() : ex.getMessage()), null, false);
+        }
+        if (ex instanceof StackOverflowError) {
+            return new Failure(ExitCode.INPUT, "INPUT", "the input nests deeper than hsmkit can follow (stack overflow)",
+                    "if the file is sound, run again with --stacktrace and report it", false);
         }
         return new Failure(ExitCode.INPUT, "INTERNAL", "unexpected failure: " + ex, "run again with --stacktrace and report it", false);
     }

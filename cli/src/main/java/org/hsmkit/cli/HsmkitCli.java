@@ -97,6 +97,11 @@ public final class HsmkitCli {
 
     /** Parses and runs {@code args}; returns the exit code. */
     public static int run(CliContext context, String... args) {
-        return createFor(context, args).execute(args);
+        try {
+            return createFor(context, args).execute(args);
+        } catch (StackOverflowError e) {
+            // picocli hands only Exceptions to the handler: an Error would end the JVM with a bare trace and exit code 1
+            return new ErrorReporter(context).reportUncaught(e, args);
+        }
     }
 }

@@ -142,6 +142,19 @@ class CliTest {
         assertEquals("hsmkit: hint: see 'hsmkit key list --help'", CliRun.in(tmp).run("key", "list", "mail").assertExit(ExitCode.USAGE).hintLine());
     }
 
+    /** An Error out of a command is reported like any failure; a stack overflow is deep input, not a bug to report first. */
+    @Test
+    void aStackOverflowIsAnInputErrorWithTheUsualForm() {
+        ErrorReporter.Failure f = ErrorReporter.describe(new StackOverflowError());
+        assertEquals(ExitCode.INPUT, f.code());
+        assertEquals("the input nests deeper than hsmkit can follow (stack overflow)", f.message());
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        CliContext ctx = new CliContext(new java.io.ByteArrayInputStream(new byte[0]), new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), java.util.Map.of(), tmp);
+        assertEquals(ExitCode.INPUT, new ErrorReporter(ctx).reportUncaught(new StackOverflowError(), new String[] {"pdf", "sign"}));
+        assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).startsWith("hsmkit: error: the input nests deeper"), err.toString());
+    }
+
     @Test
     void badKeyTypeListsTheTypes() {
         CliRun.Result r = CliRun.in(tmp).run("key", "generate", "--type", "rsa:1024", "--label", "x")

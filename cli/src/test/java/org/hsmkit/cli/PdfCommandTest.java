@@ -283,6 +283,34 @@ class PdfCommandTest {
         assertFalse(Files.exists(dir.resolve("out.pdf")));
     }
 
+    /**
+     * Found by fuzzing: PDFBox follows references recursively when it saves the signature's
+     * increment, and this file's nest deeper than a thread's stack. Run on a small stack, so that
+     * the overflow happens whatever the test thread's size.
+     */
+    @Test
+    void aPdfWhoseReferencesNestTooDeeplyIsAnInputErrorWithNothingWritten() throws Exception {
+        Path deep = dir.resolve("deep.pdf");
+        try (var in = getClass().getResourceAsStream("/org/hsmkit/fuzz/PdfSignFuzzTestInputs/sign/regression-references-nested-too-deeply.pdf")) {
+            Files.copy(in, deep);
+        }
+        Run[] runs = new Run[2];
+        Thread small = new Thread(null, () -> {
+            runs[0] = soft("pdf", "sign", "--key", "alice", "-o", "deep-signed.pdf", "deep.pdf");
+            runs[1] = soft("pdf", "sign", "--key", "alice", "--output-dir", "deep-batch", "deep.pdf", corpus("pdfbox-sign_me.pdf").toString());
+        }, "small stack", 256 * 1024);
+        small.start();
+        small.join();
+        Run r = runs[0];
+        assertEquals(4, r.code(), r.err());
+        assertTrue(r.err().startsWith("hsmkit: error: cannot sign ") && r.err().contains("refer to each other too deeply"), r.err());
+        assertFalse(Files.exists(dir.resolve("deep-signed.pdf")));
+        Run batch = runs[1];
+        assertEquals(4, batch.code(), batch.err());
+        assertTrue(batch.err().contains("hsmkit: signed 1 of 2 files; 1 failed (exit code 4)"), batch.err());
+        assertFalse(Files.exists(dir.resolve("deep-batch/deep-signed.pdf")));
+    }
+
     @Test
     void badInputsAndUsage() throws Exception {
         Files.writeString(dir.resolve("text.pdf"), "not a pdf");

@@ -213,7 +213,8 @@ public final class PadesSigner {
     /**
      * {@link #signRevision}, with the unchecked exceptions PDFBox throws while it adds the signature
      * to a malformed document (a page tree whose /Type is wrong or whose /Count lies, a document
-     * without pages; found by fuzzing) reported as the input error they are, not as a failure of hsmkit.
+     * without pages; found by fuzzing), and its stack overflow on objects nested too deeply, reported as the
+     * input error they are, not as a failure of hsmkit.
      */
     private Result signRevisionOf(Path input, OutputStream out, Path output) throws IOException {
         try {
@@ -225,13 +226,21 @@ public final class PadesSigner {
                 throw e; // hsmkit's own, or the token's: not the document's fault
             }
             throw HsmkitException.input("cannot sign " + input + ": its structure is malformed (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
-                    "open it in a PDF reader and save a repaired copy (or print it to PDF), then sign that", e);
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", REPAIR_HINT, e);
+        } catch (StackOverflowError e) {
+            if (!thrownInPdfBox(e)) {
+                throw e;
+            }
+            // PDFBox follows references recursively when it saves the increment (found by fuzzing)
+            throw HsmkitException.input("cannot sign " + input + ": its objects refer to each other too deeply to be followed",
+                    REPAIR_HINT, e);
         }
     }
 
+    private static final String REPAIR_HINT = "open it in a PDF reader and save a repaired copy (or print it to PDF), then sign that";
+
     /** Whether PDFBox threw {@code e} (from its own code or a JDK collection it used), not hsmkit or the token. */
-    private static boolean thrownInPdfBox(RuntimeException e) {
+    private static boolean thrownInPdfBox(Throwable e) {
         for (StackTraceElement f : e.getStackTrace()) {
             if (f.getClassName().startsWith("org.apache.pdfbox.")) {
                 return true;
