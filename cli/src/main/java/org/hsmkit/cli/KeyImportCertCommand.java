@@ -75,11 +75,9 @@ final class KeyImportCertCommand implements Callable<Integer> {
             return matching.get(0);
         }
         if (matching.isEmpty()) {
-            boolean unknown = keys.stream().anyMatch(k -> !k.publicKeyKnown());
             throw HsmkitException.key("no key on token '" + session.token().info().label() + "' is for the certificate in " + name + " ("
                     + subject(certs.get(0)) + (certs.size() > 1 ? " and " + (certs.size() - 1) + " more" : "") + ")",
-                    unknown ? "a key whose public key the token does not show can still take it: name it with --key"
-                            : "use the token that made the key of the certificate's request; 'hsmkit key list' shows the keys");
+                    "use the token that made the key of the certificate's request; 'hsmkit key list' shows the keys");
         }
         throw new HsmkitException(org.hsmkit.core.ErrorKind.USAGE, "the certificates in " + name + " are for "
                 + matching.size() + " keys on the token: " + String.join(", ", matching.stream().map(TokenKey::label).toList()),
