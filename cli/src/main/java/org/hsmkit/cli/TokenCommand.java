@@ -147,7 +147,7 @@ final class TokenCommand {
             for (TokenInfo i : infos) {
                 table.row(i.slotId() < 0 ? "-" : Long.toString(i.slotId()), orDash(i.label()), orDash(i.serial()),
                         orDash(i.model()), pinState(i), i.flags().isEmpty() ? "-" : String.join(",", i.flags()),
-                        oneLocation ? i.uri() : i.uri() + " (" + i.location() + ")");
+                        oneLocation || i.kind().equals("card") ? i.uri() : i.uri() + " (" + i.location() + ")");
             }
             table.print(session.context().stdout());
             return ExitCode.OK;

@@ -98,6 +98,17 @@ class CardCeremonyCliTest {
     }
 
     @Test
+    void tokenListTellsTheTwoDevicesApartBySerialWithoutLoggingIn() {
+        String list = cli.run("-t", "card:", "token", "list").assertOk().stdout();
+        List<String> rows = list.lines().filter(l -> l.contains("card:")).toList();
+        assertEquals(2, rows.size(), list);
+        assertTrue(rows.get(0).contains(a.serial()) && rows.get(0).endsWith("card:" + CardCli.PCSC.readerName(0)), list);
+        assertTrue(rows.get(0).contains("tries left"), "the PIN state is read without a login: " + list);
+        assertTrue(rows.get(1).endsWith("card:" + CardCli.PCSC.readerName(1)), list);
+        assertFalse(rows.get(1).contains(a.serial()), "each device shows its own serial: " + list);
+    }
+
+    @Test
     void twoHsmsThreeCustodiansAndBackupsBothWays() throws Exception {
         // 1. a share under a 2-of-3 password (no terminal here: the parts go to stdout, each once)
         CliRun.Result created = cli.run(CardCli.on(0, "card", "dkek", "create", "ceremony.dkek", "--threshold", "2",

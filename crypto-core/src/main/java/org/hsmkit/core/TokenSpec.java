@@ -81,13 +81,25 @@ public final class TokenSpec {
         if (isCard()) {
             String part = cardReader().toLowerCase(java.util.Locale.ROOT);
             return SmartCardHsm.readers().stream().filter(r -> r.name().toLowerCase(java.util.Locale.ROOT).contains(part))
-                    .map(r -> new TokenInfo("card", r.name(), -1, r.smartCardHsm().isPresent() ? "SmartCard-HSM" : "",
-                            r.smartCardHsm().isPresent() ? "www.CardContact.de" : "",
-                            r.smartCardHsm().map(v -> "SmartCard-HSM " + v).orElse(r.cardPresent() ? "other card" : "no card"),
-                            "", List.of(), "", java.util.OptionalInt.empty(), "card:" + r.name()))
-                    .toList();
+                    .map(r -> describeCard(r, options)).toList();
         }
         return isSoft() ? List.of(SoftToken.describe(softPath())) : Pkcs11Tokens.list(text, options);
+    }
+
+    // Two devices of a key ceremony carry the same label; only the serial and PIN state, read
+    // without a login as for 'token info', tell them apart.
+    private static TokenInfo describeCard(org.hsmkit.core.card.CardReader r, TokenOptions options) {
+        if (r.smartCardHsm().isPresent()) {
+            try (Token t = SmartCardHsm.open(r.name(), options)) {
+                return t.info();
+            } catch (HsmkitException e) {
+                // busy or taken out meanwhile: what the reader listing saw is still worth showing
+            }
+        }
+        return new TokenInfo("card", r.name(), -1, r.smartCardHsm().isPresent() ? "SmartCard-HSM" : "",
+                r.smartCardHsm().isPresent() ? "www.CardContact.de" : "",
+                r.smartCardHsm().map(v -> "SmartCard-HSM " + v).orElse(r.cardPresent() ? "other card" : "no card"),
+                "", List.of(), "", java.util.OptionalInt.empty(), "card:" + r.name());
     }
 
     @Override
