@@ -32,10 +32,15 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         PrintStream err = context.stderr();
         CommandLine cmd = ex.getCommandLine();
         // picocli checks required options before it complains about unknown ones; a misspelt
-        // option is the more useful thing to report, with picocli's closest matches.
+        // option (or one given before its command's name) is the more useful thing to report,
+        // with picocli's closest matches.
         ParameterException shown = ex;
-        if (!(ex instanceof UnmatchedArgumentException) && !cmd.getUnmatchedArguments().isEmpty()) {
-            shown = new UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
+        for (CommandLine c = cmd; !(ex instanceof UnmatchedArgumentException) && c != null; c = c.getParent()) {
+            if (!c.getUnmatchedArguments().isEmpty()) {
+                cmd = c;
+                shown = new UnmatchedArgumentException(c, c.getUnmatchedArguments());
+                break;
+            }
         }
         String help = "'" + cmd.getCommandSpec().qualifiedName() + " --help'";
         String hint;
@@ -43,6 +48,12 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             hint = "did you mean " + String.join(" or ", u.getSuggestions()) + "? see " + help;
         } else if (shown.getMessage().startsWith("Missing required subcommand")) {
             hint = "add one of: " + String.join(", ", visibleSubcommands(cmd)) + " (see " + help + ")";
+        } else if (shown instanceof UnmatchedArgumentException u && commandWithOption(cmd, u.getUnmatched(), args).isPresent()) {
+            // 'hsmkit --so-pin-env SO card init': gpg and openssl users put options first
+            CommandLine owner = commandWithOption(cmd, u.getUnmatched(), args).get();
+            String name = owner.getCommandSpec().qualifiedName();
+            hint = optionName(u.getUnmatched()) + " is an option of '" + name + "': put it after '" + owner.getCommandName()
+                    + "' (" + name + " " + optionName(u.getUnmatched()) + " …)";
         } else if (shown instanceof UnmatchedArgumentException u && keyGivenWithoutOption(cmd, u.getUnmatched())) {
             // 'hsmkit key info mail': the commands that name a key take it as an option, everywhere alike
             String word = u.getUnmatched().get(0);
@@ -58,6 +69,36 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             JsonOutput.print(context.stdout(), new JsonReports.Failure(new JsonReports.Error("USAGE", shown.getMessage(), hint)));
         }
         return ExitCode.USAGE;
+    }
+
+    /**
+     * The command named later on the command line that has the first unknown option, when that
+     * option came before the command's name.
+     */
+    private static java.util.Optional<CommandLine> commandWithOption(CommandLine cmd, List<String> unmatched, String[] args) {
+        String option = optionName(unmatched);
+        int at = java.util.Arrays.asList(args).indexOf(unmatched.isEmpty() ? "" : unmatched.get(0));
+        if (option.isEmpty() || at < 0) {
+            return java.util.Optional.empty();
+        }
+        CommandLine current = cmd;
+        for (int i = at + 1; i < args.length; i++) {
+            CommandLine sub = current.getSubcommands().get(args[i]);
+            if (sub != null) {
+                current = sub;
+            }
+        }
+        return current != cmd && current.getCommandSpec().findOption(option) != null
+                ? java.util.Optional.of(current) : java.util.Optional.empty();
+    }
+
+    /** The first unknown word as an option name, without an attached value; empty when it is not an option. */
+    private static String optionName(List<String> unmatched) {
+        if (unmatched.isEmpty() || !unmatched.get(0).startsWith("-") || unmatched.get(0).equals("-")) {
+            return "";
+        }
+        String word = unmatched.get(0);
+        return word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
     }
 
     /** One word left over by a command that takes no operands but a --key that was not given. */

@@ -126,6 +126,23 @@ class CliTest {
         assertEquals("hsmkit: hint: did you mean --bytes? see 'hsmkit random --help'", r.hintLine());
     }
 
+    /** 'hsmkit --so-pin-env SO card init', as gpg and openssl take options: the hint moves the option. */
+    @Test
+    void aCommandsOptionBeforeTheCommandsNameIsAUsageErrorThatSaysWhereItGoes() {
+        CliRun.Result r = CliRun.in(tmp).run("--so-pin-env", "SO", "token", "unblock-pin").assertExit(ExitCode.USAGE);
+        assertEquals("hsmkit: error: Unknown options: '--so-pin-env', 'SO'", r.errorLine());
+        assertEquals("hsmkit: hint: --so-pin-env is an option of 'hsmkit token unblock-pin': put it after 'unblock-pin'"
+                + " (hsmkit token unblock-pin --so-pin-env …)", r.hintLine());
+        // reported before the command's own missing --key, which would send the user to the wrong help
+        CliRun.Result key = CliRun.in(tmp).run("--key=mail", "key", "info").assertExit(ExitCode.USAGE);
+        assertEquals("hsmkit: error: Unknown option: '--key=mail'", key.errorLine());
+        assertEquals("hsmkit: hint: --key is an option of 'hsmkit key info': put it after 'info' (hsmkit key info --key …)",
+                key.hintLine());
+        // an option no later command has is only unknown
+        assertEquals("hsmkit: hint: see 'hsmkit --help'", CliRun.in(tmp).run("--bogus", "key", "list").assertExit(ExitCode.USAGE).hintLine());
+        assertTrue(r.stdout().isEmpty() && key.stdout().isEmpty());
+    }
+
     /** 'hsmkit key info mail': every command takes the key as --key, and says so when given it bare. */
     @Test
     void aKeyGivenWithoutItsOptionIsAUsageErrorThatShowsTheOption() {
