@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.card.DeviceChain;
+import org.hsmkit.core.card.KeyAttestation;
 import org.hsmkit.core.card.SmartCardHsm;
 
 import picocli.CommandLine.Command;
@@ -31,7 +33,7 @@ final class KeyInfoCommand implements Callable<Integer> {
 
     /** The JSON form. */
     record Json(String label, String id, String type, String reference, String publicKeySha256, String certificateSubject,
-            String certificateIssuer, String notAfter, Long usesLeft, Boolean attestation) {
+            String certificateIssuer, String notAfter, Long usesLeft, Boolean attestation, String attestedBy) {
     }
 
     @Override
@@ -40,14 +42,18 @@ final class KeyInfoCommand implements Callable<Integer> {
         TokenKey k = token.key(key);
         String fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(k.publicKey().getEncoded()));
         X509Certificate cert = k.certificate().orElse(null);
-        Boolean attestation = token instanceof SmartCardHsm card ? card.attestation(k).isPresent() : null;
+        java.util.Optional<KeyAttestation> att = token instanceof SmartCardHsm card ? card.attestation(k) : java.util.Optional.empty();
+        Boolean attestation = token instanceof SmartCardHsm ? att.isPresent() : null;
+        // a restored key brings the request the device that generated it signed, not this one
+        String attestedBy = att.map(a -> DeviceChain.serialOf(a.signer())).orElse(null);
+        boolean restored = attestedBy != null && !attestedBy.equals(token.info().serial());
         Long uses = k.usesLeft().isPresent() ? k.usesLeft().getAsLong() : null;
         PrintStream out = session.context().stdout();
         if (session.json()) {
             JsonOutput.print(out, new Json(k.label(), KeyId.hex(k.id()), k.type().spec(), k.reference(), fingerprint,
                     cert == null ? null : KeyImportCertCommand.subject(cert),
                     cert == null ? null : cert.getIssuerX500Principal().getName(),
-                    cert == null ? null : cert.getNotAfter().toInstant().toString(), uses, attestation));
+                    cert == null ? null : cert.getNotAfter().toInstant().toString(), uses, attestation, attestedBy));
             return ExitCode.OK;
         }
         CardCommand.field(out, "label", k.label());
@@ -59,8 +65,9 @@ final class KeyInfoCommand implements Callable<Integer> {
                 + " (issued by " + cert.getIssuerX500Principal().getName() + ", until " + cert.getNotAfter().toInstant() + ")");
         CardCommand.field(out, "uses left", uses == null ? "unlimited" : Long.toString(uses));
         if (attestation != null) {
-            CardCommand.field(out, "attestation", attestation ? "on the device (the request it made for the key)"
-                    : "not on the device (a certificate replaced it)");
+            CardCommand.field(out, "attestation", !attestation ? "not on the device (a certificate replaced it)"
+                    : restored ? "on the device, restored with the key (the request device " + attestedBy + " made for it)"
+                    : "on the device (the request it made for the key)");
         }
         out.flush();
         return ExitCode.OK;

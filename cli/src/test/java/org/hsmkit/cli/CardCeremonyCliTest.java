@@ -169,6 +169,14 @@ class CardCeremonyCliTest {
         cli.run(CardCli.on(1, "key", "export", "--key", "archive", "-o", "archive.pub.pem")).assertOk();
         cli.run(CardCli.on(0, "key", "export", "--key", "archive", "-o", "archive.restored.pem")).assertOk();
         assertArrayEquals(Files.readAllBytes(dir.resolve("archive.pub.pem")), Files.readAllBytes(dir.resolve("archive.restored.pem")));
+        // the request B made for the key came with it: key info says it is B's, not A's own
+        String info = cli.run(CardCli.on(0, "key", "info", "--key", "archive")).assertOk().stdout();
+        assertTrue(info.contains("attestation:  on the device, restored with the key (the request device " + b.serial()
+                + " made for it)"), info);
+        String own = cli.run(CardCli.on(1, "--json", "key", "info", "--key", "archive")).assertOk().stdout();
+        assertTrue(own.contains("\"attestedBy\" : \"" + b.serial() + "\""), own);
+        assertTrue(cli.run(CardCli.on(1, "key", "info", "--key", "archive")).assertOk().stdout()
+                .contains("attestation:  on the device (the request it made for the key)"));
         cli.run(CardCli.on(0, "key", "csr", "--key", "archive", "--subject", "CN=Archive", "-o", "archive.csr")).assertOk();
         ExternalTool.run(dir, "openssl", "req", "-verify", "-noout", "-in", "archive.csr").requireSuccess();
     }
