@@ -43,9 +43,17 @@ final class CaIssueCommand implements Callable<Integer> {
     @Mixin
     CaCommand.DirectoryOption ca;
 
-    @Option(names = "--profile", required = true, paramLabel = "PROFILE",
+    @Option(names = "--profile", required = true, paramLabel = "PROFILE", completionCandidates = ProfileNames.class,
             description = "smime, tls-client, tls-server, code-signing, ocsp-signer or sub-ca")
     String profile;
+
+    /** The profile names for the missing-option hint and shell completion. */
+    static final class ProfileNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(Profile.values()).map(Profile::cliName).iterator();
+        }
+    }
 
     @Option(names = "--validity", paramLabel = "PERIOD", description = "1y, 6m, 90d … (default: certificate.validity in ca.conf, 1y)")
     String validity;

@@ -13,6 +13,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -46,6 +47,12 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         String hint;
         if (shown instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             hint = "did you mean " + String.join(" or ", u.getSuggestions()) + "? see " + help;
+        } else if (shown instanceof picocli.CommandLine.MissingParameterException m && m.getMissing().size() == 1
+                && m.getMissing().get(0) instanceof OptionSpec o && o.completionCandidates() != null) {
+            // 'ca issue' without --profile: the choices, not a trip to the help page
+            List<String> choices = new java.util.ArrayList<>();
+            o.completionCandidates().forEach(choices::add);
+            hint = "add " + o.longestName() + " " + o.paramLabel() + ", one of: " + String.join(", ", choices) + " (see " + help + ")";
         } else if (shown.getMessage().startsWith("Missing required subcommand")) {
             hint = "add one of: " + String.join(", ", visibleSubcommands(cmd)) + " (see " + help + ")";
         } else if (shown instanceof UnmatchedArgumentException u && commandWithOption(cmd, u.getUnmatched(), args).isPresent()) {

@@ -1,6 +1,7 @@
 package org.hsmkit.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.core.HsmkitException;
@@ -19,8 +20,17 @@ import picocli.CommandLine.Parameters;
 final class PdfExtendCommand implements Callable<Integer> {
     private final CliSession session;
 
-    @Option(names = "--level", required = true, paramLabel = "LEVEL", description = "B-LT or B-LTA")
+    @Option(names = "--level", required = true, paramLabel = "LEVEL", completionCandidates = LevelNames.class,
+            description = "B-LT or B-LTA")
     String level;
+
+    /** The levels an extension reaches, for the missing-option hint and shell completion. */
+    static final class LevelNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("B-LT", "B-LTA").iterator();
+        }
+    }
 
     @Option(names = "--tsa", paramLabel = "URL", description = "RFC 3161 time-stamping authority (B-LTA)")
     String tsa;

@@ -143,6 +143,19 @@ class CliTest {
         assertTrue(r.stdout().isEmpty() && key.stdout().isEmpty());
     }
 
+    /** A missing option with a fixed set of values names them. */
+    @Test
+    void aMissingOptionWithFewValuesIsAUsageErrorListingThem() {
+        CliRun.Result r = CliRun.in(tmp).run("ca", "issue", "alice.csr").assertExit(ExitCode.USAGE);
+        assertEquals("hsmkit: error: Missing required option: '--profile=PROFILE'", r.errorLine());
+        assertEquals("hsmkit: hint: add --profile PROFILE, one of: smime, tls-client, tls-server, code-signing, ocsp-signer,"
+                + " sub-ca (see 'hsmkit ca issue --help')", r.hintLine());
+        assertTrue(CliRun.in(tmp).run("key", "generate", "--label", "k").assertExit(ExitCode.USAGE).hintLine()
+                .startsWith("hsmkit: hint: add --type TYPE, one of: rsa:2048, rsa:3072,"));
+        // a free-form option has no list to give
+        assertEquals("hsmkit: hint: see 'hsmkit random --help'", CliRun.in(tmp).run("random").assertExit(ExitCode.USAGE).hintLine());
+    }
+
     /** 'hsmkit key info mail': every command takes the key as --key, and says so when given it bare. */
     @Test
     void aKeyGivenWithoutItsOptionIsAUsageErrorThatShowsTheOption() {
