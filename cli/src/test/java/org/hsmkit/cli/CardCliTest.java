@@ -162,6 +162,15 @@ class CardCliTest {
         assertFalse(Files.exists(dir.resolve("ca2.csr")));
         String info = cli.run(CardCli.on(0, "key", "info", "--key", "ca-key")).assertOk().stdout();
         assertTrue(info.contains("uses left:    0"), info);
+
+        // through OpenSC's module the card's answer arrives as CKR_GENERAL_ERROR: the hint names the likely cause
+        CliRun.Result viaOpensc = cli.run("--module", org.hsmkit.testdata.schsm.SmartCardHsmFixture.openscModule().toString(),
+                "-t", "pkcs11:serial=" + sim.serial(), "--pin-env", CardCli.PIN_VAR,
+                "key", "csr", "--key", "ca-key", "--subject", "CN=CA", "-o", "ca3.csr").assertExit(3);
+        assertTrue(viaOpensc.errorLine().endsWith("CKR_GENERAL_ERROR"), viaOpensc.stderr());
+        assertEquals("hsmkit: hint: a SmartCard-HSM answers so for a key whose use counter is spent;"
+                + " 'hsmkit -t card: key list' shows the uses left", viaOpensc.hintLine());
+        assertFalse(Files.exists(dir.resolve("ca3.csr")));
     }
 
     @Test

@@ -696,6 +696,11 @@ public final class Pkcs11Token implements Token {
             // still gone after the module was initialised again (see call)
             return HsmkitException.keyUnusable(what + " failed on " + name() + ": " + e.getErrorName(), GONE_HINT, e);
         }
+        if (code == PKCS11Constants.CKR_GENERAL_ERROR && what.contains(" with the key ") && manufacturer.equals("www.CardContact.de")) {
+            // OpenSC has no code of its own for the SmartCard-HSM's "use counter spent" (SW 6984)
+            return new HsmkitException(ErrorKind.KEY, what + " failed on " + name() + ": " + e.getErrorName(),
+                    "a SmartCard-HSM answers so for a key whose use counter is spent; 'hsmkit -t card: key list' shows the uses left", e);
+        }
         return new HsmkitException(ErrorKind.KEY, what + " failed on " + name() + ": " + e.getErrorName(), null, e);
     }
 
