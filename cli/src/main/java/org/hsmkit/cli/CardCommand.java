@@ -49,8 +49,8 @@ final class CardCommand {
             field(out, "serial", i.serial());
             field(out, "label", i.label());
             field(out, "initialised", i.initialized() ? "yes" : "no (run: hsmkit card init)");
-            field(out, "user PIN", i.pinState() + (i.pinTriesLeft().isPresent() ? " (" + i.pinTriesLeft().getAsInt() + " tries left)" : ""));
-            field(out, "SO-PIN", i.soPinTriesLeft().isPresent() ? i.soPinTriesLeft().getAsInt() + " tries left" : "-");
+            field(out, "user PIN", i.pinState() + (i.pinTriesLeft().isPresent() ? " (" + TokenCommand.triesLeft(i.pinTriesLeft().getAsInt()) + ")" : ""));
+            field(out, "SO-PIN", i.soPinTriesLeft().isPresent() ? TokenCommand.triesLeft(i.soPinTriesLeft().getAsInt()) : "-");
             field(out, "DKEK", i.dkek().map(d -> (d.shares() == 1 ? "1 share" : d.shares() + " shares") + (d.complete()
                     ? ", key check value " + d.keyCheckValueHex() : ", " + d.outstanding() + " still to import"))
                     .orElse("none (key backup disabled)"));

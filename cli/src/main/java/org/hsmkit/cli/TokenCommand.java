@@ -141,7 +141,7 @@ final class TokenCommand {
             String location = infos.get(0).location();
             boolean oneLocation = infos.stream().allMatch(i -> i.location().equals(location));
             if (oneLocation) {
-                session.context().stdout().println((infos.get(0).kind().equals("soft") ? "file:   " : "module: ") + location);
+                session.context().stdout().printf("%-7s %s%n", locationName(infos.get(0)) + ":", location);
             }
             TextTable table = new TextTable("SLOT", "LABEL", "SERIAL", "MODEL", "PIN", "FLAGS", "URI");
             for (TokenInfo i : infos) {
@@ -173,7 +173,7 @@ final class TokenCommand {
             }
             PrintStream out = session.context().stdout();
             field(out, "kind", i.kind());
-            field(out, i.kind().equals("soft") ? "file" : "module", i.location());
+            field(out, locationName(i), i.location());
             if (i.slotId() >= 0) {
                 field(out, "slot", Long.toString(i.slotId()));
             }
@@ -195,7 +195,20 @@ final class TokenCommand {
 
     static String pinState(TokenInfo i) {
         String s = orDash(i.pinState());
-        return i.pinTriesLeft().isPresent() ? s + " (" + i.pinTriesLeft().getAsInt() + " tries left)" : s;
+        return i.pinTriesLeft().isPresent() ? s + " (" + triesLeft(i.pinTriesLeft().getAsInt()) + ")" : s;
+    }
+
+    static String triesLeft(int n) {
+        return n + (n == 1 ? " try left" : " tries left");
+    }
+
+    /** What the location of a token is: a key store file, a PKCS#11 module or a PC/SC reader. */
+    static String locationName(TokenInfo i) {
+        return switch (i.kind()) {
+            case "soft" -> "file";
+            case "card" -> "reader";
+            default -> "module";
+        };
     }
 
     static String orDash(String s) {

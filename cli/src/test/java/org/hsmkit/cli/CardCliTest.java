@@ -50,6 +50,9 @@ class CardCliTest {
         assertTrue(out.contains("1 share, 1 still to import"), out);
         assertTrue(out.contains("(" + tries + " tries left)"), out);
         assertEquals(tries, sim.userPinTriesLeft());
+        String token = cli.run(CardCli.on(0, "token", "info")).assertOk().stdout();
+        assertTrue(token.contains("reader:       " + CardCli.PCSC.readerName(0) + "\n"), "a reader, not a module: " + token);
+        assertTrue(token.contains("serial:       " + sim.serial()), token);
         String json = cli.run(CardCli.on(0, "card", "info", "--json")).assertOk().stdout();
         assertTrue(json.contains("\"serial\" : \"" + sim.serial() + "\""), json);
         assertTrue(json.contains("\"pinTriesLeft\" : " + tries + ","), json);

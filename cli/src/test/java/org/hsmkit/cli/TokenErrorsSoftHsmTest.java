@@ -94,7 +94,7 @@ class TokenErrorsSoftHsmTest {
         try {
             CliRun.Result list = CliRun.in(tmp).run("-t", hsm.uri(), "--module", hsm.module().toString(), "token", "list")
                     .assertOk();
-            assertTrue(list.stdout().contains("final try (1 tries left)"), list.stdout());
+            assertTrue(list.stdout().contains("final try (1 try left)"), list.stdout());
 
             Path wrong = wrongPinFile();
             CliRun.Result refused = hsmkit(wrong, "key", "list").assertExit(ExitCode.KEY);
