@@ -68,6 +68,21 @@ class FileSignatureCliTest {
         assertEquals(1, wrongAnchor.exit(), wrongAnchor.stderr());
     }
 
+    /** openssl still signs with SHA-1 when asked and verifies it; hsmkit says why it does not rely on it. */
+    @Test
+    void aSha1SignatureIsAVerificationFailureThatSaysWhy() throws Exception {
+        cli.write("old.bin", 700, 6);
+        org.hsmkit.testdata.ExternalTool.run(dir, "openssl", "cms", "-sign", "-md", "sha1", "-nodetach", "-binary", "-in", "old.bin",
+                "-signer", "alice-rsa2048.pem", "-inkey", "alice-rsa2048.key.pem", "-outform", "DER", "-out", "old.p7m").requireSuccess();
+        CmsCliFixture.Result v = cli.run("verify", "--trust", "root.pem", "-o", "old.out", "old.p7m");
+        assertEquals(1, v.exit(), v.stderr());
+        assertTrue(v.stderr().startsWith("hsmkit: error: the signature of CN=Alice RSA-2048") && v.stderr().contains(
+                " uses SHA-1, not relied on for signatures since 2014 (NIST SP 800-131A)\nhsmkit: hint: ask the signer to sign again"
+                + " with SHA-256 or a stronger hash\n"), v.stderr());
+        assertFalse(Files.exists(dir.resolve("old.out")), "content of an unverified signature is not released");
+        assertEquals(0, v.stdout().length);
+    }
+
     @Test
     void alteredContentFails() throws Exception {
         Path f = cli.write("altered.bin", 1000, 3);

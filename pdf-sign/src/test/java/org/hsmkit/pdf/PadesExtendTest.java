@@ -3,23 +3,9 @@ package org.hsmkit.pdf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Calendar;
 import java.util.List;
 
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.interactive.digitalsignature.ExternalSigningSupport;
-import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
-import org.bouncycastle.cert.jcajce.JcaCertStore;
-import org.bouncycastle.cms.CMSProcessableByteArray;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.testdata.TestPki;
 import org.hsmkit.testdata.TestUser;
@@ -77,25 +63,7 @@ class PadesExtendTest {
     void aSignatureMadeByOtherSoftwareIsExtended() throws Exception {
         // A plain adbe.pkcs7.detached signature as many tools make it (BC defaults, signing-time attribute).
         TestPki.Credential c = PdfTestSupport.pki().user(TestUser.CAROL_P384);
-        Path foreign = dir.resolve("foreign.pdf");
-        try (PDDocument doc = Loader.loadPDF(PdfTestSupport.corpus("pdfbox-sign_me.pdf").toFile());
-             OutputStream out = Files.newOutputStream(foreign)) {
-            PDSignature sig = new PDSignature();
-            sig.setFilter(PDSignature.FILTER_ADOBE_PPKLITE);
-            sig.setSubFilter(PDSignature.SUBFILTER_ADBE_PKCS7_DETACHED);
-            sig.setSignDate(Calendar.getInstance());
-            doc.addSignature(sig);
-            ExternalSigningSupport ext = doc.saveIncrementalForExternalSigning(out);
-            byte[] content;
-            try (InputStream in = ext.getContent()) {
-                content = in.readAllBytes();
-            }
-            CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-            gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
-                    .build(new JcaContentSignerBuilder("SHA384withECDSA").build(c.privateKey()), c.certificate()));
-            gen.addCertificates(new JcaCertStore(c.chain()));
-            ext.setSignature(gen.generate(new CMSProcessableByteArray(content), false).getEncoded());
-        }
+        Path foreign = PdfTestSupport.signedByOtherSoftware(dir.resolve("foreign.pdf"), "SHA384withECDSA", c);
         PdfReport before = PdfTestSupport.verifier().verify(foreign);
         assertEquals("PKCS#7 (not PAdES)", before.signatures().get(0).level(), before.toString());
         assertTrue(before.signatures().get(0).intact(), before.toString());

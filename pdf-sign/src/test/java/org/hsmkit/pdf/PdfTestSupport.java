@@ -49,6 +49,35 @@ final class PdfTestSupport {
         throw new AssertionError("corpus file " + name + " not found");
     }
 
+    /**
+     * {@code pdfbox-sign_me.pdf} signed into {@code out} as many other tools sign: adbe.pkcs7.detached,
+     * Bouncy Castle's default signed attributes (with signing-time), {@code algorithm} such as
+     * SHA384withECDSA, the signer's chain in the CMS.
+     */
+    static Path signedByOtherSoftware(Path out, String algorithm, TestPki.Credential signer) throws Exception {
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(corpus("pdfbox-sign_me.pdf").toFile());
+             java.io.OutputStream file = Files.newOutputStream(out)) {
+            var sig = new org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature();
+            sig.setFilter(org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature.FILTER_ADOBE_PPKLITE);
+            sig.setSubFilter(org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature.SUBFILTER_ADBE_PKCS7_DETACHED);
+            sig.setSignDate(java.util.Calendar.getInstance());
+            doc.addSignature(sig);
+            var ext = doc.saveIncrementalForExternalSigning(file);
+            byte[] content;
+            try (java.io.InputStream in = ext.getContent()) {
+                content = in.readAllBytes();
+            }
+            var gen = new org.bouncycastle.cms.CMSSignedDataGenerator();
+            gen.addSignerInfoGenerator(new org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder(
+                    new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(algorithm).build(signer.privateKey()),
+                            signer.certificate()));
+            gen.addCertificates(new org.bouncycastle.cert.jcajce.JcaCertStore(signer.chain()));
+            ext.setSignature(gen.generate(new org.bouncycastle.cms.CMSProcessableByteArray(content), false).getEncoded());
+        }
+        return out;
+    }
+
     static PdfVerifier verifier() {
         return PdfVerifier.trusting(List.of(pki().root().certificate()));
     }

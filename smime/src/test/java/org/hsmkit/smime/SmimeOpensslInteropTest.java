@@ -1,6 +1,7 @@
 package org.hsmkit.smime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import org.hsmkit.testdata.TestPki;
 import org.hsmkit.testdata.TestUser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -100,6 +102,21 @@ class SmimeOpensslInteropTest {
                 .read(TestMails.parse(Files.readAllBytes(dir.resolve(out))));
         assertTrue(report.verified(), () -> report.problems().toString());
         assertTrue(((String) report.content().getContent()).contains("signed by openssl"));
+    }
+
+    /** openssl still signs with SHA-1 when asked; a message carries no time-stamp that could prove it older than 2014. */
+    @Test
+    void aSha1SignatureFromOpensslIsIntactButNotVerified() throws Exception {
+        Files.writeString(dir.resolve("content.txt"), "signed with SHA-1\n");
+        TestUser user = TestUser.ALICE_RSA2048;
+        openssl("smime", "-sign", "-md", "sha1", "-in", "content.txt", "-text", "-signer", user.fileName() + ".pem", "-inkey",
+                user.fileName() + ".key.pem", "-certfile", "ca-chain.pem", "-from", user.email(), "-to", "bob@hsmkit.test",
+                "-subject", "old", "-out", "sha1.eml").requireSuccess();
+        SmimeReport report = SmimeReader.builder().trustAnchors(TestMails.anchors()).build()
+                .read(TestMails.parse(Files.readAllBytes(dir.resolve("sha1.eml"))));
+        assertFalse(report.verified());
+        assertTrue(report.problems().stream().anyMatch(p -> p.contains("uses SHA-1, not relied on for signatures since 2014")
+                && p.contains("ask the signer to sign again with SHA-256")), () -> report.problems().toString());
     }
 
     @ParameterizedTest(name = "{0} {1}")

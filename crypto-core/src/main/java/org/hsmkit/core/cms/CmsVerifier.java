@@ -27,6 +27,7 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
+import org.hsmkit.core.internal.cms.AlgorithmPolicy;
 import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.ContentDigests;
 import org.hsmkit.core.internal.cms.EnvelopeReader;
@@ -147,6 +148,11 @@ public final class CmsVerifier {
             throw HsmkitException.verification("the signature of " + subject + " does not verify",
                     "the content or the signature was altered");
         }
+        // a CMS signature carries no time-stamp: nothing proves it older than the algorithm's end
+        java.util.Optional<AlgorithmPolicy.Weakness> weak = AlgorithmPolicy.ofSigner(si, cert.getPublicKey());
+        if (weak.isPresent()) {
+            throw HsmkitException.verification(weak.get().of(subject), weak.get().hint());
+        }
         boolean[] ku = cert.getKeyUsage();
         if (ku != null && !ku[0] && !ku[1]) {
             throw HsmkitException.verification("the certificate of " + subject + " does not allow signing (key usage)",
@@ -164,7 +170,7 @@ public final class CmsVerifier {
             path.add(r.getTrustAnchor().getTrustedCert());
         } catch (CertPathBuilderException e) {
             throw HsmkitException.verification("the signature of " + subject + " is intact but the signer is untrusted: "
-                    + SignerVerification.reason(e), UNTRUSTED_HINT);
+                    + SignerVerification.reason(e), AlgorithmPolicy.WeakAlgorithm.among(e) ? AlgorithmPolicy.WeakAlgorithm.HINT : UNTRUSTED_HINT);
         }
         return new Signer(cert, when, SignerVerification.algorithmName(si), path);
     }

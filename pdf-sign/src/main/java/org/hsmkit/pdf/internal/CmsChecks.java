@@ -30,6 +30,7 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.tsp.TimeStampToken;
 import org.hsmkit.core.NameFormat;
+import org.hsmkit.core.internal.cms.AlgorithmPolicy;
 import org.hsmkit.core.internal.cms.SignedAttributesAsWritten;
 import org.hsmkit.pdf.SubIndication;
 
@@ -106,6 +107,12 @@ final class CmsChecks {
             }
             for (TimeStampToken t : Increments.signatureTimestamps(si)) {
                 signatureTimestamp(t, si.getSignature(), sig, pool);
+            }
+            java.util.Optional<AlgorithmPolicy.Weakness> weak = AlgorithmPolicy.ofSigner(si, cert.getPublicKey());
+            if (sig.intact && weak.isPresent() && weak.get().refused(sig.proven)) {
+                sig.fail(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, (weak.get().key() ? "the signer's key " : "the signature ")
+                        + weak.get().what().replaceFirst("^has a", "is a") + ", not relied on for signatures since "
+                        + weak.get().until().toString().substring(0, 4) + ", and no trusted time-stamp proves it was made before");
             }
             if (!integrityOnly) {
                 Set<X509Certificate> certs = pool.with(cms.getCertificates());

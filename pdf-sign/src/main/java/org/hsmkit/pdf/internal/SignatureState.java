@@ -80,6 +80,8 @@ final class SignatureState {
             case REVOKED -> "the signer's certificate was revoked before the time the signer claims to have signed";
             case NO_SIGNING_CERTIFICATE_FOUND -> "the signer's certificate is missing or is not the one the signature names";
             case CHAIN_CONSTRAINTS_FAILURE -> "the signer's certificate is not allowed to sign (key usage)";
+            case CRYPTO_CONSTRAINTS_FAILURE_NO_POE -> it + " is intact, but it or a certificate of its path uses an algorithm or key"
+                    + " size no longer relied on, and no trusted time-stamp proves it was made while it still was";
             case REVOKED_NO_POE -> "the signer's certificate is revoked, and no time-stamp proves " + it + " was made before";
             case REVOKED_CA_NO_POE -> "a CA certificate of the signer's path is revoked, and no time-stamp proves " + it
                     + " was made before";

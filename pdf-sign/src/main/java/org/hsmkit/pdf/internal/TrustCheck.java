@@ -19,6 +19,7 @@ import java.util.Set;
 
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.hsmkit.core.NameFormat;
+import org.hsmkit.core.internal.cms.AlgorithmPolicy;
 import org.hsmkit.core.internal.cms.SignerVerification;
 import org.hsmkit.pdf.SubIndication;
 
@@ -127,7 +128,8 @@ final class TrustCheck {
         }
         try {
             CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
-            PKIXParameters params = SignerVerification.pathRules(new PKIXParameters(Set.of(ta)));
+            // 'at' is the time a trusted time-stamp proves, else now
+            PKIXParameters params = SignerVerification.pathRules(new PKIXParameters(Set.of(ta)), at);
             params.setRevocationEnabled(false);
             params.setDate(Date.from(at));
             CertPathValidator.getInstance("PKIX").validate(cp, params);
@@ -136,6 +138,10 @@ final class TrustCheck {
             boolean outOfBounds = e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
                     || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID;
             boolean usage = e.getReason() == PKIXReason.INVALID_KEY_USAGE;
+            if (AlgorithmPolicy.WeakAlgorithm.among(e)) {
+                return new Trust(false, SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, SignerVerification.reason(e)
+                        + ", and no trusted time-stamp proves the signature was made before", revocation, complete, revoked);
+            }
             return new Trust(false, outOfBounds ? SubIndication.OUT_OF_BOUNDS_NO_POE
                     : usage ? SubIndication.CHAIN_CONSTRAINTS_FAILURE : SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE,
                     "the certificate path is not valid at " + at + ": " + e.getMessage(), revocation, complete, revoked);

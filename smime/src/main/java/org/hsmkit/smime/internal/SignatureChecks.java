@@ -47,6 +47,7 @@ import org.bouncycastle.util.Store;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
+import org.hsmkit.core.internal.cms.AlgorithmPolicy;
 import org.hsmkit.core.internal.cms.SignerVerification;
 import org.hsmkit.smime.SignatureReport;
 
@@ -163,8 +164,12 @@ public final class SignatureChecks {
         try {
             SignerVerification.SignatureValue value = SignerVerification.signatureValue(signer, cert, holder);
             signatureValid = value != SignerVerification.SignatureValue.INVALID;
+            java.util.Optional<AlgorithmPolicy.Weakness> weak = AlgorithmPolicy.ofSigner(signer, cert.getPublicKey());
             if (!signatureValid) {
                 problems.add("the signature does not match the content (tampered or corrupted)");
+            } else if (weak.isPresent()) {
+                // a message carries no time-stamp: nothing proves it older than the algorithm's end
+                problems.add(weak.get().of(name) + "; " + weak.get().hint());
             } else if (value == SignerVerification.SignatureValue.VALID_AS_WRITTEN) {
                 notes.add("the signed attributes are not DER-encoded (their set is not sorted); the signature verifies over"
                         + " them as the signer wrote them, as openssl and gpgsm check it");

@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
@@ -21,9 +22,11 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -122,7 +125,7 @@ public final class SignerVerification {
             throws GeneralSecurityException {
         PKIXCertPathBuilderResult r = null;
         try {
-            r = build(anchors, cert, pool, at, null);
+            r = build(anchors, cert, pool, at, null, true);
         } catch (GeneralSecurityException | RuntimeException jdkRefused) {
             // Bouncy Castle decides below
         }
@@ -130,9 +133,36 @@ public final class SignerVerification {
             r = alone(anchors, cert, at);
         }
         if (r == null) {
-            r = build(anchors, cert, pool, at, Providers.bc());
+            try {
+                r = build(anchors, cert, pool, at, Providers.bc(), true);
+            } catch (CertPathBuilderException refused) {
+                throw weakPath(anchors, cert, pool, at).orElse(refused);
+            }
         }
         return r;
+    }
+
+    /**
+     * When a path exists but {@link AlgorithmPolicy} refuses a certificate of it, a refusal that
+     * names that certificate and why. Bouncy Castle's builder reports only that it found no issuer.
+     */
+    private static Optional<CertPathBuilderException> weakPath(Set<TrustAnchor> anchors, X509Certificate cert,
+            Collection<X509Certificate> pool, Date at) {
+        PKIXCertPathBuilderResult r;
+        try {
+            r = build(anchors, cert, pool, at, Providers.bc(), false);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return Optional.empty();
+        }
+        for (Certificate c : r.getCertPath().getCertificates()) {
+            X509Certificate x = (X509Certificate) c;
+            Optional<AlgorithmPolicy.Weakness> w = AlgorithmPolicy.ofCertificate(x);
+            if (w.isPresent()) {
+                String why = "the certificate " + NameFormat.format(x.getSubjectX500Principal()) + " " + w.get().explained();
+                return Optional.of(new CertPathBuilderException(why, new AlgorithmPolicy.WeakAlgorithm(why)));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -145,10 +175,27 @@ public final class SignerVerification {
      * <li>a certificate's signature must be a whole number of bytes. The JDK accepts a signature
      * BIT STRING that declares unused bits when they are zero, so the same signed certificate
      * could come in several encodings (found by fuzzing: a corpus certificate with one byte
-     * changed verified as itself); openssl refuses it.</li>
+     * changed verified as itself); openssl refuses it;</li>
+     * <li>no certificate of the path may be signed with MD5 or SHA-1 or have a short key
+     * ({@link AlgorithmPolicy}). Bouncy Castle's builder, which decides what the JDK's refuses,
+     * would otherwise accept even an MD5 signature.</li>
      * </ul>
      */
     public static <P extends PKIXParameters> P pathRules(P params) {
+        return pathRules(params, null);
+    }
+
+    /**
+     * {@link #pathRules(PKIXParameters)}, and {@link AlgorithmPolicy}'s judgement of every
+     * certificate of the path with {@code proven} as the time a time-stamp proves (null: none).
+     */
+    public static <P extends PKIXParameters> P pathRules(P params, Instant proven) {
+        formRules(params).addCertPathChecker(AlgorithmPolicy.pathChecker(proven));
+        return params;
+    }
+
+    /** The rules without the algorithm policy's. */
+    private static <P extends PKIXParameters> P formRules(P params) {
         params.setPolicyQualifiersRejected(false);
         params.addCertPathChecker(new WholeByteSignatures());
         return params;
@@ -168,24 +215,9 @@ public final class SignerVerification {
     }
 
     /** Refuses a certificate whose signature BIT STRING declares unused bits. */
-    private static final class WholeByteSignatures extends PKIXCertPathChecker {
+    private static final class WholeByteSignatures extends PerCertificateChecker {
         @Override
-        public void init(boolean forward) {
-            // stateless
-        }
-
-        @Override
-        public boolean isForwardCheckingSupported() {
-            return true;
-        }
-
-        @Override
-        public Set<String> getSupportedExtensions() {
-            return null;
-        }
-
-        @Override
-        public void check(Certificate cert, Collection<String> unresolvedCritExts) throws CertPathValidatorException {
+        void check(X509Certificate cert) throws CertPathValidatorException {
             int padBits;
             try {
                 padBits = org.bouncycastle.asn1.x509.Certificate.getInstance(cert.getEncoded()).getSignature().getPadBits();
@@ -193,7 +225,7 @@ public final class SignerVerification {
                 throw new CertPathValidatorException("a certificate of the path cannot be read: " + e.getMessage(), e);
             }
             if (padBits != 0) {
-                throw new CertPathValidatorException("the certificate " + NameFormat.format(((X509Certificate) cert).getSubjectX500Principal())
+                throw new CertPathValidatorException("the certificate " + NameFormat.format(cert.getSubjectX500Principal())
                         + " is malformed: its signature declares " + padBits + " unused bit(s)");
             }
         }
@@ -214,10 +246,11 @@ public final class SignerVerification {
     }
 
     private static PKIXCertPathBuilderResult build(Set<TrustAnchor> anchors, X509Certificate cert, Collection<X509Certificate> pool,
-            Date at, Provider provider) throws GeneralSecurityException {
+            Date at, Provider provider, boolean judgeAlgorithms) throws GeneralSecurityException {
         X509CertSelector target = new X509CertSelector();
         target.setCertificate(cert);
-        PKIXBuilderParameters params = pathRules(new PKIXBuilderParameters(anchors, target));
+        PKIXBuilderParameters params = judgeAlgorithms ? pathRules(new PKIXBuilderParameters(anchors, target))
+                : formRules(new PKIXBuilderParameters(anchors, target));
         params.setRevocationEnabled(false);
         params.setDate(at);
         CollectionCertStoreParameters certs = new CollectionCertStoreParameters(pool);

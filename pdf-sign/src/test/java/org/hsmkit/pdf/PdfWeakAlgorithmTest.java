@@ -1,0 +1,47 @@
+package org.hsmkit.pdf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.hsmkit.testdata.TestUser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A PDF signature made today with SHA-1 (as old signing software still makes them) is intact but
+ * INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE_NO_POE: no time-stamp proves it existed before SHA-1
+ * stopped being relied on. The EU DSS validator gives the same verdict.
+ */
+class PdfWeakAlgorithmTest {
+    @TempDir
+    Path dir;
+
+    private Path signedWith(String algorithm, TestUser user) throws Exception {
+        return PdfTestSupport.signedByOtherSoftware(dir.resolve(algorithm + ".pdf"), algorithm, PdfTestSupport.pki().user(user));
+    }
+
+    @Test
+    void aSha1SignatureWithoutATimeStampIsIndeterminateForItsAlgorithm() throws Exception {
+        Path pdf = signedWith("SHA1withRSA", TestUser.ALICE_RSA2048);
+        SignatureReport s = PdfTestSupport.verifier().verify(pdf).signatures().get(0);
+        assertTrue(s.intact(), s.toString());
+        assertEquals(Indication.INDETERMINATE, s.indication(), s.toString());
+        assertEquals(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, s.subIndication(), s.toString());
+        assertTrue(s.failures().stream().anyMatch(f -> f.startsWith("the signature uses SHA-1, not relied on for signatures since 2014")),
+                s.failures().toString());
+        DssOracle.Verdict dss = DssOracle.validate(pdf, true);
+        assertEquals("INDETERMINATE", dss.indications().get(0), dss.toString());
+        assertEquals("CRYPTO_CONSTRAINTS_FAILURE_NO_POE", dss.details().get(0).subIndication(), dss.toString());
+    }
+
+    /** The same signer with SHA-256 passes: the test above fails for the algorithm alone. */
+    @Test
+    void theSameSignatureWithSha256Passes() throws Exception {
+        Path pdf = signedWith("SHA256withRSA", TestUser.ALICE_RSA2048);
+        SignatureReport s = PdfTestSupport.verifier().verify(pdf).signatures().get(0);
+        assertEquals(Indication.TOTAL_PASSED, s.indication(), s.toString());
+        assertEquals("TOTAL_PASSED", DssOracle.validate(pdf, true).indications().get(0));
+    }
+}
