@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.KeyIdentifier;
+import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
 import org.bouncycastle.bcpg.SignatureSubpacketTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPOnePassSignature;
@@ -19,6 +20,7 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProv
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
+import org.hsmkit.core.internal.cms.AlgorithmPolicy;
 import org.hsmkit.core.internal.openpgp.OpenPgpKeys;
 
 /**
@@ -113,6 +115,7 @@ final class SignatureCheck {
                 || !new KeyIdentifier(key.getFingerprint(), key.getKeyID()).isPresentIn(signature.getKeyIdentifiers()))) {
             throw HsmkitException.verification("the signature does not match its one-pass header", "the message was altered");
         }
+        checkKeySize(key, fpr);
         Instant created = signature.getCreationTime().toInstant();
         checkSubpackets(signature, created, fpr);
         Optional<Instant> expiredSince = KeyValidity.check(certificate, key, created, acceptExpiredSince);
@@ -181,11 +184,30 @@ final class SignatureCheck {
     }
 
     private static void checkHash(int hash) {
-        if (hash == HashAlgorithmTags.MD5 || hash == HashAlgorithmTags.SHA1 || hash == HashAlgorithmTags.RIPEMD160) {
-            throw HsmkitException.verification("the signature uses a broken hash algorithm (" + hash + ")",
-                    "ask the signer for a SHA-256 (or stronger) signature");
+        String name = switch (hash) {
+            case HashAlgorithmTags.MD5 -> "MD5";
+            case HashAlgorithmTags.SHA1 -> "SHA-1";
+            case HashAlgorithmTags.RIPEMD160 -> "RIPEMD-160";
+            default -> "";
+        };
+        // a signature's creation time is the signer's claim: it cannot prove the signature older
+        Optional<AlgorithmPolicy.Weakness> weak = AlgorithmPolicy.ofHash(name);
+        if (weak.isPresent()) {
+            throw HsmkitException.verification("the signature " + weak.get().explained(), weak.get().hint());
         }
         OpenPgpKeys.jcaHashName(hash);
+    }
+
+    /** A signer's key below the policy's size, as for CMS signers. */
+    private static void checkKeySize(PGPPublicKey key, String fingerprint) {
+        int algorithm = key.getAlgorithm();
+        AlgorithmPolicy.KeyKind kind = algorithm == PublicKeyAlgorithmTags.RSA_GENERAL || algorithm == PublicKeyAlgorithmTags.RSA_SIGN
+                ? AlgorithmPolicy.KeyKind.RSA : algorithm == PublicKeyAlgorithmTags.DSA ? AlgorithmPolicy.KeyKind.DSA
+                : algorithm == PublicKeyAlgorithmTags.ECDSA ? AlgorithmPolicy.KeyKind.ELLIPTIC_CURVE : null;
+        Optional<AlgorithmPolicy.Weakness> weak = kind == null ? Optional.empty() : AlgorithmPolicy.ofKeySize(kind, key.getBitStrength());
+        if (weak.isPresent()) {
+            throw HsmkitException.verification("the signer's key " + fingerprint + " " + weak.get().explained(), weak.get().hint());
+        }
     }
 
     private static PGPContentVerifierBuilderProvider verifiers(PGPPublicKey key) {

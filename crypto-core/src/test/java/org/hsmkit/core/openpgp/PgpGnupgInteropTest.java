@@ -2,6 +2,7 @@ package org.hsmkit.core.openpgp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.hsmkit.core.AtomicOutput;
+import org.hsmkit.core.ErrorKind;
+import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.KeyType;
 import org.hsmkit.core.PinSource;
 import org.hsmkit.core.Token;
@@ -355,6 +358,34 @@ class PgpGnupgInteropTest {
                 .requireSuccess();
         PgpDecryptor.Decryption d = decrypt(PgpTestKeys.key(TestUser.BOB_P256), dir.resolve("from-modern.gpg"), v);
         assertEquals(fpr, d.signatures().get(0).certificateFingerprint());
+    }
+
+    /**
+     * What gpg 2.2 still makes and accepts: a signature with SHA-1 (--digest-algo), and one by an
+     * RSA-1024 key. hsmkit refuses both, as it refuses them in CMS, saying what is weak; the same
+     * key's SHA-256 signature names its key size, not the hash.
+     */
+    @Test
+    void gpgSignaturesWithSha1OrAnRsa1024KeyAreRefusedSayingWhy() throws Exception {
+        gpg.run("--quick-generate-key", "Weak <weak@hsmkit.test>", "rsa1024", "sign", "never").requireSuccess();
+        String weak = gpg.fingerprints("weak@hsmkit.test").get(0);
+        gpg.run("--quick-generate-key", "Sha1 <sha1@hsmkit.test>", "ed25519", "sign", "never").requireSuccess();
+        String sha1 = gpg.fingerprints("sha1@hsmkit.test").get(0);
+        PgpVerifier v = PgpVerifier.trusting(PgpCertificate.read(new ByteArrayInputStream(
+                gpg.run("--export", weak, sha1).requireSuccess().stdout())));
+
+        gpg.run("-u", sha1, "--digest-algo", "SHA1", "-o", "sha1.sig", "--detach-sign", "plain.txt").requireSuccess();
+        HsmkitException e = assertThrows(HsmkitException.class,
+                () -> v.verifyDetached(Files.newInputStream(dir.resolve("sha1.sig")), new ByteArrayInputStream(plain)));
+        assertEquals(ErrorKind.VERIFICATION_FAILED, e.kind());
+        assertEquals("the signature uses SHA-1, not relied on for signatures since 2014 (NIST SP 800-131A)", e.getMessage());
+
+        gpg.run("-u", weak, "--digest-algo", "SHA256", "-o", "weak.sig", "--detach-sign", "plain.txt").requireSuccess();
+        e = assertThrows(HsmkitException.class,
+                () -> v.verifyDetached(Files.newInputStream(dir.resolve("weak.sig")), new ByteArrayInputStream(plain)));
+        assertEquals("the signer's key " + weak + " has a 1024-bit RSA key, not relied on for signatures since 2014"
+                + " (NIST SP 800-131A)", e.getMessage());
+        assertTrue(e.hint().orElseThrow().startsWith("the signer needs a new key pair"), e.hint().toString());
     }
 
     /** gpg's signature with a critical notation: gpg calls it BAD ("unknown critical bit"), and hsmkit fails it too. */

@@ -93,26 +93,43 @@ public final class AlgorithmPolicy {
 
     /** A key whose size is below the policy's. */
     public static Optional<Weakness> ofKey(PublicKey key) {
-        int bits;
-        String kind;
-        int least;
         if (key instanceof RSAPublicKey rsa) {
-            bits = rsa.getModulus().bitLength();
-            kind = "RSA";
-            least = 2048;
+            return ofKeySize(KeyKind.RSA, rsa.getModulus().bitLength());
         } else if (key instanceof DSAPublicKey dsa && dsa.getParams() != null) {
-            bits = dsa.getParams().getP().bitLength();
-            kind = "DSA";
-            least = 2048;
+            return ofKeySize(KeyKind.DSA, dsa.getParams().getP().bitLength());
         } else if (key instanceof ECPublicKey ec) {
-            bits = ec.getParams().getCurve().getField().getFieldSize();
-            kind = "elliptic-curve";
-            least = 224;
-        } else {
-            return Optional.empty();
+            return ofKeySize(KeyKind.ELLIPTIC_CURVE, ec.getParams().getCurve().getField().getFieldSize());
         }
-        return bits < least ? Optional.of(new Weakness("has a " + bits + "-bit " + kind + " key", SHORT_KEYS_AND_SHA1_UNTIL, true))
+        return Optional.empty();
+    }
+
+    /** The kinds of key whose size the policy judges, with the least size relied on. */
+    public enum KeyKind {
+        RSA("RSA", 2048), DSA("DSA", 2048), ELLIPTIC_CURVE("elliptic-curve", 224);
+
+        private final String words;
+        private final int least;
+
+        KeyKind(String words, int least) {
+            this.words = words;
+            this.least = least;
+        }
+    }
+
+    /** A key of {@code kind} with {@code bits} bits, when that is below the policy's size. */
+    public static Optional<Weakness> ofKeySize(KeyKind kind, int bits) {
+        return bits < kind.least ? Optional.of(new Weakness("has a " + bits + "-bit " + kind.words + " key", SHORT_KEYS_AND_SHA1_UNTIL, true))
                 : Optional.empty();
+    }
+
+    /** A hash named as in {@code "SHA-1"}, {@code "MD5"}, {@code "RIPEMD-160"}, when it is weak for signatures. */
+    public static Optional<Weakness> ofHash(String name) {
+        return switch (name) {
+            case "MD2", "MD4", "MD5" -> Optional.of(new Weakness("uses " + name, MD5_UNTIL, false));
+            // RIPEMD-160 has SHA-1's size and was never approved by NIST
+            case "SHA-1", "RIPEMD-160" -> Optional.of(new Weakness("uses " + name, SHORT_KEYS_AND_SHA1_UNTIL, false));
+            default -> Optional.empty();
+        };
     }
 
     /**
@@ -156,10 +173,7 @@ public final class AlgorithmPolicy {
 
     private static Optional<Weakness> digest(String oid) {
         String name = oid == null ? null : DIGESTS.get(oid);
-        if (name == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new Weakness("uses " + name, name.equals("SHA-1") ? SHORT_KEYS_AND_SHA1_UNTIL : MD5_UNTIL, false));
+        return name == null ? Optional.empty() : ofHash(name);
     }
 
     /** RSASSA-PSS names its hash in its parameters; absent parameters mean SHA-1 (RFC 4055). */
