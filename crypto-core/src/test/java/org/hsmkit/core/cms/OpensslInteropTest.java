@@ -141,6 +141,23 @@ class OpensslInteropTest {
         assertEquals(cipher.equals("-des3"), !d.cipher().isWritable());
     }
 
+    /** A cipher hsmkit does not read is named, not only given as an OID, and nothing is written. */
+    @Test
+    void aCamelliaFileIsAnInputErrorNamingTheCipher() throws Exception {
+        ExternalTool.run(dir, "openssl", "cms", "-encrypt", "-binary", "-camellia-256-cbc", "-outform", "DER",
+                "-in", "plain.bin", "-out", "camellia.p7m", "alice-rsa2048.pem").requireSuccess();
+        Path target = dir.resolve("camellia.out");
+        org.hsmkit.core.HsmkitException e = org.junit.jupiter.api.Assertions.assertThrows(org.hsmkit.core.HsmkitException.class, () -> {
+            try (InputStream in = Files.newInputStream(dir.resolve("camellia.p7m")); AtomicOutput out = AtomicOutput.toFile(target, true)) {
+                CmsDecryptor.withKeys(token.keys()).decrypt(in, out);
+                out.commit();
+            }
+        });
+        assertEquals(org.hsmkit.core.ErrorKind.INPUT, e.kind());
+        assertEquals("unsupported content cipher CAMELLIA-256/CBC (1.2.392.200011.61.1.1.1.4)", e.getMessage());
+        org.junit.jupiter.api.Assertions.assertFalse(Files.exists(target));
+    }
+
     @Test
     void streamingOpensslOutputDecryptsToo() throws Exception {
         ExternalTool.run(dir, "openssl", "cms", "-encrypt", "-stream", "-binary", "-aes-256-gcm", "-outform", "PEM",

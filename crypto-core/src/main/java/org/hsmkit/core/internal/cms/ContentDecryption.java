@@ -102,7 +102,7 @@ public final class ContentDecryption {
      */
     public static ContentDecryption of(AlgorithmIdentifier alg, byte[] contentKey) {
         ContentCipher c = ContentCipher.fromOid(alg.getAlgorithm()).orElseThrow(() -> HsmkitException.input(
-                "unsupported content cipher " + alg.getAlgorithm().getId(), "hsmkit reads AES-GCM, AES-CBC and (for old mail) 3DES-CBC"));
+                "unsupported content cipher " + cipherName(alg.getAlgorithm()), "hsmkit reads AES-GCM, AES-CBC and (for old mail) 3DES-CBC"));
         try {
             return new ContentDecryption(c, contentKey, alg);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -229,5 +229,11 @@ public final class ContentDecryption {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** "CAMELLIA-256-CBC (1.2.392.200011.61.1.1.1.4)", or the OID alone when Bouncy Castle has no name for it. */
+    private static String cipherName(org.bouncycastle.asn1.ASN1ObjectIdentifier oid) {
+        String name = new org.bouncycastle.operator.DefaultAlgorithmNameFinder().getAlgorithmName(oid);
+        return name.equals(oid.getId()) ? name : name + " (" + oid.getId() + ")";
     }
 }
