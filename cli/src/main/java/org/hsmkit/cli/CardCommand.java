@@ -52,7 +52,8 @@ final class CardCommand {
             field(out, "user PIN", i.pinState() + (i.pinTriesLeft().isPresent() ? " (" + TokenCommand.triesLeft(i.pinTriesLeft().getAsInt()) + ")" : ""));
             field(out, "SO-PIN", i.soPinTriesLeft().isPresent() ? TokenCommand.triesLeft(i.soPinTriesLeft().getAsInt()) : "-");
             field(out, "DKEK", i.dkek().map(d -> (d.shares() == 1 ? "1 share" : d.shares() + " shares") + (d.complete()
-                    ? ", key check value " + d.keyCheckValueHex() : ", " + d.outstanding() + " still to import"))
+                    ? ", key check value " + d.keyCheckValueHex() + (d.zero() ? " " + CardDkekCommand.ZERO : "")
+                    : ", " + d.outstanding() + " still to import"))
                     .orElse("none (key backup disabled)"));
             out.flush();
             return ExitCode.OK;

@@ -44,9 +44,13 @@ final class CardDkekCommand {
         }
         CardCommand.field(out, "DKEK shares", Integer.toString(s.shares()));
         CardCommand.field(out, "outstanding", Integer.toString(s.outstanding()));
-        CardCommand.field(out, "key check", s.complete() ? s.keyCheckValueHex() : "- (import the outstanding shares first)");
+        CardCommand.field(out, "key check", !s.complete() ? "- (import the outstanding shares first)"
+                : s.zero() ? s.keyCheckValueHex() + " " + ZERO : s.keyCheckValueHex());
         out.flush();
     }
+
+    /** What a zero DKEK is, wherever its key check value is shown. */
+    static final String ZERO = "(ALL ZEROS: the shares cancel out; initialise the device again)";
 
     /** The DKEK state in JSON, as {@code card dkek status} and {@code card info} print it: the key check value in hex. */
     record Json(int shares, int outstanding, String keyCheckValue) {

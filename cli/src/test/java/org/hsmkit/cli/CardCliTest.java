@@ -235,6 +235,30 @@ class CardCliTest {
         cli.run(CardCli.on(0, "card", "dkek", "import", "missing.dkek")).assertExit(5);
     }
 
+    /** The same share file imported twice: the device takes it and its DKEK becomes zero; hsmkit says so, and how to recover. */
+    @Test
+    void aShareFileImportedTwiceIsAKeyErrorAndTheStatusShowsTheZeroDkek() throws Exception {
+        try (java.io.InputStream in = CardCliTest.class.getResourceAsStream("/card-vectors/sc-hsm-tool-password.dkek")) {
+            Files.copy(in, dir.resolve("custodian.dkek"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        CardCli.insert(1, SmartCardHsmSimulator.builder().dkekShares(2).build());
+        try {
+            CliRun pw = cli.withEnv("SHARE_PW", "custodian password 1");
+            pw.run(CardCli.on(1, "card", "dkek", "import", "custodian.dkek", "--password-env", "SHARE_PW")).assertOk();
+            CliRun.Result twice = pw.run(CardCli.on(1, "card", "dkek", "import", "custodian.dkek", "--password-env", "SHARE_PW"))
+                    .assertExit(3);
+            assertTrue(twice.errorLine().endsWith("is now all zeros: its shares cancel out (was a share file imported twice?),"
+                    + " so anyone could unwrap its key backups; hsmkit will back up no key under it"), twice.stderr());
+            assertEquals("hsmkit: hint: initialise the device again (hsmkit card init --dkek-shares 2 --yes, which wipes it)"
+                    + " and import each custodian's share once", twice.hintLine());
+            assertTrue(twice.stdout().isEmpty(), twice.stdout());
+            String status = cli.run(CardCli.on(1, "card", "dkek", "status")).assertOk().stdout();
+            assertTrue(status.contains("key check:    66687AADF862BD77 (ALL ZEROS: the shares cancel out;"), status);
+        } finally {
+            CardCli.PCSC.remove(1);
+        }
+    }
+
     /**
      * OpenPGP with a card key through hsmkit's own SmartCard-HSM driver ({@code -t card:}): the
      * creation time kept on the card gives the same fingerprint twice, the card decrypts (ECDH)

@@ -25,6 +25,14 @@ public record DkekStatus(int shares, int outstanding, byte[] keyCheckValue) {
         return outstanding == 0;
     }
 
+    /**
+     * Whether the DKEK is all zeros: its shares cancelled out, as when the same share file was
+     * imported twice. Anyone can then unwrap what the device wraps.
+     */
+    public boolean zero() {
+        return complete() && shares > 0 && java.security.MessageDigest.isEqual(keyCheckValue, DkekShare.keyCheckValue(new byte[32]));
+    }
+
     /** The key check value in hex, as sc-hsm-tool prints it (upper case, no separators). */
     public String keyCheckValueHex() {
         return HexFormat.of().withUpperCase().formatHex(keyCheckValue);

@@ -43,6 +43,39 @@ class KeyBackupTest {
         return card.importDkekShare(DkekShare.of(SHARE_2));
     }
 
+    /**
+     * The DKEK is the exclusive or of its shares: a share imported twice cancels itself. The device
+     * takes it; hsmkit sees it in the key check value, says so, and backs up nothing under a zero DKEK.
+     */
+    @Test
+    void aShareImportedTwiceIsAKeyErrorAndAZeroDkekBacksUpNothing() {
+        try (CardFixture a = new CardFixture(twoShares(), 0); SmartCardHsm card = a.open()) {
+            card.importDkekShare(DkekShare.of(SHARE_1));
+            HsmkitException twice = assertThrows(HsmkitException.class, () -> card.importDkekShare(DkekShare.of(SHARE_1)));
+            assertEquals(ErrorKind.KEY, twice.kind());
+            assertTrue(twice.getMessage().contains("is now all zeros: its shares cancel out"), twice.getMessage());
+            DkekStatus s = card.dkekStatus();
+            assertTrue(s.complete() && s.zero(), "the device took the share: the state is what the message says");
+            TokenKey k = card.generateKey(KeyType.EC_P256, "unsafe", HexFormat.of().parseHex("43"));
+            HsmkitException backup = assertThrows(HsmkitException.class, () -> card.backup(k));
+            assertTrue(backup.getMessage().contains("is all zeros") && backup.getMessage().contains("nothing was backed up"),
+                    backup.getMessage());
+        }
+        // with three shares the two copies cancel and the DKEK is the third share alone
+        try (CardFixture b = new CardFixture(SmartCardHsmSimulator.builder().dkekShares(3).build(), 1); SmartCardHsm card = b.open()) {
+            card.importDkekShare(DkekShare.of(SHARE_1));
+            card.importDkekShare(DkekShare.of(SHARE_1));
+            HsmkitException alone = assertThrows(HsmkitException.class, () -> card.importDkekShare(DkekShare.of(SHARE_2)));
+            assertTrue(alone.getMessage().contains("is now this one share alone (key check value "
+                    + card.dkekStatus().keyCheckValueHex() + ")"), alone.getMessage());
+            assertFalse(card.dkekStatus().zero());
+        }
+        // two different shares are fine, and so is the first share of a device
+        try (CardFixture c = new CardFixture(twoShares(), 0); SmartCardHsm card = c.open()) {
+            assertFalse(importBoth(card).zero());
+        }
+    }
+
     @Test
     void aBackupRestoresOnASecondDeviceWithTheSameSharesAndSignsThere() throws Exception {
         WrappedKey backup;

@@ -122,9 +122,32 @@ final class CardManagement {
                 r = applet().dkek(value);
             }
             ScHsmApplet.check(r, "the DKEK share");
-            return parse(r.data());
+            DkekStatus after = parse(r.data());
+            refuseCancelledShares(after, share, before.shares() - before.outstanding());
+            return after;
         } finally {
             Arrays.fill(value, (byte) 0);
+        }
+    }
+
+    /**
+     * The DKEK is the XOR of its shares, so a share imported twice cancels itself: the DKEK becomes
+     * zero, or the one share imported last. The device cannot tell; the key check value can.
+     */
+    private void refuseCancelledShares(DkekStatus after, DkekShare last, int importedBefore) {
+        if (!after.complete() || importedBefore == 0) {
+            return;
+        }
+        String hint = "initialise the device again (hsmkit card init --dkek-shares " + after.shares()
+                + " --yes, which wipes it) and import each custodian's share once";
+        if (after.zero()) {
+            throw HsmkitException.key("the DKEK of " + token.name() + " is now all zeros: its shares cancel out (was a share file"
+                    + " imported twice?), so anyone could unwrap its key backups; hsmkit will back up no key under it", hint);
+        }
+        if (java.security.MessageDigest.isEqual(after.keyCheckValue(), last.keyCheckValue())) {
+            throw HsmkitException.key("the DKEK of " + token.name() + " is now this one share alone (key check value "
+                    + after.keyCheckValueHex() + "): the shares imported before it cancel out (was a share file imported twice?),"
+                    + " so its holder alone could unwrap the key backups", hint);
         }
     }
 
@@ -160,6 +183,11 @@ final class CardManagement {
         if (!s.complete()) {
             throw HsmkitException.key("the DKEK of " + token.name() + " is incomplete: " + s.outstanding() + " of "
                     + s.shares() + " shares still to import", "import the missing shares: hsmkit card dkek import FILE");
+        }
+        if (s.zero()) {
+            throw HsmkitException.key("the DKEK of " + token.name() + " is all zeros (its shares cancel out), so anyone could"
+                    + " unwrap a backup made under it; nothing was backed up", "initialise the device again (hsmkit card init"
+                    + " --dkek-shares " + s.shares() + " --yes, which wipes it) and import each custodian's share once");
         }
         return s;
     }
