@@ -44,4 +44,25 @@ class PdfWeakAlgorithmTest {
         assertEquals(Indication.TOTAL_PASSED, s.indication(), s.toString());
         assertEquals("TOTAL_PASSED", DssOracle.validate(pdf, true).indications().get(0));
     }
+
+    /**
+     * A time-stamp signed with SHA-1 proves no time (a forged one could claim any), so the
+     * signature is judged now, as without one, and a warning says why.
+     */
+    @Test
+    void aSha1TimeStampProvesNoTime() throws Exception {
+        Path pdf = dir.resolve("weak-tsa.pdf");
+        PdfTestSupport.responders().timestampSignatureAlgorithm("SHA1withRSA");
+        try {
+            PadesSigner.builder(PdfTestSupport.key(TestUser.ALICE_RSA2048)).level(PadesLevel.B_T)
+                    .tsa(PdfTestSupport.responders().tsaUrl()).build().sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), pdf, false);
+        } finally {
+            PdfTestSupport.responders().timestampSignatureAlgorithm("SHA256withRSA");
+        }
+        SignatureReport s = PdfTestSupport.verifier().verify(pdf).signatures().get(0);
+        assertEquals(null, s.provenTime(), s.toString());
+        assertTrue(s.warnings().contains("the signature time-stamp uses SHA-1, not relied on for signatures since 2014"
+                + " (NIST SP 800-131A); its time is not used"), s.warnings().toString());
+        assertEquals(Indication.TOTAL_PASSED, s.indication(), "the signature itself is sound and judged now: " + s);
+    }
 }

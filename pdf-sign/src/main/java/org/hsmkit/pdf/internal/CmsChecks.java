@@ -237,6 +237,14 @@ final class CmsChecks {
                     return;
                 }
             }
+            // a forged token could claim any time, so a weak one proves none (nothing proves the token older)
+            SignerInformation tsi = t.toCMSSignedData().getSignerInfos().getSigners().iterator().next();
+            java.util.Optional<AlgorithmPolicy.Weakness> weak = AlgorithmPolicy.ofSigner(tsi, tsa.getPublicKey());
+            if (weak.isPresent()) {
+                sig.warnings.add((weak.get().key() ? "the signature time-stamp's authority " : "the signature time-stamp ")
+                        + weak.get().explained() + "; its time is not used");
+                return;
+            }
             sig.proven = gen;
         } catch (Exception e) {
             sig.fail(SubIndication.FORMAT_FAILURE, "cannot read the signature time-stamp: " + e.getMessage());

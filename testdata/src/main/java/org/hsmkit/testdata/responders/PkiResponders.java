@@ -72,6 +72,8 @@ public final class PkiResponders implements AutoCloseable {
     /** The policy the test TSA stamps under. */
     public static final ASN1ObjectIdentifier TSA_POLICY = new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1.1");
 
+    private volatile String timestampAlgorithm = "SHA256withRSA";
+
     /** A service that can be switched off. */
     public enum Service { TSA, OCSP, CRL, AIA }
 
@@ -105,6 +107,14 @@ public final class PkiResponders implements AutoCloseable {
         server.createContext("/ca/", ex -> handle(ex, Service.AIA, () -> caCert(ex), "application/pkix-cert"));
         server.setExecutor(null);
         server.start();
+    }
+
+    /**
+     * Signs the time-stamp tokens from now on with {@code jcaName} (default SHA256withRSA), for
+     * tests of what a verifier makes of an old authority's SHA1withRSA tokens.
+     */
+    public void timestampSignatureAlgorithm(String jcaName) {
+        timestampAlgorithm = jcaName;
     }
 
     /** Binds the server on 127.0.0.1 (ephemeral port), makes the PKI for it and starts serving. */
@@ -253,7 +263,7 @@ public final class PkiResponders implements AutoCloseable {
     private byte[] timestamp(HttpExchange ex) throws Exception {
         TimeStampRequest req = new TimeStampRequest(requestBody(ex));
         TimeStampTokenGenerator gen = new TimeStampTokenGenerator(
-                new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withRSA", tsa.privateKey(), tsa.certificate()),
+                new JcaSimpleSignerInfoGeneratorBuilder().build(timestampAlgorithm, tsa.privateKey(), tsa.certificate()),
                 digests.get(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
                         org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256)),
                 TSA_POLICY);
