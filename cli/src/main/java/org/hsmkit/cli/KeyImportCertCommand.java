@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.TokenKey;
+import org.hsmkit.core.internal.soft.IssuerChain;
 import org.hsmkit.core.internal.soft.KeyIds;
 
 import picocli.CommandLine.Command;
@@ -50,11 +51,16 @@ final class KeyImportCertCommand implements Callable<Integer> {
                         + (certs.size() > 1 ? " and " + (certs.size() - 1) + " more" : "") + ") is not for the "
                         + KeyCommand.describe(k) + ": the public keys differ",
                         "import the certificate issued for this key's CSR; 'hsmkit key list' shows each key's certificate"));
-        TokenKey stored = session.token().storeCertificate(k, match);
-        session.info("hsmkit: stored the certificate " + subject(match) + " with " + KeyCommand.describe(stored));
-        int others = certs.size() - 1;
+        // the CAs above the key's certificate go beside it, so that signatures carry them without --chain
+        List<X509Certificate> chain = IssuerChain.build(match, certs);
+        TokenKey stored = session.token().storeCertificate(k, match, chain.subList(1, chain.size()));
+        List<X509Certificate> carried = stored.certificateChain().stream().filter(c -> !c.equals(match)).toList();
+        session.info("hsmkit: stored the certificate " + subject(match) + " with " + KeyCommand.describe(stored)
+                + (carried.isEmpty() ? "" : "; signatures carry its CA certificate" + (carried.size() == 1 ? " " : "s ")
+                + String.join(", ", carried.stream().map(KeyImportCertCommand::subject).toList()) + ", kept on the token too"));
+        long others = certs.stream().filter(c -> !c.equals(match) && !carried.contains(c)).count();
         if (others > 0) {
-            // only the key's own certificate goes on the token; a verifier may need its CAs
+            // what the token did not take (or what is not above the key's certificate): a verifier may need it
             session.info("hsmkit: note: the " + (others == 1 ? "other certificate" : others + " other certificates") + " in " + name
                     + " stay" + (others == 1 ? "s" : "") + " off the token; signatures carry " + (others == 1 ? "it" : "them")
                     + " when given with --chain " + ("-".equals(certFile) ? "FILE" : certFile));

@@ -102,7 +102,7 @@ class KeyOpenscSmartCardHsmTest {
                 + TestPki.pem(List.of(TestPki.standard().intermediate().certificate(), TestPki.standard().root().certificate())));
         CliRun.Result imported = hsmkit("key", "import-cert", filesChain.toString()).assertOk();
         assertTrue(imported.stderr().contains("hsmkit: stored the certificate CN=Alice Files,E=Alice.Files@hsmkit.test,O=hsmkit tests,C=DE"
-                + " with rsa:2048 key 'files' (id 02)"), imported.stderr());
+                + " with rsa:2048 key 'files' (id 02); signatures carry its CA certificates "), imported.stderr());
         String certified = hsmkit("key", "list").assertOk().stdout();
         assertTrue(certified.contains("CN=Alice Mail") && certified.contains("CN=Alice Files"), certified);
 
@@ -130,14 +130,25 @@ class KeyOpenscSmartCardHsmTest {
         ExternalTool.run(tmp, "openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "report.p7s", "-content",
                 plain.toString(), "-CAfile", chain.toString(), "-out", "/dev/null").requireSuccess();
 
+        // hsmkit's own driver finds the CA certificates OpenSC stored (CAxx files) and signatures carry them
+        CliRun.Result viaCard = CliRun.in(tmp).run("-t", "card:" + PcscTestService.shared().readerName(0), "--pin-file",
+                card.pinFile().toString(), "sign", "--key", "files", "-o", "card.p7s", plain.toString()).assertOk();
+        assertFalse(viaCard.stderr().contains("warning"), viaCard.stderr());
+        ExternalTool.run(tmp, "openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "card.p7s", "-content",
+                plain.toString(), "-CAfile", roots.toString(), "-purpose", "any", "-out", "/dev/null").requireSuccess();
+
         // a later command deletes the certified keys (issue 9: OpenSC drops the public key with the certificate)
         reinsert();
         hsmkit("key", "delete", "--key", "mail", "--yes").assertOk();
         hsmkit("key", "delete", "--key", "files", "--yes").assertOk();
         String after = hsmkit("key", "list").stdout();
         assertFalse(after.contains("mail") || after.contains("files"), after);
-        assertEquals(0, card.pkcs11Tool("--login", "--pin", SmartCardHsmSimulator.DEFAULT_USER_PIN, "--list-objects")
-                .requireSuccess().stdoutText().lines().filter(l -> l.contains("ID:")).count());
+        // nothing of the two keys is left; the CA certificates the chain import put beside them stay
+        String objects = card.pkcs11Tool("--login", "--pin", SmartCardHsmSimulator.DEFAULT_USER_PIN, "--list-objects")
+                .requireSuccess().stdoutText();
+        assertEquals(0, objects.lines().filter(l -> l.strip().equals("ID:         01") || l.strip().equals("ID:         02")).count(),
+                objects);
+        assertEquals(2, objects.lines().filter(l -> l.startsWith("Certificate Object")).count(), objects);
         hsmkit("key", "generate", "--type", "ec:P-256", "--label", "mail", "--id", "01").assertOk();
         hsmkit("key", "delete", "--key", "mail", "--yes").assertOk();
     }

@@ -16,11 +16,13 @@ import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.PEMParser;
 import org.hsmkit.core.KeyType;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.PinSource;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.TokenOptions;
 import org.hsmkit.core.TokenSpec;
+import org.hsmkit.testdata.ExternalTool;
 import org.hsmkit.testdata.SoftHsmToken;
 import org.hsmkit.testdata.TestPki;
 import org.hsmkit.testdata.TestUser;
@@ -129,6 +131,39 @@ class KeySoftHsmTest {
 
         hsmkit("key", "delete", "--key", label, "--yes").assertOk();
         assertEquals(0, objectsWithId(id), "private key, public key and certificate are gone");
+    }
+
+    /**
+     * A chain file given to import-cert: the CA certificates above the key's go on the token as
+     * certificates without a key, once, and signatures carry them without --chain; a certificate
+     * that is not above it stays off, and the import says so.
+     */
+    @Test
+    void theCaCertificatesOfAnImportedChainGoOnTheTokenAndIntoSignatures() throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "chained", "--id", "c4").assertOk();
+        Path leaf = KeyCeremonyChecks.issueCertificate(tmp, keyWithId("c4").publicKey(), "Chained User");
+        TestPki pki = TestPki.standard();
+        Files.writeString(tmp.resolve("chain.pem"), Files.readString(leaf) + TestPki.pem(List.of(pki.intermediate().certificate(),
+                pki.root().certificate(), pki.user(org.hsmkit.testdata.TestUser.BOB_P256).certificate())));
+        CliRun.Result r = hsmkit("key", "import-cert", "chain.pem").assertOk();
+        String intermediate = NameFormat.format(pki.intermediate().certificate().getSubjectX500Principal());
+        String root = NameFormat.format(pki.root().certificate().getSubjectX500Principal());
+        assertTrue(r.stderr().contains("; signatures carry its CA certificates " + intermediate + ", " + root + ", kept on the token too"),
+                r.stderr());
+        assertTrue(r.stderr().contains("hsmkit: note: the other certificate in chain.pem stays off the token"), r.stderr());
+        assertEquals(List.of(pki.intermediate().certificate(), pki.root().certificate()),
+                keyWithId("c4").certificateChain().subList(1, 3));
+        hsmkit("key", "import-cert", "chain.pem").assertOk();
+        String objects = hsm.pkcs11Tool("--list-objects").stdoutText();
+        assertEquals(1, objects.lines().filter(l -> l.contains("subject:") && l.contains("Intermediate")).count(),
+                "imported twice, stored once: " + objects);
+
+        Files.writeString(tmp.resolve("doc.txt"), "carried chain");
+        CliRun.Result signed = hsmkit("sign", "--key", "chained", "doc.txt").assertOk();
+        assertFalse(signed.stderr().contains("warning"), signed.stderr());
+        pki.writeTo(tmp.resolve("pki"));
+        ExternalTool.run(tmp, "openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "doc.txt.p7s", "-content", "doc.txt",
+                "-CAfile", "pki/root.pem", "-purpose", "any", "-out", "/dev/null").requireSuccess();
     }
 
     @Test

@@ -227,8 +227,13 @@ class KeySoftTokenTest {
         CliRun.Result r = hsmkit("key", "import-cert", "files-chain.pem").assertOk();
         assertTrue(r.stderr().contains("hsmkit: stored the certificate CN=Files User") && r.stderr().contains("with rsa:2048 key 'files'"),
                 r.stderr());
-        assertTrue(r.stderr().contains("hsmkit: note: the 2 other certificates in files-chain.pem stay off the token; signatures carry"
-                + " them when given with --chain files-chain.pem"), r.stderr());
+        // the CAs above it are kept beside it, so that signatures carry them without --chain
+        assertTrue(r.stderr().contains("; signatures carry its CA certificates "
+                + org.hsmkit.core.NameFormat.format(TestPki.standard().intermediate().certificate().getSubjectX500Principal())
+                + ", " + org.hsmkit.core.NameFormat.format(TestPki.standard().root().certificate().getSubjectX500Principal())
+                + ", kept on the token too"), r.stderr());
+        assertFalse(r.stderr().contains("note:"), r.stderr());
+        assertEquals(3, keysOnToken().stream().filter(k -> k.label().equals("files")).findFirst().orElseThrow().certificateChain().size());
         assertTrue(keysOnToken().stream().filter(k -> k.label().equals("mail")).findFirst().orElseThrow().certificate().isEmpty());
 
         Files.writeString(tmp.resolve("bob.pem"), TestPki.pem(List.of(TestPki.standard().user(TestUser.BOB_P256).certificate())));

@@ -45,6 +45,17 @@ public interface Token extends AutoCloseable {
      */
     TokenKey storeCertificate(TokenKey key, X509Certificate certificate);
 
+    /**
+     * Stores {@code certificate} with the key as {@link #storeCertificate(TokenKey, X509Certificate)}
+     * does, and {@code issuers} (the CA certificates above it) beside it as certificates without a
+     * key, where the token can hold those; one it holds already is not stored again. The returned
+     * key's {@link TokenKey#certificateChain()} shows which issuers it now carries: signatures
+     * include them. The default stores the key's certificate only.
+     */
+    default TokenKey storeCertificate(TokenKey key, X509Certificate certificate, List<X509Certificate> issuers) {
+        return storeCertificate(key, certificate);
+    }
+
     /** Imports an existing private key with its certificate chain (first: the key's certificate). */
     TokenKey importKey(PrivateKey privateKey, List<X509Certificate> chain, String label, byte[] id);
 

@@ -47,13 +47,31 @@ final class CardKeyStore {
     /** Every key (the device's own authentication key CC00 left out). */
     List<CardKey> keys() {
         List<Integer> fids = applet().enumerate();
+        List<X509Certificate> authorities = authorities(fids);
         List<CardKey> keys = new ArrayList<>();
         for (int fid : fids) {
             if ((fid >>> 8) == KEY_PREFIX && (fid & 0xFF) != 0) {
-                keys.add(read(fid & 0xFF, fids.contains((KEY_META_PREFIX << 8) | (fid & 0xFF))));
+                keys.add(read(fid & 0xFF, fids, authorities));
             }
         }
         return keys;
+    }
+
+    /** The CA certificates on the device (CAxx, where OpenSC stores a certificate without a key). */
+    private List<X509Certificate> authorities(List<Integer> fids) {
+        List<X509Certificate> out = new ArrayList<>();
+        for (int fid : fids) {
+            if ((fid >>> 8) == CA_CERT_PREFIX) {
+                applet().read(fid).filter(c -> c.length > 0 && c[0] == 0x30).map(CardKeyStore::certificate).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** The key in slot {@code ref}, read afresh. */
+    CardKey read(int ref) {
+        List<Integer> fids = applet().enumerate();
+        return read(ref, fids, authorities(fids));
     }
 
     /** The first free key reference (1 to 255), as OpenSC and CardContact's module choose it. */
@@ -79,7 +97,9 @@ final class CardKeyStore {
         return applet().enumerate().contains((KEY_PREFIX << 8) | ref) ? Optional.of(new byte[] {(byte) ref}) : Optional.empty();
     }
 
-    CardKey read(int ref, boolean hasMeta) {
+    /** The key in slot {@code ref}, with its certificate's issuers from {@code authorities} as its chain. */
+    private CardKey read(int ref, List<Integer> fids, List<X509Certificate> authorities) {
+        boolean hasMeta = fids.contains((KEY_META_PREFIX << 8) | ref);
         Optional<byte[]> prkd = applet().read((PRKD_PREFIX << 8) | ref);
         Optional<byte[]> certFile = applet().read((EE_CERT_PREFIX << 8) | ref);
         Pkcs15Files.PrivateKey description = null;
@@ -97,7 +117,7 @@ final class CardKeyStore {
             if (c[0] == 0x30) {
                 X509Certificate cert = certificate(c);
                 if (cert != null) {
-                    chain = List.of(cert);
+                    chain = org.hsmkit.core.internal.soft.IssuerChain.build(cert, authorities);
                     publicKey = cert.getPublicKey();
                 }
             } else {
@@ -168,14 +188,15 @@ final class CardKeyStore {
 
     /** Certificates of keys (CExx) and CA certificates (CAxx). */
     List<X509Certificate> certificates() {
+        List<Integer> fids = applet().enumerate();
         List<X509Certificate> all = new ArrayList<>();
-        for (int fid : applet().enumerate()) {
-            int prefix = fid >>> 8;
-            if (prefix == EE_CERT_PREFIX || prefix == CA_CERT_PREFIX) {
+        for (int fid : fids) {
+            if ((fid >>> 8) == EE_CERT_PREFIX) {
                 applet().read(fid).filter(c -> c.length > 0 && c[0] == 0x30).map(CardKeyStore::certificate)
                         .ifPresent(all::add);
             }
         }
+        all.addAll(authorities(fids));
         return all;
     }
 

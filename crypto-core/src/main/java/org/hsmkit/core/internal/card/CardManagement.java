@@ -1,7 +1,6 @@
 package org.hsmkit.core.internal.card;
 
 import static org.hsmkit.core.internal.card.Pkcs15Files.EE_CERT_PREFIX;
-import static org.hsmkit.core.internal.card.Pkcs15Files.KEY_META_PREFIX;
 import static org.hsmkit.core.internal.card.Pkcs15Files.PRKD_PREFIX;
 
 import java.io.ByteArrayOutputStream;
@@ -220,7 +219,7 @@ final class CardManagement {
             if (backup.certificateFile().isPresent()) {
                 applet().write((EE_CERT_PREFIX << 8) | ref, backup.certificateFile().get());
             }
-            return token.store().read(ref, applet().enumerate().contains((KEY_META_PREFIX << 8) | ref));
+            return token.store().read(ref);
         } catch (RuntimeException e) {
             token.removeQuietly(ref);
             throw e;

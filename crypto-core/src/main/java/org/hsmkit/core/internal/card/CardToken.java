@@ -1,7 +1,6 @@
 package org.hsmkit.core.internal.card;
 
 import static org.hsmkit.core.internal.card.Pkcs15Files.EE_CERT_PREFIX;
-import static org.hsmkit.core.internal.card.Pkcs15Files.KEY_META_PREFIX;
 import static org.hsmkit.core.internal.card.Pkcs15Files.KEY_PREFIX;
 import static org.hsmkit.core.internal.card.Pkcs15Files.PRKD_PREFIX;
 
@@ -186,7 +185,7 @@ public final class CardToken implements SmartCardHsm {
                 session.applet().write((EE_CERT_PREFIX << 8) | ref, r.data());
                 session.applet().write((PRKD_PREFIX << 8) | ref,
                         new Pkcs15Files.PrivateKey(keyLabel, keyId, type.isRsa(), type.bits(), ref).encode());
-                return store.read(ref, session.applet().enumerate().contains((KEY_META_PREFIX << 8) | ref));
+                return store.read(ref);
             } catch (RuntimeException e) {
                 removeQuietly(ref);
                 throw e;
@@ -220,7 +219,7 @@ public final class CardToken implements SmartCardHsm {
             int fid = (EE_CERT_PREFIX << 8) | k.keyRef();
             session.applet().delete(fid);
             session.applet().write(fid, der);
-            return store.read(k.keyRef(), session.applet().enumerate().contains((KEY_META_PREFIX << 8) | k.keyRef()));
+            return store.read(k.keyRef());
         });
     }
 

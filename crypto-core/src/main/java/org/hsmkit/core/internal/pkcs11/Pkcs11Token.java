@@ -260,6 +260,11 @@ public final class Pkcs11Token implements Token {
 
     @Override
     public TokenKey storeCertificate(TokenKey key, X509Certificate certificate) {
+        return storeCertificate(key, certificate, List.of());
+    }
+
+    @Override
+    public TokenKey storeCertificate(TokenKey key, X509Certificate certificate, List<X509Certificate> issuers) {
         if (!key.publicKeyKnown()) {
             // without the public key nothing shows the certificate is this key's (a test signature
             // is no way out: OpenSC cannot size a signature for such a SmartCard-HSM key)
@@ -283,6 +288,19 @@ public final class Pkcs11Token implements Token {
                 destroyIfPresent(s, old);
             }
             createCertificate(s, certificate, id, keyLabel);
+            List<X509Certificate> present = readCertificates(s);
+            for (X509Certificate issuer : issuers) {
+                if (present.contains(issuer)) {
+                    continue;
+                }
+                try {
+                    createCertificate(s, issuer, null, commonName(issuer));
+                } catch (PKCS11Exception e) {
+                    // a token that keeps certificates with keys only: the key's own is stored, and
+                    // the returned chain shows the caller which issuers stayed off
+                    break;
+                }
+            }
             return readKey(s, priv, readCertificates(s));
         });
     }

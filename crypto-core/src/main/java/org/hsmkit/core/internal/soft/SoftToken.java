@@ -168,6 +168,11 @@ public final class SoftToken implements Token {
 
     @Override
     public synchronized TokenKey storeCertificate(TokenKey key, X509Certificate certificate) {
+        return storeCertificate(key, certificate, List.of());
+    }
+
+    @Override
+    public synchronized TokenKey storeCertificate(TokenKey key, X509Certificate certificate, List<X509Certificate> issuers) {
         KeyIds.requireMatch(key, certificate);
         byte[] id = key.id();
         KeyEntry[] stored = new KeyEntry[1];
@@ -176,7 +181,7 @@ public final class SoftToken implements Token {
             stored[0] = new KeyEntry(old.privateKey(), old.publicKey(), certificate, old.label(), old.id());
             List<X509Certificate> others = new ArrayList<>(c.otherCertificates());
             others.remove(certificate);
-            return with(without(c.withKeys(c.keys(), others), old), stored[0], List.of());
+            return with(without(c.withKeys(c.keys(), others), old), stored[0], issuers);
         });
         return toKey(stored[0], after);
     }
