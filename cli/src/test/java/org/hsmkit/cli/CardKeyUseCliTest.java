@@ -66,6 +66,17 @@ class CardKeyUseCliTest {
         return ExternalTool.run(dir, all).requireSuccess();
     }
 
+    /** hsmkit's card driver keeps the key's own certificate only, and says where CA certificates can go instead. */
+    @Test
+    void aChainImportedThroughTheCardDriverNamesWhereItsCaCertificatesCanGo() throws Exception {
+        Files.writeString(dir.resolve("bob-chain.pem"), Files.readString(dir.resolve("bob-card.pem"))
+                + TestPki.pem(List.of(TestPki.standard().intermediate().certificate(), TestPki.standard().root().certificate())));
+        CliRun.Result r = cli.run(CardCli.on(0, "key", "import-cert", "bob-chain.pem")).assertOk();
+        assertTrue(r.stderr().contains("hsmkit: note: the 2 other certificates in bob-chain.pem stay off the token; signatures carry"
+                + " them when given with --chain bob-chain.pem (hsmkit's card driver keeps only the key's own certificate; through"
+                + " OpenSC's module, -t pkcs11:…, the CA certificates go on the card too)"), r.stderr());
+    }
+
     @Test
     void whatOpensslEncryptsToCardKeysDecryptsOnTheCard() throws Exception {
         byte[] plain = new byte[100_000];
