@@ -20,12 +20,6 @@ public enum SubIndication {
     NO_SIGNING_CERTIFICATE_FOUND(Indication.INDETERMINATE),
     /** The signer's certificate does not allow signing (key usage). */
     CHAIN_CONSTRAINTS_FAILURE(Indication.INDETERMINATE),
-    /**
-     * The signature or a certificate of its path uses an algorithm or key size no longer relied on
-     * (MD5, SHA-1, RSA under 2048 bits: NIST SP 800-131A), and no trusted time-stamp proves the
-     * signature was made before that.
-     */
-    CRYPTO_CONSTRAINTS_FAILURE_NO_POE(Indication.INDETERMINATE),
     /** The signer's certificate is revoked and nothing proves the signature was made before. */
     REVOKED_NO_POE(Indication.INDETERMINATE),
     /** A CA certificate of the path is revoked and nothing proves the signature was made before. */
@@ -37,7 +31,14 @@ public enum SubIndication {
     /** A path to a trust anchor exists but does not validate (a signature or constraint in the chain fails). */
     CERTIFICATE_CHAIN_GENERAL_FAILURE(Indication.INDETERMINATE),
     /** Revocation data was required and the file does not carry it for every certificate of the path. */
-    TRY_LATER(Indication.INDETERMINATE);
+    TRY_LATER(Indication.INDETERMINATE),
+    /**
+     * The signature or a certificate of its path uses an algorithm or key size no longer relied on
+     * (MD5, SHA-1, RSA under 2048 bits: NIST SP 800-131A), and no trusted time-stamp proves the
+     * signature was made before that. Last, as EN 319 102-1 checks it last (signature acceptance,
+     * after the certificate path).
+     */
+    CRYPTO_CONSTRAINTS_FAILURE_NO_POE(Indication.INDETERMINATE);
 
     private final Indication indication;
 

@@ -31,6 +31,10 @@ class PdfWeakAlgorithmTest {
         assertEquals(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, s.subIndication(), s.toString());
         assertTrue(s.failures().stream().anyMatch(f -> f.startsWith("the signature uses SHA-1, not relied on for signatures since 2014")),
                 s.failures().toString());
+        // the path comes first, as EN 319 102-1 orders its checks: untrusted, it says so, and lists the weakness too
+        SignatureReport untrusted = PdfVerifier.trusting(java.util.List.of()).verify(pdf).signatures().get(0);
+        assertEquals(SubIndication.NO_CERTIFICATE_CHAIN_FOUND, untrusted.subIndication(), untrusted.toString());
+        assertTrue(untrusted.failures().stream().anyMatch(f -> f.startsWith("the signature uses SHA-1")), untrusted.failures().toString());
         DssOracle.Verdict dss = DssOracle.validate(pdf, true);
         assertEquals("INDETERMINATE", dss.indications().get(0), dss.toString());
         assertEquals("CRYPTO_CONSTRAINTS_FAILURE_NO_POE", dss.details().get(0).subIndication(), dss.toString());
