@@ -129,6 +129,12 @@ final class CardManagement {
         }
     }
 
+    /** The way out of a DKEK whose shares cancelled out. */
+    private static String startAgain(DkekStatus s) {
+        return "initialise the device again (hsmkit card init --dkek-shares " + s.shares()
+                + " --yes, which wipes it) and import each custodian's share once";
+    }
+
     /**
      * The DKEK is the XOR of its shares, so a share imported twice cancels itself: the DKEK becomes
      * zero, or the one share imported last. The device cannot tell; the key check value can.
@@ -137,8 +143,7 @@ final class CardManagement {
         if (!after.complete() || importedBefore == 0) {
             return;
         }
-        String hint = "initialise the device again (hsmkit card init --dkek-shares " + after.shares()
-                + " --yes, which wipes it) and import each custodian's share once";
+        String hint = startAgain(after);
         if (after.zero()) {
             throw HsmkitException.key("the DKEK of " + token.name() + " is now all zeros: its shares cancel out (was a share file"
                     + " imported twice?), so anyone could unwrap its key backups; hsmkit will back up no key under it", hint);
@@ -185,8 +190,7 @@ final class CardManagement {
         }
         if (s.zero()) {
             throw HsmkitException.key("the DKEK of " + token.name() + " is all zeros (its shares cancel out), so anyone could"
-                    + " unwrap a backup made under it; nothing was backed up", "initialise the device again (hsmkit card init"
-                    + " --dkek-shares " + s.shares() + " --yes, which wipes it) and import each custodian's share once");
+                    + " unwrap a backup made under it; nothing was backed up", startAgain(s));
         }
         return s;
     }
