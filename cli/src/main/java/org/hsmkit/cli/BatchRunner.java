@@ -89,6 +89,7 @@ final class BatchRunner {
     /** Set when the batch starts. */
     private BatchFile.Claims claims;
     private boolean outputDirRequired;
+    private Runnable afterAnyDone = () -> { };
 
     /** @param verb what the command did to a file, for the summary ("encrypted", "verified") */
     BatchRunner(CliSession session, BatchOptions options, String verb) {
@@ -147,6 +148,14 @@ final class BatchRunner {
      *
      * @param output {@code -o}, or null
      */
+    /**
+     * Has {@code action} run once after the work, when at least one file was done: after the
+     * single file, or before a batch's summary line.
+     */
+    void afterAnyDone(Runnable action) {
+        this.afterAnyDone = action;
+    }
+
     int run(List<String> inputs, String output, Work work) throws Exception {
         if (options.jobs != null && options.jobs < 1) {
             throw new HsmkitException(ErrorKind.USAGE, "--jobs " + options.jobs + " is not a number of workers", "give 1 or more");
@@ -165,7 +174,11 @@ final class BatchRunner {
             BatchFile one = new BatchFile(inputs.get(0), output, outputDir, session.context().resolve("."), session.context().stdout(),
                     session.context().stderr(),
                     session.quiet(), false);
-            return work.run(one);
+            int code = work.run(one);
+            if (code == 0) {
+                afterAnyDone.run();
+            }
+            return code;
         }
         check(inputs, output, outputDir);
         claims = BatchFile.Claims.of(session.context().resolve("."), inputs, session.forced());
@@ -319,6 +332,9 @@ final class BatchRunner {
     }
 
     private int report(Summary s) {
+        if (s.done() > 0) {
+            afterAnyDone.run();
+        }
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "hsmkit: %s %d of %d file%s", s.verb(), s.done(),
                 s.files().size(), s.files().size() == 1 ? "" : "s"));
         if (s.failed() > 0) {

@@ -20,19 +20,25 @@ final class ChainOption {
             description = "intermediate CA certificates to include when the token holds only the key's own certificate")
     List<String> files = new ArrayList<>();
 
-    /**
-     * The chain stored with {@code key}, then the certificates of {@code --chain}. With {@code
-     * warn}, says when the key's certificate is issued by a CA whose certificate is not among them.
-     */
-    List<X509Certificate> with(CliSession session, TokenKey key, boolean warn) {
+    /** The chain stored with {@code key}, then the certificates of {@code --chain}. */
+    List<X509Certificate> with(CliSession session, TokenKey key) {
         LinkedHashSet<X509Certificate> chain = new LinkedHashSet<>(key.certificateChain());
         chain.addAll(session.certificates(files));
-        List<X509Certificate> out = new ArrayList<>(chain);
-        if (warn && !out.isEmpty() && lacksIssuer(out)) {
-            session.warn("the signature carries no certificate of its issuer (" + NameFormat.format(out.get(0).getIssuerX500Principal())
-                    + "), so a verifier that lacks it cannot check the signer: give it with --chain FILE");
+        return new ArrayList<>(chain);
+    }
+
+    /**
+     * Says that signatures made with {@code chain} carry no certificate of their signer's issuer,
+     * when they do not. Given to {@link BatchRunner#afterAnyDone}, so that it is said once a
+     * signature exists: a signing that failed (a PIN, a spent key) would bury its error under it.
+     */
+    static Runnable missingIssuerWarning(CliSession session, List<X509Certificate> chain) {
+        if (chain.isEmpty() || !lacksIssuer(chain)) {
+            return () -> { };
         }
-        return out;
+        String issuer = NameFormat.format(chain.get(0).getIssuerX500Principal());
+        return () -> session.warn("the signature carries no certificate of its issuer (" + issuer
+                + "), so a verifier that lacks it cannot check the signer: give it with --chain FILE");
     }
 
     private static boolean lacksIssuer(List<X509Certificate> chain) {

@@ -128,7 +128,10 @@ final class PdfSignCommand implements Callable<Integer> {
             var sources = data.sources(session);
             // online, the signer fetches a missing issuer from the URL the certificate names (authority information access)
             boolean fetches = sources.online() && k.certificate().map(c -> c.getExtensionValue("1.3.6.1.5.5.7.1.1") != null).orElse(false);
-            java.util.List<java.security.cert.X509Certificate> issuers = chain.with(session, k, !fetches);
+            java.util.List<java.security.cert.X509Certificate> issuers = chain.with(session, k);
+            if (!fetches) {
+                runner.afterAnyDone(ChainOption.missingIssuerWarning(session, issuers));
+            }
             return runner.run(all, output, f -> {
                 try (PdfStandardStreams streams = new PdfStandardStreams(session)) {
                     try {

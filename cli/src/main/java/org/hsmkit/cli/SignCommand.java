@@ -64,7 +64,9 @@ final class SignCommand implements Callable<Integer> {
         if (pss) {
             b.scheme(SignatureScheme.RSA_PSS);
         }
-        b.chain(chain.with(session, k, true));
+        List<java.security.cert.X509Certificate> certificates = chain.with(session, k);
+        b.chain(certificates);
+        runner.afterAnyDone(ChainOption.missingIssuerWarning(session, certificates));
         CmsSigner signer = b.build();
         CmsFileArguments files = new CmsFileArguments(session);
         files.inBatch(runner.isBatch(all));

@@ -1,5 +1,6 @@
 package org.hsmkit.cli;
 
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -100,7 +101,9 @@ abstract class SmimeWriteCommand implements Callable<Integer> {
             SignatureScheme scheme = signing().pss ? SignatureScheme.RSA_PSS : SignatureScheme.defaultFor(signingKey.type());
             SmimeSigner.Builder sb = SmimeSigner.builder(signingKey).scheme(scheme)
                     .format(signing().opaque ? SignedFormat.OPAQUE : SignedFormat.DETACHED);
-            sb.chain(signing().chain.with(session, signingKey, true));
+            List<X509Certificate> certificates = signing().chain.with(session, signingKey);
+            sb.chain(certificates);
+            runner.afterAnyDone(ChainOption.missingIssuerWarning(session, certificates));
             signer = sb.build();
         }
         SmimeSigner s = signer;

@@ -131,4 +131,27 @@ class SignatureChainCliTest {
         assertTrue(r.stderr().contains("missing.pem"), r.stderr());
         assertFalse(Files.exists(dir.resolve("never.pdf")));
     }
+
+    @Test
+    void theWarningComesOnlyWhenASignatureWasMade() throws Exception {
+        // a signing that fails ends with its own error, not under a warning about a signature that does not exist
+        for (String[] failing : List.of(new String[] {"sign", "--key", "signer", "-o", "none.p7s", "absent.txt"},
+                new String[] {"smime", "sign", "--key", "signer", "-o", "none.eml", "absent.eml"},
+                new String[] {"pdf", "sign", "--key", "signer", "-o", "none.pdf", "absent.pdf"})) {
+            CliRun.Result r = run(failing);
+            assertTrue(r.exitCode() != 0, r.stderr());
+            assertTrue(r.stderr().contains("absent."), r.stderr());
+            assertFalse(r.stderr().contains("warning"), failing[0] + ": " + r.stderr());
+        }
+        // a batch says it once, before its summary, when one of its files was signed
+        Files.createDirectories(dir.resolve("batch"));
+        CliRun.Result some = run("sign", "--key", "signer", "--output-dir", "batch", "note.txt", "absent.txt", "mail.eml");
+        assertTrue(some.exitCode() != 0, some.stderr());
+        String err = some.stderr();
+        assertEquals(err.indexOf(WARNING), err.lastIndexOf(WARNING), err);
+        assertTrue(err.indexOf(WARNING) >= 0 && err.indexOf(WARNING) < err.indexOf("hsmkit: signed 2 of 3 files"), err);
+        CliRun.Result none = run("sign", "--key", "signer", "--output-dir", "batch", "absent.txt", "absent2.txt");
+        assertTrue(none.exitCode() != 0, none.stderr());
+        assertFalse(none.stderr().contains("warning"), none.stderr());
+    }
 }
