@@ -63,10 +63,7 @@ final class KeyImportCertCommand implements Callable<Integer> {
             // what the token did not take (or what is not above the key's certificate): a verifier may need it
             session.info("hsmkit: note: the " + (others == 1 ? "other certificate" : others + " other certificates") + " in " + name
                     + " stay" + (others == 1 ? "s" : "") + " off the token; signatures carry " + (others == 1 ? "it" : "them")
-                    + " when given with --chain " + ("-".equals(certFile) ? "FILE" : certFile)
-                    + (session.token() instanceof org.hsmkit.core.card.SmartCardHsm && chain.size() > 1
-                    ? " (hsmkit's card driver keeps only the key's own certificate; through OpenSC's module, -t pkcs11:…,"
-                    + " the CA certificates go on the card too)" : ""));
+                    + " when given with --chain " + ("-".equals(certFile) ? "FILE" : certFile));
         }
         return ExitCode.OK;
     }

@@ -1,6 +1,8 @@
 package org.hsmkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.List;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.hsmkit.testdata.ExternalTool;
 import org.hsmkit.testdata.TestPki;
+import org.hsmkit.testdata.schsm.SmartCardHsmFixture;
 import org.hsmkit.testdata.schsm.SmartCardHsmSimulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,10 +35,11 @@ class CardKeyUseCliTest {
     @TempDir
     static Path dir;
     static CliRun cli;
+    static SmartCardHsmSimulator simulator;
 
     @BeforeAll
     static void keysWithCertificates() throws Exception {
-        CardCli.insert(0, new SmartCardHsmSimulator());
+        simulator = CardCli.insert(0, new SmartCardHsmSimulator());
         cli = CardCli.in(dir);
         TestPki.standard().writeTo(dir.resolve("pki"));
         certify("alice-card", "rsa:2048", "RSA", KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
@@ -66,15 +70,31 @@ class CardKeyUseCliTest {
         return ExternalTool.run(dir, all).requireSuccess();
     }
 
-    /** hsmkit's card driver keeps the key's own certificate only, and says where CA certificates can go instead. */
+    /**
+     * A chain imported through hsmkit's card driver puts its CA certificates on the card as
+     * OpenSC's module does (CAxx with a description in C8xx): OpenSC's module lists them, and
+     * signatures made with the card driver carry them.
+     */
     @Test
-    void aChainImportedThroughTheCardDriverNamesWhereItsCaCertificatesCanGo() throws Exception {
+    void aChainImportedThroughTheCardDriverPutsItsCaCertificatesOnTheCardWhereOpenscFindsThem() throws Exception {
         Files.writeString(dir.resolve("bob-chain.pem"), Files.readString(dir.resolve("bob-card.pem"))
                 + TestPki.pem(List.of(TestPki.standard().intermediate().certificate(), TestPki.standard().root().certificate())));
         CliRun.Result r = cli.run(CardCli.on(0, "key", "import-cert", "bob-chain.pem")).assertOk();
-        assertTrue(r.stderr().contains("hsmkit: note: the 2 other certificates in bob-chain.pem stay off the token; signatures carry"
-                + " them when given with --chain bob-chain.pem (hsmkit's card driver keeps only the key's own certificate; through"
-                + " OpenSC's module, -t pkcs11:…, the CA certificates go on the card too)"), r.stderr());
+        assertTrue(r.stderr().contains("signatures carry its CA certificates CN=hsmkit Test Intermediate CA"), r.stderr());
+        assertFalse(r.stderr().contains("note:"), r.stderr());
+        // once: a second import finds them there
+        cli.run(CardCli.on(0, "key", "import-cert", "bob-chain.pem")).assertOk();
+
+        String objects = SmartCardHsmFixture.insertedAlready(0, simulator, SmartCardHsmSimulator.DEFAULT_USER_PIN)
+                .pkcs11Tool("--list-objects", "--type", "cert").requireSuccess().stdoutText();
+        assertEquals(1, objects.lines().filter(l -> l.contains("label:") && l.contains("hsmkit Test Intermediate CA")).count(), objects);
+        assertEquals(1, objects.lines().filter(l -> l.contains("label:") && l.contains("hsmkit Test Root CA")).count(), objects);
+        assertTrue(objects.contains("label:      bob-card"), objects);
+
+        CliRun.Result signed = cli.run(CardCli.on(0, "sign", "--key", "bob-card", "-o", "chained.p7s", "bob-chain.pem")).assertOk();
+        assertFalse(signed.stderr().contains("warning"), signed.stderr());
+        openssl("cms", "-verify", "-binary", "-inform", "DER", "-in", "chained.p7s", "-content", "bob-chain.pem",
+                "-CAfile", "pki/root.pem", "-purpose", "any", "-out", "/dev/null");
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.List;
 
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.hsmkit.core.internal.card.Pkcs15Files;
 import org.hsmkit.testdata.ExternalTool;
 import org.hsmkit.testdata.TestPki;
 import org.hsmkit.testdata.pcsc.PcscTestService;
@@ -105,6 +106,16 @@ class KeyOpenscSmartCardHsmTest {
                 + " with rsa:2048 key 'files' (id 02); signatures carry its CA certificates "), imported.stderr());
         String certified = hsmkit("key", "list").assertOk().stdout();
         assertTrue(certified.contains("CN=Alice Mail") && certified.contains("CN=Alice Files"), certified);
+        // OpenSC described each CA certificate in a C8xx file beside its CAxx file, in the encoding hsmkit's driver writes
+        List<Integer> descriptions = simulator.fileIds().stream().filter(f -> f >>> 8 == Pkcs15Files.CD_PREFIX).sorted().toList();
+        assertEquals(2, descriptions.size(), simulator.fileIds().toString());
+        for (int fid : descriptions) {
+            byte[] written = simulator.file(fid).orElseThrow();
+            Pkcs15Files.Certificate d = Pkcs15Files.Certificate.parse(written);
+            assertEquals((Pkcs15Files.CA_CERT_PREFIX << 8) | (fid & 0xFF), d.certificateFile());
+            assertTrue(simulator.file(d.certificateFile()).isPresent());
+            assertArrayEquals(written, d.encode());
+        }
 
         Path plain = Files.writeString(tmp.resolve("report.txt"), "quarterly figures, 2 recipients", StandardCharsets.UTF_8);
         CliRun.Result encrypted = hsmkit("encrypt", "-r", alice.toString(), "-r", filesChain.toString(), "-o", "report.p7m", plain.toString())

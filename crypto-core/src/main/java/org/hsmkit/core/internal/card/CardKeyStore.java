@@ -1,6 +1,7 @@
 package org.hsmkit.core.internal.card;
 
 import static org.hsmkit.core.internal.card.Pkcs15Files.CA_CERT_PREFIX;
+import static org.hsmkit.core.internal.card.Pkcs15Files.CD_PREFIX;
 import static org.hsmkit.core.internal.card.Pkcs15Files.EE_CERT_PREFIX;
 import static org.hsmkit.core.internal.card.Pkcs15Files.KEY_META_PREFIX;
 import static org.hsmkit.core.internal.card.Pkcs15Files.KEY_PREFIX;
@@ -66,6 +67,61 @@ final class CardKeyStore {
             }
         }
         return out;
+    }
+
+    /**
+     * Puts each of {@code issuers} the device does not hold yet into a CAxx file, with its
+     * description in the C8xx file of the same number, as OpenSC's module stores a certificate
+     * without a key: OpenSC lists it from the description, this driver from the CAxx file. Stops
+     * at the first the device refuses (it is full); those stored before stay. Call logged in,
+     * inside a transaction.
+     */
+    void storeAuthorities(List<X509Certificate> issuers) {
+        List<Integer> fids = new ArrayList<>(applet().enumerate());
+        List<X509Certificate> present = authorities(fids);
+        for (X509Certificate issuer : issuers) {
+            if (present.contains(issuer)) {
+                continue;
+            }
+            int slot = freeCertificateSlot(fids);
+            if (slot < 0) {
+                return;
+            }
+            int certificateFile = (CA_CERT_PREFIX << 8) | slot;
+            int descriptionFile = (CD_PREFIX << 8) | slot;
+            try {
+                byte[] description = new Pkcs15Files.Certificate(org.hsmkit.core.NameFormat.commonName(issuer.getSubjectX500Principal()),
+                        intrinsicId(issuer.getPublicKey()), true, certificateFile).encode();
+                applet().write(certificateFile, issuer.getEncoded());
+                applet().write(descriptionFile, description);
+            } catch (HsmkitException | java.security.cert.CertificateEncodingException e) {
+                // a half-stored certificate would be seen by one driver and not the other
+                deleteQuietly(certificateFile);
+                deleteQuietly(descriptionFile);
+                return;
+            }
+            fids.add(certificateFile);
+            fids.add(descriptionFile);
+            present.add(issuer);
+        }
+    }
+
+    /** The lowest number whose CAxx and C8xx files are both free, as OpenSC picks it; -1 when none is. */
+    private static int freeCertificateSlot(List<Integer> fids) {
+        for (int n = 0; n <= 0xFF; n++) {
+            if (!fids.contains((CA_CERT_PREFIX << 8) | n) && !fids.contains((CD_PREFIX << 8) | n)) {
+                return n;
+            }
+        }
+        return -1;
+    }
+
+    private void deleteQuietly(int fid) {
+        try {
+            applet().delete(fid);
+        } catch (HsmkitException e) {
+            // the store already failed; that is what the caller learns from the chain it gets back
+        }
     }
 
     /** The key in slot {@code ref}, read afresh. */

@@ -206,6 +206,11 @@ public final class CardToken implements SmartCardHsm {
 
     @Override
     public TokenKey storeCertificate(TokenKey key, X509Certificate certificate) {
+        return storeCertificate(key, certificate, List.of());
+    }
+
+    @Override
+    public TokenKey storeCertificate(TokenKey key, X509Certificate certificate, List<X509Certificate> issuers) {
         CardKey k = own(key);
         KeyIds.requireMatch(key, certificate);
         byte[] der;
@@ -219,6 +224,7 @@ public final class CardToken implements SmartCardHsm {
             int fid = (EE_CERT_PREFIX << 8) | k.keyRef();
             session.applet().delete(fid);
             session.applet().write(fid, der);
+            store.storeAuthorities(issuers);
             return store.read(k.keyRef());
         });
     }

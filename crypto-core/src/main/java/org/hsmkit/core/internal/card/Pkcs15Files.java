@@ -3,6 +3,7 @@ package org.hsmkit.core.internal.card;
 import java.io.IOException;
 import java.util.Optional;
 
+import org.bouncycastle.asn1.ASN1Boolean;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -20,9 +21,10 @@ import org.bouncycastle.asn1.ASN1BitString;
 
 /**
  * The PKCS#15 descriptions the SmartCard-HSM keeps beside its keys and data (files C4xx for
- * private keys, C9xx for data objects, 2F03 for the token information), encoded the way OpenSC's
- * PKCS#15 layer writes and reads them: a private key's label, CKA_ID, usage, access flags and
- * size; a data object's label, application, private flag and the file holding the value.
+ * private keys, C8xx for CA certificates, C9xx for data objects, 2F03 for the token information),
+ * encoded the way OpenSC's PKCS#15 layer writes and reads them: a private key's label, CKA_ID,
+ * usage, access flags and size; a CA certificate's label, id and file; a data object's label,
+ * application, private flag and the file holding the value.
  */
 public final class Pkcs15Files {
     /** File prefixes (high byte of the file identifier), as in OpenSC's card-sc-hsm.h. */
@@ -110,15 +112,7 @@ public final class Pkcs15Files {
                 object = ASN1Sequence.getInstance(p);
             }
             requireSize(object, 2, "a private key description");
-            ASN1Sequence coa = ASN1Sequence.getInstance(object.getObjectAt(0));
-            String label = "";
-            for (ASN1Encodable e : coa) {
-                // a BIT STRING is an ASN1String to Bouncy Castle too: only the UTF8String is the label
-                if (e instanceof DERUTF8String s) {
-                    label = s.getString();
-                    break;
-                }
-            }
+            String label = labelOf(object);
             ASN1Sequence cka = ASN1Sequence.getInstance(object.getObjectAt(1));
             requireSize(cka, 1, "the common key attributes");
             byte[] id = ASN1OctetString.getInstance(cka.getObjectAt(0)).getOctets();
@@ -176,37 +170,124 @@ public final class Pkcs15Files {
         public static DataObject parse(byte[] encoded) {
             ASN1Sequence object = ASN1Sequence.getInstance(primitive(encoded));
             requireSize(object, 3, "a data object description");
-            ASN1Sequence coa = ASN1Sequence.getInstance(object.getObjectAt(0));
-            String label = "";
+            String label = labelOf(object);
             boolean priv = false;
-            for (ASN1Encodable e : coa) {
+            for (ASN1Encodable e : ASN1Sequence.getInstance(object.getObjectAt(0))) {
                 if (e instanceof ASN1BitString b) {
                     priv = b.getBytes().length > 0 && (b.getBytes()[0] & 0x80) != 0;
-                } else if (e instanceof DERUTF8String s) {
-                    label = s.getString();
                 }
             }
             String app = "";
             ASN1Sequence cda = ASN1Sequence.getInstance(object.getObjectAt(1));
             for (ASN1Encodable e : cda) {
                 if (e instanceof DERUTF8String s) {
-                    app = s.getString();
+                    app = text(s);
                 } else if (e instanceof ASN1ObjectIdentifier oid && app.isEmpty()) {
                     app = oid.getId();
                 }
             }
-            ASN1TaggedObject type = ASN1TaggedObject.getInstance(object.getObjectAt(object.size() - 1));
-            ASN1Sequence path = ASN1Sequence.getInstance(type.getBaseObject().toASN1Primitive());
-            if (path.size() > 0 && path.getObjectAt(0) instanceof ASN1Sequence inner) {
-                path = inner;
+            return new DataObject(label, app, priv, fileOf(object, "a data object"));
+        }
+    }
+
+    /**
+     * A description of a certificate without a key on the device (PKCS#15 CertificateObject, in a
+     * C8xx file), as OpenSC writes one for a CA certificate it stores in the CAxx file named by the
+     * path; OpenSC lists such certificates from these descriptions only.
+     */
+    public record Certificate(String label, byte[] id, boolean authority, int certificateFile) {
+        public Certificate {
+            id = id.clone();
+        }
+
+        @Override
+        public byte[] id() {
+            return id.clone();
+        }
+
+        /**
+         * The encoding: the common object attributes (label, flags modifiable), the common
+         * certificate attributes (id, authority) and the path of the certificate.
+         */
+        public byte[] encode() {
+            ASN1EncodableVector coa = new ASN1EncodableVector();
+            coa.add(new DERUTF8String(label));
+            coa.add(bitString(0x02, 2)); // modifiable
+            ASN1EncodableVector cca = new ASN1EncodableVector();
+            cca.add(new DEROctetString(id));
+            if (authority) {
+                cca.add(ASN1Boolean.TRUE);
             }
-            requireSize(path, 1, "the path of a data object");
-            byte[] p = ASN1OctetString.getInstance(path.getObjectAt(0)).getOctets();
-            if (p.length < 2) {
-                throw new IllegalArgumentException("a data object without a file");
+            byte[] path = {(byte) (certificateFile >>> 8), (byte) certificateFile};
+            ASN1EncodableVector object = new ASN1EncodableVector();
+            object.add(new DERSequence(coa));
+            object.add(new DERSequence(cca));
+            object.add(new DERTaggedObject(true, 1, new DERSequence(new DERSequence(new DEROctetString(path)))));
+            try {
+                return new DERSequence(object).getEncoded("DER");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
             }
-            int fid = ((p[p.length - 2] & 0xFF) << 8) | (p[p.length - 1] & 0xFF);
-            return new DataObject(label, app, priv, fid);
+        }
+
+        /** Reads a description written by hsmkit or OpenSC. */
+        public static Certificate parse(byte[] encoded) {
+            ASN1Sequence object = ASN1Sequence.getInstance(primitive(encoded));
+            requireSize(object, 3, "a certificate description");
+            String label = labelOf(object);
+            ASN1Sequence cca = ASN1Sequence.getInstance(object.getObjectAt(1));
+            requireSize(cca, 1, "the common certificate attributes");
+            byte[] id = ASN1OctetString.getInstance(cca.getObjectAt(0)).getOctets();
+            boolean authority = cca.size() > 1 && cca.getObjectAt(1) instanceof ASN1Boolean b && b.isTrue();
+            return new Certificate(label, id, authority, fileOf(object, "a certificate"));
+        }
+    }
+
+    /** The label: the UTF8String among the common object attributes (a BIT STRING is an ASN1String to Bouncy Castle too). */
+    private static String labelOf(ASN1Sequence object) {
+        for (ASN1Encodable e : ASN1Sequence.getInstance(object.getObjectAt(0))) {
+            if (e instanceof DERUTF8String s) {
+                return text(s);
+            }
+        }
+        return "";
+    }
+
+    /**
+     * The file named by the path in the type attributes, the last element: {@code [1] { path }}
+     * or {@code [1] { { path } }}, as OpenSC writes one or the other.
+     */
+    private static int fileOf(ASN1Sequence object, String what) {
+        ASN1TaggedObject type = ASN1TaggedObject.getInstance(object.getObjectAt(object.size() - 1));
+        ASN1Sequence path = ASN1Sequence.getInstance(type.getBaseObject().toASN1Primitive());
+        if (path.size() > 0 && path.getObjectAt(0) instanceof ASN1Sequence inner) {
+            path = inner;
+        }
+        requireSize(path, 1, "the path of " + what);
+        byte[] p = ASN1OctetString.getInstance(path.getObjectAt(0)).getOctets();
+        if (p.length < 2) {
+            throw new IllegalArgumentException(what + " without a file");
+        }
+        return ((p[p.length - 2] & 0xFF) << 8) | (p[p.length - 1] & 0xFF);
+    }
+
+    /**
+     * The text of a UTF8String, with bytes that are not UTF-8 read as U+FFFD rather than failing:
+     * OpenSC's module wrote application names followed by whatever bytes came after them in its
+     * caller's memory, and such an object must still be listed (and deleted) like any other.
+     */
+    private static String text(DERUTF8String s) {
+        try {
+            return s.getString();
+        } catch (IllegalArgumentException e) {
+            byte[] der;
+            try {
+                der = s.getEncoded("DER");
+            } catch (IOException io) {
+                throw new IllegalStateException(io);
+            }
+            int header = (der[1] & 0x80) == 0 ? 2 : 2 + (der[1] & 0x7F);
+            return new String(der, header, der.length - header, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
