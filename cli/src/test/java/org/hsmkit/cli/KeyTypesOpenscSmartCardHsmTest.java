@@ -93,6 +93,34 @@ class KeyTypesOpenscSmartCardHsmTest {
     }
 
     /**
+     * OpenSC's module reads CKA_APPLICATION of a new data object as a C string, up to the first
+     * zero byte after it in the caller's memory: without a terminator from hsmkit the card got the
+     * name plus whatever followed it ("hsmkit-openpgpang/invoke…"), and hsmkit no longer knew the
+     * object as its own. Each application name written reaches the card's description exactly.
+     */
+    @org.junit.jupiter.api.Test
+    void anApplicationNameReachesTheCardExactly() throws Exception {
+        int objects = 24;
+        for (int i = 0; i < objects; i++) {
+            hsmkit("data", "write", "--label", "app-" + i, "--application", "hsmkit-test-" + "x".repeat(i), "--public", "--random", "8")
+                    .assertOk();
+        }
+        java.util.Map<String, String> onCard = new java.util.HashMap<>();
+        for (int fid : card.card().fileIds()) {
+            if (fid >>> 8 == org.hsmkit.core.internal.card.Pkcs15Files.DCOD_PREFIX) {
+                var d = org.hsmkit.core.internal.card.Pkcs15Files.DataObject.parse(card.card().file(fid).orElseThrow());
+                onCard.put(d.label(), d.application());
+            }
+        }
+        String listed = hsmkit("data", "list", "--json").assertOk().stdout();
+        for (int i = 0; i < objects; i++) {
+            assertEquals("hsmkit-test-" + "x".repeat(i), onCard.get("app-" + i), onCard.toString());
+            assertTrue(listed.contains("\"application\" : \"hsmkit-test-" + "x".repeat(i) + "\","), listed);
+            hsmkit("data", "delete", "--label", "app-" + i, "--yes").assertOk();
+        }
+    }
+
+    /**
      * docs/ca.md's CA on the HSM through OpenSC: a P-384 root and an RSA-3072 intermediate on the
      * card; the intermediate issues from an openssl request, revokes, signs a CRL and answers OCSP
      * on the card, and openssl checks each.

@@ -24,8 +24,8 @@ import org.hsmkit.core.TokenKey;
  * <li>label {@code openpgp-created-} and the first 16 hexadecimal digits of SHA-256 over the
  *     public key's numbers (RSA: the modulus; EC: X and Y, each the field's length), so the
  *     record follows the key whatever its label or id, and two keys never share one;</li>
- * <li>application {@code hsmkit-openpgp}: an object with such a label but another application is
- *     someone else's, and hsmkit refuses to read or replace it;</li>
+ * <li>application {@code hsmkit-openpgp}: an object with such a label but another application (one
+ *     that does not begin with it) is someone else's, and hsmkit refuses to read or replace it;</li>
  * <li>value {@code created=SECONDS} (ASCII; seconds since 1970 in UTC), public so that it can be
  *     read without a login — it is in every exported certificate anyway.</li>
  * </ul>
@@ -69,7 +69,10 @@ public final class CreationTimeRecord {
     }
 
     private static void checkOurs(DataObject o) {
-        if (!APPLICATION.equals(o.application())) {
+        // OpenSC's module stored the name followed by stray bytes of hsmkit's memory until hsmkit
+        // gave it a terminator: such a record is hsmkit's, and the creation time in it fixes the
+        // key's OpenPGP fingerprint, so it is read rather than refused
+        if (!o.application().startsWith(APPLICATION)) {
             throw HsmkitException.key("the data object '" + o.label() + "' was not written by hsmkit (application '"
                     + o.application() + "')", "rename or delete that object (hsmkit data list / data delete) so hsmkit can keep "
                     + "the key's OpenPGP creation time under this label");

@@ -45,7 +45,7 @@ final class Pkcs11DataObjects {
                 throw DataObjectRules.exists(label, token.name());
             }
             AttributeVector a = template(label).token(true).private_(privateObject).modifiable(true)
-                    .application(application == null ? "" : application).value(value);
+                    .application(terminated(application)).value(value);
             return describe(s, s.createObject(a));
         });
     }
@@ -74,6 +74,28 @@ final class Pkcs11DataObjects {
                         "remove the extra ones with the token's own tools (pkcs11-tool --delete-object --type data)");
     }
 
+    /**
+     * The application name with a zero byte after it. OpenSC's module takes CKA_APPLICATION of a
+     * new object as a C string (it ignores the length and reads to the first zero byte), so
+     * without one the card got the name plus the bytes that followed it in this process's memory.
+     * Modules that keep the length store the zero byte too; {@link #unterminated} removes it.
+     */
+    static String terminated(String application) {
+        return application == null || application.isEmpty() ? "" : application + '\0';
+    }
+
+    /** The application name as written, without the zero bytes {@link #terminated} (or a C program) put after it. */
+    static String unterminated(String application) {
+        if (application == null) {
+            return "";
+        }
+        int end = application.length();
+        while (end > 0 && application.charAt(end - 1) == '\0') {
+            end--;
+        }
+        return application.substring(0, end);
+    }
+
     private static AttributeVector template(String label) {
         return new AttributeVector().class_(CKO_DATA).label(label);
     }
@@ -81,7 +103,7 @@ final class Pkcs11DataObjects {
     private static DataObject describe(Session s, long h) throws PKCS11Exception {
         AttributeVector a = s.getAttrValues(h, CKA_LABEL, CKA_APPLICATION, CKA_PRIVATE);
         byte[] value = s.getAttrValues(h, CKA_VALUE).value();
-        return new DataObject(a.label() == null ? "" : a.label(), a.application() == null ? "" : a.application(),
+        return new DataObject(a.label() == null ? "" : a.label(), unterminated(a.application()),
                 value == null ? -1 : value.length, Boolean.TRUE.equals(a.private_()));
     }
 }
