@@ -78,7 +78,8 @@ final class CardSeeds {
         Path files = SeedCorpus.inputs(root, "CardFilesFuzzTest", "read");
         List<byte[]> inputs = List.of(ecDescription, new Pkcs15Files.DataObject("notes", "hsmkit", true, 0xCF01).encode(),
                 Pkcs15Files.tokenInfo("SmartCard-HSM"), request, nitrokey, publicKeyTemplate(sim.efCDevAut()),
-                HexFormat.of().parseHex("620F8001008501048202F00086020304"));
+                HexFormat.of().parseHex("620F8001008501048202F00086020304"),
+                new Pkcs15Files.Certificate("hsmkit Test Root CA", new byte[] {1, 2, 3}, true, 0xCA00).encode());
         for (int i = 0; i < inputs.size(); i++) {
             byte[] in = new byte[inputs.get(i).length + 1];
             in[0] = (byte) i;

@@ -8,7 +8,7 @@ import java.util.List;
  * package-private ones.
  */
 public final class CardFileReaders {
-    public static final int COUNT = 7;
+    public static final int COUNT = 8;
 
     private CardFileReaders() {
     }
@@ -22,7 +22,8 @@ public final class CardFileReaders {
             case 3 -> String.valueOf(CardKeyStore.requestKey(file));
             case 4 -> deepParse(Tlv.parseAll(file), 0);
             case 5 -> CvcPublicKey.parse(Tlv.parse(file)).toJca();
-            default -> Tlv.parse(file).child(0x85).map(Tlv::value).orElse(new byte[0]).length;
+            case 6 -> Tlv.parse(file).child(0x85).map(Tlv::value).orElse(new byte[0]).length;
+            default -> Pkcs15Files.Certificate.parse(file);
         };
     }
 
