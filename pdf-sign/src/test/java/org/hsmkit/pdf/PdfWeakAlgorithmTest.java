@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
+import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.testdata.TestUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,5 +69,39 @@ class PdfWeakAlgorithmTest {
         assertTrue(s.warnings().contains("the signature time-stamp uses SHA-1, not relied on for signatures since 2014"
                 + " (NIST SP 800-131A); its time is not used"), s.warnings().toString());
         assertEquals(Indication.TOTAL_PASSED, s.indication(), "the signature itself is sound and judged now: " + s);
+    }
+
+    /**
+     * A document time-stamp signed with SHA-1 is INDETERMINATE for its algorithm (its own time
+     * proves nothing of itself); the signature it covers, sound on its own, still passes. DSS
+     * agrees on both.
+     */
+    @Test
+    void aSha1DocumentTimeStampIsIndeterminateAndTheSignatureUnderItStands() throws Exception {
+        Path lt = dir.resolve("lt.pdf");
+        PadesSigner.builder(PdfTestSupport.key(TestUser.BOB_P256)).level(PadesLevel.B_LT).tsa(PdfTestSupport.responders().tsaUrl())
+                .validationData(ValidationDataSources.fetching()).build().sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), lt, false);
+        Path lta = dir.resolve("weak-lta.pdf");
+        PdfTestSupport.responders().timestampSignatureAlgorithm("SHA1withRSA");
+        try {
+            new PadesExtender(PadesLevel.B_LTA, PdfTestSupport.responders().tsaUrl(), DigestAlgorithm.SHA256,
+                    ValidationDataSources.fetching(), null).extend(lt, lta, false);
+        } finally {
+            PdfTestSupport.responders().timestampSignatureAlgorithm("SHA256withRSA");
+        }
+        PdfReport r = PdfTestSupport.verifier().verify(lta);
+        assertEquals(2, r.signatures().size(), r.toString());
+        assertEquals(Indication.TOTAL_PASSED, r.signatures().get(0).indication(), r.toString());
+        SignatureReport ts = r.signatures().get(1);
+        assertEquals(SignatureReport.Kind.DOCUMENT_TIMESTAMP, ts.kind());
+        assertTrue(ts.intact(), ts.toString());
+        assertEquals(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, ts.subIndication(), ts.toString());
+        assertEquals(java.util.List.of("the document time-stamp uses SHA-1, not relied on for signatures since 2014, and no trusted"
+                + " time-stamp proves it was made before"), ts.failures());
+        // the EU DSS validator says the same of both
+        DssOracle.Verdict dss = DssOracle.validate(lta, true);
+        assertEquals("TOTAL_PASSED", dss.details().get(0).indication(), dss.toString());
+        assertEquals("INDETERMINATE", dss.details().get(1).indication(), dss.toString());
+        assertEquals("CRYPTO_CONSTRAINTS_FAILURE_NO_POE", dss.details().get(1).subIndication(), dss.toString());
     }
 }

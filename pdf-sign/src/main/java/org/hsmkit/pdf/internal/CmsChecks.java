@@ -108,12 +108,8 @@ final class CmsChecks {
             for (TimeStampToken t : Increments.signatureTimestamps(si)) {
                 signatureTimestamp(t, si.getSignature(), sig, pool);
             }
-            java.util.Optional<AlgorithmPolicy.Weakness> weak = AlgorithmPolicy.ofSigner(si, cert.getPublicKey());
-            if (sig.intact && weak.isPresent() && weak.get().refused(sig.proven)) {
-                sig.fail(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, (weak.get().key() ? "the signer's key " : "the signature ")
-                        + weak.get().what().replaceFirst("^has a", "is a") + ", not relied on for signatures since "
-                        + weak.get().until().toString().substring(0, 4) + ", and no trusted time-stamp proves it was made before");
-            }
+            // judged when every signature is known: a later document time-stamp may prove it older (Verification)
+            AlgorithmPolicy.ofSigner(si, cert.getPublicKey()).ifPresent(w -> sig.weak(w, w.key() ? "the signer's key " : "the signature "));
             if (!integrityOnly) {
                 Set<X509Certificate> certs = pool.with(cms.getCertificates());
                 sig.signerCert = cert;
@@ -272,6 +268,11 @@ final class CmsChecks {
             sig.signer = NameFormat.format(tsa.getSubjectX500Principal());
             sig.issuer = NameFormat.format(tsa.getIssuerX500Principal());
             sig.proven = t.getTimeStampInfo().getGenTime().toInstant();
+            // a SHA-1 imprint lets a colliding document take the time-stamp; a weak signature lets anyone make one
+            SignerInformation tsi = t.toCMSSignedData().getSignerInfos().getSigners().iterator().next();
+            AlgorithmPolicy.ofDigest(alg).map(w -> new AlgorithmPolicy.Weakness(w.what() + " for the document's digest", w.until(), false))
+                    .or(() -> AlgorithmPolicy.ofSigner(tsi, tsa.getPublicKey()))
+                    .ifPresent(w -> sig.weak(w, w.key() ? "the document time-stamp's authority " : "the document time-stamp "));
             Instant expiry = tsa.getNotAfter().toInstant();
             if (expiry.isBefore(Instant.now())) {
                 sig.warnings.add("the time-stamping certificate of this document time-stamp expired " + expiry

@@ -45,6 +45,27 @@ final class SignatureState {
     private final List<String> failures = new ArrayList<>();
     private SubIndication decisive;
 
+    /** What is weak about its algorithms or key, and who it is (for the message); null when nothing is. */
+    org.hsmkit.core.internal.cms.AlgorithmPolicy.Weakness weakness;
+    private String weakOne;
+
+    void weak(org.hsmkit.core.internal.cms.AlgorithmPolicy.Weakness w, String who) {
+        weakness = w;
+        weakOne = who;
+    }
+
+    /**
+     * Fails for its weakness unless {@code existed} (a time something trusted proves it existed
+     * at, or null) predates the weakness's end date.
+     */
+    void judgeWeakness(Instant existed) {
+        if (weakness != null && intact && weakness.refused(existed)) {
+            fail(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, weakOne + weakness.what().replaceFirst("^has a", "is a")
+                    + ", not relied on for signatures since " + weakness.until().toString().substring(0, 4)
+                    + ", and no trusted time-stamp proves it was made before");
+        }
+    }
+
     /** Records a failure and the sub-indication it stands for. */
     void fail(SubIndication reason, String message) {
         failures.add(message);

@@ -171,6 +171,11 @@ public final class AlgorithmPolicy {
         }
     }
 
+    /** A digest (or signature) algorithm, named by its OID, when its hash is weak for signatures. */
+    public static Optional<Weakness> ofDigest(String oid) {
+        return digest(oid);
+    }
+
     private static Optional<Weakness> digest(String oid) {
         String name = oid == null ? null : DIGESTS.get(oid);
         return name == null ? Optional.empty() : ofHash(name);
