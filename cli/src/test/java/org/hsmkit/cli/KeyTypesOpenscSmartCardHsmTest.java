@@ -152,6 +152,47 @@ class KeyTypesOpenscSmartCardHsmTest {
         assertTrue(status.stderr().contains("Response verify OK"), status.stderr());
     }
 
+    /**
+     * A batch on two workers through OpenSC's module, as a user decrypts or signs a folder with a
+     * Nitrokey: the workers' sessions take turns on the one card, and every file comes out right.
+     */
+    @org.junit.jupiter.api.Test
+    void batchesOnTwoWorkersThroughOpenscsModule() throws Exception {
+        hsmkit("key", "generate", "--type", "rsa:2048", "--label", "batch").assertOk();
+        hsmkit("key", "export", "--key", "batch", "-o", "batch.pub.pem").assertOk();
+        PublicKey pub;
+        try (var r = new org.bouncycastle.openssl.PEMParser(Files.newBufferedReader(tmp.resolve("batch.pub.pem")))) {
+            pub = new JcaPEMKeyConverter().getPublicKey((org.bouncycastle.asn1.x509.SubjectPublicKeyInfo) r.readObject());
+        }
+        TestPki.Credential c = TestPki.standard().issueUser("batch", new KeyPair(pub, null), "batch@hsmkit.test",
+                KeyUsage.digitalSignature | KeyUsage.keyEncipherment, null, Instant.now().minus(1, ChronoUnit.DAYS),
+                Instant.now().plus(30, ChronoUnit.DAYS));
+        Files.writeString(tmp.resolve("batch.pem"), TestPki.pem(List.of(c.certificate())));
+        hsmkit("key", "import-cert", "--key", "batch", "batch.pem").assertOk();
+
+        int n = 8;
+        List<String> plain = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Files.writeString(tmp.resolve("folder-" + i + ".txt"), "invoice " + i + "\n".repeat(i * 100));
+            plain.add("folder-" + i + ".txt");
+        }
+        List<String> encrypt = new ArrayList<>(List.of("encrypt", "-r", "batch.pem", "--output-dir", "sealed"));
+        encrypt.addAll(plain);
+        hsmkit(encrypt.toArray(String[]::new)).assertOk();
+        List<String> decrypt = new ArrayList<>(List.of("decrypt", "--key", "batch", "--jobs", "2", "--output-dir", "opened"));
+        plain.forEach(f -> decrypt.add("sealed/" + f + ".p7m"));
+        CliRun.Result opened = hsmkit(decrypt.toArray(String[]::new)).assertOk();
+        assertTrue(opened.stderr().contains("decrypted " + n + " of " + n + " files"), opened.stderr());
+        List<String> sign = new ArrayList<>(List.of("sign", "--key", "batch", "--jobs", "2", "--output-dir", "signed"));
+        sign.addAll(plain);
+        hsmkit(sign.toArray(String[]::new)).assertOk();
+        for (String f : plain) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve(f)), Files.readAllBytes(tmp.resolve("opened").resolve(f)), f);
+            openssl("cms", "-verify", "-binary", "-inform", "DER", "-in", "signed/" + f + ".p7s", "-content", f, "-CAfile",
+                    "pki/ca-chain.pem", "-purpose", "any", "-out", "/dev/null");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"rsa:3072", "rsa:4096", "ec:P-384", "ec:P-521", "ec:brainpoolP256r1", "ec:brainpoolP384r1",
         "ec:brainpoolP512r1"})
