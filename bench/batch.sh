@@ -8,6 +8,7 @@
 #
 #   bench/batch.sh                      # 1000 x 4 KiB, 100 x 1 MiB, 100 PDFs, 3 rounds
 #   SMALL_COUNT=100 BIG_COUNT=10 PDF_COUNT=10 RUNS=1 bench/batch.sh
+#   BENCH_KEY=p256 bench/batch.sh        # the key an elliptic-curve one (default RSA-3072)
 #
 # Needs: java 17, maven (first build), openssl, age, softhsm2, opensc (pkcs11-tool, pkcs11-spy), gdb, GNU time.
 set -euo pipefail

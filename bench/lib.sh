@@ -26,19 +26,32 @@ bench_softhsm_module() {
   [[ -n "$softhsm_module" ]] || { echo "missing: the SoftHSM2 PKCS#11 module" >&2; exit 2; }
 }
 
-# bench_token: an RSA-3072 key and certificate (key.pem, cert.pem, cert.der) and a SoftHSM2 token
-# 'bench' holding both (PIN in pin.txt); sets softhsm_module and exports SOFTHSM2_CONF
+# bench_token: a key and certificate (key.pem, cert.pem, cert.der) and a SoftHSM2 token 'bench' holding
+# both (PIN in pin.txt); sets softhsm_module and exports SOFTHSM2_CONF. The key is RSA-3072, or with
+# BENCH_KEY=p256 an elliptic-curve P-256 key (recipients by ECDH, as age's X25519)
 bench_token() {
   bench_softhsm_module
-  openssl req -x509 -newkey rsa:3072 -nodes -keyout key.pem -out cert.pem -subj "/CN=hsmkit bench" -days 2 \
-    -addext keyUsage=keyEncipherment,digitalSignature 2>/dev/null
+  local newkey usage
+  case "${BENCH_KEY:-rsa3072}" in
+    rsa3072) newkey=(-newkey rsa:3072); usage=keyEncipherment,digitalSignature ;;
+    p256) newkey=(-newkey ec -pkeyopt ec_paramgen_curve:P-256); usage=keyAgreement,digitalSignature ;;
+    *) echo "BENCH_KEY is rsa3072 or p256, not ${BENCH_KEY}" >&2; exit 2 ;;
+  esac
+  openssl req -x509 "${newkey[@]}" -nodes -keyout key.pem -out cert.pem -subj "/CN=hsmkit bench" -days 2 \
+    -addext keyUsage="$usage" 2>/dev/null
   openssl x509 -in cert.pem -outform DER -out cert.der
   openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.p8
   mkdir tokens
   printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$PWD" > softhsm2.conf
   export SOFTHSM2_CONF="$PWD/softhsm2.conf"
   softhsm2-util --init-token --free --label bench --so-pin 12345678 --pin 123456 >/dev/null
-  softhsm2-util --import key.p8 --token bench --label bench --id 01 --pin 123456 >/dev/null
+  if [[ "${BENCH_KEY:-rsa3072}" == p256 ]]; then
+    # softhsm2-util imports an EC key without CKA_DERIVE, which ECDH needs
+    pkcs11-tool --module "$softhsm_module" --token-label bench --login --pin 123456 \
+      --write-object key.pem --type privkey --id 01 --label bench --usage-derive >/dev/null
+  else
+    softhsm2-util --import key.p8 --token bench --label bench --id 01 --pin 123456 >/dev/null
+  fi
   pkcs11-tool --module "$softhsm_module" --token-label bench --login --pin 123456 \
     --write-object cert.der --type cert --id 01 --label bench >/dev/null
   printf '123456\n' > pin.txt
