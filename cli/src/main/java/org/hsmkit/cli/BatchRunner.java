@@ -143,12 +143,6 @@ final class BatchRunner {
     }
 
     /**
-     * Checks the arguments, then runs {@code work} once per input; returns the exit code. Call
-     * it after the command prepared what all files share (keys, recipients, the login).
-     *
-     * @param output {@code -o}, or null
-     */
-    /**
      * Has {@code action} run once after the work, when at least one file was done: after the
      * single file, or before a batch's summary line.
      */
@@ -156,6 +150,12 @@ final class BatchRunner {
         this.afterAnyDone = action;
     }
 
+    /**
+     * Checks the arguments, then runs {@code work} once per input; returns the exit code. Call
+     * it after the command prepared what all files share (keys, recipients, the login).
+     *
+     * @param output {@code -o}, or null
+     */
     int run(List<String> inputs, String output, Work work) throws Exception {
         if (options.jobs != null && options.jobs < 1) {
             throw new HsmkitException(ErrorKind.USAGE, "--jobs " + options.jobs + " is not a number of workers", "give 1 or more");

@@ -40,27 +40,6 @@ import org.hsmkit.pdf.SubIndication;
  * ({@link RevisionDiff}); the verdict is given in ETSI EN 319 102-1 terms.
  */
 public final class Verification {
-    /**
-     * Signatures and document time-stamps whose algorithms or keys are weak stand when something
-     * trusted proves they existed before the weakness's end date: a signature's own time-stamp, or
-     * a later document time-stamp that covers it and itself stands (as DSS takes an archive
-     * time-stamp for proof of existence). A document time-stamp's own time proves nothing of
-     * itself. {@code sigs} are in file order, so the later ones are judged first.
-     */
-    static void judgeWeakAlgorithms(List<SignatureState> sigs) {
-        for (int i = sigs.size() - 1; i >= 0; i--) {
-            SignatureState s = sigs.get(i);
-            java.time.Instant existed = s.kind == Kind.SIGNATURE ? s.proven : null;
-            for (SignatureState later : sigs.subList(i + 1, sigs.size())) {
-                if (later.kind == Kind.DOCUMENT_TIMESTAMP && later.end > s.end && later.trusted && !later.failed()
-                        && later.proven != null && (existed == null || later.proven.isBefore(existed))) {
-                    existed = later.proven;
-                }
-            }
-            s.judgeWeakness(existed);
-        }
-    }
-
     private final Path file;
     private final char[] password;
     private final TrustCheck trust;
@@ -337,6 +316,27 @@ public final class Verification {
             return revisions.at(end, older -> RevisionDiff.changes(older, finalDoc, certification));
         } catch (IOException e) {
             return List.of(new Change(false, "the signed revision cannot be read on its own: " + e.getMessage()));
+        }
+    }
+
+    /**
+     * Signatures and document time-stamps whose algorithms or keys are weak stand when something
+     * trusted proves they existed before the weakness's end date: a signature's own time-stamp, or
+     * a later document time-stamp that covers it and itself stands (as DSS takes an archive
+     * time-stamp for proof of existence). A document time-stamp's own time proves nothing of
+     * itself. {@code sigs} are in file order, so the later ones are judged first.
+     */
+    static void judgeWeakAlgorithms(List<SignatureState> sigs) {
+        for (int i = sigs.size() - 1; i >= 0; i--) {
+            SignatureState s = sigs.get(i);
+            java.time.Instant existed = s.kind == Kind.SIGNATURE ? s.proven : null;
+            for (SignatureState later : sigs.subList(i + 1, sigs.size())) {
+                if (later.kind == Kind.DOCUMENT_TIMESTAMP && later.end > s.end && later.trusted && !later.failed()
+                        && later.proven != null && (existed == null || later.proven.isBefore(existed))) {
+                    existed = later.proven;
+                }
+            }
+            s.judgeWeakness(existed);
         }
     }
 }
