@@ -33,7 +33,8 @@ final class KeyInfoCommand implements Callable<Integer> {
 
     /** The JSON form. */
     record Json(String label, String id, String type, String reference, String publicKeySha256, String certificateSubject,
-            String certificateIssuer, String notAfter, Long usesLeft, Boolean attestation, String attestedBy) {
+            String certificateIssuer, String notAfter, java.util.List<String> chain, Long usesLeft, Boolean attestation,
+            String attestedBy) {
     }
 
     @Override
@@ -48,12 +49,15 @@ final class KeyInfoCommand implements Callable<Integer> {
         String attestedBy = att.map(a -> DeviceChain.serialOf(a.signer())).orElse(null);
         boolean restored = attestedBy != null && !attestedBy.equals(token.info().serial());
         Long uses = k.usesLeft().isPresent() ? k.usesLeft().getAsLong() : null;
+        // the CA certificates kept on the token with it, which its signatures carry
+        java.util.List<String> chain = k.certificateChain().stream().skip(1).map(KeyImportCertCommand::subject).toList();
         PrintStream out = session.context().stdout();
         if (session.json()) {
             JsonOutput.print(out, new Json(k.label(), KeyId.hex(k.id()), k.type().spec(), k.reference(), fingerprint,
                     cert == null ? null : KeyImportCertCommand.subject(cert),
                     cert == null ? null : cert.getIssuerX500Principal().getName(),
-                    cert == null ? null : cert.getNotAfter().toInstant().toString(), uses, attestation, attestedBy));
+                    cert == null ? null : cert.getNotAfter().toInstant().toString(), cert == null ? null : chain, uses, attestation,
+                    attestedBy));
             return ExitCode.OK;
         }
         CardCommand.field(out, "label", k.label());
@@ -63,6 +67,12 @@ final class KeyInfoCommand implements Callable<Integer> {
         CardCommand.field(out, "public key", "SHA-256 " + fingerprint);
         CardCommand.field(out, "certificate", cert == null ? "none" : KeyImportCertCommand.subject(cert)
                 + " (issued by " + cert.getIssuerX500Principal().getName() + ", until " + cert.getNotAfter().toInstant() + ")");
+        if (cert != null) {
+            boolean selfIssued = cert.getIssuerX500Principal().equals(cert.getSubjectX500Principal());
+            CardCommand.field(out, "chain", !chain.isEmpty() ? String.join("; ", chain) + " (signatures carry "
+                    + (chain.size() == 1 ? "it" : "them") + ")" : selfIssued ? "none (self-issued)"
+                    : "no CA certificate on the token (import the chain with key import-cert, or give --chain FILE when signing)");
+        }
         CardCommand.field(out, "uses left", uses == null ? "unlimited" : Long.toString(uses));
         if (attestation != null) {
             CardCommand.field(out, "attestation", !attestation ? "not on the device (a certificate replaced it)"

@@ -234,6 +234,13 @@ class KeySoftTokenTest {
                 + ", kept on the token too"), r.stderr());
         assertFalse(r.stderr().contains("note:"), r.stderr());
         assertEquals(3, keysOnToken().stream().filter(k -> k.label().equals("files")).findFirst().orElseThrow().certificateChain().size());
+        // key info names them, and JSON lists them
+        String info = hsmkit("key", "info", "--key", "files").assertOk().stdout();
+        assertTrue(info.lines().anyMatch(l -> l.matches("chain: +CN=hsmkit Test Intermediate CA,.*; CN=hsmkit Test Root CA,.*"
+                + " \\(signatures carry them\\)")), info);
+        String json = hsmkit("--json", "key", "info", "--key", "files").assertOk().stdout();
+        assertTrue(json.contains("\"chain\" : [ \"CN=hsmkit Test Intermediate CA,"), json);
+
         assertTrue(keysOnToken().stream().filter(k -> k.label().equals("mail")).findFirst().orElseThrow().certificate().isEmpty());
 
         Files.writeString(tmp.resolve("bob.pem"), TestPki.pem(List.of(TestPki.standard().user(TestUser.BOB_P256).certificate())));
