@@ -38,6 +38,14 @@ final class CardCli {
         return all.toArray(String[]::new);
     }
 
+    /** The public key of card key {@code label}, as {@code key export} writes it (PEM) into {@code dir}. */
+    static java.security.PublicKey exportedPublicKey(CliRun cli, Path dir, int reader, String label, String algorithm) throws Exception {
+        cli.run(on(reader, "key", "export", "--key", label, "-o", label + ".pub.pem")).assertOk();
+        String b64 = Files.readString(dir.resolve(label + ".pub.pem")).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return java.security.KeyFactory.getInstance(algorithm)
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(b64)));
+    }
+
     /** Writes the simulator's test root (the trusted root of its device chains) into {@code dir}. */
     static Path testRoot(Path dir) throws Exception {
         try (var in = CardCli.class.getResourceAsStream("/org/hsmkit/testdata/schsm/test-root.cvc")) {

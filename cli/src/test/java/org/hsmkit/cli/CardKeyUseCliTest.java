@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 
 import org.bouncycastle.asn1.x509.KeyUsage;
@@ -53,9 +50,7 @@ class CardKeyUseCliTest {
 
     private static void certify(String label, String type, String algorithm, int usage) throws Exception {
         cli.run(CardCli.on(0, "key", "generate", "--type", type, "--label", label)).assertOk();
-        cli.run(CardCli.on(0, "key", "export", "--key", label, "-o", label + ".pub.pem")).assertOk();
-        String b64 = Files.readString(dir.resolve(label + ".pub.pem")).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        PublicKey pub = KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
+        PublicKey pub = CardCli.exportedPublicKey(cli, dir, 0, label, algorithm);
         TestPki.Credential c = TestPki.standard().issueUser(label, new KeyPair(pub, null), label + "@hsmkit.test", usage, null,
                 Instant.now().minus(1, ChronoUnit.DAYS), Instant.now().plus(30, ChronoUnit.DAYS));
         Files.writeString(dir.resolve(label + ".pem"), TestPki.pem(List.of(c.certificate())));

@@ -32,6 +32,12 @@ final class CardState {
 
     // --- non-volatile ---
     final Map<Integer, byte[]> files = new TreeMap<>();
+    /** The most bytes all files may hold together; a write past it answers 6A84 (not enough memory). */
+    int fileByteLimit = Integer.MAX_VALUE;
+
+    int fileBytes() {
+        return files.values().stream().mapToInt(f -> f.length).sum();
+    }
     final Map<Integer, KeyEntry> keys = new TreeMap<>();
     boolean initialized;
     byte[] userPin;

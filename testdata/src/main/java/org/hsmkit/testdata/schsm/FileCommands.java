@@ -135,6 +135,9 @@ final class FileCommands {
             throw Sw.fail(Sw.WRONG_OFFSET, "writing past the end of the file");
         }
         byte[] updated = Arrays.copyOf(old, Math.max(old.length, offset + content.length));
+        if ((long) card.fileBytes() - old.length + updated.length > card.fileByteLimit) {
+            throw Sw.fail(Sw.FILE_FULL, "not enough memory for file " + Integer.toHexString(fid));
+        }
         System.arraycopy(content, 0, updated, offset, content.length);
         card.files.put(fid, updated);
         card.currentEf = fid;

@@ -274,6 +274,19 @@ public final class SmartCardHsmSimulator implements VirtualCard {
         return new TreeSet<>(card.files.keySet());
     }
 
+    /** The bytes all files hold together. */
+    public synchronized int fileBytes() {
+        return card.fileBytes();
+    }
+
+    /**
+     * Lets the files hold at most {@code total} bytes together, as a device whose memory is nearly
+     * full: a write past it answers 6A84 (not enough memory) and changes nothing.
+     */
+    public synchronized void limitFileBytes(int total) {
+        card.fileByteLimit = total;
+    }
+
     public synchronized Optional<byte[]> file(int fid) {
         return Optional.ofNullable(card.files.get(fid)).map(byte[]::clone);
     }

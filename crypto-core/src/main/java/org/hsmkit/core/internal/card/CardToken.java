@@ -222,8 +222,18 @@ public final class CardToken implements SmartCardHsm {
         return session.run("storing the certificate", () -> {
             session.login();
             int fid = (EE_CERT_PREFIX << 8) | k.keyRef();
+            // the device has no atomic replace: a certificate it has no room for must not cost the key its old one
+            java.util.Optional<byte[]> before = session.applet().read(fid);
             session.applet().delete(fid);
-            session.applet().write(fid, der);
+            try {
+                session.applet().write(fid, der);
+            } catch (HsmkitException e) {
+                session.applet().delete(fid);
+                if (before.isPresent()) {
+                    session.applet().write(fid, before.get());
+                }
+                throw e;
+            }
             store.storeAuthorities(issuers);
             return store.read(k.keyRef());
         });
