@@ -84,6 +84,33 @@ class KeyOpenscSmartCardHsmTest {
                 .getPublicKey(KeyCeremonyChecks.opensslReadsPublicKey(tmp, tmp.resolve(key + ".pub.pem")));
     }
 
+    /**
+     * A certificate the nearly full card has no room for. OpenSC's module removes the key's old
+     * certificate file, then leaves the new one half written when the card answers 6A84, so the
+     * old one no longer fits either: the import fails and says which certificate the key lost and
+     * how to get it back. (hsmkit's own driver puts the old one back: CardFullCliTest.)
+     */
+    @Test
+    void aCertificateTheFullCardCannotHoldSaysWhatTheKeyLost() throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "roomless", "--id", "3c").assertOk();
+        PublicKey key = exported("roomless");
+        hsmkit("key", "import-cert", "--key", "roomless", certificate(key, "Room Less").toString()).assertOk();
+        Path longer = certificate(key, "Room Less With A Much Longer Name In The Examples Department");
+        reinsert();
+        simulator.limitFileBytes(simulator.fileBytes());
+        try {
+            CliRun.Result r = hsmkit("key", "import-cert", "--key", "roomless", longer.toString());
+            assertEquals(3, r.exitCode(), r.stderr());
+            assertTrue(r.stderr().contains("; the key's previous certificate (CN=Room Less,"), r.stderr());
+            assertTrue(r.stderr().contains("was removed first and could not be put back"), r.stderr());
+            assertTrue(r.stderr().contains("hsmkit: hint: free space on the token"), r.stderr());
+        } finally {
+            simulator.limitFileBytes(Integer.MAX_VALUE);
+        }
+        reinsert();
+        hsmkit("key", "delete", "--key", "roomless", "--yes").assertOk();
+    }
+
     @Test
     void theCeremonyThroughOpenscsModule() throws Exception {
         hsmkit("key", "generate", "--type", "ec:P-256", "--label", "mail", "--id", "01").assertOk();

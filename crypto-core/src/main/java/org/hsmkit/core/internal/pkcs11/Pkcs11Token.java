@@ -284,10 +284,38 @@ public final class Pkcs11Token implements Token {
             AttributeVector keyAttrs = s.getAttrValues(priv, CKA_ID, CKA_LABEL);
             byte[] id = keyAttrs.id() == null ? new byte[0] : keyAttrs.id();
             String keyLabel = keyAttrs.label() == null ? key.label() : keyAttrs.label();
+            List<X509Certificate> before = new ArrayList<>();
             for (long old : certificatesFor(s, id, keyLabel)) {
+                X509Certificate c = certificate(s.getAttrValues(old, CKA_VALUE).value());
+                if (c != null) {
+                    before.add(c);
+                }
                 destroyIfPresent(s, old);
             }
-            createCertificate(s, certificate, id, keyLabel);
+            try {
+                createCertificate(s, certificate, id, keyLabel);
+            } catch (PKCS11Exception e) {
+                // a token with no room for the new one keeps the old; OpenSC's SmartCard-HSM module
+                // leaves the new one's file half written, and then the old one does not fit either
+                List<X509Certificate> lost = new ArrayList<>();
+                for (X509Certificate c : before) {
+                    try {
+                        createCertificate(s, c, id, keyLabel);
+                    } catch (PKCS11Exception again) {
+                        lost.add(c);
+                    }
+                }
+                if (lost.isEmpty()) {
+                    throw e;
+                }
+                HsmkitException failure = translate("storing a certificate", e);
+                throw HsmkitException.key(failure.getMessage() + "; the key's previous certificate ("
+                        + lost.stream().map(c -> org.hsmkit.core.NameFormat.format(c.getSubjectX500Principal()) + ", serial "
+                        + c.getSerialNumber().toString(16)).collect(java.util.stream.Collectors.joining("; "))
+                        + ") was removed first and could not be put back",
+                        "free space on the token (hsmkit key delete, hsmkit data delete), then import the previous certificate"
+                        + " again, or the new one; the CA that issued it can send it again");
+            }
             List<X509Certificate> present = readCertificates(s);
             for (X509Certificate issuer : issuers) {
                 if (present.contains(issuer)) {
