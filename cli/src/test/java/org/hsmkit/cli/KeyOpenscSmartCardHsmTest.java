@@ -104,6 +104,11 @@ class KeyOpenscSmartCardHsmTest {
             assertTrue(r.stderr().contains("; the key's previous certificate (CN=Room Less,"), r.stderr());
             assertTrue(r.stderr().contains("was removed first and could not be put back"), r.stderr());
             assertTrue(r.stderr().contains("hsmkit: hint: free space on the token"), r.stderr());
+            // a data object that does not fit: OpenSC's CKR_GENERAL_ERROR is explained
+            Files.write(tmp.resolve("big.bin"), new byte[2000]);
+            CliRun.Result data = hsmkit("data", "write", "--label", "big", "big.bin");
+            assertEquals(3, data.exitCode(), data.stderr());
+            assertTrue(data.stderr().contains("hsmkit: hint: a SmartCard-HSM answers so when its memory is full"), data.stderr());
         } finally {
             simulator.limitFileBytes(Integer.MAX_VALUE);
         }

@@ -747,6 +747,13 @@ public final class Pkcs11Token implements Token {
             return new HsmkitException(ErrorKind.KEY, what + " failed on " + name() + ": " + e.getErrorName(),
                     "a SmartCard-HSM answers so for a key whose use counter is spent; 'hsmkit -t card: key list' shows the uses left", e);
         }
+        if (code == PKCS11Constants.CKR_GENERAL_ERROR && manufacturer.equals("www.CardContact.de")
+                && (what.startsWith("storing") || what.startsWith("writing") || what.startsWith("generating"))) {
+            // nor for its "not enough memory" (SW 6A84)
+            return new HsmkitException(ErrorKind.KEY, what + " failed on " + name() + ": " + e.getErrorName(),
+                    "a SmartCard-HSM answers so when its memory is full: delete keys, certificates or data objects"
+                    + " that are no longer needed", e);
+        }
         return new HsmkitException(ErrorKind.KEY, what + " failed on " + name() + ": " + e.getErrorName(), null, e);
     }
 
