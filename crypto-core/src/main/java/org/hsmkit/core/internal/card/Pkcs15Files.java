@@ -60,10 +60,7 @@ public final class Pkcs15Files {
          * reference) and the type attributes (an empty path, the modulus or field size).
          */
         public byte[] encode() {
-            ASN1EncodableVector coa = new ASN1EncodableVector();
-            coa.add(new DERUTF8String(label));
-            coa.add(bitString(0x03, 2)); // private, modifiable
-            coa.add(new DEROctetString(new byte[] {0x01}));
+            DERSequence coa = commonObjectAttributes(label, bitString(0x03, 2), true); // private, modifiable
             ASN1EncodableVector cka = new ASN1EncodableVector();
             cka.add(new DEROctetString(id));
             // usage: RSA decrypt, sign, signRecover, unwrap; EC sign, derive
@@ -75,15 +72,10 @@ public final class Pkcs15Files {
             typeAttributes.add(new DERSequence(new DEROctetString(new byte[0])));
             typeAttributes.add(new ASN1Integer(bits));
             ASN1EncodableVector object = new ASN1EncodableVector();
-            object.add(new DERSequence(coa));
+            object.add(coa);
             object.add(new DERSequence(cka));
             object.add(new DERTaggedObject(true, 1, new DERSequence(typeAttributes)));
-            try {
-                return rsa ? new DERSequence(object).getEncoded("DER")
-                        : new DERTaggedObject(false, 0, new DERSequence(object)).getEncoded("DER");
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            return der(rsa ? new DERSequence(object) : new DERTaggedObject(false, 0, new DERSequence(object)));
         }
 
         /**
@@ -144,26 +136,18 @@ public final class Pkcs15Files {
 
         /** The encoding OpenSC writes: common object attributes, application name, and the path of the value. */
         public byte[] encode() {
-            ASN1EncodableVector coa = new ASN1EncodableVector();
-            coa.add(new DERUTF8String(label));
-            if (privateObject) {
-                coa.add(bitString(0x01, 1)); // private
-                coa.add(new DEROctetString(new byte[] {0x01}));
-            }
+            DERSequence coa = privateObject ? commonObjectAttributes(label, bitString(0x01, 1), true) // private
+                    : commonObjectAttributes(label, null, false);
             ASN1EncodableVector cda = new ASN1EncodableVector();
             if (!application.isEmpty()) {
                 cda.add(new DERUTF8String(application));
             }
             byte[] path = {(byte) (dataFile >>> 8), (byte) dataFile};
             ASN1EncodableVector object = new ASN1EncodableVector();
-            object.add(new DERSequence(coa));
+            object.add(coa);
             object.add(new DERSequence(cda));
             object.add(new DERTaggedObject(true, 1, new DERSequence(new DEROctetString(path))));
-            try {
-                return new DERSequence(object).getEncoded("DER");
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            return der(new DERSequence(object));
         }
 
         /** Reads a description written by hsmkit or OpenSC. */
@@ -210,9 +194,7 @@ public final class Pkcs15Files {
          * certificate attributes (id, authority) and the path of the certificate.
          */
         public byte[] encode() {
-            ASN1EncodableVector coa = new ASN1EncodableVector();
-            coa.add(new DERUTF8String(label));
-            coa.add(bitString(0x02, 2)); // modifiable
+            DERSequence coa = commonObjectAttributes(label, bitString(0x02, 2), false); // modifiable
             ASN1EncodableVector cca = new ASN1EncodableVector();
             cca.add(new DEROctetString(id));
             if (authority) {
@@ -220,14 +202,10 @@ public final class Pkcs15Files {
             }
             byte[] path = {(byte) (certificateFile >>> 8), (byte) certificateFile};
             ASN1EncodableVector object = new ASN1EncodableVector();
-            object.add(new DERSequence(coa));
+            object.add(coa);
             object.add(new DERSequence(cca));
             object.add(new DERTaggedObject(true, 1, new DERSequence(new DERSequence(new DEROctetString(path)))));
-            try {
-                return new DERSequence(object).getEncoded("DER");
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            return der(new DERSequence(object));
         }
 
         /** Reads a description written by hsmkit or OpenSC. */
@@ -240,6 +218,27 @@ public final class Pkcs15Files {
             byte[] id = ASN1OctetString.getInstance(cca.getObjectAt(0)).getOctets();
             boolean authority = cca.size() > 1 && cca.getObjectAt(1) instanceof ASN1Boolean b && b.isTrue();
             return new Certificate(label, id, authority, fileOf(object, "a certificate"));
+        }
+    }
+
+    /** PKCS#15 CommonObjectAttributes: the label, the flags (if any), and authId 01 (the user PIN) when it needs one. */
+    private static DERSequence commonObjectAttributes(String label, DERBitString flags, boolean authId) {
+        ASN1EncodableVector coa = new ASN1EncodableVector();
+        coa.add(new DERUTF8String(label));
+        if (flags != null) {
+            coa.add(flags);
+        }
+        if (authId) {
+            coa.add(new DEROctetString(new byte[] {0x01}));
+        }
+        return new DERSequence(coa);
+    }
+
+    private static byte[] der(ASN1Encodable e) {
+        try {
+            return e.toASN1Primitive().getEncoded("DER");
+        } catch (IOException ex) {
+            throw new IllegalStateException(ex);
         }
     }
 
@@ -297,11 +296,7 @@ public final class Pkcs15Files {
         v.add(new ASN1Integer(0));
         v.add(new DERTaggedObject(false, 0, new DERUTF8String(label)));
         v.add(bitString(0x04, 3)); // prnGeneration
-        try {
-            return new DERSequence(v).getEncoded("DER");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return der(new DERSequence(v));
     }
 
     /** The label in EF.TokenInfo ([0] inside the sequence), if any. */
