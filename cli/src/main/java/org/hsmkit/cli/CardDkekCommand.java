@@ -53,9 +53,10 @@ final class CardDkekCommand {
     static final String ZERO = "(ALL ZEROS: the shares cancel out; initialise the device again)";
 
     /** The DKEK state in JSON, as {@code card dkek status} and {@code card info} print it: the key check value in hex. */
-    record Json(int shares, int outstanding, String keyCheckValue) {
+    record Json(int shares, int outstanding, String keyCheckValue, Boolean allZeros) {
         static Json of(DkekStatus s) {
-            return new Json(s.shares(), s.outstanding(), s.complete() ? s.keyCheckValueHex() : null);
+            return new Json(s.shares(), s.outstanding(), s.complete() ? s.keyCheckValueHex() : null,
+                    s.complete() ? s.zero() : null);
         }
     }
 

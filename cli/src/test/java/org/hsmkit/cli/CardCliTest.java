@@ -254,6 +254,8 @@ class CardCliTest {
             assertTrue(twice.stdout().isEmpty(), twice.stdout());
             String status = cli.run(CardCli.on(1, "card", "dkek", "status")).assertOk().stdout();
             assertTrue(status.contains("key check:    66687AADF862BD77 (ALL ZEROS: the shares cancel out;"), status);
+            String json = cli.run(CardCli.on(1, "--json", "card", "dkek", "status")).assertOk().stdout();
+            assertTrue(json.contains("\"keyCheckValue\" : \"66687AADF862BD77\"") && json.contains("\"allZeros\" : true"), json);
         } finally {
             CardCli.PCSC.remove(1);
         }

@@ -309,12 +309,12 @@ public final class Pkcs11Token implements Token {
                     throw e;
                 }
                 HsmkitException failure = translate("storing a certificate", e);
-                throw HsmkitException.key(failure.getMessage() + "; the key's previous certificate ("
+                throw new HsmkitException(ErrorKind.KEY, failure.getMessage() + "; the key's previous certificate ("
                         + lost.stream().map(c -> org.hsmkit.core.NameFormat.format(c.getSubjectX500Principal()) + ", serial "
                         + c.getSerialNumber().toString(16)).collect(java.util.stream.Collectors.joining("; "))
                         + ") was removed first and could not be put back",
                         "free space on the token (hsmkit key delete, hsmkit data delete), then import the previous certificate"
-                        + " again, or the new one; the CA that issued it can send it again");
+                        + " again, or the new one; the CA that issued it can send it again", e);
             }
             List<X509Certificate> present = readCertificates(s);
             for (X509Certificate issuer : issuers) {
