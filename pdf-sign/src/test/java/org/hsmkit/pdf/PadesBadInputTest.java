@@ -154,6 +154,50 @@ class PadesBadInputTest {
         }
     }
 
+    /**
+     * The responders answer OCSP for the signer and its CA, so B-LT embeds their responses and
+     * needs no CRL. (hsmkit's nonce was once no DER OCTET STRING: the responder echoed it, hsmkit
+     * could not read the echo, and every signature quietly fell back to CRLs.)
+     */
+    @Test
+    void whenOcspIsUpItServesBLtWithoutCrls() throws Exception {
+        Path out = dir.resolve("out.pdf");
+        alice().level(PadesLevel.B_LT).build().sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), out, false);
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(out.toFile())) {
+            org.apache.pdfbox.cos.COSDictionary dss = doc.getDocumentCatalog().getCOSObject()
+                    .getCOSDictionary(org.apache.pdfbox.cos.COSName.getPDFName("DSS"));
+            org.apache.pdfbox.cos.COSArray ocsps = dss.getCOSArray(org.apache.pdfbox.cos.COSName.getPDFName("OCSPs"));
+            assertTrue(ocsps != null && ocsps.size() >= 2, "the signer's and its CA's OCSP responses at least: " + dss);
+            assertEquals(null, dss.getCOSArray(org.apache.pdfbox.cos.COSName.getPDFName("CRLs")), dss.toString());
+        }
+        assertEquals("B-LT", PdfTestSupport.verifier().verify(out).signatures().get(0).level());
+    }
+
+    /**
+     * An OCSP responder that signs with SHA-1 while the CRLs are signed with SHA-256: the signer
+     * embeds the CRLs, which verifiers rely on, rather than the first answer it got.
+     */
+    @Test
+    void soundCrlsAreEmbeddedRatherThanOcspResponsesSignedWithSha1() throws Exception {
+        PkiResponders r = PdfTestSupport.responders();
+        Path out = dir.resolve("out.pdf");
+        r.revocationDigest(Service.OCSP, "SHA1");
+        try {
+            alice().level(PadesLevel.B_LT).build().sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), out, false);
+        } finally {
+            r.revocationDigest(Service.OCSP, "SHA256");
+        }
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(out.toFile())) {
+            org.apache.pdfbox.cos.COSDictionary dss = doc.getDocumentCatalog().getCOSObject()
+                    .getCOSDictionary(org.apache.pdfbox.cos.COSName.getPDFName("DSS"));
+            assertEquals(null, dss.getCOSArray(org.apache.pdfbox.cos.COSName.getPDFName("OCSPs")), dss.toString());
+            assertEquals(2, dss.getCOSArray(org.apache.pdfbox.cos.COSName.getPDFName("CRLs")).size(), dss.toString());
+        }
+        PdfReport report = PdfTestSupport.verifier().verify(out);
+        assertEquals(Indication.TOTAL_PASSED, report.signatures().get(0).indication(), report.toString());
+        assertEquals("TOTAL_PASSED", DssOracle.validate(out, false).indications().get(0));
+    }
+
     @Test
     void whenOcspIsDownCrlsServeBLt() {
         PkiResponders r = PdfTestSupport.responders();

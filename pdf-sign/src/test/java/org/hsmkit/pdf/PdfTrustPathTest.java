@@ -1,12 +1,20 @@
 package org.hsmkit.pdf;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.security.cert.X509CRL;
 import java.util.List;
 
 import org.hsmkit.core.internal.soft.SoftKey;
+import org.hsmkit.pdf.internal.Http;
+import org.hsmkit.pdf.internal.Revocation;
 import org.hsmkit.testdata.CriticalPolicyChain;
+import org.hsmkit.testdata.TestPki;
+import org.hsmkit.testdata.TestUser;
+import org.hsmkit.testdata.responders.PkiResponders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,5 +33,27 @@ class PdfTrustPathTest {
         SignatureReport s = PdfVerifier.trusting(List.of(c.root())).verify(signed).signatures().get(0);
         assertTrue(s.intact(), s.toString());
         assertTrue(s.trusted(), s.summary() + " " + s.failures());
+    }
+    /**
+     * A signature time-stamp made after its authority's certificate was revoked proves no time:
+     * the signature is judged now, as without one, and a warning says why.
+     */
+    @Test
+    void aTimeStampFromARevokedAuthorityProvesNoTime() throws Exception {
+        try (PkiResponders r = PkiResponders.start()) {
+            TestPki.Credential alice = r.pki().user(TestUser.ALICE_RSA2048);
+            r.revoke(r.tsa().certificate());
+            Path signed = dir.resolve("signed.pdf");
+            PadesSigner.builder(SoftKey.of(alice.privateKey(), alice.chain(), "alice")).level(PadesLevel.B_T).tsa(r.tsaUrl()).build()
+                    .sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), signed, false);
+            List<X509CRL> crls = List.of(Revocation.parseCrl(Http.get(r.baseUrl() + "/crl/intermediate.crl")),
+                    Revocation.parseCrl(Http.get(r.baseUrl() + "/crl/root.crl")));
+            SignatureReport s = PdfVerifier.trusting(List.of(r.pki().root().certificate())).withCrls(crls).verify(signed)
+                    .signatures().get(0);
+            assertNull(s.provenTime(), s.toString());
+            assertTrue(s.warnings().stream().anyMatch(w -> w.startsWith("the signature time-stamp was made after its authority's path"
+                    + " was revoked (the certificate CN=hsmkit Test TSA")), s.warnings().toString());
+            assertEquals(Indication.TOTAL_PASSED, s.indication(), "the signature itself is sound and judged now: " + s);
+        }
     }
 }

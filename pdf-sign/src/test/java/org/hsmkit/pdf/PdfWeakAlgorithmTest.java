@@ -9,6 +9,8 @@ import org.hsmkit.core.DigestAlgorithm;
 import org.hsmkit.testdata.TestUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A PDF signature made today with SHA-1 (as old signing software still makes them) is intact but
@@ -103,5 +105,48 @@ class PdfWeakAlgorithmTest {
         assertEquals("TOTAL_PASSED", dss.details().get(0).indication(), dss.toString());
         assertEquals("INDETERMINATE", dss.details().get(1).indication(), dss.toString());
         assertEquals("CRYPTO_CONSTRAINTS_FAILURE_NO_POE", dss.details().get(1).subIndication(), dss.toString());
+    }
+    /**
+     * A B-LT signature whose embedded OCSP responses and CRLs are signed with SHA-1, as some old
+     * responders still sign them: a forged response could say "good", so the signer's status is
+     * not established and the signature is INDETERMINATE for that, as DSS judges it; at B-LTA too,
+     * since the archive time-stamp is from after SHA-1's end date.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = PadesLevel.class, names = {"B_LT", "B_LTA"})
+    void revocationDataSignedWithSha1DoesNotEstablishTheSignersStatus(PadesLevel level) throws Exception {
+        Path pdf = dir.resolve(level + ".pdf");
+        PdfTestSupport.responders().revocationDigest("SHA1");
+        try {
+            PadesSigner.builder(PdfTestSupport.key(TestUser.BOB_P256)).level(level).tsa(PdfTestSupport.responders().tsaUrl())
+                    .validationData(ValidationDataSources.fetching()).build().sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), pdf, false);
+        } finally {
+            PdfTestSupport.responders().revocationDigest("SHA256");
+        }
+        PdfReport r = PdfTestSupport.verifier().verify(pdf);
+        SignatureReport s = r.signatures().get(0);
+        assertTrue(s.intact() && s.trusted(), s.toString());
+        assertEquals(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, s.subIndication(), s.toString());
+        assertTrue(s.failures().stream().anyMatch(f -> f.matches("the (OCSP response on|CRL of) CN=.* uses SHA-1, not relied on for"
+                + " signatures since 2014, and no trusted time-stamp proves it was made before: it does not establish the"
+                + " certificate's status")), s.failures().toString());
+        DssOracle.Verdict dss = DssOracle.validate(pdf, false);
+        for (int i = 0; i < r.signatures().size(); i++) {
+            SignatureReport ours = r.signatures().get(i);
+            DssOracle.Signed theirs = dss.field(ours.field());
+            assertEquals(theirs.indication() + "/" + theirs.subIndication(), ours.indication() + "/" + ours.subIndication(),
+                    ours + "\n" + dss);
+        }
+    }
+
+    /** The same signature with SHA-256 revocation data passes (the test above fails for the data's algorithm alone). */
+    @Test
+    void theSameWithSha256RevocationDataPasses() throws Exception {
+        Path pdf = dir.resolve("lt.pdf");
+        PadesSigner.builder(PdfTestSupport.key(TestUser.BOB_P256)).level(PadesLevel.B_LT).tsa(PdfTestSupport.responders().tsaUrl())
+                .validationData(ValidationDataSources.fetching()).build().sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), pdf, false);
+        SignatureReport s = PdfTestSupport.verifier().verify(pdf).signatures().get(0);
+        assertEquals(Indication.TOTAL_PASSED, s.indication(), s.toString());
+        assertEquals("TOTAL_PASSED", DssOracle.validate(pdf, false).indications().get(0));
     }
 }

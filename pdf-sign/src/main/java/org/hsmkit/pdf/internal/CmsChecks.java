@@ -232,6 +232,11 @@ final class CmsChecks {
                     sig.warnings.add("the signature time-stamp's authority is not trusted (" + tr.reason() + "); its time is not used");
                     return;
                 }
+                if (!tr.revokedReason().isEmpty()) {
+                    sig.warnings.add("the signature time-stamp was made after its authority's path was revoked (" + tr.revokedReason()
+                            + "); its time is not used");
+                    return;
+                }
             }
             // a forged token could claim any time, so a weak one proves none (nothing proves the token older)
             SignerInformation tsi = t.toCMSSignedData().getSignerInfos().getSigners().iterator().next();

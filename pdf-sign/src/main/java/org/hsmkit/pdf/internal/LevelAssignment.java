@@ -18,6 +18,7 @@ final class LevelAssignment {
     private final RevisionReader revisions;
     private final TrustCheck trust;
     private final Map<Long, ValidationPool> pools = new HashMap<>();
+    private ValidationPool finalPool;
 
     LevelAssignment(RevisionReader revisions, TrustCheck trust) {
         this.revisions = revisions;
@@ -26,6 +27,7 @@ final class LevelAssignment {
 
     /** Sets the level of every signature of {@code sigs} (in file order); {@code pool} is the final document's. */
     void assign(List<SignatureState> sigs, ValidationPool pool) {
+        finalPool = pool;
         for (int i = 0; i < sigs.size(); i++) {
             SignatureState s = sigs.get(i);
             if (s.kind != Kind.SIGNATURE) {
@@ -56,6 +58,15 @@ final class LevelAssignment {
             }
             s.level = level;
         }
+    }
+
+    /**
+     * Whether the revision a document time-stamp covers already held the OCSP response or CRL
+     * {@code data} in its /DSS (only then does the time-stamp prove the data existed at its time).
+     */
+    boolean held(SignatureState documentTimestamp, Object data) {
+        ValidationPool p = documentTimestamp.coversWhole ? finalPool : poolAt(documentTimestamp.end);
+        return p != null && (p.ocsps.contains(data) || p.crls.contains(data));
     }
 
     private ValidationPool poolAt(long end) {

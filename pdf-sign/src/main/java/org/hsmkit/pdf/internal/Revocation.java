@@ -2,7 +2,6 @@ package org.hsmkit.pdf.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.security.cert.CRLException;
 import java.security.cert.CertificateFactory;
@@ -12,9 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
@@ -30,6 +32,8 @@ import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.cert.ocsp.SingleResp;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.hsmkit.core.NameFormat;
+import org.hsmkit.core.internal.cms.AlgorithmPolicy;
 
 /**
  * Reading and checking OCSP responses and CRLs for one certificate: does this response speak of
@@ -38,6 +42,7 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  */
 public final class Revocation {
     private static final DigestCalculatorProvider DIGESTS;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     static {
         try {
@@ -54,8 +59,20 @@ public final class Revocation {
     /** The status one piece of revocation data gives a certificate. */
     public enum Status { GOOD, REVOKED }
 
-    /** What one OCSP response or CRL says of a certificate. */
-    public record Finding(Status status, Instant revokedAt, Instant producedAt, String source, List<X509Certificate> signerCerts) {
+    /**
+     * What one OCSP response or CRL says of a certificate.
+     *
+     * @param weakness what is weak about the data's signature ({@link AlgorithmPolicy}), null when nothing is
+     * @param weakOne the data as a message names it before its weakness, e.g. "the OCSP response on CN=Bob "
+     * @param data the {@link OCSPResp} or {@link X509CRL} itself
+     */
+    public record Finding(Status status, Instant revokedAt, Instant producedAt, String source, List<X509Certificate> signerCerts,
+            AlgorithmPolicy.Weakness weakness, String weakOne, Object data) {
+        /** "the OCSP response on CN=Bob uses SHA-1, not relied on for signatures since 2014". */
+        public String weaknessMessage() {
+            return weakOne + weakness.what() + ", not relied on for signatures since "
+                    + weakness.until().toString().substring(0, 4);
+        }
     }
 
     public static OCSPResp parseOcsp(byte[] der) {
@@ -114,12 +131,24 @@ public final class Revocation {
                 return null;
             }
             Instant produced = basic.getProducedAt().toInstant();
+            String about = "the OCSP response on " + NameFormat.format(cert.getSubjectX500Principal()) + " ";
+            // the issuer's own key is judged in the path (or, as an anchor, not at all); a delegated responder's here
+            Optional<AlgorithmPolicy.Weakness> weak = AlgorithmPolicy.ofSignature(basic.getSignatureAlgOID().getId(),
+                    encodedParameters(basic.getSignatureAlgorithmID()), null);
+            if (weak.isEmpty() && !signerCerts.isEmpty()) {
+                X509Certificate responder = signerCerts.get(0);
+                weak = AlgorithmPolicy.ofCertificate(responder);
+                if (weak.isPresent()) {
+                    about += "by the responder " + NameFormat.format(responder.getSubjectX500Principal()) + ", whose certificate ";
+                }
+            }
+            AlgorithmPolicy.Weakness weakness = weak.orElse(null);
             CertificateStatus st = match.getCertStatus();
             if (st == CertificateStatus.GOOD) {
-                return new Finding(Status.GOOD, null, produced, "OCSP", signerCerts);
+                return new Finding(Status.GOOD, null, produced, "OCSP", signerCerts, weakness, about, resp);
             }
             if (st instanceof RevokedStatus r) {
-                return new Finding(Status.REVOKED, r.getRevocationTime().toInstant(), produced, "OCSP", signerCerts);
+                return new Finding(Status.REVOKED, r.getRevocationTime().toInstant(), produced, "OCSP", signerCerts, weakness, about, resp);
             }
             return null;
         } catch (Exception e) {
@@ -137,10 +166,16 @@ public final class Revocation {
         }
         var entry = crl.getRevokedCertificate(cert.getSerialNumber());
         Instant produced = crl.getThisUpdate().toInstant();
+        AlgorithmPolicy.Weakness weakness = AlgorithmPolicy.ofSignature(crl.getSigAlgOID(), crl.getSigAlgParams(), null).orElse(null);
+        String about = "the CRL of " + NameFormat.format(crl.getIssuerX500Principal()) + " ";
         if (entry != null) {
-            return new Finding(Status.REVOKED, entry.getRevocationDate().toInstant(), produced, "CRL", List.of());
+            return new Finding(Status.REVOKED, entry.getRevocationDate().toInstant(), produced, "CRL", List.of(), weakness, about, crl);
         }
-        return new Finding(Status.GOOD, null, produced, "CRL", List.of());
+        return new Finding(Status.GOOD, null, produced, "CRL", List.of(), weakness, about, crl);
+    }
+
+    private static byte[] encodedParameters(AlgorithmIdentifier id) throws IOException {
+        return id.getParameters() == null ? null : id.getParameters().toASN1Primitive().getEncoded();
     }
 
     /** Asks the OCSP responder at {@code url} about {@code cert}, with a nonce; returns the DER response. */
@@ -150,9 +185,11 @@ public final class Revocation {
                     cert.getSerialNumber());
             OCSPReqBuilder b = new OCSPReqBuilder();
             b.addRequest(id);
-            byte[] nonce = new BigInteger(128, new SecureRandom()).toByteArray();
+            byte[] nonce = new byte[16];
+            RANDOM.nextBytes(nonce);
+            // the extension's value is the DER of the nonce's OCTET STRING (RFC 8954), not the bare bytes
             b.setRequestExtensions(new Extensions(new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
-                    new DEROctetString(nonce))));
+                    new DEROctetString(nonce).getEncoded())));
             OCSPReq req = b.build();
             byte[] answer = Http.post(url, "application/ocsp-request", req.getEncoded());
             OCSPResp resp = parseOcsp(answer);
@@ -161,8 +198,7 @@ public final class Revocation {
             }
             BasicOCSPResp basic = (BasicOCSPResp) resp.getResponseObject();
             Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-            if (echoed != null && !java.security.MessageDigest.isEqual(
-                    DEROctetString.getInstance(echoed.getParsedValue()).getOctets(), nonce)) {
+            if (echoed != null && !java.security.MessageDigest.isEqual(echoedNonce(echoed), nonce)) {
                 throw org.hsmkit.core.HsmkitException.io("OCSP responder " + url + " answered with another nonce", null);
             }
             return answer;
@@ -170,6 +206,15 @@ public final class Revocation {
             throw e;
         } catch (Exception e) {
             throw org.hsmkit.core.HsmkitException.io("OCSP request to " + url + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The nonce a response echoes; a value that is no OCTET STRING echoes none (and so mismatches). */
+    private static byte[] echoedNonce(Extension echoed) {
+        try {
+            return ASN1OctetString.getInstance(echoed.getParsedValue()).getOctets();
+        } catch (RuntimeException e) {
+            return new byte[0];
         }
     }
 
@@ -181,18 +226,35 @@ public final class Revocation {
         }
     }
 
-    /** The first finding among the given responses and CRLs for {@code cert}. */
+    /**
+     * What the given responses and CRLs say of {@code cert}: a revocation before a good status, the
+     * latest OCSP response before an earlier one. Data whose signature is weak counts only when no
+     * other speaks of the certificate, since whoever forged it could make it say anything.
+     */
     public static Finding find(X509Certificate cert, X509Certificate issuer, Collection<OCSPResp> ocsps, Collection<X509CRL> crls) {
-        Finding best = null;
+        List<Finding> found = new ArrayList<>();
         for (OCSPResp r : ocsps) {
             Finding f = checkOcsp(r, cert, issuer);
-            if (f != null && (best == null || f.status() == Status.REVOKED || f.producedAt().isAfter(best.producedAt()))) {
-                best = f;
+            if (f != null) {
+                found.add(f);
             }
         }
         for (X509CRL c : crls) {
             Finding f = checkCrl(c, cert, issuer);
-            if (f != null && (best == null || f.status() == Status.REVOKED)) {
+            if (f != null) {
+                found.add(f);
+            }
+        }
+        Finding sound = best(found.stream().filter(f -> f.weakness() == null).toList());
+        return sound != null ? sound : best(found);
+    }
+
+    private static Finding best(List<Finding> found) {
+        Finding best = null;
+        for (Finding f : found) {
+            boolean ocsp = f.data() instanceof OCSPResp;
+            if (best == null || f.status() == Status.REVOKED
+                    || ocsp && best.data() instanceof OCSPResp && f.producedAt().isAfter(best.producedAt())) {
                 best = f;
             }
         }

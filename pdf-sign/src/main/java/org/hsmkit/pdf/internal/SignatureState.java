@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.hsmkit.pdf.Indication;
 import org.hsmkit.pdf.SignatureReport;
@@ -54,15 +55,25 @@ final class SignatureState {
         weakOne = who;
     }
 
+    /** Revocation data its path's status rests on whose own signature is weak ({@link TrustCheck}). */
+    List<Revocation.Finding> weakRevocation = List.of();
+
     /**
      * Fails for its weakness unless {@code existed} (a time something trusted proves it existed
-     * at, or null) predates the weakness's end date.
+     * at, or null) predates the weakness's end date; and for each piece of weak revocation data
+     * unless {@code dataExisted} (the same for that data) does.
      */
-    void judgeWeakness(Instant existed) {
+    void judgeWeakness(Instant existed, Function<Revocation.Finding, Instant> dataExisted) {
         if (weakness != null && intact && weakness.refused(existed)) {
             fail(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, weakOne + weakness.what().replaceFirst("^has a", "is a")
                     + ", not relied on for signatures since " + weakness.until().toString().substring(0, 4)
                     + ", and no trusted time-stamp proves it was made before");
+        }
+        for (Revocation.Finding f : weakRevocation) {
+            if (intact && f.weakness().refused(dataExisted.apply(f))) {
+                fail(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, f.weaknessMessage()
+                        + ", and no trusted time-stamp proves it was made before: it does not establish the certificate's status");
+            }
         }
     }
 
@@ -101,8 +112,9 @@ final class SignatureState {
             case REVOKED -> "the signer's certificate was revoked before the time the signer claims to have signed";
             case NO_SIGNING_CERTIFICATE_FOUND -> "the signer's certificate is missing or is not the one the signature names";
             case CHAIN_CONSTRAINTS_FAILURE -> "the signer's certificate is not allowed to sign (key usage)";
-            case CRYPTO_CONSTRAINTS_FAILURE_NO_POE -> it + " is intact, but it or a certificate of its path uses an algorithm or key"
-                    + " size no longer relied on, and no trusted time-stamp proves it was made while it still was";
+            case CRYPTO_CONSTRAINTS_FAILURE_NO_POE -> it + " is intact, but it, a certificate of its path or the revocation data"
+                    + " of that path uses an algorithm or key size no longer relied on, and no trusted time-stamp proves it was made"
+                    + " while it still was";
             case REVOKED_NO_POE -> "the signer's certificate is revoked, and no time-stamp proves " + it + " was made before";
             case REVOKED_CA_NO_POE -> "a CA certificate of the signer's path is revoked, and no time-stamp proves " + it
                     + " was made before";

@@ -60,9 +60,18 @@ final class TrustCheck {
     private record Revoked(boolean signer, Instant at, String message) {
     }
 
-    /** The outcome for one certificate at one time. */
+    /**
+     * The outcome for one certificate at one time.
+     *
+     * @param weakRevocation revocation data it relies on whose signature is weak, judged once the
+     *     time-stamps that may prove it older are known
+     */
     record Trust(boolean trusted, SubIndication failure, String reason, String revocation, boolean revocationComplete,
-            List<Revoked> revoked) {
+            List<Revoked> revoked, List<Revocation.Finding> weakRevocation) {
+        /** What was revoked at or before the time checked; empty when nothing of the path was. */
+        String revokedReason() {
+            return String.join("; ", revoked.stream().map(Revoked::message).toList());
+        }
     }
 
     /** Checks {@code leaf} at {@code at} with the certificates and revocation data at hand. */
@@ -74,6 +83,7 @@ final class TrustCheck {
         all.addAll(anchors);
         List<X509Certificate> chain = Certificates.chain(leaf, all, false);
         List<Revoked> revoked = new ArrayList<>();
+        List<Revocation.Finding> weak = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         int checked = 0;
         for (int i = 0; i + 1 < chain.size(); i++) {
@@ -86,6 +96,9 @@ final class TrustCheck {
                 missing.add(Certificates.commonName(c));
             } else {
                 checked++;
+                if (f.weakness() != null) {
+                    weak.add(f);
+                }
                 if (f.status() == Revocation.Status.REVOKED && !f.revokedAt().isAfter(at)) {
                     revoked.add(new Revoked(i == 0, f.revokedAt(), "the certificate " + NameFormat.format(c.getSubjectX500Principal())
                             + " was revoked at " + f.revokedAt() + " (" + f.source() + ")"));
@@ -98,7 +111,7 @@ final class TrustCheck {
         boolean complete = missing.isEmpty();
         if (anchors.isEmpty()) {
             return new Trust(false, SubIndication.NO_CERTIFICATE_CHAIN_FOUND,
-                    "no trust anchors were given (pass --trust CAFILE or --trust-system)", revocation, complete, revoked);
+                    "no trust anchors were given (pass --trust CAFILE or --trust-system)", revocation, complete, revoked, weak);
         }
         int cut = -1;
         for (int i = 0; i < chain.size(); i++) {
@@ -118,13 +131,13 @@ final class TrustCheck {
             if (anchor == null) {
                 return new Trust(false, SubIndication.NO_CERTIFICATE_CHAIN_FOUND, "no path from " + Certificates.commonName(leaf)
                         + " to a trust anchor (the chain ends at " + NameFormat.format(last.getSubjectX500Principal()) + ")",
-                        revocation, complete, revoked);
+                        revocation, complete, revoked, weak);
             }
             path = chain;
             ta = new TrustAnchor(anchor, null);
         }
         if (path.isEmpty()) {
-            return new Trust(true, null, "", revocation, complete, revoked);
+            return new Trust(true, null, "", revocation, complete, revoked, weak);
         }
         try {
             CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
@@ -133,21 +146,21 @@ final class TrustCheck {
             params.setRevocationEnabled(false);
             params.setDate(Date.from(at));
             CertPathValidator.getInstance("PKIX").validate(cp, params);
-            return new Trust(true, null, "", revocation, complete, revoked);
+            return new Trust(true, null, "", revocation, complete, revoked, weak);
         } catch (CertPathValidatorException e) {
             boolean outOfBounds = e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
                     || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID;
             boolean usage = e.getReason() == PKIXReason.INVALID_KEY_USAGE;
             if (AlgorithmPolicy.WeakAlgorithm.among(e)) {
                 return new Trust(false, SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, SignerVerification.reason(e)
-                        + ", and no trusted time-stamp proves the signature was made before", revocation, complete, revoked);
+                        + ", and no trusted time-stamp proves the signature was made before", revocation, complete, revoked, weak);
             }
             return new Trust(false, outOfBounds ? SubIndication.OUT_OF_BOUNDS_NO_POE
                     : usage ? SubIndication.CHAIN_CONSTRAINTS_FAILURE : SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE,
-                    "the certificate path is not valid at " + at + ": " + e.getMessage(), revocation, complete, revoked);
+                    "the certificate path is not valid at " + at + ": " + e.getMessage(), revocation, complete, revoked, weak);
         } catch (Exception e) {
             return new Trust(false, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE, "the certificate path is not valid at " + at
-                    + ": " + e.getMessage(), revocation, complete, revoked);
+                    + ": " + e.getMessage(), revocation, complete, revoked, weak);
         }
     }
 
@@ -161,6 +174,7 @@ final class TrustCheck {
         sig.anchorsGiven = !anchors.isEmpty();
         sig.revocation = t.revocation();
         sig.revocationComplete = t.revocationComplete();
+        sig.weakRevocation = t.weakRevocation();
         if (!t.revocationComplete()) {
             if (requireRevocation) {
                 sig.fail(SubIndication.TRY_LATER, "revocation status not established: " + t.revocation());

@@ -29,6 +29,7 @@ public final class ValidationDataCollector {
     private final ValidationDataSources sources;
     private final List<OCSPResp> fileOcsps = new ArrayList<>();
     private final List<X509CRL> fileCrls = new ArrayList<>();
+    private final Map<String, byte[]> fetchedCrls = new java.util.HashMap<>();
 
     /** The collected material, in DER. */
     public record Material(Set<X509Certificate> certificates, Map<String, byte[]> ocsps, Map<String, byte[]> crls) {
@@ -92,6 +93,18 @@ public final class ValidationDataCollector {
         return new Material(certs, ocsps, crls);
     }
 
+    /** One OCSP response or CRL that speaks of a certificate, in DER. */
+    private record Candidate(Revocation.Finding finding, byte[] der) {
+        boolean ocsp() {
+            return finding.data() instanceof OCSPResp;
+        }
+    }
+
+    /**
+     * Puts into {@code ocsps} or {@code crls} the revocation data for {@code c} and returns the
+     * certificates of the OCSP responder it names. Data signed with a weak algorithm is taken only
+     * when no source gives sound data, since verifiers do not rely on it.
+     */
     private List<X509Certificate> revocationFor(X509Certificate c, X509Certificate issuer, Collection<OCSPResp> knownOcsps,
             Collection<X509CRL> knownCrls, Map<String, byte[]> ocsps, Map<String, byte[]> crls) {
         String name = NameFormat.format(c.getSubjectX500Principal());
@@ -99,36 +112,33 @@ public final class ValidationDataCollector {
         given.addAll(knownOcsps);
         List<X509CRL> givenCrls = new ArrayList<>(fileCrls);
         givenCrls.addAll(knownCrls);
+        Candidate weak = null;
+        List<Candidate> found = new ArrayList<>();
         for (OCSPResp r : given) {
-            Revocation.Finding f = Revocation.checkOcsp(r, c, issuer);
-            if (f != null) {
-                requireGood(f, name);
-                ocsps.put(key(encoded(r)), encoded(r));
-                return f.signerCerts();
-            }
+            found.add(candidate(Revocation.checkOcsp(r, c, issuer), encoded(r)));
         }
         for (X509CRL crl : givenCrls) {
-            Revocation.Finding f = Revocation.checkCrl(crl, c, issuer);
-            if (f != null) {
-                requireGood(f, name);
-                byte[] der = Revocation.encoded(crl);
-                crls.put(key(der), der);
-                return List.of();
+            found.add(candidate(Revocation.checkCrl(crl, c, issuer), Revocation.encoded(crl)));
+        }
+        for (Candidate k : found) {
+            if (k != null && k.finding().weakness() == null) {
+                return take(k, name, ocsps, crls);
             }
+            weak = weak == null ? k : weak;
         }
         List<String> failures = new ArrayList<>();
         if (sources.online()) {
             for (String url : Certificates.ocspUrls(c)) {
                 try {
                     byte[] der = Revocation.fetchOcsp(url, c, issuer);
-                    Revocation.Finding f = Revocation.checkOcsp(Revocation.parseOcsp(der), c, issuer);
-                    if (f == null) {
+                    Candidate k = candidate(Revocation.checkOcsp(Revocation.parseOcsp(der), c, issuer), der);
+                    if (k == null) {
                         failures.add("OCSP " + url + " answered without a valid response for it");
-                        continue;
+                    } else if (k.finding().weakness() == null) {
+                        return take(k, name, ocsps, crls);
+                    } else {
+                        weak = weak == null ? k : weak;
                     }
-                    requireGood(f, name);
-                    ocsps.put(key(der), der);
-                    return f.signerCerts();
                 } catch (HsmkitException e) {
                     if (e.kind() == ErrorKind.VERIFICATION_FAILED) {
                         throw e;
@@ -138,15 +148,17 @@ public final class ValidationDataCollector {
             }
             for (String url : Certificates.crlUrls(c)) {
                 try {
-                    byte[] der = Http.get(url);
-                    Revocation.Finding f = Revocation.checkCrl(Revocation.parseCrl(der), c, issuer);
-                    if (f == null) {
+                    // one CRL speaks for every certificate of its issuer: fetched once per collection
+                    byte[] der = fetchedCrls.containsKey(url) ? fetchedCrls.get(url) : Http.get(url);
+                    fetchedCrls.put(url, der);
+                    Candidate k = candidate(Revocation.checkCrl(Revocation.parseCrl(der), c, issuer), der);
+                    if (k == null) {
                         failures.add("CRL " + url + " is not signed by the issuer");
-                        continue;
+                    } else if (k.finding().weakness() == null) {
+                        return take(k, name, ocsps, crls);
+                    } else {
+                        weak = weak == null ? k : weak;
                     }
-                    requireGood(f, name);
-                    crls.put(key(der), der);
-                    return List.of();
                 } catch (HsmkitException e) {
                     if (e.kind() == ErrorKind.VERIFICATION_FAILED) {
                         throw e;
@@ -155,10 +167,23 @@ public final class ValidationDataCollector {
                 }
             }
         }
+        if (weak != null) {
+            return take(weak, name, ocsps, crls);
+        }
         String why = failures.isEmpty() ? (sources.online() ? "the certificate names no OCSP responder or CRL"
                 : "no given OCSP response or CRL speaks for it") : String.join("; ", failures);
         throw new HsmkitException(ErrorKind.IO, "cannot get revocation data for " + name + ": " + why,
                 "sign at --level B-T and extend later, or give --ocsp/--crl files");
+    }
+
+    private static Candidate candidate(Revocation.Finding f, byte[] der) {
+        return f == null ? null : new Candidate(f, der);
+    }
+
+    private static List<X509Certificate> take(Candidate k, String name, Map<String, byte[]> ocsps, Map<String, byte[]> crls) {
+        requireGood(k.finding(), name);
+        (k.ocsp() ? ocsps : crls).put(key(k.der()), k.der());
+        return k.finding().signerCerts();
     }
 
     private static void requireGood(Revocation.Finding f, String name) {

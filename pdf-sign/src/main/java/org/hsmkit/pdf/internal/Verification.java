@@ -12,6 +12,8 @@ import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSBase;
@@ -146,10 +148,11 @@ public final class Verification {
                 sigs.add(sig);
             }
             sigs.sort((x, y) -> Long.compare(x.end, y.end));
-            if (!integrityOnly) {
-                new LevelAssignment(revisions, trust).assign(sigs, pool);
+            LevelAssignment levels = integrityOnly ? null : new LevelAssignment(revisions, trust);
+            if (levels != null) {
+                levels.assign(sigs, pool);
             }
-            judgeWeakAlgorithms(sigs);
+            judgeWeakAlgorithms(sigs, levels == null ? (ts, data) -> false : levels::held);
             List<SignatureReport> reports = new ArrayList<>();
             for (SignatureState s : sigs) {
                 reports.add(s.report(index.count()));
@@ -324,19 +327,33 @@ public final class Verification {
      * trusted proves they existed before the weakness's end date: a signature's own time-stamp, or
      * a later document time-stamp that covers it and itself stands (as DSS takes an archive
      * time-stamp for proof of existence). A document time-stamp's own time proves nothing of
-     * itself. {@code sigs} are in file order, so the later ones are judged first.
+     * itself. Weak revocation data stands likewise when a later document time-stamp that stands
+     * proves it: one whose revision already held it ({@code held}). {@code sigs} are in file order,
+     * so the later ones are judged first.
      */
-    static void judgeWeakAlgorithms(List<SignatureState> sigs) {
+    static void judgeWeakAlgorithms(List<SignatureState> sigs, BiPredicate<SignatureState, Object> held) {
         for (int i = sigs.size() - 1; i >= 0; i--) {
             SignatureState s = sigs.get(i);
-            java.time.Instant existed = s.kind == Kind.SIGNATURE ? s.proven : null;
+            List<SignatureState> proving = new ArrayList<>();
             for (SignatureState later : sigs.subList(i + 1, sigs.size())) {
                 if (later.kind == Kind.DOCUMENT_TIMESTAMP && later.end > s.end && later.trusted && !later.failed()
-                        && later.proven != null && (existed == null || later.proven.isBefore(existed))) {
-                    existed = later.proven;
+                        && later.proven != null) {
+                    proving.add(later);
                 }
             }
-            s.judgeWeakness(existed);
+            java.time.Instant own = s.kind == Kind.SIGNATURE ? s.proven : null;
+            s.judgeWeakness(earliest(own, proving, ts -> true),
+                    data -> earliest(null, proving, ts -> held.test(ts, data.data())));
         }
+    }
+
+    private static java.time.Instant earliest(java.time.Instant own, List<SignatureState> proving, Predicate<SignatureState> which) {
+        java.time.Instant existed = own;
+        for (SignatureState ts : proving) {
+            if (which.test(ts) && (existed == null || ts.proven.isBefore(existed))) {
+                existed = ts.proven;
+            }
+        }
+        return existed;
     }
 }

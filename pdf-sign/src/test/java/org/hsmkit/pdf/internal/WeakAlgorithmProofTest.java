@@ -60,7 +60,7 @@ class WeakAlgorithmProofTest {
             sigs.add(ts);
             end += 100;
         }
-        Verification.judgeWeakAlgorithms(sigs);
+        Verification.judgeWeakAlgorithms(sigs, (ts, data) -> false);
         assertEquals(verdict.equals("refused"), signature.failed(), signature.report(3).toString());
         if (signature.failed()) {
             assertEquals(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, signature.report(3).subIndication());
@@ -72,10 +72,44 @@ class WeakAlgorithmProofTest {
     void aWeakDocumentTimeStampsOwnTimeProvesNothing(String time) {
         SignatureState ts = state(Kind.DOCUMENT_TIMESTAMP, 100, true, Instant.parse(time));
         ts.weak(SHA1, "the document time-stamp ");
-        Verification.judgeWeakAlgorithms(List.of(ts));
+        Verification.judgeWeakAlgorithms(List.of(ts), (t, data) -> false);
         assertEquals(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, ts.report(1).subIndication());
         assertEquals(List.of("the document time-stamp uses SHA-1, not relied on for signatures since 2014, and no trusted"
                 + " time-stamp proves it was made before"), ts.report(1).failures());
+    }
+
+    /**
+     * A sound signature whose signer's revocation status rests on an OCSP response signed with
+     * SHA-1: a forged one could say "good", so it stands only when a later document time-stamp
+     * that predates SHA-1's end date proves it, and only one whose revision already held it.
+     */
+    @ParameterizedTest(name = "signature time-stamp {0}, then a document time-stamp {1} (held the response: {2}): {3}")
+    @CsvSource({
+            "-,                    -,                    false, refused",
+            // the signature's own time-stamp is older than the response: it proves nothing of it
+            "2013-01-01T00:00:00Z, -,                    false, refused",
+            "-,                    2013-12-31T23:59:59Z, true,  stands",
+            "-,                    2013-12-31T23:59:59Z, false, refused",
+            "-,                    2014-01-01T00:00:00Z, true,  refused",
+            "-,                    2013-06-01T00:00:00Z?, true, refused",
+    })
+    void weakRevocationDataStandsOnlyWithATimeStampOverIt(String own, String later, boolean held, String verdict) {
+        SignatureState signature = state(Kind.SIGNATURE, 100, true, own.equals("-") ? null : Instant.parse(own));
+        Object response = "the OCSP response";
+        signature.weakRevocation = List.of(new Revocation.Finding(Revocation.Status.GOOD, null, Instant.parse("2012-01-01T00:00:00Z"),
+                "OCSP", List.of(), SHA1, "the OCSP response on CN=Bob ", response));
+        List<SignatureState> sigs = new ArrayList<>(List.of(signature));
+        if (!later.equals("-")) {
+            sigs.add(state(Kind.DOCUMENT_TIMESTAMP, 200, !later.endsWith("?"), Instant.parse(later.replace("?", ""))));
+        }
+        Verification.judgeWeakAlgorithms(sigs, (ts, data) -> held && data == response);
+        assertEquals(verdict.equals("refused"), signature.failed(), signature.report(2).toString());
+        if (signature.failed()) {
+            assertEquals(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, signature.report(2).subIndication());
+            assertEquals(List.of("the OCSP response on CN=Bob uses SHA-1, not relied on for signatures since 2014, and no trusted"
+                    + " time-stamp proves it was made before: it does not establish the certificate's status"),
+                    signature.report(2).failures());
+        }
     }
 
     private static SignatureState state(Kind kind, long end, boolean trusted, Instant proven) {

@@ -73,6 +73,8 @@ public final class PkiResponders implements AutoCloseable {
     public static final ASN1ObjectIdentifier TSA_POLICY = new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1.1");
 
     private volatile String timestampAlgorithm = "SHA256withRSA";
+    private volatile String ocspDigest = "SHA256";
+    private volatile String crlDigest = "SHA256";
 
     /** A service that can be switched off. */
     public enum Service { TSA, OCSP, CRL, AIA }
@@ -115,6 +117,24 @@ public final class PkiResponders implements AutoCloseable {
      */
     public void timestampSignatureAlgorithm(String jcaName) {
         timestampAlgorithm = jcaName;
+    }
+
+    /**
+     * Signs OCSP responses and CRLs from now on with {@code digest} ("SHA256" by default, "SHA1" as
+     * old responders still do), for tests of what a verifier makes of such revocation data.
+     */
+    public void revocationDigest(String digest) {
+        ocspDigest = digest;
+        crlDigest = digest;
+    }
+
+    /** {@link #revocationDigest(String)} for one of {@link Service#OCSP} and {@link Service#CRL}. */
+    public void revocationDigest(Service service, String digest) {
+        switch (service) {
+            case OCSP -> ocspDigest = digest;
+            case CRL -> crlDigest = digest;
+            default -> throw new IllegalArgumentException(service + " signs no revocation data");
+        }
     }
 
     /** Binds the server on 127.0.0.1 (ephemeral port), makes the PKI for it and starts serving. */
@@ -310,7 +330,7 @@ public final class PkiResponders implements AutoCloseable {
         if (nonce != null) {
             b.setResponseExtensions(new Extensions(nonce));
         }
-        String alg = signer.privateKey().getAlgorithm().startsWith("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+        String alg = ocspDigest + (signer.privateKey().getAlgorithm().startsWith("EC") ? "withECDSA" : "withRSA");
         ContentSigner cs = new JcaContentSignerBuilder(alg).build(signer.privateKey());
         X509CertificateHolder[] certs = byRoot ? new X509CertificateHolder[0]
                 : new X509CertificateHolder[] {new JcaX509CertificateHolder(signer.certificate())};
@@ -337,7 +357,7 @@ public final class PkiResponders implements AutoCloseable {
         b.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.ASN1Integer(now.toEpochMilli()));
         b.addExtension(Extension.authorityKeyIdentifier, false,
                 new org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.certificate()));
-        ContentSigner cs = new JcaContentSignerBuilder("SHA256withRSA").build(issuer.privateKey());
+        ContentSigner cs = new JcaContentSignerBuilder(crlDigest + "withRSA").build(issuer.privateKey());
         return b.build(cs).getEncoded();
     }
 

@@ -84,11 +84,22 @@ public final class AlgorithmPolicy {
 
     /** What is weak about a certificate's signature (by its issuer) or its key. */
     public static Optional<Weakness> ofCertificate(X509Certificate cert) {
-        byte[] params = cert.getSigAlgParams();
-        return digest(cert.getSigAlgOID())
-                .or(() -> pssDigest(cert.getSigAlgOID(), params))
+        return ofSignatureAlgorithm(cert.getSigAlgOID(), cert.getSigAlgParams())
                 .map(w -> new Weakness("is signed by its issuer with " + w.what().substring("uses ".length()), w.until(), false))
                 .or(() -> ofKey(cert.getPublicKey()));
+    }
+
+    /**
+     * What is weak about a signature made with the algorithm {@code oid} (with its DER-encoded
+     * {@code params}, or null) by {@code key}: its hash, else the key. For signatures that carry no
+     * signer information of their own, such as OCSP responses and CRLs.
+     */
+    public static Optional<Weakness> ofSignature(String oid, byte[] params, PublicKey key) {
+        return ofSignatureAlgorithm(oid, params).or(() -> ofKey(key));
+    }
+
+    private static Optional<Weakness> ofSignatureAlgorithm(String oid, byte[] params) {
+        return digest(oid).or(() -> pssDigest(oid, params));
     }
 
     /** A key whose size is below the policy's. */
