@@ -23,6 +23,10 @@ import org.junit.jupiter.api.Test;
 class SmimeRevocationTest {
 
     private static X509CRL crl(TestPki.Credential issuer, BigInteger... revoked) throws Exception {
+        return crl("SHA256withRSA", issuer, revoked);
+    }
+
+    private static X509CRL crl(String algorithm, TestPki.Credential issuer, BigInteger... revoked) throws Exception {
         Instant now = Instant.now();
         X509v2CRLBuilder b = new X509v2CRLBuilder(X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
                 Date.from(now.minus(1, ChronoUnit.HOURS)));
@@ -30,7 +34,7 @@ class SmimeRevocationTest {
         for (BigInteger serial : revoked) {
             b.addCRLEntry(serial, Date.from(now.minus(1, ChronoUnit.HOURS)), CRLReason.keyCompromise);
         }
-        return new JcaX509CRLConverter().getCRL(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuer.privateKey())));
+        return new JcaX509CRLConverter().getCRL(b.build(new JcaContentSignerBuilder(algorithm).build(issuer.privateKey())));
     }
 
     private static SignatureReport signedWith(List<X509CRL> crls) {
@@ -70,5 +74,27 @@ class SmimeRevocationTest {
         assertTrue(s.valid(), s.problems().toString());
         assertFalse(s.revocationChecked());
         assertTrue(s.notes().stream().anyMatch(n -> n.contains("do not cover")), s.notes().toString());
+    }
+    /** A CRL signed with SHA-1 could be forged to say "good": it leaves revocation unchecked, and says why. */
+    @Test
+    void aCrlSignedWithSha1ShowsNoCertificateGood() throws Exception {
+        TestPki pki = TestMails.pki();
+        SignatureReport s = signedWith(List.of(crl("SHA1withRSA", pki.intermediate()), crl(pki.root())));
+        assertTrue(s.valid(), s.problems().toString());
+        assertFalse(s.revocationChecked(), s.notes().toString());
+        assertTrue(s.notes().contains("the CRL of CN=hsmkit Test Intermediate CA,O=hsmkit tests,C=DE uses SHA-1, not relied on for"
+                + " signatures since 2014 (NIST SP 800-131A): it shows no certificate good"), s.notes().toString());
+        assertTrue(s.notes().stream().anyMatch(n -> n.startsWith("revocation not checked: the CRLs relied on do not cover")),
+                s.notes().toString());
+    }
+
+    /** ... but a revocation it lists is not ignored: a real CA may still sign its CRLs so. */
+    @Test
+    void aRevocationInACrlSignedWithSha1StillCounts() throws Exception {
+        TestPki pki = TestMails.pki();
+        SignatureReport s = signedWith(List.of(crl("SHA1withRSA", pki.intermediate(),
+                TestMails.cert(TestUser.ALICE_RSA2048).getSerialNumber()), crl(pki.root())));
+        assertFalse(s.valid());
+        assertTrue(s.problems().stream().anyMatch(p -> p.contains("revoked")), s.problems().toString());
     }
 }

@@ -230,33 +230,57 @@ public final class SignatureChecks {
     }
 
     /**
-     * Checks the path against the CRLs the message carries (nothing is fetched). True when they
-     * cover every certificate of the path and none is revoked.
+     * Checks the path against the CRLs the message carries and those given (nothing is fetched).
+     * True when they cover every certificate of the path and none is revoked. A CRL signed with a
+     * weak algorithm ({@link AlgorithmPolicy}) could be forged to say "good", so it never makes
+     * the path checked; a revocation it lists still counts, as a real one must never be ignored.
      */
     private boolean checkRevocation(CertPath path, List<X509CRL> crls, List<String> problems, List<String> notes) {
-        try {
-            CertPathValidator validator = CertPathValidator.getInstance("PKIX");
-            PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
-            checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
-            PKIXParameters params = SignerVerification.pathRules(new PKIXParameters(anchors));
-            params.setDate(Date.from(validationTime));
-            params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
-            params.addCertPathChecker(checker);
-            validator.validate(path, params);
-            notes.add(givenCrls.isEmpty() ? "revocation checked against the CRLs carried in the message (nothing fetched)"
-                    : "revocation checked against the CRLs given and those carried in the message (nothing fetched)");
-            return true;
-        } catch (CertPathValidatorException e) {
-            if (e.getReason() == CertPathValidatorException.BasicReason.REVOKED) {
-                problems.add("a certificate of the signer's path is revoked: " + e.getMessage());
+        List<X509CRL> sound = new ArrayList<>();
+        for (X509CRL crl : crls) {
+            Optional<AlgorithmPolicy.Weakness> weak = AlgorithmPolicy.ofSignature(crl.getSigAlgOID(), crl.getSigAlgParams(), null);
+            if (weak.isPresent()) {
+                notes.add("the CRL of " + NameFormat.format(crl.getIssuerX500Principal()) + " " + weak.get().explained()
+                        + ": it shows no certificate good");
             } else {
-                notes.add("revocation not checked: the CRLs in the message do not cover the signer's path ("
-                        + e.getMessage() + "); hsmkit fetches none");
+                sound.add(crl);
             }
+        }
+        try {
+            CertPathValidatorException e = revocationFailure(path, crls);
+            if (e != null && e.getReason() == CertPathValidatorException.BasicReason.REVOKED) {
+                problems.add("a certificate of the signer's path is revoked: " + e.getMessage());
+                return false;
+            }
+            e = sound.size() == crls.size() ? e : revocationFailure(path, sound);
+            if (e == null) {
+                notes.add(givenCrls.isEmpty() ? "revocation checked against the CRLs carried in the message (nothing fetched)"
+                        : "revocation checked against the CRLs given and those carried in the message (nothing fetched)");
+                return true;
+            }
+            notes.add("revocation not checked: the CRLs " + (sound.size() == crls.size() ? "" : "relied on ")
+                    + "do not cover the signer's path (" + e.getMessage() + "); hsmkit fetches none");
             return false;
         } catch (GeneralSecurityException e) {
             notes.add("revocation not checked: " + e.getMessage());
             return false;
+        }
+    }
+
+    /** Why the path fails against {@code crls} alone (revoked, or not covered), or null when it passes. */
+    private CertPathValidatorException revocationFailure(CertPath path, List<X509CRL> crls) throws GeneralSecurityException {
+        CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+        PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
+        checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
+        PKIXParameters params = SignerVerification.pathRules(new PKIXParameters(anchors));
+        params.setDate(Date.from(validationTime));
+        params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
+        params.addCertPathChecker(checker);
+        try {
+            validator.validate(path, params);
+            return null;
+        } catch (CertPathValidatorException e) {
+            return e;
         }
     }
 
