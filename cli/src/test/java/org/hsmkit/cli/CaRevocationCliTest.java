@@ -290,7 +290,7 @@ class CaRevocationCliTest {
         CliRun.Result s = here.run("smime", "verify", "--trust", ca, "--crl", "before.crl", "signed.eml").assertOk();
         assertTrue(s.stdout().contains("revocation:   checked"), s.stdout());
         CliRun.Result p = here.run("pdf", "verify", "--trust", ca, "--crl", "before.crl", "signed.pdf").assertOk();
-        assertTrue(p.stdout().contains("embedded or given OCSP/CRL data for 1"), p.stdout());
+        assertTrue(p.stdout().contains("  revocation:    good: embedded or given OCSP/CRL data for 1 certificate(s)\n"), p.stdout());
 
         cli.run("ca", "revoke", "--ca", caDir.toString(), "--reason", "keyCompromise", "--yes", cert.toString()).assertOk();
         cli.run(args("ca", "crl", "--ca", caDir.toString(), "-o", tmp.resolve("after.crl").toString())).assertOk();
@@ -301,6 +301,8 @@ class CaRevocationCliTest {
         p = here.run("pdf", "verify", "--trust", ca, "--crl", "after.crl", "signed.pdf");
         p.assertExit(ExitCode.VERIFICATION_FAILED);
         assertTrue(p.stdout().contains("was revoked at"), p.stdout());
+        // the revocation line says so too (it said "good: …", the data being good to read)
+        assertTrue(p.stdout().contains("  revocation:    REVOKED (embedded or given OCSP/CRL data for 1 certificate(s))\n"), p.stdout());
     }
 
     private static byte[] get(java.net.http.HttpClient http, String url) throws Exception {

@@ -127,6 +127,8 @@ class PdfWeakAlgorithmTest {
         SignatureReport s = r.signatures().get(0);
         assertTrue(s.intact() && s.trusted(), s.toString());
         assertEquals(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, s.subIndication(), s.toString());
+        assertTrue(s.revocation().matches("good: embedded OCSP/CRL data for \\d certificate\\(s\\) \\(for \\d signed with an algorithm"
+                + " no longer relied on\\)"), s.revocation());
         assertTrue(s.failures().stream().anyMatch(f -> f.matches("the (OCSP response on|CRL of) CN=.* uses SHA-1, not relied on for"
                 + " signatures since 2014, and no trusted time-stamp proves it was made before: it does not establish the"
                 + " certificate's status")), s.failures().toString());

@@ -105,9 +105,13 @@ final class TrustCheck {
                 }
             }
         }
-        String revocation = missing.isEmpty() ? (checked == 0 ? "nothing to check"
-                : (givenCrls.isEmpty() ? "good: embedded OCSP/CRL data for " : "good: embedded or given OCSP/CRL data for ")
-                + checked + " certificate(s)") : "no embedded revocation data for " + String.join(", ", missing);
+        String data = (givenCrls.isEmpty() ? "embedded OCSP/CRL data for " : "embedded or given OCSP/CRL data for ") + checked
+                + " certificate(s)";
+        String revocation = !revoked.isEmpty() ? "REVOKED (" + data + ")"
+                + (missing.isEmpty() ? "" : "; no embedded revocation data for " + String.join(", ", missing))
+                : !missing.isEmpty() ? "no embedded revocation data for " + String.join(", ", missing)
+                : checked == 0 ? "nothing to check"
+                : "good: " + data + (weak.isEmpty() ? "" : " (for " + weak.size() + " signed with an algorithm no longer relied on)");
         boolean complete = missing.isEmpty();
         if (anchors.isEmpty()) {
             return new Trust(false, SubIndication.NO_CERTIFICATE_CHAIN_FOUND,
