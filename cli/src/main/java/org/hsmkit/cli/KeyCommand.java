@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
  * reports a usage error.
  */
 @Command(name = "key", mixinStandardHelpOptions = true,
-        description = "Manage key pairs on the token: generate, list, make a CSR, import a certificate or a PKCS#12 file, export the public key, delete.",
-        subcommands = {KeyListCommand.class, KeyGenerateCommand.class, KeyCsrCommand.class, KeyImportCertCommand.class,
+        description = "Manage key pairs on the token: generate, list, make a CSR or a self-signed certificate, import a certificate or a PKCS#12 file, export the public key, delete.",
+        subcommands = {KeyListCommand.class, KeyGenerateCommand.class, KeyCsrCommand.class, KeySelfCertCommand.class, KeyImportCertCommand.class,
             KeyImportCommand.class, KeyExportCommand.class, KeyDeleteCommand.class, KeyInfoCommand.class,
             KeyBackupCommand.class, KeyRestoreCommand.class, KeyVerifyAttestationCommand.class})
 final class KeyCommand {

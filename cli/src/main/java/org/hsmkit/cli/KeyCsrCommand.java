@@ -33,6 +33,7 @@ import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.Providers;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -50,13 +51,8 @@ final class KeyCsrCommand implements Callable<Integer> {
     @Option(names = "--key", required = true, paramLabel = "KEY", description = {KeyCommand.KEY_HELP_1, KeyCommand.KEY_HELP_2, KeyCommand.KEY_HELP_3})
     String key;
 
-    @Option(names = "--subject", required = true, paramLabel = "DN",
-            description = "subject, e.g. 'CN=Alice,O=Example,C=DE' (OpenSSL's '/C=DE/O=Example/CN=Alice' works too)")
-    String subject;
-
-    @Option(names = "--san", split = ",", paramLabel = "TYPE:VALUE",
-            description = "subject alternative names: email:a@b, dns:host, ip:192.0.2.1, uri:https://…; comma-separated or repeated")
-    List<String> sans = new ArrayList<>();
+    @Mixin
+    SubjectOptions holder = new SubjectOptions();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the request to FILE (default: standard output)")
     String output;
@@ -75,8 +71,8 @@ final class KeyCsrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        X500Name name = parseSubject(subject);
-        GeneralNames altNames = sans.isEmpty() ? null : parseSans(sans);
+        X500Name name = holder.name();
+        GeneralNames altNames = holder.altNames();
         try (AtomicOutput out = session.output(output, false)) {
             TokenKey k = session.tokenFor(key).key(key);
             JcaPKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(name, k.publicKey());

@@ -59,7 +59,7 @@ class CliTest {
     void keyCeremonyCommandsAreAllThere() {
         CommandLine cl = HsmkitCli.create(CliContext.system());
         assertEquals(List.of("list", "info", "change-pin", "unblock-pin", "change-so-pin"), List.copyOf(cl.getSubcommands().get("token").getSubcommands().keySet()));
-        assertEquals(List.of("list", "generate", "csr", "import-cert", "import", "export", "delete",
+        assertEquals(List.of("list", "generate", "csr", "self-cert", "import-cert", "import", "export", "delete",
                         "info", "backup", "restore", "verify-attestation"),
                 List.copyOf(cl.getSubcommands().get("key").getSubcommands().keySet()));
         assertTrue(cl.getSubcommands().containsKey("random"));
@@ -115,7 +115,7 @@ class CliTest {
     void aCommandGroupWithoutSubcommandIsAUsageError() {
         CliRun.Result r = CliRun.in(tmp).run("key").assertExit(ExitCode.USAGE);
         assertTrue(r.errorLine().contains("Missing required subcommand"), r.stderr());
-        assertEquals("hsmkit: hint: add one of: list, generate, csr, import-cert, import, export, delete, info, backup, restore, verify-attestation (see 'hsmkit key --help')", r.hintLine());
+        assertEquals("hsmkit: hint: add one of: list, generate, csr, self-cert, import-cert, import, export, delete, info, backup, restore, verify-attestation (see 'hsmkit key --help')", r.hintLine());
         assertEquals("", r.stdout());
     }
 

@@ -466,7 +466,7 @@ public final class CertificateAuthority implements AutoCloseable {
 
     static void requireSignedBy(X509Certificate cert, TokenKey key) {
         if (!Providers.verifies(cert, key.publicKey())) {
-            throw HsmkitException.key("the token's signature does not verify with the CA key's public key",
+            throw HsmkitException.key("the token's signature does not verify with the public key of the " + describe(key),
                     "the token may hold another public key for " + describe(key) + "; check with 'hsmkit key list'");
         }
     }
