@@ -26,7 +26,8 @@ import org.bouncycastle.operator.ContentSigner;
  */
 public interface TokenKey {
     /** What to do when a key that must be named by its certificate has none. */
-    String NO_CERTIFICATE_HINT = "store the key's certificate on the token (hsmkit key import-cert), or give its file with --cert CERTFILE";
+    String NO_CERTIFICATE_HINT = "store the key's certificate on the token (hsmkit key import-cert), or give its file with --cert CERTFILE;"
+            + " without a CA, make a self-signed one with hsmkit key self-cert";
 
     /** The key's label (CKA_LABEL, or the key store alias); may be empty. */
     String label();

@@ -56,4 +56,24 @@ class PdfTrustPathTest {
             assertEquals(Indication.TOTAL_PASSED, s.indication(), "the signature itself is sound and judged now: " + s);
         }
     }
+    /**
+     * A signature time-stamp whose authority's certificate its CA signed with SHA-1 proves no time
+     * either: the token's own time cannot prove its path older than SHA-1's end date.
+     */
+    @Test
+    void aTimeStampFromAnAuthorityWithAWeakPathProvesNoTime() throws Exception {
+        try (PkiResponders r = PkiResponders.start()) {
+            r.tsaCertificateAlgorithm("SHA1withRSA");
+            TestPki.Credential alice = r.pki().user(TestUser.ALICE_RSA2048);
+            Path signed = dir.resolve("signed.pdf");
+            PadesSigner.builder(SoftKey.of(alice.privateKey(), alice.chain(), "alice")).level(PadesLevel.B_T).tsa(r.tsaUrl()).build()
+                    .sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), signed, false);
+            SignatureReport s = PdfVerifier.trusting(List.of(r.pki().root().certificate())).verify(signed).signatures().get(0);
+            assertNull(s.provenTime(), s.toString());
+            assertTrue(s.warnings().contains("the signature time-stamp's authority is not relied on: the certificate CN=hsmkit Test TSA,"
+                    + "OU=loopback,O=hsmkit tests,C=DE is signed by its issuer with SHA-1, not relied on for signatures since 2014"
+                    + " (NIST SP 800-131A); its time is not used"), s.warnings().toString());
+            assertEquals(Indication.TOTAL_PASSED, s.indication(), "the signature itself is sound and judged now: " + s);
+        }
+    }
 }

@@ -1,11 +1,13 @@
 package org.hsmkit.pdf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
 import org.hsmkit.core.DigestAlgorithm;
+import org.hsmkit.testdata.TestPki;
 import org.hsmkit.testdata.TestUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,5 +152,38 @@ class PdfWeakAlgorithmTest {
         SignatureReport s = PdfTestSupport.verifier().verify(pdf).signatures().get(0);
         assertEquals(Indication.TOTAL_PASSED, s.indication(), s.toString());
         assertEquals("TOTAL_PASSED", DssOracle.validate(pdf, false).indications().get(0));
+    }
+    /**
+     * A sound signature whose signer's certificate its CA signed with SHA-1: the path is not relied
+     * on, and a signature time-stamp from today proves nothing older. DSS agrees.
+     */
+    @Test
+    void aSignerCertificateSignedWithSha1IsNotReliedOn() throws Exception {
+        TestPki.Credential ca = PdfTestSupport.pki().intermediate();
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair keys = g.generateKeyPair();
+        java.time.Instant now = java.time.Instant.now();
+        java.security.cert.X509Certificate cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(ca.certificate(), java.math.BigInteger.valueOf(now.toEpochMilli()),
+                        java.util.Date.from(now.minusSeconds(3600)), java.util.Date.from(now.plusSeconds(86400 * 30)),
+                        new javax.security.auth.x500.X500Principal("CN=SHA-1 certified"), keys.getPublic())
+                        .addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                                new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature))
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA1withRSA").build(ca.privateKey())));
+        Path pdf = dir.resolve("weak-path.pdf");
+        PadesSigner.builder(org.hsmkit.core.internal.soft.SoftKey.of(keys.getPrivate(), java.util.List.of(cert, ca.certificate()), "weak"))
+                .level(PadesLevel.B_T).tsa(PdfTestSupport.responders().tsaUrl()).build()
+                .sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), pdf, false);
+        SignatureReport s = PdfTestSupport.verifier().verify(pdf).signatures().get(0);
+        assertTrue(s.intact(), s.toString());
+        assertEquals(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, s.subIndication(), s.toString());
+        assertEquals(java.util.List.of("the certificate CN=SHA-1 certified is signed by its issuer with SHA-1, not"
+                + " relied on for signatures since 2014 (NIST SP 800-131A), and no trusted time-stamp proves the signature was made"
+                + " before"), s.failures());
+        assertFalse(s.trusted(), s.toString());
+        DssOracle.Verdict dss = DssOracle.validate(pdf, true);
+        assertEquals("INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE_NO_POE", dss.details().get(0).indication() + "/"
+                + dss.details().get(0).subIndication(), dss.toString());
     }
 }

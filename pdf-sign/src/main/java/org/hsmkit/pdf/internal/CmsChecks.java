@@ -232,6 +232,12 @@ final class CmsChecks {
                     sig.warnings.add("the signature time-stamp's authority is not trusted (" + tr.reason() + "); its time is not used");
                     return;
                 }
+                if (tr.pathWeakness() != null) {
+                    // its own time cannot prove its path older than the algorithm's end date
+                    sig.warnings.add("the signature time-stamp's authority is not relied on: " + tr.pathWeakness().message()
+                            + "; its time is not used");
+                    return;
+                }
                 if (!tr.revokedReason().isEmpty()) {
                     sig.warnings.add("the signature time-stamp was made after its authority's path was revoked (" + tr.revokedReason()
                             + "); its time is not used");

@@ -55,12 +55,15 @@ final class SignatureState {
         weakOne = who;
     }
 
+    /** What is weak about a certificate of its trusted path, or null ({@link TrustCheck}). */
+    TrustCheck.PathWeakness pathWeakness;
+
     /** Revocation data its path's status rests on whose own signature is weak ({@link TrustCheck}). */
     List<Revocation.Finding> weakRevocation = List.of();
 
     /**
-     * Fails for its weakness unless {@code existed} (a time something trusted proves it existed
-     * at, or null) predates the weakness's end date; and for each piece of weak revocation data
+     * Fails for its weakness, and that of its path, unless {@code existed} (a time something trusted
+     * proves it existed at, or null) predates the weakness's end date; and for each piece of weak revocation data
      * unless {@code dataExisted} (the same for that data) does.
      */
     void judgeWeakness(Instant existed, Function<Revocation.Finding, Instant> dataExisted) {
@@ -68,6 +71,11 @@ final class SignatureState {
             fail(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, weakOne + weakness.what().replaceFirst("^has a", "is a")
                     + ", not relied on for signatures since " + weakness.until().toString().substring(0, 4)
                     + ", and no trusted time-stamp proves it was made before");
+        }
+        if (pathWeakness != null && pathWeakness.weakness().refused(existed)) {
+            trusted = false;
+            fail(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, pathWeakness.message()
+                    + ", and no trusted time-stamp proves the signature was made before");
         }
         for (Revocation.Finding f : weakRevocation) {
             if (intact && f.weakness().refused(dataExisted.apply(f))) {

@@ -61,13 +61,21 @@ final class TrustCheck {
     }
 
     /**
+     * A certificate of a path whose signature or key is weak ({@link AlgorithmPolicy}): judged once
+     * the time-stamps that may prove the signature older are known, like the signature's own
+     * weakness. Of several, the one whose algorithm stopped being relied on first.
+     */
+    record PathWeakness(AlgorithmPolicy.Weakness weakness, String message) {
+    }
+
+    /**
      * The outcome for one certificate at one time.
      *
      * @param weakRevocation revocation data it relies on whose signature is weak, judged once the
      *     time-stamps that may prove it older are known
      */
     record Trust(boolean trusted, SubIndication failure, String reason, String revocation, boolean revocationComplete,
-            List<Revoked> revoked, List<Revocation.Finding> weakRevocation) {
+            List<Revoked> revoked, List<Revocation.Finding> weakRevocation, PathWeakness pathWeakness) {
         /** What was revoked at or before the time checked; empty when nothing of the path was. */
         String revokedReason() {
             return String.join("; ", revoked.stream().map(Revoked::message).toList());
@@ -115,7 +123,7 @@ final class TrustCheck {
         boolean complete = missing.isEmpty();
         if (anchors.isEmpty()) {
             return new Trust(false, SubIndication.NO_CERTIFICATE_CHAIN_FOUND,
-                    "no trust anchors were given (pass --trust CAFILE or --trust-system)", revocation, complete, revoked, weak);
+                    "no trust anchors were given (pass --trust CAFILE or --trust-system)", revocation, complete, revoked, weak, null);
         }
         int cut = -1;
         for (int i = 0; i < chain.size(); i++) {
@@ -135,37 +143,46 @@ final class TrustCheck {
             if (anchor == null) {
                 return new Trust(false, SubIndication.NO_CERTIFICATE_CHAIN_FOUND, "no path from " + Certificates.commonName(leaf)
                         + " to a trust anchor (the chain ends at " + NameFormat.format(last.getSubjectX500Principal()) + ")",
-                        revocation, complete, revoked, weak);
+                        revocation, complete, revoked, weak, null);
             }
             path = chain;
             ta = new TrustAnchor(anchor, null);
         }
         if (path.isEmpty()) {
-            return new Trust(true, null, "", revocation, complete, revoked, weak);
+            return new Trust(true, null, "", revocation, complete, revoked, weak, null);
         }
         try {
             CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
-            // 'at' is the time a trusted time-stamp proves, else now
-            PKIXParameters params = SignerVerification.pathRules(new PKIXParameters(Set.of(ta)), at);
+            // 'at' is the time a trusted time-stamp proves, else now; the path's algorithms are judged
+            // apart (weakest), once a later document time-stamp may have proved the signature older
+            PKIXParameters params = SignerVerification.pathRulesWithoutAlgorithmPolicy(new PKIXParameters(Set.of(ta)));
             params.setRevocationEnabled(false);
             params.setDate(Date.from(at));
             CertPathValidator.getInstance("PKIX").validate(cp, params);
-            return new Trust(true, null, "", revocation, complete, revoked, weak);
+            return new Trust(true, null, "", revocation, complete, revoked, weak, weakest(path));
         } catch (CertPathValidatorException e) {
             boolean outOfBounds = e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
                     || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID;
             boolean usage = e.getReason() == PKIXReason.INVALID_KEY_USAGE;
-            if (AlgorithmPolicy.WeakAlgorithm.among(e)) {
-                return new Trust(false, SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE, SignerVerification.reason(e)
-                        + ", and no trusted time-stamp proves the signature was made before", revocation, complete, revoked, weak);
-            }
             return new Trust(false, outOfBounds ? SubIndication.OUT_OF_BOUNDS_NO_POE
                     : usage ? SubIndication.CHAIN_CONSTRAINTS_FAILURE : SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE,
-                    "the certificate path is not valid at " + at + ": " + e.getMessage(), revocation, complete, revoked, weak);
+                    "the certificate path is not valid at " + at + ": " + e.getMessage(), revocation, complete, revoked, weak, null);
         } catch (Exception e) {
             return new Trust(false, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE, "the certificate path is not valid at " + at
-                    + ": " + e.getMessage(), revocation, complete, revoked, weak);
+                    + ": " + e.getMessage(), revocation, complete, revoked, weak, null);
         }
+    }
+
+    /** The weakness of {@code path} (the anchor not in it) that stopped being relied on first, or null. */
+    private static PathWeakness weakest(List<X509Certificate> path) {
+        PathWeakness first = null;
+        for (X509Certificate c : path) {
+            AlgorithmPolicy.Weakness w = AlgorithmPolicy.ofCertificate(c).orElse(null);
+            if (w != null && (first == null || w.until().isBefore(first.weakness().until()))) {
+                first = new PathWeakness(w, "the certificate " + NameFormat.format(c.getSubjectX500Principal()) + " " + w.explained());
+            }
+        }
+        return first;
     }
 
     /**
@@ -179,6 +196,7 @@ final class TrustCheck {
         sig.revocation = t.revocation();
         sig.revocationComplete = t.revocationComplete();
         sig.weakRevocation = t.weakRevocation();
+        sig.pathWeakness = t.pathWeakness();
         if (!t.revocationComplete()) {
             if (requireRevocation) {
                 sig.fail(SubIndication.TRY_LATER, "revocation status not established: " + t.revocation());

@@ -112,6 +112,36 @@ class WeakAlgorithmProofTest {
         }
     }
 
+    /**
+     * A signature whose path holds a certificate its CA signed with SHA-1 stands as the
+     * signature's own weakness would: with its own time-stamp or a later document time-stamp
+     * from before the end date. A document time-stamp's own time proves nothing of its path.
+     */
+    @ParameterizedTest(name = "{0} with signature time-stamp {1}, then a document time-stamp {2}: {3}")
+    @CsvSource({
+            "SIGNATURE,          -,                    -,                    refused",
+            "SIGNATURE,          2013-01-01T00:00:00Z, -,                    stands",
+            "SIGNATURE,          -,                    2013-06-01T00:00:00Z, stands",
+            "SIGNATURE,          -,                    2014-06-01T00:00:00Z, refused",
+            "DOCUMENT_TIMESTAMP, 2013-01-01T00:00:00Z, -,                    refused",
+            "DOCUMENT_TIMESTAMP, 2013-01-01T00:00:00Z, 2013-06-01T00:00:00Z, stands",
+    })
+    void aWeakCertificateOfThePathStandsWithProofLikeTheSignature(Kind kind, String own, String later, String verdict) {
+        SignatureState s = state(kind, 100, true, own.equals("-") ? null : Instant.parse(own));
+        s.pathWeakness = new TrustCheck.PathWeakness(SHA1, "the certificate CN=CA is signed by its issuer with SHA-1");
+        List<SignatureState> sigs = new ArrayList<>(List.of(s));
+        if (!later.equals("-")) {
+            sigs.add(state(Kind.DOCUMENT_TIMESTAMP, 200, true, Instant.parse(later)));
+        }
+        Verification.judgeWeakAlgorithms(sigs, (ts, data) -> false);
+        assertEquals(verdict.equals("refused"), s.failed(), s.report(2).toString());
+        assertEquals(!verdict.equals("refused"), s.trusted, "a refused path is not trusted");
+        if (s.failed()) {
+            assertEquals(List.of("the certificate CN=CA is signed by its issuer with SHA-1, and no trusted time-stamp proves the signature"
+                    + " was made before"), s.report(2).failures());
+        }
+    }
+
     private static SignatureState state(Kind kind, long end, boolean trusted, Instant proven) {
         SignatureState s = new SignatureState();
         s.field = kind + "@" + end;

@@ -87,7 +87,7 @@ public final class PkiResponders implements AutoCloseable {
     private final Map<Service, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final DigestCalculatorProvider digests;
-    private final Credential tsa;
+    private volatile Credential tsa;
 
     private PkiResponders() throws Exception {
         // Without TCP_NODELAY the JDK server's small answers wait for the client's delayed ACK
@@ -99,7 +99,7 @@ public final class PkiResponders implements AutoCloseable {
         baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
         pki = TestPki.create(baseUrl);
         digests = new JcaDigestCalculatorProviderBuilder().build();
-        tsa = issueTsa();
+        tsa = issueTsa("SHA256withRSA");
         for (Service s : Service.values()) {
             hits.put(s, new AtomicInteger());
         }
@@ -181,7 +181,19 @@ public final class PkiResponders implements AutoCloseable {
         return tsa;
     }
 
-    private Credential issueTsa() throws Exception {
+    /**
+     * From now on, time-stamps come from a new TSA certificate that the intermediate CA signs with
+     * {@code jcaName} (default SHA256withRSA), for tests of an authority whose path is weak.
+     */
+    public void tsaCertificateAlgorithm(String jcaName) {
+        try {
+            tsa = issueTsa(jcaName);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Credential issueTsa(String algorithm) throws Exception {
         Credential ca = pki.intermediate();
         java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
@@ -212,7 +224,7 @@ public final class PkiResponders implements AutoCloseable {
                                 new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier,
                                         baseUrl + "/crl/intermediate.crl"))), null, null)}));
         X509Certificate cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withRSA").build(ca.privateKey())));
+                b.build(new JcaContentSignerBuilder(algorithm).build(ca.privateKey())));
         return new Credential("tsa", kp, cert, List.of(cert, ca.certificate(), pki.root().certificate()));
     }
 

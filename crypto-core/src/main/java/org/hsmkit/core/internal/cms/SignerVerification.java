@@ -194,6 +194,14 @@ public final class SignerVerification {
         return params;
     }
 
+    /**
+     * {@link #pathRules(PKIXParameters)} without {@link AlgorithmPolicy}'s judgement, for a caller
+     * that judges the path's algorithms itself, at a time it learns later.
+     */
+    public static <P extends PKIXParameters> P pathRulesWithoutAlgorithmPolicy(P params) {
+        return formRules(params);
+    }
+
     /** The rules without the algorithm policy's. */
     private static <P extends PKIXParameters> P formRules(P params) {
         params.setPolicyQualifiersRejected(false);
