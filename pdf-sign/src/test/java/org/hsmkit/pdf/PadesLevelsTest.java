@@ -43,6 +43,28 @@ class PadesLevelsTest {
         assertEquals(List.of("PAdES-BASELINE-" + level.label().substring(2)), v.formats(), v.toString());
     }
 
+    /**
+     * A second signature on a document that holds validation data already: that data is the first
+     * signature's, made before the second, so a second B-LT signing adds its own, and a second
+     * signature at B-T stays B-T. DSS judges the levels alike (before, hsmkit reused the data and
+     * called both B-LT, where DSS saw the second as B-T).
+     */
+    @ParameterizedTest(name = "then {0}")
+    @EnumSource(value = PadesLevel.class, names = {"B_T", "B_LT"})
+    void aSecondSignatureIsBLtOnlyWithValidationDataAddedAfterIt(PadesLevel second) {
+        Path one = dir.resolve("one.pdf");
+        PadesSigner.builder(PdfTestSupport.key(TestUser.BOB_P256)).level(PadesLevel.B_LT).tsa(PdfTestSupport.responders().tsaUrl())
+                .build().sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), one, false);
+        Path two = dir.resolve("two.pdf");
+        PadesSigner.builder(PdfTestSupport.key(TestUser.BOB_P256)).level(second).tsa(PdfTestSupport.responders().tsaUrl())
+                .build().sign(one, two, false);
+        PdfReport report = PdfTestSupport.verifier().verify(two);
+        assertTrue(report.valid(), report.toString());
+        assertEquals(List.of("B-LT", second.label()), report.signatures().stream().map(SignatureReport::level).toList(), report.toString());
+        DssOracle.Verdict v = DssOracle.validate(two, false);
+        assertEquals(List.of("PAdES-BASELINE-LT", "PAdES-BASELINE-" + second.label().substring(2)), v.formats(), v.toString());
+    }
+
     @ParameterizedTest
     @CsvSource({
         "BOB_P256, ECDSA, SHA256",

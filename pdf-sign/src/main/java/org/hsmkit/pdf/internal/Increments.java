@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.LinkedHashSet;
@@ -19,7 +20,9 @@ import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.SignatureOptions;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.ocsp.OCSPResp;
@@ -37,14 +40,18 @@ public final class Increments {
     private Increments() {
     }
 
-    /** Certificates found in a document's signatures and time-stamps. */
-    public record SignatureCertificates(List<X509Certificate> signers, Set<X509Certificate> all) {
+    /**
+     * Certificates found in a document's signatures and time-stamps, and the latest time any of
+     * them was made at (a time-stamp's time, else what the signer claims; null when none says).
+     */
+    public record SignatureCertificates(List<X509Certificate> signers, Set<X509Certificate> all, Instant newest) {
     }
 
     /** The signer certificates of every signature, signature time-stamp and document time-stamp. */
     public static SignatureCertificates certificates(PDDocument doc) throws IOException {
         List<X509Certificate> signers = new ArrayList<>();
         Set<X509Certificate> all = new LinkedHashSet<>();
+        Instant newest = null;
         for (PDSignature sig : doc.getSignatureDictionaries()) {
             byte[] contents = sig.getContents();
             if (contents == null || contents.length == 0) {
@@ -58,13 +65,38 @@ public final class Increments {
                         "the document's signature is damaged; it cannot be extended", e);
             }
             collect(cms, signers, all);
+            newest = later(newest, madeAt(cms, sig));
             for (SignerInformation si : cms.getSignerInfos().getSigners()) {
                 for (TimeStampToken t : signatureTimestamps(si)) {
                     collect(t.toCMSSignedData(), signers, all);
+                    newest = later(newest, t.getTimeStampInfo().getGenTime().toInstant());
                 }
             }
         }
-        return new SignatureCertificates(signers, all);
+        return new SignatureCertificates(signers, all, newest);
+    }
+
+    /** A document time-stamp's time, else the signing time the signer claims (signed attribute, else /M). */
+    private static Instant madeAt(CMSSignedData cms, PDSignature sig) {
+        try {
+            if (PKCSObjectIdentifiers.id_ct_TSTInfo.getId().equals(cms.getSignedContentTypeOID())) {
+                return new TimeStampToken(cms).getTimeStampInfo().getGenTime().toInstant();
+            }
+            for (SignerInformation si : cms.getSignerInfos().getSigners()) {
+                AttributeTable signed = si.getSignedAttributes();
+                Attribute t = signed == null ? null : signed.get(CMSAttributes.signingTime);
+                if (t != null) {
+                    return Time.getInstance(t.getAttrValues().getObjectAt(0)).getDate().toInstant();
+                }
+            }
+        } catch (Exception e) {
+            // an unreadable time says nothing; the /M below may
+        }
+        return sig.getSignDate() == null ? null : sig.getSignDate().toInstant();
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null ? b : b == null || b.isBefore(a) ? a : b;
     }
 
     /** The signature time-stamp tokens in a signer's unsigned attributes. */
@@ -127,10 +159,16 @@ public final class Increments {
             for (byte[] c : DssStore.read(doc, DssStore.CERTS)) {
                 pool.add(Certificates.parse(c));
             }
+            // data already in the document is reused only when made after the newest signature or
+            // time-stamp, and so added after it: a verifier counts only data added after a signature
+            // for its B-LT (DSS saw the second of two signatures as B-T), so older data is fetched afresh
             List<OCSPResp> knownOcsp = new ArrayList<>();
             for (byte[] o : DssStore.read(doc, DssStore.OCSPS)) {
                 try {
-                    knownOcsp.add(Revocation.parseOcsp(o));
+                    OCSPResp r = Revocation.parseOcsp(o);
+                    if (madeSince(Revocation.producedAt(r), sc.newest())) {
+                        knownOcsp.add(r);
+                    }
                 } catch (HsmkitException e) {
                     // ignore a damaged stored response; fresh data is fetched instead
                 }
@@ -138,7 +176,10 @@ public final class Increments {
             List<X509CRL> knownCrls = new ArrayList<>();
             for (byte[] c : DssStore.read(doc, DssStore.CRLS)) {
                 try {
-                    knownCrls.add(Revocation.parseCrl(c));
+                    X509CRL crl = Revocation.parseCrl(c);
+                    if (madeSince(crl.getThisUpdate().toInstant(), sc.newest())) {
+                        knownCrls.add(crl);
+                    }
                 } catch (HsmkitException e) {
                     // as above
                 }
@@ -153,6 +194,11 @@ public final class Increments {
         } catch (IOException | java.security.cert.CertificateEncodingException e) {
             throw HsmkitException.io("cannot write the validation data: " + e.getMessage(), e);
         }
+    }
+
+    /** Strictly after: data made in the same second as the signature may have been in the document before it. */
+    private static boolean madeSince(Instant made, Instant newest) {
+        return made != null && (newest == null || made.isAfter(newest));
     }
 
     /** Appends an ETSI.RFC3161 document time-stamp over the whole file. */

@@ -46,10 +46,14 @@ final class LevelAssignment {
             String level = "B-B";
             if (s.signatureTimestamp || !laterDocTs.isEmpty()) {
                 level = "B-T";
-                if (s.revocationComplete && (!pool.ocsps.isEmpty() || !pool.crls.isEmpty())) {
+                // validation data counts for B-LT only when added after the signature (as DSS has it):
+                // what the document held when it was signed is not that signature's
+                ValidationPool signedOver = poolAt(s.end);
+                ValidationPool added = pool.since(signedOver);
+                if (s.revocationComplete && (!added.ocsps.isEmpty() || !added.crls.isEmpty()) && revocationCovered(s, added)) {
                     level = "B-LT";
                     for (SignatureState d : laterDocTs) {
-                        if (revocationCovered(s, d.coversWhole ? pool : poolAt(d.end))) {
+                        if (revocationCovered(s, (d.coversWhole ? pool : poolAt(d.end)).since(signedOver))) {
                             level = "B-LTA";
                             break;
                         }

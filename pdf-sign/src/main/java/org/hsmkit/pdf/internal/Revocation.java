@@ -178,6 +178,15 @@ public final class Revocation {
         return id.getParameters() == null ? null : id.getParameters().toASN1Primitive().getEncoded();
     }
 
+    /** When an OCSP response was produced, or null when it is no successful basic response. */
+    public static Instant producedAt(OCSPResp resp) {
+        try {
+            return resp.getStatus() == OCSPResp.SUCCESSFUL ? ((BasicOCSPResp) resp.getResponseObject()).getProducedAt().toInstant() : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     /** Asks the OCSP responder at {@code url} about {@code cert}, with a nonce; returns the DER response. */
     public static byte[] fetchOcsp(String url, X509Certificate cert, X509Certificate issuer) {
         try {

@@ -46,6 +46,18 @@ final class ValidationPool {
         }
     }
 
+    /**
+     * The revocation data this pool holds that {@code earlier} (the pool of an earlier revision)
+     * did not, with all of this pool's certificates: what later revisions added.
+     */
+    ValidationPool since(ValidationPool earlier) {
+        ValidationPool p = new ValidationPool(null);
+        p.certs.addAll(certs);
+        ocsps.stream().filter(o -> !earlier.ocsps.contains(o)).forEach(p.ocsps::add);
+        crls.stream().filter(c -> !earlier.crls.contains(c)).forEach(p.crls::add);
+        return p;
+    }
+
     /** The pool's certificates plus every certificate of a CMS or time-stamp token. */
     Set<X509Certificate> with(org.bouncycastle.util.Store<X509CertificateHolder> store) {
         Set<X509Certificate> out = new LinkedHashSet<>(certs);
