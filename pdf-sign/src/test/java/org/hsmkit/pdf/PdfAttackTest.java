@@ -115,6 +115,29 @@ class PdfAttackTest {
         assertTrue(failures(r).contains("not the end of a revision"), failures(r));
     }
 
+    /**
+     * A signature whose /ByteRange reaches past the end of the file covers nothing; signed again,
+     * the report lists it where its dictionary is, before the new signature, which comes last as
+     * the newest (it was listed last, by the end it claims; found by fuzzing `pdf sign`).
+     */
+    @Test
+    void aByteRangePastTheEndIsReportedInItsPlace() throws Exception {
+        Path attacked = dir.resolve("past-the-end.pdf");
+        Files.copy(signed, attacked);
+        long[] br = byteRange(attacked);
+        // as many digits as before (no more fit), all nines: far past the end of the file signed again
+        long past = Long.parseLong("9".repeat(Long.toString(br[2]).length()));
+        rewriteByteRange(attacked, new long[] {br[0], br[1], past, br[3]});
+        Path again = dir.resolve("signed-again.pdf");
+        PadesSigner.builder(PdfTestSupport.key(TestUser.BOB_P256)).build().sign(attacked, again, false);
+        PdfReport r = PdfTestSupport.verifier().verify(again);
+        assertEquals(2, r.signatures().size(), r.toString());
+        assertTrue(failures(r).contains("does not describe a part of this"), failures(r));
+        assertEquals(SubIndication.FORMAT_FAILURE, r.signatures().get(0).subIndication(), r.toString());
+        SignatureReport newest = r.signatures().get(1);
+        assertTrue(newest.intact() && newest.coversWholeFile() && newest.signer().contains("Bob"), r.toString());
+    }
+
     @Test
     void signatureWrappingIntoTheExcludedGapIsReported() throws Exception {
         // The bytes between the two signed parts are not hashed. Here the /Contents hex string is

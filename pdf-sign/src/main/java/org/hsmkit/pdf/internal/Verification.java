@@ -212,6 +212,11 @@ public final class Verification {
         if (s.getSignDate() != null) {
             sig.claimed = s.getSignDate().toInstant();
         }
+        COSObjectKey key = d.getKey();
+        Long offset = key == null ? null : doc.getDocument().getXrefTable().get(key);
+        // a signature that covers nothing real is placed where its dictionary is (reports list them by position)
+        sig.end = offset == null || offset < 0 || offset > size ? 0 : offset;
+        sig.revision = index.revisionAt(sig.end);
         // Universal signature forgery: a signature without a usable /ByteRange or /Contents proves nothing.
         long[] br = byteRange(d);
         COSBase contentsObj = d.getDictionaryObject(COSName.CONTENTS);
@@ -228,21 +233,20 @@ public final class Verification {
         long b = br[1];
         long c = br[2];
         long len2 = br[3];
-        sig.end = c + len2;
-        sig.revision = index.revisionAt(sig.end);
-        if (a != 0 || b <= 0 || c <= b || len2 < 0 || c + len2 > size) {
+        // written so that no sum can overflow: the numbers are the file's, and may be anything
+        if (a != 0 || b <= 0 || c <= b || len2 < 0 || c > size || len2 > size - c) {
             sig.fail(SubIndication.FORMAT_FAILURE, "/ByteRange [" + a + " " + b + " " + c + " " + len2 + "] does not describe a part"
                     + " of this " + size + "-byte file that starts at 0 (universal signature forgery)");
             return;
         }
+        sig.end = c + len2;
+        sig.revision = index.revisionAt(sig.end);
         boolean rangeOk = true;
         if (!gapHoldsContents(b, c, contents.getBytes())) {
             sig.fail(SubIndication.FORMAT_FAILURE, "the bytes the /ByteRange leaves out are not exactly this signature's /Contents"
                     + " (signature wrapping)");
             rangeOk = false;
         }
-        COSObjectKey key = d.getKey();
-        Long offset = key == null ? null : doc.getDocument().getXrefTable().get(key);
         if (offset == null || offset <= 0 || offset >= b) {
             sig.fail(SubIndication.FORMAT_FAILURE, "the signature dictionary in force is not the one inside the signed bytes"
                     + " (it was redefined by a later revision or lies outside the byte range)");
