@@ -76,11 +76,12 @@ final class JsonReports {
     record Verification(String file, boolean valid, List<VerifiedSigner> signers) {
         static Verification of(String file, List<CmsVerifier.Signer> signers) {
             return new Verification(file, true, signers.stream().map(s -> new VerifiedSigner(name(s.certificate()), time(s.signingTime()),
-                    s.algorithm(), name(s.path().get(s.path().size() - 1)))).toList());
+                    s.algorithm(), name(s.path().get(s.path().size() - 1)), s.revocationChecked(), s.revocationNotes())).toList());
         }
     }
 
-    record VerifiedSigner(String signer, String signingTime, String algorithm, String trustedVia) {
+    record VerifiedSigner(String signer, String signingTime, String algorithm, String trustedVia, boolean revocationChecked,
+            List<String> notes) {
     }
 
     /** {@code smime verify} and {@code smime decrypt}. */

@@ -26,12 +26,17 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Verify CMS signatures: each signature, its signer's key usage, and a certificate path.",
             "The path must lead to a --trust anchor (or, with --trust-system, a root of the platform) and be valid"
-                + " at the signing time. Exit code 1 when anything fails or a signer is untrusted."})
+                + " at the signing time; with --crl (or CRLs in the signature) no certificate of it may be revoked."
+                + " Exit code 1 when anything fails or a signer is untrusted."})
 final class VerifyCommand implements Callable<Integer> {
     private final CliSession session;
 
     @Mixin
     TrustOptions trust;
+
+    @Option(names = "--crl", paramLabel = "CRLFILE",
+            description = "a current CRL (DER or PEM) of the signer's CA to check revocation against, beside any in the signature; repeatable")
+    List<String> crls = new ArrayList<>();
 
     @Option(names = "--content", paramLabel = "FILE",
             description = "the signed file of a detached signature (default: IN without .p7s, if it exists)")
@@ -58,7 +63,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<X509Certificate> anchors = trust.anchors(session);
-        CmsVerifier verifier = CmsVerifier.trusting(anchors).withIntermediates(trust.intermediates(session));
+        CmsVerifier verifier = CmsVerifier.trusting(anchors).withIntermediates(trust.intermediates(session))
+                .withCrls(CrlFiles.read(session, crls));
         CmsFileArguments files = new CmsFileArguments(session);
         BatchRunner runner = new BatchRunner(session, batch, "verified");
         List<String> all = runner.inputs(inputs);
@@ -115,6 +121,10 @@ final class VerifyCommand implements Callable<Integer> {
             out.println("  signed at: " + s.signingTime());
             out.println("  algorithm: " + s.algorithm());
             out.println("  trusted:   via " + name(s.path().get(s.path().size() - 1)));
+            out.println("  revoked:   " + (s.revocationChecked() ? "no (by the CRLs given or carried; nothing fetched)" : "not checked"));
+            for (String note : s.revocationNotes()) {
+                out.println("  note:      " + note);
+            }
         }
         report.flush();
         return 0;

@@ -285,10 +285,19 @@ class CaRevocationCliTest {
         here.run(args("smime", "sign", "--key", "alice", "-o", "signed.eml", "msg.eml")).assertOk();
         Path pdf = Path.of("../testdata/src/main/resources/pdf-corpus/pdfbox-sign_me.pdf").toAbsolutePath();
         here.run(args("pdf", "sign", "--key", "alice", "--level", "B-B", "-o", "signed.pdf", pdf.toString())).assertOk();
+        Files.writeString(tmp.resolve("contract.txt"), "the contract\n");
+        here.run(args("sign", "--key", "alice", "contract.txt")).assertOk();
+        CliRun.Result unchecked = here.run("verify", "--trust", ca, "contract.txt.p7s").assertOk();
+        assertTrue(unchecked.stdout().contains("  revoked:   not checked\n  note:      revocation not checked: no CRL was given (--crl)"
+                + " or carried, and hsmkit fetches none\n"), unchecked.stdout());
         cli.run(args("ca", "crl", "--ca", caDir.toString(), "-o", tmp.resolve("before.crl").toString())).assertOk();
 
         CliRun.Result s = here.run("smime", "verify", "--trust", ca, "--crl", "before.crl", "signed.eml").assertOk();
         assertTrue(s.stdout().contains("revocation:   checked"), s.stdout());
+        CliRun.Result c = here.run("verify", "--trust", ca, "--crl", "before.crl", "contract.txt.p7s").assertOk();
+        assertTrue(c.stdout().contains("  revoked:   no (by the CRLs given or carried; nothing fetched)\n"), c.stdout());
+        CliRun.Result j = here.run("--json", "verify", "--trust", ca, "--crl", "before.crl", "contract.txt.p7s").assertOk();
+        assertTrue(j.stdout().contains("\"revocationChecked\" : true"), j.stdout());
         CliRun.Result p = here.run("pdf", "verify", "--trust", ca, "--crl", "before.crl", "signed.pdf").assertOk();
         assertTrue(p.stdout().contains("  revocation:    good: embedded or given OCSP/CRL data for 1 certificate(s)\n"), p.stdout());
 
@@ -298,6 +307,11 @@ class CaRevocationCliTest {
         s = here.run("smime", "verify", "--trust", ca, "--crl", "after.crl", "signed.eml");
         s.assertExit(ExitCode.VERIFICATION_FAILED);
         assertTrue(s.errorLine().contains("revoked"), s.stderr());
+        c = here.run("verify", "--trust", ca, "--crl", "after.crl", "contract.txt.p7s");
+        c.assertExit(ExitCode.VERIFICATION_FAILED);
+        assertTrue(c.errorLine().startsWith("hsmkit: error: the signature of CN=Alice,O=hsmkit tests is intact but a certificate of its"
+                + " path is revoked: "), c.stderr());
+        assertEquals("", c.stdout(), "nothing reported as verified");
         p = here.run("pdf", "verify", "--trust", ca, "--crl", "after.crl", "signed.pdf");
         p.assertExit(ExitCode.VERIFICATION_FAILED);
         assertTrue(p.stdout().contains("was revoked at"), p.stdout());

@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.PKIXCertPathBuilderResult;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.Set;
 
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedDataParser;
@@ -30,6 +32,7 @@ import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.AlgorithmPolicy;
 import org.hsmkit.core.internal.cms.Armor;
 import org.hsmkit.core.internal.cms.ContentDigests;
+import org.hsmkit.core.internal.cms.CrlRevocation;
 import org.hsmkit.core.internal.cms.EnvelopeReader;
 import org.hsmkit.core.internal.cms.RecipientKeys;
 import org.hsmkit.core.internal.cms.SignerVerification;
@@ -38,8 +41,11 @@ import org.hsmkit.core.internal.cms.SingleStructure;
 /**
  * Verifies CMS SignedData (detached or attached, DER or PEM) as a stream: every signer's signature
  * and message digest, the signer certificate's key usage and validity at the signing time, and a
- * PKIX path from the signer to one of the trust anchors at the signing time (revocation is not
- * checked). Anything short of that throws; there is no "valid but untrusted" success.
+ * PKIX path from the signer to one of the trust anchors at the signing time. Revocation is checked
+ * against the CRLs the signature carries and those given with {@link #withCrls} (nothing is
+ * fetched): a revoked certificate of the path fails; CRLs that do not cover the path leave it
+ * unchecked, which each {@link Signer} says. Anything short of that throws; there is no "valid but
+ * untrusted" success.
  */
 public final class CmsVerifier {
     /** What to do about a signer without a path to an anchor; the verifying commands all say it. */
@@ -48,10 +54,12 @@ public final class CmsVerifier {
 
     private final Set<TrustAnchor> anchors;
     private final List<X509Certificate> intermediates;
+    private final List<X509CRL> crls;
 
-    private CmsVerifier(Set<TrustAnchor> anchors, List<X509Certificate> intermediates) {
+    private CmsVerifier(Set<TrustAnchor> anchors, List<X509Certificate> intermediates, List<X509CRL> crls) {
         this.anchors = anchors;
         this.intermediates = intermediates;
+        this.crls = crls;
     }
 
     /** A verifier that trusts exactly these CA (or self-signed) certificates. */
@@ -60,7 +68,7 @@ public final class CmsVerifier {
         for (X509Certificate c : anchors) {
             a.add(new TrustAnchor(RecipientKeys.toBc(c), null));
         }
-        return new CmsVerifier(a, List.of());
+        return new CmsVerifier(a, List.of(), List.of());
     }
 
     /**
@@ -70,11 +78,27 @@ public final class CmsVerifier {
     public CmsVerifier withIntermediates(Collection<X509Certificate> certificates) {
         List<X509Certificate> all = new ArrayList<>(intermediates);
         certificates.forEach(c -> all.add(RecipientKeys.toBc(c)));
-        return new CmsVerifier(anchors, List.copyOf(all));
+        return new CmsVerifier(anchors, List.copyOf(all), crls);
     }
 
-    /** One verified signer. */
-    public record Signer(X509Certificate certificate, Instant signingTime, String algorithm, List<X509Certificate> path) {
+    /**
+     * The same verifier, also checking signers' paths against these CRLs (for example the newest of
+     * the signer's CA), beside those the signature carries.
+     */
+    public CmsVerifier withCrls(Collection<X509CRL> given) {
+        List<X509CRL> all = new ArrayList<>(crls);
+        all.addAll(given);
+        return new CmsVerifier(anchors, intermediates, List.copyOf(all));
+    }
+
+    /**
+     * One verified signer.
+     *
+     * @param revocationChecked whether CRLs covered every certificate of the path (none was revoked, or the verification failed)
+     * @param revocationNotes why revocation was not checked, and CRLs that were not relied on
+     */
+    public record Signer(X509Certificate certificate, Instant signingTime, String algorithm, List<X509Certificate> path,
+            boolean revocationChecked, List<String> revocationNotes) {
     }
 
     /**
@@ -111,8 +135,14 @@ public final class CmsVerifier {
                 pool.add(Providers.certificate(h));
             }
             pool.addAll(intermediates);
+            List<X509CRL> known = new ArrayList<>(crls);
+            @SuppressWarnings("unchecked")
+            Collection<X509CRLHolder> carried = p.getCRLs().getMatches(null);
+            for (X509CRLHolder h : carried) {
+                known.add(Providers.crl(h));
+            }
             for (SignerInformation si : signers) {
-                out.add(verifyOne(p, si, pool));
+                out.add(verifyOne(p, si, pool, known));
             }
             return out;
         } catch (HsmkitException e) {
@@ -122,7 +152,7 @@ public final class CmsVerifier {
         }
     }
 
-    private Signer verifyOne(CMSSignedDataParser p, SignerInformation si, List<X509Certificate> pool)
+    private Signer verifyOne(CMSSignedDataParser p, SignerInformation si, List<X509Certificate> pool, List<X509CRL> known)
             throws GeneralSecurityException, OperatorCreationException, CMSException {
         @SuppressWarnings("unchecked")
         Collection<X509CertificateHolder> matches = p.getCertificates().getMatches(si.getSID());
@@ -163,8 +193,9 @@ public final class CmsVerifier {
                     "name the CA certificate you trust with --trust, or pass --trust-system");
         }
         List<X509Certificate> path;
+        PKIXCertPathBuilderResult r;
         try {
-            PKIXCertPathBuilderResult r = SignerVerification.path(anchors, cert, pool, Date.from(when));
+            r = SignerVerification.path(anchors, cert, pool, Date.from(when));
             path = new ArrayList<>();
             r.getCertPath().getCertificates().forEach(c -> path.add((X509Certificate) c));
             path.add(r.getTrustAnchor().getTrustedCert());
@@ -172,6 +203,16 @@ public final class CmsVerifier {
             throw HsmkitException.verification("the signature of " + subject + " is intact but the signer is untrusted: "
                     + SignerVerification.reason(e), AlgorithmPolicy.WeakAlgorithm.among(e) ? AlgorithmPolicy.WeakAlgorithm.HINT : UNTRUSTED_HINT);
         }
-        return new Signer(cert, when, SignerVerification.algorithmName(si), path);
+        if (known.isEmpty()) {
+            return new Signer(cert, when, SignerVerification.algorithmName(si), path, false,
+                    List.of("revocation not checked: no CRL was given (--crl) or carried, and hsmkit fetches none"));
+        }
+        CrlRevocation.Outcome revocation = CrlRevocation.check(r.getCertPath(), anchors, Instant.now(), known);
+        if (revocation.revoked() != null) {
+            throw HsmkitException.verification("the signature of " + subject + " is intact but a certificate of its path is revoked: "
+                    + revocation.revoked(), "a revoked certificate's signatures are not relied on: ask the signer to sign again with a"
+                    + " valid certificate");
+        }
+        return new Signer(cert, when, SignerVerification.algorithmName(si), path, revocation.checked(), revocation.notes());
     }
 }

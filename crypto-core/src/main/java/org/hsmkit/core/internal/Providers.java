@@ -7,13 +7,16 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Security;
 import java.security.cert.CertificateEncodingException;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 
 import javax.crypto.Cipher;
 
+import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -99,5 +102,14 @@ public final class Providers {
             throw new CertificateEncodingException(e.getMessage(), e);
         }
         return new JcaX509CertificateConverter().setProvider(bc()).getCertificate(holder);
+    }
+
+    /** A CRL as the JDK's JCA object (its signature is checked against the issuer's key when used). */
+    public static X509CRL crl(X509CRLHolder holder) throws GeneralSecurityException {
+        try {
+            return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(holder.getEncoded()));
+        } catch (IOException e) {
+            throw new CRLException(e.getMessage(), e);
+        }
     }
 }

@@ -3,17 +3,10 @@ package org.hsmkit.smime.internal;
 import java.security.GeneralSecurityException;
 import java.security.cert.CRLException;
 import java.security.cert.CertPath;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.PKIXParameters;
-import java.security.cert.PKIXRevocationChecker;
 import java.security.cert.X509CRL;
-import java.util.EnumSet;
 import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
-import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -48,6 +41,7 @@ import org.hsmkit.core.HsmkitException;
 import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.internal.Providers;
 import org.hsmkit.core.internal.cms.AlgorithmPolicy;
+import org.hsmkit.core.internal.cms.CrlRevocation;
 import org.hsmkit.core.internal.cms.SignerVerification;
 import org.hsmkit.smime.SignatureReport;
 
@@ -231,57 +225,18 @@ public final class SignatureChecks {
 
     /**
      * Checks the path against the CRLs the message carries and those given (nothing is fetched).
-     * True when they cover every certificate of the path and none is revoked. A CRL signed with a
-     * weak algorithm ({@link AlgorithmPolicy}) could be forged to say "good", so it never makes
-     * the path checked; a revocation it lists still counts, as a real one must never be ignored.
+     * True when they cover every certificate of the path and none is revoked ({@link CrlRevocation}).
      */
     private boolean checkRevocation(CertPath path, List<X509CRL> crls, List<String> problems, List<String> notes) {
-        List<X509CRL> sound = new ArrayList<>();
-        for (X509CRL crl : crls) {
-            Optional<AlgorithmPolicy.Weakness> weak = AlgorithmPolicy.ofSignature(crl.getSigAlgOID(), crl.getSigAlgParams(), null);
-            if (weak.isPresent()) {
-                notes.add("the CRL of " + NameFormat.format(crl.getIssuerX500Principal()) + " " + weak.get().explained()
-                        + ": it shows no certificate good");
-            } else {
-                sound.add(crl);
-            }
+        CrlRevocation.Outcome o = CrlRevocation.check(path, anchors, validationTime, crls);
+        notes.addAll(o.notes());
+        if (o.revoked() != null) {
+            problems.add("a certificate of the signer's path is revoked: " + o.revoked());
+        } else if (o.checked()) {
+            notes.add(givenCrls.isEmpty() ? "revocation checked against the CRLs carried in the message (nothing fetched)"
+                    : "revocation checked against the CRLs given and those carried in the message (nothing fetched)");
         }
-        try {
-            CertPathValidatorException e = revocationFailure(path, crls);
-            if (e != null && e.getReason() == CertPathValidatorException.BasicReason.REVOKED) {
-                problems.add("a certificate of the signer's path is revoked: " + e.getMessage());
-                return false;
-            }
-            e = sound.size() == crls.size() ? e : revocationFailure(path, sound);
-            if (e == null) {
-                notes.add(givenCrls.isEmpty() ? "revocation checked against the CRLs carried in the message (nothing fetched)"
-                        : "revocation checked against the CRLs given and those carried in the message (nothing fetched)");
-                return true;
-            }
-            notes.add("revocation not checked: the CRLs " + (sound.size() == crls.size() ? "" : "relied on ")
-                    + "do not cover the signer's path (" + e.getMessage() + "); hsmkit fetches none");
-            return false;
-        } catch (GeneralSecurityException e) {
-            notes.add("revocation not checked: " + e.getMessage());
-            return false;
-        }
-    }
-
-    /** Why the path fails against {@code crls} alone (revoked, or not covered), or null when it passes. */
-    private CertPathValidatorException revocationFailure(CertPath path, List<X509CRL> crls) throws GeneralSecurityException {
-        CertPathValidator validator = CertPathValidator.getInstance("PKIX");
-        PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
-        checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
-        PKIXParameters params = SignerVerification.pathRules(new PKIXParameters(anchors));
-        params.setDate(Date.from(validationTime));
-        params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
-        params.addCertPathChecker(checker);
-        try {
-            validator.validate(path, params);
-            return null;
-        } catch (CertPathValidatorException e) {
-            return e;
-        }
+        return o.checked();
     }
 
     private static boolean checkUsage(X509Certificate cert, List<String> problems) {
