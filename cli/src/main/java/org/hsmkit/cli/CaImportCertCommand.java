@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.ca.CaSettings;
 import org.hsmkit.core.ca.CertificateAuthority;
 
@@ -35,7 +36,7 @@ final class CaImportCertCommand implements Callable<Integer> {
         var key = CaCommand.key(session, dir, CaSettings.read(dir).key());
         X509Certificate mine = CertificateAuthority.importCertificate(dir, key, certs);
         session.info("hsmkit: the CA in " + dir + " is now " + KeyImportCertCommand.subject(mine) + ", issued by "
-                + mine.getIssuerX500Principal().getName() + ", valid until " + mine.getNotAfter().toInstant());
+                + NameFormat.format(mine.getIssuerX500Principal()) + ", valid until " + mine.getNotAfter().toInstant());
         return ExitCode.OK;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 import org.hsmkit.core.HsmkitException;
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.ca.CertificateAuthority;
 import org.hsmkit.core.ca.IssuedCertificate;
 import org.hsmkit.core.ca.RevocationReason;
@@ -86,7 +87,7 @@ final class CaRevokeCommand implements Callable<Integer> {
             if (recorded == null || !Arrays.equals(recorded.getEncoded(), cert.getEncoded())) {
                 throw HsmkitException.input("the certificate in " + target + " (" + KeyImportCertCommand.subject(cert)
                         + ") was not issued by this CA", "revoke it at the CA that issued it (its issuer: "
-                        + cert.getIssuerX500Principal().getName() + ")");
+                        + NameFormat.format(cert.getIssuerX500Principal()) + ")");
             }
         } catch (java.security.cert.CertificateEncodingException e) {
             throw HsmkitException.input("cannot read the certificate in " + target, null);

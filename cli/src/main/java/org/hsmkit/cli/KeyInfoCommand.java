@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 
+import org.hsmkit.core.NameFormat;
 import org.hsmkit.core.Token;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.card.DeviceChain;
@@ -55,7 +56,7 @@ final class KeyInfoCommand implements Callable<Integer> {
         if (session.json()) {
             JsonOutput.print(out, new Json(k.label(), KeyId.hex(k.id()), k.type().spec(), k.reference(), fingerprint,
                     cert == null ? null : KeyImportCertCommand.subject(cert),
-                    cert == null ? null : cert.getIssuerX500Principal().getName(),
+                    cert == null ? null : NameFormat.format(cert.getIssuerX500Principal()),
                     cert == null ? null : cert.getNotAfter().toInstant().toString(), cert == null ? null : chain, uses, attestation,
                     attestedBy));
             return ExitCode.OK;
@@ -66,7 +67,7 @@ final class KeyInfoCommand implements Callable<Integer> {
         CardCommand.field(out, "reference", k.reference());
         CardCommand.field(out, "public key", "SHA-256 " + fingerprint);
         CardCommand.field(out, "certificate", cert == null ? "none" : KeyImportCertCommand.subject(cert)
-                + " (issued by " + cert.getIssuerX500Principal().getName() + ", until " + cert.getNotAfter().toInstant() + ")");
+                + " (issued by " + NameFormat.format(cert.getIssuerX500Principal()) + ", until " + cert.getNotAfter().toInstant() + ")");
         if (cert != null) {
             boolean selfIssued = cert.getIssuerX500Principal().equals(cert.getSubjectX500Principal());
             CardCommand.field(out, "chain", !chain.isEmpty() ? String.join("; ", chain) + " (signatures carry "

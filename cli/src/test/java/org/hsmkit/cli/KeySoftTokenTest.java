@@ -240,6 +240,9 @@ class KeySoftTokenTest {
                 + " \\(signatures carry them\\)")), info);
         String json = hsmkit("--json", "key", "info", "--key", "files").assertOk().stdout();
         assertTrue(json.contains("\"chain\" : [ \"CN=hsmkit Test Intermediate CA,"), json);
+        // the issuer written as every name in hsmkit, in the certificate's order (it was RFC 2253's, reversed)
+        assertTrue(json.contains("\"certificateIssuer\" : \"CN=hsmkit Test Intermediate CA,O=hsmkit tests,C=DE\""), json);
+        assertTrue(info.contains("(issued by CN=hsmkit Test Intermediate CA,O=hsmkit tests,C=DE, until "), info);
 
         assertTrue(keysOnToken().stream().filter(k -> k.label().equals("mail")).findFirst().orElseThrow().certificate().isEmpty());
 
