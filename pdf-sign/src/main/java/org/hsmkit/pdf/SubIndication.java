@@ -35,8 +35,8 @@ public enum SubIndication {
     /**
      * The signature, a certificate of its path or the revocation data (OCSP response, CRL) of that
      * path uses an algorithm or key size no longer relied on (MD5, SHA-1, RSA under 2048 bits: NIST
-     * SP 800-131A), and no trusted time-stamp proves it was made before that. Last, as EN 319 102-1 checks it last (signature acceptance,
-     * after the certificate path).
+     * SP 800-131A), and no trusted time-stamp proves it was made before that. Last, as EN 319 102-1
+     * checks it last (signature acceptance, after the certificate path).
      */
     CRYPTO_CONSTRAINTS_FAILURE_NO_POE(Indication.INDETERMINATE);
 

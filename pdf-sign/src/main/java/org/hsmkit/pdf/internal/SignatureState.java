@@ -63,8 +63,8 @@ final class SignatureState {
 
     /**
      * Fails for its weakness, and that of its path, unless {@code existed} (a time something trusted
-     * proves it existed at, or null) predates the weakness's end date; and for each piece of weak revocation data
-     * unless {@code dataExisted} (the same for that data) does.
+     * proves it existed at, or null) predates the weakness's end date; and for each piece of weak
+     * revocation data unless {@code dataExisted} (the same for that data) does.
      */
     void judgeWeakness(Instant existed, Function<Revocation.Finding, Instant> dataExisted) {
         if (weakness != null && intact && weakness.refused(existed)) {
