@@ -69,11 +69,12 @@ final class PdfExtendCommand implements Callable<Integer> {
         Path out = streams.output(output == null && PdfStandardStreams.STANDARD.equals(input) ? PdfStandardStreams.STANDARD : output,
                 PdfCommand.defaultOutput(in, "extended"));
         org.hsmkit.core.AtomicOutput.checkTarget(out, streams.replace(out), in);
-        new PadesExtender(lvl, tsa, PdfCommand.digest(data.digest), data.sources(session), password)
+        java.util.List<String> warnings = new PadesExtender(lvl, tsa, PdfCommand.digest(data.digest), data.sources(session), password)
                 .extend(in, out, streams.replace(out));
         streams.release(out);
         session.info("hsmkit: extended " + (PdfStandardStreams.STANDARD.equals(input) ? "standard input" : in.getFileName()) + " into "
                 + (streams.isStdout(out) ? "standard output" : out) + " (" + lvl + ")");
+        warnings.forEach(session::warn);
         return 0;
     }
 }

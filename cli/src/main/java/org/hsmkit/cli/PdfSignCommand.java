@@ -167,6 +167,7 @@ final class PdfSignCommand implements Callable<Integer> {
             streams.release(out);
             f.info("hsmkit: signed " + (PdfStandardStreams.STANDARD.equals(f.input()) ? "standard input" : in.getFileName())
                     + " into " + (streams.isStdout(out) ? "standard output" : out) + " (PAdES " + r.level() + ", signer " + r.signer() + ")");
+            r.warnings().forEach(f::warn);
         } finally {
             signer.clear();
         }

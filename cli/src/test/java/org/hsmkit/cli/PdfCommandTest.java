@@ -230,6 +230,29 @@ class PdfCommandTest {
         assertTrue(t.out().contains("PROBLEM"), t.out());
     }
 
+    /**
+     * When the only revocation data there is comes signed with SHA-1, `pdf extend` embeds it and
+     * warns that verifiers will not rely on it; `pdf verify` then says INDETERMINATE.
+     */
+    @Test
+    void extendingWithRevocationDataSignedWithSha1Warns() throws Exception {
+        assertEquals(0, soft("pdf", "sign", "--key", "alice", "--level", "B-T", "--tsa", responders.tsaUrl(), "-o", "bt.pdf",
+                corpus("pdfbox-sign_me.pdf").toString()).code());
+        responders.revocationDigest("SHA1");
+        Run e;
+        try {
+            e = hsmkit("pdf", "extend", "--level", "B-LT", "-o", "lt.pdf", "bt.pdf");
+        } finally {
+            responders.revocationDigest("SHA256");
+        }
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.err().lines().anyMatch(l -> l.startsWith("hsmkit: warning: the OCSP response on CN=Alice RSA-2048,")
+                && l.endsWith("verifiers will not rely on it (EU DSS: INDETERMINATE)")), e.err());
+        Run v = hsmkit("pdf", "verify", "--trust", root.toString(), "lt.pdf");
+        assertEquals(1, v.code(), v.out());
+        assertTrue(v.out().contains("INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE_NO_POE"), v.out());
+    }
+
     @Test
     void visibleCertifiedSignatureOnAnEncryptedPdf() throws Exception {
         Path pw = dir.resolve("pdf-password.txt");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.hsmkit.core.AtomicOutput;
 import org.hsmkit.core.DigestAlgorithm;
@@ -43,7 +44,12 @@ public final class PadesExtender {
         this.password = password == null ? null : password.clone();
     }
 
-    public void extend(Path input, Path output, boolean force) {
+    /**
+     * Extends {@code input} into {@code output}; nothing is written there on any failure.
+     *
+     * @return what verifiers will object to in the output, such as revocation data signed with SHA-1
+     */
+    public List<String> extend(Path input, Path output, boolean force) {
         AtomicOutput.checkTarget(output, force, input);
         Path stage = null;
         try (AtomicOutput out = AtomicOutput.toFile(output, force, input)) {
@@ -60,6 +66,7 @@ public final class PadesExtender {
             out.stream().flush();
             SelfCheck.requireIntact(out.temporaryFile(), password, null);
             out.commit();
+            return collector.warnings();
         } catch (IOException e) {
             throw HsmkitException.io("cannot write " + output + ": " + e.getMessage(), e);
         } finally {

@@ -112,8 +112,13 @@ public final class PadesSigner {
         return new Builder(key);
     }
 
-    /** What one signing produced. */
-    public record Result(Path output, PadesLevel level, String signer, Instant signingTime, int reservedBytes, int cmsBytes) {
+    /**
+     * What one signing produced.
+     *
+     * @param warnings what verifiers will object to in the output, such as B-LT revocation data signed with SHA-1
+     */
+    public record Result(Path output, PadesLevel level, String signer, Instant signingTime, int reservedBytes, int cmsBytes,
+            List<String> warnings) {
     }
 
     private int[] lastByteRange;
@@ -133,6 +138,7 @@ public final class PadesSigner {
         Path stage2 = null;
         try (AtomicOutput out = AtomicOutput.toFile(output, force, input)) {
             Result r;
+            ValidationDataCollector collector = null;
             if (level.compareTo(PadesLevel.B_LT) < 0) {
                 r = signRevisionOf(input, out.stream(), output);
             } else {
@@ -140,7 +146,7 @@ public final class PadesSigner {
                 try (OutputStream s = Files.newOutputStream(stage1)) {
                     r = signRevisionOf(input, s, output);
                 }
-                ValidationDataCollector collector = new ValidationDataCollector(validationData);
+                collector = new ValidationDataCollector(validationData);
                 if (level == PadesLevel.B_LT) {
                     Increments.addDss(stage1, password, collector, out.stream());
                 } else {
@@ -158,7 +164,8 @@ public final class PadesSigner {
                 SelfCheck.requireIntact(out.temporaryFile(), password, chain.get(0));
             }
             out.commit();
-            return r;
+            return collector == null ? r : new Result(r.output(), r.level(), r.signer(), r.signingTime(), r.reservedBytes(), r.cmsBytes(),
+                    collector.warnings());
         } catch (IOException e) {
             throw HsmkitException.io("cannot write " + output + ": " + e.getMessage(), e);
         } finally {
@@ -333,7 +340,7 @@ public final class PadesSigner {
                 ext.setSignature(cms);
                 lastByteRange = sig.getByteRange();
                 lastCms = cms;
-                return new Result(output, level, signer, now, reserved, cms.length);
+                return new Result(output, level, signer, now, reserved, cms.length, List.of());
             }
         }
     }

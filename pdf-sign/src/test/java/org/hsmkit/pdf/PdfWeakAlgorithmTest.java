@@ -119,12 +119,16 @@ class PdfWeakAlgorithmTest {
     void revocationDataSignedWithSha1DoesNotEstablishTheSignersStatus(PadesLevel level) throws Exception {
         Path pdf = dir.resolve(level + ".pdf");
         PdfTestSupport.responders().revocationDigest("SHA1");
+        PadesSigner.Result signed;
         try {
-            PadesSigner.builder(PdfTestSupport.key(TestUser.BOB_P256)).level(level).tsa(PdfTestSupport.responders().tsaUrl())
+            signed = PadesSigner.builder(PdfTestSupport.key(TestUser.BOB_P256)).level(level).tsa(PdfTestSupport.responders().tsaUrl())
                     .validationData(ValidationDataSources.fetching()).build().sign(PdfTestSupport.corpus("pdfbox-sign_me.pdf"), pdf, false);
         } finally {
             PdfTestSupport.responders().revocationDigest("SHA256");
         }
+        // the signer had no sound data to embed instead, and says what verifiers will make of it
+        assertTrue(signed.warnings().stream().anyMatch(w -> w.startsWith("the OCSP response on CN=Bob P-256,") && w.contains(" uses SHA-1,")
+                && w.endsWith("verifiers will not rely on it (EU DSS: INDETERMINATE)")), signed.warnings().toString());
         PdfReport r = PdfTestSupport.verifier().verify(pdf);
         SignatureReport s = r.signatures().get(0);
         assertTrue(s.intact() && s.trusted(), s.toString());

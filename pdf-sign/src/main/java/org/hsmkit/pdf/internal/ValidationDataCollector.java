@@ -30,6 +30,7 @@ public final class ValidationDataCollector {
     private final List<OCSPResp> fileOcsps = new ArrayList<>();
     private final List<X509CRL> fileCrls = new ArrayList<>();
     private final Map<String, byte[]> fetchedCrls = new java.util.HashMap<>();
+    private final List<String> warnings = new ArrayList<>();
 
     /** The collected material, in DER. */
     public record Material(Set<X509Certificate> certificates, Map<String, byte[]> ocsps, Map<String, byte[]> crls) {
@@ -91,6 +92,11 @@ public final class ValidationDataCollector {
             }
         }
         return new Material(certs, ocsps, crls);
+    }
+
+    /** What a verifier will object to in the data collected so far (revocation data signed with a weak algorithm). */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     /** One OCSP response or CRL that speaks of a certificate, in DER. */
@@ -168,6 +174,8 @@ public final class ValidationDataCollector {
             }
         }
         if (weak != null) {
+            warnings.add(weak.finding().weaknessMessage() + ": no source gave other data for it, and verifiers will not rely"
+                    + " on it (EU DSS: INDETERMINATE)");
             return take(weak, name, ocsps, crls);
         }
         String why = failures.isEmpty() ? (sources.online() ? "the certificate names no OCSP responder or CRL"
