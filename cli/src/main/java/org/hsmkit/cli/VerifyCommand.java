@@ -38,6 +38,10 @@ final class VerifyCommand implements Callable<Integer> {
             description = "a current CRL (DER or PEM) of the signer's CA to check revocation against, beside any in the signature; repeatable")
     List<String> crls = new ArrayList<>();
 
+    @Option(names = "--require-revocation",
+            description = "a signer whose path the CRLs do not cover fails (default: it verifies, and the report says 'not checked')")
+    boolean requireRevocation;
+
     @Option(names = "--content", paramLabel = "FILE",
             description = "the signed file of a detached signature (default: IN without .p7s, if it exists)")
     String content;
@@ -63,8 +67,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<X509Certificate> anchors = trust.anchors(session);
-        CmsVerifier verifier = CmsVerifier.trusting(anchors).withIntermediates(trust.intermediates(session))
+        CmsVerifier checking = CmsVerifier.trusting(anchors).withIntermediates(trust.intermediates(session))
                 .withCrls(CrlFiles.read(session, crls));
+        CmsVerifier verifier = requireRevocation ? checking.requiringRevocation() : checking;
         CmsFileArguments files = new CmsFileArguments(session);
         BatchRunner runner = new BatchRunner(session, batch, "verified");
         List<String> all = runner.inputs(inputs);

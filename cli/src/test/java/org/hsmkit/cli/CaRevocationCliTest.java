@@ -294,7 +294,12 @@ class CaRevocationCliTest {
 
         CliRun.Result s = here.run("smime", "verify", "--trust", ca, "--crl", "before.crl", "signed.eml").assertOk();
         assertTrue(s.stdout().contains("revocation:   checked"), s.stdout());
-        CliRun.Result c = here.run("verify", "--trust", ca, "--crl", "before.crl", "contract.txt.p7s").assertOk();
+        CliRun.Result required = here.run("verify", "--trust", ca, "--require-revocation", "contract.txt.p7s");
+        required.assertExit(ExitCode.VERIFICATION_FAILED);
+        assertEquals("hsmkit: error: the signature of CN=Alice,O=hsmkit tests is intact but its revocation status is not established:"
+                + " revocation not checked: no CRL was given (--crl) or carried, and hsmkit fetches none", required.errorLine());
+        assertTrue(required.stderr().contains("hsmkit: hint: give the current CRL of every CA of the path with --crl"), required.stderr());
+        CliRun.Result c = here.run("verify", "--trust", ca, "--crl", "before.crl", "--require-revocation", "contract.txt.p7s").assertOk();
         assertTrue(c.stdout().contains("  revoked:   no (by the CRLs given or carried; nothing fetched)\n"), c.stdout());
         CliRun.Result j = here.run("--json", "verify", "--trust", ca, "--crl", "before.crl", "contract.txt.p7s").assertOk();
         assertTrue(j.stdout().contains("\"revocationChecked\" : true"), j.stdout());

@@ -55,11 +55,13 @@ public final class CmsVerifier {
     private final Set<TrustAnchor> anchors;
     private final List<X509Certificate> intermediates;
     private final List<X509CRL> crls;
+    private final boolean revocationRequired;
 
-    private CmsVerifier(Set<TrustAnchor> anchors, List<X509Certificate> intermediates, List<X509CRL> crls) {
+    private CmsVerifier(Set<TrustAnchor> anchors, List<X509Certificate> intermediates, List<X509CRL> crls, boolean revocationRequired) {
         this.anchors = anchors;
         this.intermediates = intermediates;
         this.crls = crls;
+        this.revocationRequired = revocationRequired;
     }
 
     /** A verifier that trusts exactly these CA (or self-signed) certificates. */
@@ -68,7 +70,7 @@ public final class CmsVerifier {
         for (X509Certificate c : anchors) {
             a.add(new TrustAnchor(RecipientKeys.toBc(c), null));
         }
-        return new CmsVerifier(a, List.of(), List.of());
+        return new CmsVerifier(a, List.of(), List.of(), false);
     }
 
     /**
@@ -78,7 +80,7 @@ public final class CmsVerifier {
     public CmsVerifier withIntermediates(Collection<X509Certificate> certificates) {
         List<X509Certificate> all = new ArrayList<>(intermediates);
         certificates.forEach(c -> all.add(RecipientKeys.toBc(c)));
-        return new CmsVerifier(anchors, List.copyOf(all), crls);
+        return new CmsVerifier(anchors, List.copyOf(all), crls, revocationRequired);
     }
 
     /**
@@ -88,7 +90,15 @@ public final class CmsVerifier {
     public CmsVerifier withCrls(Collection<X509CRL> given) {
         List<X509CRL> all = new ArrayList<>(crls);
         all.addAll(given);
-        return new CmsVerifier(anchors, intermediates, List.copyOf(all));
+        return new CmsVerifier(anchors, intermediates, List.copyOf(all), revocationRequired);
+    }
+
+    /**
+     * The same verifier, but a signer whose path the CRLs at hand do not cover fails (as with
+     * {@code openssl cms -verify -crl_check_all}) instead of verifying with a note.
+     */
+    public CmsVerifier requiringRevocation() {
+        return new CmsVerifier(anchors, intermediates, crls, true);
     }
 
     /**
@@ -203,15 +213,18 @@ public final class CmsVerifier {
             throw HsmkitException.verification("the signature of " + subject + " is intact but the signer is untrusted: "
                     + SignerVerification.reason(e), AlgorithmPolicy.WeakAlgorithm.among(e) ? AlgorithmPolicy.WeakAlgorithm.HINT : UNTRUSTED_HINT);
         }
-        if (known.isEmpty()) {
-            return new Signer(cert, when, SignerVerification.algorithmName(si), path, false,
-                    List.of("revocation not checked: no CRL was given (--crl) or carried, and hsmkit fetches none"));
-        }
-        CrlRevocation.Outcome revocation = CrlRevocation.check(r.getCertPath(), anchors, Instant.now(), known);
+        CrlRevocation.Outcome revocation = known.isEmpty()
+                ? new CrlRevocation.Outcome(false, null, List.of("revocation not checked: no CRL was given (--crl) or carried, and hsmkit"
+                        + " fetches none"))
+                : CrlRevocation.check(r.getCertPath(), anchors, Instant.now(), known);
         if (revocation.revoked() != null) {
             throw HsmkitException.verification("the signature of " + subject + " is intact but a certificate of its path is revoked: "
                     + revocation.revoked(), "a revoked certificate's signatures are not relied on: ask the signer to sign again with a"
                     + " valid certificate");
+        }
+        if (revocationRequired && !revocation.checked()) {
+            throw HsmkitException.verification("the signature of " + subject + " is intact but its revocation status is not established: "
+                    + String.join("; ", revocation.notes()), "give the current CRL of every CA of the path with --crl");
         }
         return new Signer(cert, when, SignerVerification.algorithmName(si), path, revocation.checked(), revocation.notes());
     }
