@@ -27,6 +27,10 @@ final class SmimeVerifyCommand implements Callable<Integer> {
     @Mixin
     TrustOptions trust;
 
+    @Option(names = "--require-revocation",
+            description = "a signature whose signer's path the CRLs do not cover is not valid (default: valid, revocation 'not checked')")
+    boolean requireRevocation;
+
     @Option(names = "--crl", paramLabel = "CRLFILE",
             description = "a current CRL (DER or PEM) of the signer's CA to check revocation against, beside any in the message; repeatable")
     List<String> crls = new ArrayList<>();
@@ -45,7 +49,11 @@ final class SmimeVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SmimeReader.Builder b = SmimeReader.builder().trustAnchors(trust.anchors(session)).intermediates(trust.intermediates(session)).crls(CrlFiles.read(session, crls));
+        SmimeReader.Builder b = SmimeReader.builder().trustAnchors(trust.anchors(session)).intermediates(trust.intermediates(session))
+                .crls(CrlFiles.read(session, crls));
+        if (requireRevocation) {
+            b.requireRevocation();
+        }
         reader = (options.cert.file == null ? SmimeFiles.decryptingWith(b, options.key, new OnceKeys(session, options.key))
                 : SmimeFiles.reader(session, options.key, options.cert, b)).build();
         BatchRunner runner = new BatchRunner(session, batch, "verified");

@@ -292,7 +292,10 @@ class CaRevocationCliTest {
                 + " or carried, and hsmkit fetches none\n"), unchecked.stdout());
         cli.run(args("ca", "crl", "--ca", caDir.toString(), "-o", tmp.resolve("before.crl").toString())).assertOk();
 
-        CliRun.Result s = here.run("smime", "verify", "--trust", ca, "--crl", "before.crl", "signed.eml").assertOk();
+        CliRun.Result strict = here.run("smime", "verify", "--trust", ca, "--require-revocation", "signed.eml");
+        strict.assertExit(ExitCode.VERIFICATION_FAILED);
+        assertTrue(strict.stdout().contains("the revocation status of the signer's path is not established (required)"), strict.stdout());
+        CliRun.Result s = here.run("smime", "verify", "--trust", ca, "--crl", "before.crl", "--require-revocation", "signed.eml").assertOk();
         assertTrue(s.stdout().contains("revocation:   checked"), s.stdout());
         CliRun.Result required = here.run("verify", "--trust", ca, "--require-revocation", "contract.txt.p7s");
         required.assertExit(ExitCode.VERIFICATION_FAILED);

@@ -33,6 +33,7 @@ public final class SmimeReader {
     private final Instant validationTime;
     private final List<java.security.cert.X509CRL> crls;
     private final List<X509Certificate> intermediates;
+    private final boolean revocationRequired;
 
     private SmimeReader(Builder b) {
         this.anchors = List.copyOf(b.anchors);
@@ -43,6 +44,7 @@ public final class SmimeReader {
         this.validationTime = b.validationTime;
         this.crls = List.copyOf(b.crls);
         this.intermediates = List.copyOf(b.intermediates);
+        this.revocationRequired = b.revocationRequired;
     }
 
     public static Builder builder() {
@@ -64,7 +66,8 @@ public final class SmimeReader {
 
     private MessageWalker walker(boolean decryptOnly) {
         Instant at = validationTime != null ? validationTime : Instant.now();
-        return new MessageWalker(new SignatureChecks(anchors, at, crls, intermediates), decryptor(), limits, decryptOnly);
+        SignatureChecks checks = new SignatureChecks(anchors, at, crls, intermediates);
+        return new MessageWalker(revocationRequired ? checks.requiringRevocation() : checks, decryptor(), limits, decryptOnly);
     }
 
     private Supplier<CmsDecryptor> decryptor() {
@@ -91,8 +94,18 @@ public final class SmimeReader {
         private DecompressionLimits limits = DecompressionLimits.DEFAULT;
         private Instant validationTime;
         private final List<java.security.cert.X509CRL> crls = new ArrayList<>();
+        private boolean revocationRequired;
 
         private Builder() {
+        }
+
+        /**
+         * A signature whose signer's path the CRLs (given and carried) do not cover is not valid, as
+         * with {@code openssl smime -verify -crl_check_all}; by default it is, with a note.
+         */
+        public Builder requireRevocation() {
+            this.revocationRequired = true;
+            return this;
         }
 
         /**
@@ -104,7 +117,6 @@ public final class SmimeReader {
             return this;
         }
 
-        /** Certificates trusted as roots of signer certificate paths. Without any, no signature is valid. */
         /**
          * Intermediate CA certificates to build signers' paths from, beside those a message
          * carries; they are not trusted, a path must still end at an anchor.
@@ -114,6 +126,7 @@ public final class SmimeReader {
             return this;
         }
 
+        /** Certificates trusted as roots of signer certificate paths. Without any, no signature is valid. */
         public Builder trustAnchors(List<X509Certificate> anchors) {
             this.anchors.addAll(anchors);
             return this;

@@ -51,6 +51,22 @@ class SmimeRevocationTest {
         assertTrue(s.notes().stream().anyMatch(n -> n.contains("revocation not checked")), s.notes().toString());
     }
 
+    /** With revocation required, a path the CRLs do not cover makes the signature invalid, and says why. */
+    @Test
+    void requiredRevocationThatTheCrlsDoNotCoverIsAProblem() throws Exception {
+        byte[] wire = TestMails.bytes(SmimeSigner.builder(TestMails.key(TestUser.ALICE_RSA2048)).crls(List.of(crl(TestMails.pki().intermediate())))
+                .build().sign(TestMails.text(TestUser.ALICE_RSA2048, TestUser.BOB_P256, "revocation\n")));
+        SignatureReport s = SmimeReader.builder().trustAnchors(TestMails.anchors()).requireRevocation().build().read(TestMails.parse(wire))
+                .signatures().get(0);
+        assertFalse(s.valid(), s.toString());
+        assertFalse(s.pathValid());
+        assertTrue(s.problems().contains("the revocation status of the signer's path is not established (required): give the current"
+                + " CRL of every CA of the path with --crl"), s.problems().toString());
+        SignatureReport covered = SmimeReader.builder().trustAnchors(TestMails.anchors()).requireRevocation()
+                .crls(List.of(crl(TestMails.pki().root()))).build().read(TestMails.parse(wire)).signatures().get(0);
+        assertTrue(covered.valid(), covered.problems().toString());
+    }
+
     @Test
     void carriedCrlsCoveringThePathAreChecked() throws Exception {
         TestPki pki = TestMails.pki();

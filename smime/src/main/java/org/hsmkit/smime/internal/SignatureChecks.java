@@ -59,9 +59,16 @@ public final class SignatureChecks {
 
     private final List<X509CRL> givenCrls;
     private final List<X509Certificate> intermediates;
+    private boolean revocationRequired;
 
     public SignatureChecks(Collection<X509Certificate> trustAnchors, Instant validationTime) {
         this(trustAnchors, validationTime, List.of(), List.of());
+    }
+
+    /** From now on a signer whose path the CRLs do not cover is a problem, not a note. */
+    public SignatureChecks requiringRevocation() {
+        revocationRequired = true;
+        return this;
     }
 
     /**
@@ -181,6 +188,11 @@ public final class SignatureChecks {
             pathValid = problems.stream().noneMatch(p -> p.contains("revoked"));
         } else {
             notes.add(REVOCATION_NOTE);
+        }
+        if (revocationRequired && path != null && pathValid && !revocationChecked) {
+            pathValid = false;
+            problems.add("the revocation status of the signer's path is not established (required): give the current CRL of every"
+                    + " CA of the path with --crl");
         }
         boolean usageValid = checkUsage(cert, problems);
 
