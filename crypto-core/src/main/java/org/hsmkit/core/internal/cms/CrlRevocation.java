@@ -62,7 +62,11 @@ public final class CrlRevocation {
             if (e == null) {
                 return new Outcome(true, null, List.copyOf(notes));
             }
-            notes.add("revocation not checked: the CRLs " + (sound.size() == crls.size() ? "" : "relied on ")
+            boolean outOfDate = e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
+                    || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID;
+            notes.add(outOfDate ? "revocation not checked: a certificate of the signer's path is not valid at " + at + " ("
+                    + e.getMessage() + "), and a CRL of that time does not speak for it"
+                    : "revocation not checked: the CRLs " + (sound.size() == crls.size() ? "" : "relied on ")
                     + "do not cover the signer's path (" + e.getMessage() + "); hsmkit fetches none");
         } catch (GeneralSecurityException e) {
             notes.add("revocation not checked: " + e.getMessage());
