@@ -116,6 +116,29 @@ class KeyOpenscSmartCardHsmTest {
         hsmkit("key", "delete", "--key", "roomless", "--yes").assertOk();
     }
 
+    /**
+     * `key self-cert` through OpenSC's module: the certificate lands beside the key (pkcs11-tool
+     * lists it), signatures verify under it, and `--replace` puts a second one in its place, which
+     * OpenSC writes by deleting the old file first.
+     */
+    @Test
+    void aSelfSignedCertificateThroughOpenscsModule() throws Exception {
+        hsmkit("key", "generate", "--type", "ec:P-256", "--label", "self", "--id", "3d").assertOk();
+        hsmkit("key", "self-cert", "--key", "self", "--subject", "CN=Self Signed", "-o", "self.pem").assertOk();
+        String objects = card.pkcs11Tool("--list-objects", "--type", "cert").requireSuccess().stdoutText();
+        assertTrue(objects.contains("subject:    DN: CN=Self Signed"), "pkcs11-tool sees it: " + objects);
+        Files.writeString(tmp.resolve("doc.txt"), "signed under a self-signed certificate\n");
+        hsmkit("sign", "--key", "self", "doc.txt").assertOk();
+        CliRun.in(tmp).run("verify", "--trust", "self.pem", "doc.txt.p7s").assertOk();
+        assertEquals(ExitCode.USAGE, hsmkit("key", "self-cert", "--key", "self", "--subject", "CN=Again").exitCode());
+        reinsert();
+        hsmkit("key", "self-cert", "--key", "self", "--subject", "CN=Self Signed Again", "--replace", "-o", "again.pem").assertOk();
+        reinsert();
+        String list = hsmkit("key", "list").assertOk().stdout();
+        assertTrue(list.lines().anyMatch(l -> l.matches("3d +self +ec:P-256 +CN=Self Signed Again")), list);
+        hsmkit("key", "delete", "--key", "self", "--yes").assertOk();
+    }
+
     @Test
     void theCeremonyThroughOpenscsModule() throws Exception {
         hsmkit("key", "generate", "--type", "ec:P-256", "--label", "mail", "--id", "01").assertOk();

@@ -20,6 +20,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
 import org.hsmkit.core.TokenKey;
 import org.hsmkit.core.internal.ca.CaFiles;
+import org.hsmkit.core.internal.ca.ProfileRules;
 
 /**
  * A self-signed end-entity certificate for a key on the token, signed there: for a signer who
@@ -49,13 +50,13 @@ public final class SelfCertificate {
                 Date.from(now.minus(1, ChronoUnit.MINUTES)), Date.from(validity.after(now)), subject, spki);
         try {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            int usage = KeyUsage.digitalSignature | KeyUsage.nonRepudiation
-                    | (key.type().isRsa() ? KeyUsage.keyEncipherment : KeyUsage.keyAgreement);
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+            // the key usages of the CA's S/MIME profile: signing, non-repudiation, and encryption to the key
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(ProfileRules.keyUsage(Profile.SMIME, key.type().isRsa())));
             if (names != null) {
                 b.addExtension(Extension.subjectAlternativeName, false, names);
                 if (Arrays.stream(names.getNames()).anyMatch(n -> n.getTagNo() == GeneralName.rfc822Name)) {
-                    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection));
+                    b.addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(ProfileRules.extendedKeyUsage(Profile.SMIME).toArray(KeyPurposeId[]::new)));
                 }
             }
             BcX509ExtensionUtils utils = new BcX509ExtensionUtils();
